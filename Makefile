@@ -1,0 +1,71 @@
+# Trainer: the README's commands. `make run` and `make test` do all set-up on a fresh machine.
+SHELL := /bin/bash
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app trainer
+PG_PORT ?= 55432
+PG_DIR ?= /tmp/trainer-pg
+
+.PHONY: install run test test-fast test-postgres e2e-deps bench lint translations migrate demo clean
+
+$(BIN)/python:
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+# Reinstall only when pyproject.toml changes.
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed translations
+
+translations: | $(BIN)/python
+	@for dir in trainer/translations trainer/*/translations; do \
+	  [ -d "$$dir" ] && $(BIN)/pybabel compile -q -f -d "$$dir" 2>/dev/null || true; \
+	done
+
+migrate: install
+	$(FLASK) db upgrade
+
+demo: migrate
+	$(FLASK) demo --if-empty
+
+run: demo
+	@echo ""
+	@echo "Trainer is starting on http://127.0.0.1:5000  (Ctrl-C stops the web app and the scheduler)"
+	@$(FLASK) demo --if-empty | sed -n '/demo logins/,$$p'
+	@trap 'kill 0' INT TERM EXIT; \
+	  $(FLASK) jobs run & \
+	  $(FLASK) run --host 127.0.0.1 --port 5000 & \
+	  wait
+
+# Chromium for the end-to-end tests comes from Debian (no browser downloads).
+e2e-deps:
+	@command -v chromium >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; fi; }
+	@command -v fc-list >/dev/null && fc-list :lang=zh | grep -q . || { \
+	  if [ "$$(id -u)" = 0 ]; then DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-cjk >/dev/null || true; fi; }
+
+test: install e2e-deps
+	$(BIN)/python -m pytest
+
+test-fast: install
+	$(BIN)/python -m pytest -m "not e2e"
+
+# The same suite against a throwaway PostgreSQL on loopback (installed from Debian when missing).
+test-postgres: install
+	@bash .ci/postgres.sh start $(PG_DIR) $(PG_PORT)
+	@trap 'bash .ci/postgres.sh stop $(PG_DIR) $(PG_PORT)' EXIT; \
+	  TRAINER_TEST_DATABASE_URL=postgresql+psycopg://trainer@127.0.0.1:$(PG_PORT)/trainer \
+	  $(BIN)/python -m pytest -m "not e2e"
+
+bench: install
+	$(BIN)/python bench/run_all.py
+
+lint: install
+	$(BIN)/ruff check trainer tests bench
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache

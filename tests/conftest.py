@@ -1,0 +1,117 @@
+"""Fixtures: one app per test session on a real database (SQLite file, or PostgreSQL when
+TRAINER_TEST_DATABASE_URL is set), emptied between tests; users of every role; logged-in clients."""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from pathlib import Path
+
+import pytest
+from sqlalchemy import delete
+
+from trainer import create_app
+from trainer.auth.models import Role, User
+from trainer.demo import ensure_districts
+from trainer.extensions import db
+
+PASSWORD = "correct-horse-battery"
+
+
+@pytest.fixture(scope="session")
+def app():
+    tmp = tempfile.mkdtemp(prefix="trainer-test-")
+    url = os.environ.get("TRAINER_TEST_DATABASE_URL") or f"sqlite:///{Path(tmp) / 'test.db'}"
+    app = create_app({
+        "TESTING": True,
+        "SQLALCHEMY_DATABASE_URI": url,
+        "SECRET_KEY": "test-secret-key-not-for-production",
+        "WTF_CSRF_ENABLED": False,
+        "RATELIMIT_ENABLED": False,
+        "SERVER_NAME": None,
+        "PUBLIC_URL": "http://trainer.test",
+    })
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.drop_all()
+
+
+@pytest.fixture(autouse=True)
+def _clean_db(app):
+    """Each test starts with the 16 districts and nothing else."""
+    ctx = app.app_context()
+    ctx.push()
+    ensure_districts()
+    db.session.commit()
+    yield
+    db.session.rollback()
+    db.session.remove()
+    with db.engine.begin() as conn:
+        for table in reversed(db.metadata.sorted_tables):
+            if table.name != "districts":
+                conn.execute(delete(table))
+    ctx.pop()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def districts():
+    from sqlalchemy import select
+
+    from trainer.org.models import District
+
+    return {d.code: d for d in db.session.scalars(select(District))}
+
+
+@pytest.fixture
+def make_user(districts):
+    counter = {"n": 0}
+
+    def make(role: str = Role.COORDINATOR, district: str | None = "chaoyang", username: str | None = None,
+             **extra) -> User:
+        counter["n"] += 1
+        user = User(username=username or f"{role}{counter['n']}", display_name=f"测试{role}{counter['n']}",
+                    role=role, district_id=districts[district].id if district and role != Role.ADMIN else None,
+                    **extra)
+        user.set_password(PASSWORD)
+        db.session.add(user)
+        db.session.commit()
+        return user
+
+    return make
+
+
+def login(client, user: User, password: str = PASSWORD):
+    response = client.post("/login", data={"username": user.username, "password": password})
+    assert response.status_code == 302, response.get_data(as_text=True)[:500]
+    return client
+
+
+@pytest.fixture
+def login_as(app, make_user):
+    """login_as("coordinator", "chaoyang") -> a test client logged in as a new user of that role."""
+
+    def _login(role: str = Role.COORDINATOR, district: str | None = "chaoyang", user: User | None = None):
+        user = user or make_user(role, district)
+        client = app.test_client()
+        login(client, user)
+        client.user = user
+        return client
+
+    return _login
+
+
+def csrf_token_from(html: str) -> str:
+    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html) or re.search(
+        r'name="csrf_token" value="([^"]+)"', html)
+    assert match, "no CSRF token in the page"
+    return match.group(1)

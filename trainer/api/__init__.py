@@ -1,0 +1,40 @@
+"""The JSON API under /api/v1, described by OpenAPI (flask-smorest).
+
+Conventions every area follows (see docs/api.md):
+- one smorest ``Blueprint`` per area in ``trainer/<area>/api.py`` named ``blp``, registered automatically;
+- every view is marked with ``allow(...)`` like the web pages; tokens only, never session cookies;
+- lists take ``page``/``page_size`` (``@blp.paginate()``, metadata in the ``X-Pagination`` header) and date
+  ranges as ``from``/``to`` ISO dates;
+- single records carry an ``ETag`` (their version); updates need ``If-Match``: 428 without, 412 when stale;
+- errors are ``{"error": {"code", "message", "fields"}}``.
+"""
+
+from __future__ import annotations
+
+from flask_smorest import Api as _SmorestApi
+from flask_smorest import Blueprint  # noqa: F401  re-exported for the areas
+
+BEARER = {"bearerAuth": []}
+
+
+class Api(_SmorestApi):
+    """flask-smorest's Api, but leaving error handling to trainer.errors (one format for the whole app)."""
+
+    def _register_error_handlers(self):
+        pass
+
+
+def init_api(app) -> Api:
+    app.config.setdefault("API_SPEC_OPTIONS", {})
+    app.config["API_SPEC_OPTIONS"].update({
+        "info": {"description": "Trainer: lawyer visits, rotation training and bargaining instructors for "
+                                "Beijing's district trade-union federations. Authenticate with a personal "
+                                "API token: `Authorization: Bearer <token>`."},
+        "components": {"securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}}},
+        "security": [BEARER],
+    })
+    from trainer.api.schemas import ErrorSchema
+
+    Api.ERROR_SCHEMA = ErrorSchema
+    api = Api(app)
+    return api

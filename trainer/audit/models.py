@@ -1,0 +1,137 @@
+"""Audit entries are written automatically for every model that inherits ``Audited``."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime, time
+from decimal import Decimal
+from typing import Any
+
+from flask import has_request_context
+from sqlalchemy import JSON, DateTime, ForeignKey, String, event, inspect
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from trainer.clock import now_utc
+from trainer.extensions import db
+
+
+class Audited:
+    """Mixin for programme data: creating, changing or deleting a row writes an AuditEntry in the same flush.
+
+    ``audit_district_id`` tells which district's coordinators may read the entry; override it when the
+    model has no ``district_id`` column of its own.
+    """
+
+    __audit_exclude__: frozenset[str] = frozenset({"password_hash", "version", "token_hash", "updated_at"})
+
+    @property
+    def audit_district_id(self) -> int | None:
+        return getattr(self, "district_id", None)
+
+    @property
+    def audit_label(self) -> str:
+        for attr in ("name", "display_name", "username", "title"):
+            value = getattr(self, attr, None)
+            if value:
+                return str(value)
+        return f"#{getattr(self, 'id', '')}"
+
+
+class AuditEntry(db.Model):
+    __tablename__ = "audit_entries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now_utc, index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    actor: Mapped[str] = mapped_column(String(120))
+    action: Mapped[str] = mapped_column(String(10))  # create | update | delete
+    entity_type: Mapped[str] = mapped_column(String(60), index=True)
+    entity_id: Mapped[str | None] = mapped_column(String(40))
+    entity_label: Mapped[str | None] = mapped_column(String(200))
+    district_id: Mapped[int | None] = mapped_column(ForeignKey("districts.id"), index=True)
+    before: Mapped[dict | None] = mapped_column(JSON)
+    after: Mapped[dict | None] = mapped_column(JSON)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime | date | time):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, set | frozenset | tuple):
+        return sorted(_plain(v) for v in value)
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    return value
+
+
+def _columns(obj) -> list[str]:
+    excluded = obj.__audit_exclude__
+    return [attr.key for attr in inspect(obj).mapper.column_attrs if attr.key not in excluded]
+
+
+def _snapshot(obj) -> dict:
+    return {key: _plain(getattr(obj, key)) for key in _columns(obj)}
+
+
+def _actor() -> tuple[int | None, str]:
+    """The logged-in user in a request; 'system' for CLI commands and scheduled jobs."""
+    if has_request_context():
+        from flask_login import current_user
+
+        if current_user and current_user.is_authenticated:
+            return current_user.id, current_user.username
+    return None, "system"
+
+
+@event.listens_for(Session, "before_flush")
+def _record_changes(session: Session, flush_context, instances) -> None:
+    pending: list[tuple[str, Any]] = []
+    for obj in session.new:
+        if isinstance(obj, Audited):
+            pending.append(("create", obj))
+    for obj in session.dirty:
+        if isinstance(obj, Audited) and session.is_modified(obj, include_collections=False):
+            pending.append(("update", obj))
+    for obj in session.deleted:
+        if isinstance(obj, Audited):
+            pending.append(("delete", obj))
+    if not pending:
+        return
+    user_id, actor = _actor()
+    for action, obj in pending:
+        before = after = None
+        if action == "update":
+            state = inspect(obj)
+            before, after = {}, {}
+            for key in _columns(obj):
+                history = state.attrs[key].history
+                if history.has_changes():
+                    before[key] = _plain(history.deleted[0]) if history.deleted else None
+                    after[key] = _plain(history.added[0]) if history.added else None
+            if not after:
+                continue
+        elif action == "create":
+            after = _snapshot(obj)
+        else:
+            before = _snapshot(obj)
+        entry = AuditEntry(user_id=user_id, actor=actor, action=action, entity_type=type(obj).__name__,
+                           entity_label=obj.audit_label[:200], district_id=obj.audit_district_id,
+                           before=before, after=after)
+        session.add(entry)
+        # The id of a new row is known only after the flush.
+        session.info.setdefault("audit_pending", []).append((entry, obj))
+
+
+@event.listens_for(Session, "after_flush")
+def _fill_entity_ids(session: Session, flush_context) -> None:
+    for entry, obj in session.info.pop("audit_pending", []):
+        identity = inspect(obj).identity
+        if identity:
+            entry.entity_id = ",".join(str(i) for i in identity)
+            if entry.after and entry.after.get("id") is None and "id" in entry.after:
+                entry.after = {**entry.after, "id": identity[0]}

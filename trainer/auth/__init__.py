@@ -1,0 +1,1 @@
+"""Users, roles, login and the permission rules every route goes through."""

@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, SubmitField
+from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp
+
+from trainer.auth.models import Role
+
+MOBILE = Regexp(r"^1[3-9]\d{9}$", message=_l("Enter an 11-digit mainland mobile number, e.g. 13800138000."))
+ROLE_LABELS = {
+    Role.ADMIN: _l("City administrator"), Role.COORDINATOR: _l("District coordinator"),
+    Role.LAWYER: _l("Lawyer"), Role.TRAINEE: _l("Trainee"), Role.INSTRUCTOR: _l("Instructor"),
+}
+
+
+class LoginForm(FlaskForm):
+    username = StringField(_l("User name"), validators=[DataRequired(), Length(max=80)])
+    password = PasswordField(_l("Password"), validators=[DataRequired()])
+    submit = SubmitField(_l("Log in"))
+
+
+class PasswordForm(FlaskForm):
+    current = PasswordField(_l("Current password"), validators=[DataRequired()])
+    new = PasswordField(_l("New password"), validators=[DataRequired(), Length(min=10, message=_l(
+        "Use at least 10 characters."))])
+    confirm = PasswordField(_l("Repeat new password"), validators=[DataRequired(), EqualTo(
+        "new", message=_l("The two new passwords differ."))])
+    submit = SubmitField(_l("Change password"))
+
+
+class UserForm(FlaskForm):
+    username = StringField(_l("User name"), validators=[DataRequired(), Length(min=3, max=80), Regexp(
+        r"^[A-Za-z0-9_.-]+$", message=_l("Use letters, digits, dot, dash or underscore."))])
+    display_name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
+    role = SelectField(_l("Role"), choices=[(r.value, label) for r, label in ROLE_LABELS.items()])
+    district_id = SelectField(_l("District"), coerce=int, validators=[Optional()])
+    email = EmailField(_l("E-mail"), validators=[Optional(), Length(max=200)])
+    phone = StringField(_l("Mobile phone"), validators=[Optional(), MOBILE])
+    password = PasswordField(_l("Password"), validators=[Optional(), Length(min=10, message=_l(
+        "Use at least 10 characters."))])
+    active = BooleanField(_l("Account active"), default=True)
+    submit = SubmitField(_l("Save"))
+
+
+class TokenForm(FlaskForm):
+    name = StringField(_l("What is it for?"), validators=[DataRequired(), Length(max=80)])
+    submit = SubmitField(_l("Create token"))

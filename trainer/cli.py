@@ -1,0 +1,96 @@
+"""Operator commands that belong to no single area: users, the demo programme, the whole-database check."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask
+from sqlalchemy import select
+
+from trainer.extensions import db
+
+
+def register_cli(app: Flask) -> None:
+    @app.cli.group("users")
+    def users():
+        """Create and manage accounts."""
+
+    @users.command("create")
+    @click.argument("username")
+    @click.option("--name", "display_name", required=True, help="Display name, e.g. 张伟")
+    @click.option("--role", type=click.Choice(["admin", "coordinator", "lawyer", "trainee", "instructor"]),
+                  required=True)
+    @click.option("--district", help="District code, e.g. chaoyang (coordinators and trainees)")
+    @click.password_option()
+    def create_user(username, display_name, role, district, password):
+        """Create an account."""
+        from trainer.auth.operations import create_user as create
+        from trainer.org.operations import district_by_code
+        from trainer.validation import InvalidInput
+
+        district_id = None
+        if district:
+            found = district_by_code(district)
+            if found is None:
+                raise click.BadParameter(f"no district {district!r}", param_hint="--district")
+            district_id = found.id
+        try:
+            user = create(username=username, display_name=display_name, role=role, password=password,
+                          district_id=district_id)
+        except InvalidInput as error:
+            raise click.ClickException(error.message) from None
+        db.session.commit()
+        click.echo(f"created {user.username} ({user.role})")
+
+    @users.command("list")
+    def list_users():
+        """List accounts."""
+        from trainer.auth.models import User
+
+        for user in db.session.scalars(select(User).order_by(User.role, User.username)):
+            district = user.district.code if user.district else "-"
+            state = "active" if user.active else "disabled"
+            click.echo(f"{user.username:20} {user.role:12} {district:12} {state:8} {user.display_name}")
+
+    @users.command("disable")
+    @click.argument("username")
+    def disable_user(username):
+        """Disable an account (never deleted); its sessions, tokens and feeds stop."""
+        from trainer.auth.models import User
+
+        user = db.session.scalar(select(User).where(User.username == username))
+        if user is None:
+            raise click.ClickException(f"no user {username!r}")
+        user.active = False
+        user.session_version += 1
+        db.session.commit()
+        click.echo(f"disabled {username}")
+
+    @users.command("set-password")
+    @click.argument("username")
+    @click.password_option()
+    def set_password(username, password):
+        """Set a user's password."""
+        from trainer.auth.models import User
+
+        user = db.session.scalar(select(User).where(User.username == username))
+        if user is None:
+            raise click.ClickException(f"no user {username!r}")
+        user.set_password(password)
+        db.session.commit()
+        click.echo(f"password set for {username}")
+
+    @app.cli.command("demo")
+    @click.option("--if-empty", is_flag=True, help="Load only into an empty database (what `make run` does).")
+    def demo(if_empty):
+        """Load the demo programme (Chaoyang and a few other districts) and print the demo logins."""
+        from trainer.demo import DEMO_LOGINS, database_is_empty, load_demo
+
+        if if_empty and not database_is_empty():
+            click.echo("database has data; demo not loaded")
+        else:
+            load_demo()
+            db.session.commit()
+            click.echo("demo programme loaded")
+        click.echo("demo logins (role, user name, password):")
+        for role, username, password in DEMO_LOGINS:
+            click.echo(f"  {role:12} {username:18} {password}")

@@ -1,0 +1,95 @@
+"""Configuration: defaults, then ``instance/config.py``, then ``TRAINER_*`` environment variables."""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+from pathlib import Path
+
+TIMEZONE = "Asia/Shanghai"
+
+
+class Defaults:
+    """Values every deployment starts from; override them in instance/config.py or TRAINER_* variables."""
+
+    SQLALCHEMY_DATABASE_URI: str | None = None  # computed: SQLite in instance/ unless set
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False  # set True behind HTTPS (TRAINER_SESSION_COOKIE_SECURE=1)
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    PERMANENT_SESSION_LIFETIME = 8 * 3600
+    WTF_CSRF_TIME_LIMIT = 8 * 3600
+    BABEL_DEFAULT_LOCALE = "zh"
+    BABEL_DEFAULT_TIMEZONE = TIMEZONE
+    LANGUAGES = {"zh": "中文", "en": "English"}
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_LOGIN = "10 per minute;50 per hour"
+    RATELIMIT_HEADERS_ENABLED = False
+    PAGE_SIZE = 50
+    # The public base URL, used in calendar feeds and e-mails (links back to pages).
+    PUBLIC_URL = "http://127.0.0.1:5000"
+    # Calendar feeds: the window of events they carry and how long cancellations stay visible.
+    FEED_DAYS_BACK = 30
+    FEED_DAYS_AHEAD = 180
+    FEED_CANCELLED_GRACE_DAYS = 30
+    # Scheduler
+    JOBS_PLAN_DAY_OF_MONTH = 20  # on this day the visit plan is rolled forward to next month
+    JOBS_MEETING_HORIZON_DAYS = 120
+    MAIL_SERVER = "localhost"
+    MAIL_PORT = 25
+    MAIL_SENDER = "trainer@localhost"
+    MAIL_ENABLED = False
+    INSTRUCTOR_SPAN_LIMIT = 8
+    API_TITLE = "Trainer API"
+    API_VERSION = "v1"
+    OPENAPI_VERSION = "3.0.3"
+    OPENAPI_URL_PREFIX = "/api/v1"
+    OPENAPI_JSON_PATH = "openapi.json"
+    OPENAPI_REDOC_PATH = None
+    OPENAPI_SWAGGER_UI_PATH = None
+
+
+def _coerce(raw: str):
+    """Environment values are strings; accept JSON for numbers, booleans and lists."""
+    try:
+        return json.loads(raw)
+    except ValueError:
+        return raw
+
+
+def _secret_key(instance_path: Path) -> str:
+    """Read the instance's secret key, creating it on first run: never a constant in the code."""
+    key_file = instance_path / "secret_key"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    key = secrets.token_hex(32)
+    key_file.write_text(key)
+    key_file.chmod(0o600)
+    return key
+
+
+def load_config(app, overrides: dict | None = None) -> None:
+    app.config.from_object(Defaults)
+    instance_path = Path(app.instance_path)
+    instance_path.mkdir(parents=True, exist_ok=True)
+    app.config.from_pyfile("config.py", silent=True)
+    for name, raw in os.environ.items():
+        if name.startswith("TRAINER_"):
+            key = name.removeprefix("TRAINER_")
+            if key == "DATABASE_URL":
+                key = "SQLALCHEMY_DATABASE_URI"
+            app.config[key] = _coerce(raw) if key != "SQLALCHEMY_DATABASE_URI" else raw
+    if overrides:
+        app.config.update(overrides)
+    uri = app.config.get("SQLALCHEMY_DATABASE_URI")
+    if not uri:
+        uri = f"sqlite:///{instance_path / 'trainer.db'}"
+    if uri.startswith("postgres://") or uri.startswith("postgresql://"):
+        # psycopg 3 is the driver we ship.
+        uri = "postgresql+psycopg://" + uri.split("://", 1)[1]
+    app.config["SQLALCHEMY_DATABASE_URI"] = uri
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _secret_key(instance_path)

@@ -1,0 +1,108 @@
+"""Friendly HTML error pages; JSON errors ``{"error": {"code", "message", "fields"}}`` under /api/."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from sqlalchemy.orm.exc import StaleDataError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from trainer.auth.permissions import is_api_request
+from trainer.concurrency import StaleEdit
+from trainer.extensions import db
+from trainer.validation import InvalidInput
+
+log = logging.getLogger(__name__)
+
+CODES = {
+    400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
+    409: "conflict", 412: "precondition_failed", 413: "too_large", 415: "unsupported_media_type",
+    422: "invalid", 428: "precondition_required", 429: "too_many_requests", 500: "server_error",
+}
+
+
+def api_error(status: int, message: str, fields: dict | None = None, code: str | None = None):
+    response = jsonify({"error": {"code": code or CODES.get(status, "error"), "message": message,
+                                  "fields": fields or {}}})
+    response.status_code = status
+    return response
+
+
+def _friendly_message(status: int) -> str:
+    return {
+        400: _("The request could not be understood."),
+        401: _("Please log in."),
+        403: _("You do not have permission to see this page."),
+        404: _("This page does not exist."),
+        405: _("This action is not allowed here."),
+        409: _("Someone else changed this record in the meantime."),
+        413: _("The file is too large."),
+        429: _("Too many attempts. Please wait a moment and try again."),
+        500: _("Something went wrong on our side. The error has been logged."),
+    }.get(status, _("The request could not be completed."))
+
+
+def _fields_of(error: HTTPException) -> dict:
+    data = getattr(error, "data", None) or {}
+    messages = data.get("messages") if isinstance(data, dict) else None
+    if not messages:
+        return {}
+    # webargs nests by location ({"json": {...}}); clients want the field names.
+    flat: dict = {}
+    for location, errors in messages.items():
+        if isinstance(errors, dict):
+            flat.update(errors)
+        else:
+            flat[location] = errors
+    return flat
+
+
+def handle_http_exception(error: HTTPException):
+    status = error.code or 500
+    if is_api_request():
+        custom = isinstance(error.description, str) and error.description != type(error).description
+        message = error.description if custom else _friendly_message(status)
+        if status == 422 and _fields_of(error):
+            message = _("Some fields are not valid.")
+        response = api_error(status, message, _fields_of(error))
+        if status == 401:
+            response.headers["WWW-Authenticate"] = 'Bearer realm="trainer"'
+        return response
+    if status == 401:
+        return redirect(url_for("auth.login", next=request.full_path))
+    description = error.description if status in (400, 409) and isinstance(error.description, str) else None
+    return render_template("errors/error.html", status=status, message=_friendly_message(status),
+                           detail=description), status
+
+
+def handle_stale(error: Exception):
+    db.session.rollback()
+    if is_api_request():
+        return api_error(412, _("The record was changed by someone else; fetch it again and retry."))
+    return render_template("errors/error.html", status=409, message=_friendly_message(409), detail=None), 409
+
+
+def handle_invalid_input(error: InvalidInput):
+    """Operations raise InvalidInput; views catch it for forms, the API answers 422 with the fields."""
+    db.session.rollback()
+    if is_api_request():
+        return api_error(422, error.message, error.fields)
+    return render_template("errors/error.html", status=422, message=error.message, detail=None), 422
+
+
+def handle_unexpected(error: Exception):
+    log.exception("unhandled error on %s %s", request.method, request.path)
+    db.session.rollback()
+    return handle_http_exception(InternalServerError())
+
+
+def register_error_handlers(app) -> None:
+    app.register_error_handler(CSRFError, handle_http_exception)
+    app.register_error_handler(HTTPException, handle_http_exception)
+    app.register_error_handler(StaleDataError, handle_stale)
+    app.register_error_handler(StaleEdit, handle_stale)
+    app.register_error_handler(InvalidInput, handle_invalid_input)
+    app.register_error_handler(Exception, handle_unexpected)

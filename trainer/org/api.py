@@ -1,0 +1,163 @@
+"""/api/v1/districts and /api/v1/stations: the pattern every area's API follows."""
+
+from __future__ import annotations
+
+from flask import abort, make_response
+from flask_babel import gettext as _
+from flask_login import current_user
+from marshmallow import Schema, fields, validate
+from sqlalchemy import select
+
+from trainer.api import Blueprint
+from trainer.api.conventions import require_if_match, with_etag
+from trainer.api.schemas import ERROR_RESPONSES, PageArgs, paginate_select
+from trainer.auth.permissions import ANY_USER, STAFF, allow, check_district, scoped
+from trainer.extensions import db
+from trainer.org import operations
+from trainer.org.models import District, Station, Union
+from trainer.validation import InvalidInput
+
+blp = Blueprint("org_api", __name__, url_prefix="/api/v1", description="Districts, unions and service stations")
+
+
+class DistrictSchema(Schema):
+    id = fields.Int(dump_only=True)
+    code = fields.Str(metadata={"example": "chaoyang"})
+    name = fields.Str(metadata={"example": "朝阳区"})
+    name_en = fields.Str(metadata={"example": "Chaoyang"})
+
+
+class UnionSchema(Schema):
+    id = fields.Int(dump_only=True)
+    district_id = fields.Int(dump_only=True)
+    name = fields.Str()
+    kind = fields.Str(validate=validate.OneOf(["street", "industry", "zone"]))
+    street = fields.Str(allow_none=True)
+
+
+RECEIVING = fields.Str(validate=validate.Regexp(r"^[0-6]:(am|pm)$"), metadata={"example": "1:am"})
+
+
+class StationSchema(Schema):
+    id = fields.Int(dump_only=True)
+    district_id = fields.Int(dump_only=True)
+    union_id = fields.Int(required=True, strict=True)
+    name = fields.Str(required=True, validate=validate.Length(min=1, max=120), metadata={"example": "八里庄街道工会服务站"})
+    address = fields.Str(required=True, validate=validate.Length(min=1, max=250))
+    contact_name = fields.Str(allow_none=True, validate=validate.Length(max=60))
+    contact_phone = fields.Str(allow_none=True, validate=validate.Regexp(r"^1[3-9]\d{9}$"),
+                               metadata={"example": "13800138000"})
+    receiving = fields.List(RECEIVING, required=True, validate=validate.Length(min=1, max=14))
+    am_hours = fields.Str(load_default="09:00-12:00", validate=validate.Regexp(r"^\d\d:\d\d-\d\d:\d\d$"))
+    pm_hours = fields.Str(load_default="14:00-17:00", validate=validate.Regexp(r"^\d\d:\d\d-\d\d:\d\d$"))
+    rhythm = fields.List(fields.List(fields.Int(strict=True), validate=validate.Length(equal=2)), load_default=list,
+                         metadata={"description": "[[week of month 1-5, weekday 0=Mon..6=Sun], ...]"})
+    version = fields.Int(dump_only=True)
+
+
+class StationQuery(PageArgs):
+    district = fields.Str(metadata={"description": "district code (admin only; others see their own)"})
+
+
+@blp.route("/districts")
+@allow(ANY_USER)
+@blp.response(200, DistrictSchema(many=True))
+@blp.alt_response(401, **ERROR_RESPONSES[401])
+def list_districts():
+    """All districts of Beijing."""
+    return db.session.scalars(select(District).order_by(District.sort_order)).all()
+
+
+@blp.route("/unions")
+@allow(STAFF)
+@blp.arguments(StationQuery, location="query")
+@blp.response(200, UnionSchema(many=True))
+@blp.alt_response(401, **ERROR_RESPONSES[401])
+@blp.alt_response(403, **ERROR_RESPONSES[403])
+def list_unions(args):
+    """The unions of the caller's district (the admin: of every district, or of ?district=)."""
+    stmt = scoped(select(Union).order_by(Union.id), Union.district_id)
+    if args.get("district"):
+        stmt = stmt.join(District).where(District.code == args["district"])
+    return paginate_select(stmt, args)
+
+
+@blp.route("/stations")
+@allow(STAFF)
+@blp.arguments(StationQuery, location="query")
+@blp.response(200, StationSchema(many=True))
+@blp.alt_response(401, **ERROR_RESPONSES[401])
+@blp.alt_response(403, **ERROR_RESPONSES[403])
+def list_stations(args):
+    """Service stations, paginated (`page`, `page_size`; totals in the `X-Total-Count` header)."""
+    stmt = scoped(select(Station).order_by(Station.id), Station.district_id)
+    if args.get("district"):
+        stmt = stmt.join(District, Station.district_id == District.id).where(District.code == args["district"])
+    return paginate_select(stmt, args)
+
+
+def _union_for(union_id: int) -> Union:
+    union = db.session.get(Union, union_id)
+    if union is None:
+        raise InvalidInput({"union_id": _("No such union.")})
+    if current_user.role != "admin" and union.district_id != current_user.district_id:
+        raise InvalidInput({"union_id": _("Choose a union of your district.")})
+    return union
+
+
+@blp.route("/stations", methods=["POST"])
+@allow(STAFF)
+@blp.arguments(StationSchema)
+@blp.response(201, StationSchema)
+@blp.alt_response(401, **ERROR_RESPONSES[401])
+@blp.alt_response(403, **ERROR_RESPONSES[403])
+@blp.alt_response(422, **ERROR_RESPONSES[422])
+def create_station(data):
+    """Create a station in a union of the caller's district."""
+    station = operations.save_station(None, union=_union_for(data.pop("union_id")), **data)
+    db.session.commit()
+    return _respond(station, 201)
+
+
+def _station(station_id: int) -> Station:
+    station = db.session.get(Station, station_id)
+    if station is None:
+        abort(404)
+    check_district(station.district_id)
+    return station
+
+
+@blp.route("/stations/<int:station_id>")
+@allow(STAFF)
+@blp.response(200, StationSchema)
+@blp.alt_response(404, **ERROR_RESPONSES[404])
+@blp.alt_response(403, **ERROR_RESPONSES[403])
+@blp.alt_response(401, **ERROR_RESPONSES[401])
+def get_station(station_id: int):
+    """One station; its `ETag` is needed to change it."""
+    station = _station(station_id)
+    return _respond(station)
+
+
+def _respond(station, status: int = 200):
+    response = make_response(StationSchema().dump(station), status)
+    return with_etag(response, station)
+
+
+@blp.route("/stations/<int:station_id>", methods=["PUT"])
+@allow(STAFF)
+@blp.arguments(StationSchema)
+@blp.response(200, StationSchema)
+@blp.alt_response(404, **ERROR_RESPONSES[404])
+@blp.alt_response(403, **ERROR_RESPONSES[403])
+@blp.alt_response(401, **ERROR_RESPONSES[401])
+@blp.alt_response(412, **ERROR_RESPONSES[412])
+@blp.alt_response(422, **ERROR_RESPONSES[422])
+@blp.alt_response(428, **ERROR_RESPONSES[428])
+def update_station(data, station_id: int):
+    """Replace a station. Send `If-Match` with the ETag you read: a stale one gets 412, nothing is lost."""
+    station = _station(station_id)
+    require_if_match(station)
+    operations.save_station(station, union=_union_for(data.pop("union_id")), **data)
+    db.session.commit()
+    return _respond(station)

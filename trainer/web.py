@@ -1,0 +1,99 @@
+"""What every page shares: login loading, template helpers, security headers."""
+
+from __future__ import annotations
+
+from flask import Flask, current_app, request, url_for
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import select
+
+from trainer.auth.models import ApiToken, User, hash_token
+from trainer.auth.permissions import is_api_request
+from trainer.auth.forms import ROLE_LABELS
+from trainer.clock import as_utc, now_utc, today_local
+from trainer.extensions import db, login_manager
+from trainer.i18n import format_day, format_moment, format_month, format_weekday, lang
+from trainer.navigation import nav_for
+
+CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; "
+       "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
+
+
+@login_manager.user_loader
+def _load_user_from_session(user_id: str):
+    # Session cookies never authenticate the API.
+    if is_api_request():
+        return None
+    try:
+        pk, session_version = (int(part) for part in user_id.split(":"))
+    except ValueError:
+        return None
+    user = db.session.get(User, pk)
+    if user is None or user.session_version != session_version:
+        return None
+    return user
+
+
+@login_manager.request_loader
+def _load_user_from_token(req):
+    # Tokens never work on web pages.
+    if not req.path.startswith("/api/"):
+        return None
+    header = req.headers.get("Authorization", "")
+    if not header.startswith("Bearer "):
+        return None
+    token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(header[7:].strip()),
+                                                     ApiToken.revoked_at.is_(None)))
+    if token is None or not token.user.active:
+        return None
+    if token.last_used_at is None or (now_utc() - as_utc(token.last_used_at)).total_seconds() > 300:
+        token.last_used_at = now_utc()
+        db.session.commit()
+    return token.user
+
+
+def register_web(app: Flask) -> None:
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("Please log in to see this page.")
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"
+
+    app.jinja_env.filters["day"] = format_day
+    app.jinja_env.filters["moment"] = format_moment
+    app.jinja_env.filters["weekday"] = format_weekday
+    app.jinja_env.globals["format_month"] = format_month
+    app.jinja_env.add_extension("jinja2.ext.do")
+
+    def all_districts():
+        from trainer.org.models import District
+
+        return db.session.scalars(select(District).order_by(District.sort_order)).all()
+
+    def station_link(station) -> str:
+        """A station's page in the visits area when it exists, else its edit form."""
+        if "visits.station" in app.view_functions:
+            return url_for("visits.station", station_id=station.id)
+        return url_for("org.station_edit", station_id=station.id)
+
+    app.jinja_env.globals["all_districts"] = all_districts
+    app.jinja_env.globals["station_link"] = station_link
+
+    @app.context_processor
+    def _page_context():
+        role = current_user.role if current_user.is_authenticated else None
+        return {"nav_items": nav_for(role), "lang": lang(), "languages": current_app.config["LANGUAGES"],
+                "today": today_local(), "role_labels": ROLE_LABELS}
+
+    @app.after_request
+    def _security_headers(response):
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        if response.mimetype == "text/html":
+            response.headers.setdefault("Content-Security-Policy", CSP)
+            if current_user and getattr(current_user, "is_authenticated", False):
+                response.headers.setdefault("Cache-Control", "no-store")
+        if request.is_secure:
+            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+        return response
