@@ -1,0 +1,1 @@
+"""Personal iCalendar feeds and the subscription page."""
