@@ -21,8 +21,9 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 install: $(VENV)/.installed translations
 
 translations: | $(BIN)/python
-	@for dir in trainer/translations trainer/*/translations; do \
-	  [ -d "$$dir" ] && $(BIN)/pybabel compile -q -f -d "$$dir" 2>/dev/null || true; \
+	@for po in trainer/translations/*/LC_MESSAGES/messages.po trainer/*/translations/*/LC_MESSAGES/messages.po; do \
+	  [ -f "$$po" ] || continue; \
+	  $(BIN)/pybabel compile -f -i "$$po" -o "$${po%.po}.mo" >/dev/null || exit 1; \
 	done
 
 migrate: install

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, current_app, request, url_for
+from flask import Flask, current_app, g, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
@@ -83,6 +83,14 @@ def register_web(app: Flask) -> None:
         role = current_user.role if current_user.is_authenticated else None
         return {"nav_items": nav_for(role), "lang": lang(), "languages": current_app.config["LANGUAGES"],
                 "today": today_local(), "role_labels": ROLE_LABELS}
+
+    @app.teardown_request
+    def _forget_request_state(exc):
+        # Flask-Login and Flask-Babel cache the user and the locale in g, which lives as long as the app
+        # context; when a caller keeps one app context across requests (tests, scripts), the next request
+        # must choose its own.
+        for name in ("_login_user", "_flask_babel"):
+            g.pop(name, None)
 
     @app.after_request
     def _security_headers(response):

@@ -40,7 +40,8 @@ LANDING = {Role.TRAINEE: "rotation.my_rotation", Role.LAWYER: "visits.my_visits"
 
 @bp.route("/login", methods=["GET", "POST"])
 @public
-@limiter.limit(lambda: current_app.config["RATELIMIT_LOGIN"], methods=["POST"])
+@limiter.limit(lambda: current_app.config["RATELIMIT_LOGIN"], methods=["POST"],
+               exempt_when=lambda: not current_app.config.get("RATELIMIT_ENABLED", True))
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("auth.home"))
@@ -99,7 +100,8 @@ def password():
             form_errors_from(form, error)
         else:
             db.session.commit()
-            login_user(current_user)  # the session version changed; keep this session, end the others
+            # The session version changed: keep this session, end the others.
+            login_user(current_user._get_current_object())
             flash(_("Your password has been changed."), "success")
             return redirect(url_for("auth.home"))
     return render_template("auth/password.html", form=form)

@@ -67,3 +67,24 @@ def stamp_of(scopes: list[str]) -> str:
     """A short string that changes whenever any of the scopes changes."""
     rows = dict(db.session.execute(select(FeedStamp.scope, FeedStamp.version).where(FeedStamp.scope.in_(scopes))).all())
     return "-".join(f"{rows.get(scope, 0)}" for scope in scopes)
+
+
+ALL_SCOPES = None  # feeds that may show any district (a lawyer or instructor without one, the city admin)
+
+
+def feed_version(scopes: list[str] | None) -> tuple[str, datetime | None]:
+    """The version string of a set of scopes and when any of them last changed, in one query.
+
+    ``None`` stands for every scope: versions only ever rise, so their sum rises with any change anywhere.
+    """
+    from sqlalchemy import func
+
+    if scopes is None:
+        total, count, changed = db.session.execute(
+            select(func.coalesce(func.sum(FeedStamp.version), 0), func.count(), func.max(FeedStamp.changed_at))
+        ).one()
+        return f"all:{total}:{count}", changed
+    rows = {scope: (version, changed) for scope, version, changed in db.session.execute(
+        select(FeedStamp.scope, FeedStamp.version, FeedStamp.changed_at).where(FeedStamp.scope.in_(scopes)))}
+    changed_at = max((changed for _, changed in rows.values() if changed is not None), default=None)
+    return "-".join(str(rows.get(scope, (0, None))[0]) for scope in scopes), changed_at

@@ -1,0 +1,155 @@
+"""The foundation as a user meets it: logging in, the Chinese interface, district scope, the audit log."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+
+from tests.conftest import PASSWORD, login
+from trainer.audit.models import AuditEntry
+from trainer.extensions import db
+from trainer.org.models import Station, Union
+
+
+def _station(district, name="八里庄街道工会服务站"):
+    union = Union(district=district, name=name.replace("服务站", ""), kind="street", street="八里庄街道")
+    station = Station(district=district, union=union, name=name, address="北京市朝阳区八里庄路1号",
+                      receiving=["1:am"])
+    db.session.add_all([union, station])
+    db.session.commit()
+    return station
+
+
+def test_login_page_is_chinese_by_default(client):
+    html = client.get("/login").get_data(as_text=True)
+    assert '<html lang="zh-CN">' in html
+    assert "登录工会维权服务平台" in html
+    assert "用户名" in html and "密码" in html
+
+
+def test_wrong_password_keeps_user_name_and_says_why(client, make_user):
+    user = make_user("coordinator")
+    html = client.post("/login", data={"username": user.username, "password": "wrong"}).get_data(as_text=True)
+    assert "用户名或密码不正确，或账号已停用。" in html
+    assert f'value="{user.username}"' in html
+
+
+def test_english_switch(client, make_user):
+    client.post("/lang/en", data={"next": "/login"})
+    html = client.get("/login").get_data(as_text=True)
+    assert "Log in to Trainer" in html
+    client.post("/lang/zh")
+    assert "登录工会维权服务平台" in client.get("/login").get_data(as_text=True)
+
+
+def test_home_shows_chinese_date_and_navigation_for_the_role(login_as):
+    client = login_as("coordinator", "chaoyang")
+    html = client.get("/?stay=1").get_data(as_text=True)
+    assert "今天是" in html and "年" in html
+    assert "服务站" in html and "操作日志" in html
+    assert "各区" not in html  # the district list is the city admin's
+
+
+def test_dates_are_written_the_chinese_way(app):
+    from trainer.i18n import format_day
+
+    with app.test_request_context("/"):
+        assert format_day(date(2027, 3, 5)) == "2027年3月5日 周五"
+    with app.test_request_context("/", headers={"Accept-Language": "en"}):
+        assert format_day(date(2027, 3, 5)) == "Fri 5 Mar 2027"
+
+
+def test_coordinator_sees_only_own_district(login_as, districts):
+    chaoyang = _station(districts["chaoyang"])
+    xicheng = _station(districts["xicheng"], "牛街街道工会服务站")
+    client = login_as("coordinator", "chaoyang")
+    html = client.get("/org/stations").get_data(as_text=True)
+    assert chaoyang.name in html and xicheng.name not in html
+    assert client.get(f"/org/stations/{xicheng.id}/edit").status_code == 403
+    assert client.get(f"/org/stations/{chaoyang.id}/edit").status_code == 200
+
+
+def test_station_form_keeps_input_and_puts_error_beside_field(login_as, districts):
+    station = _station(districts["chaoyang"])
+    client = login_as("coordinator", "chaoyang")
+    html = client.post("/org/stations/new", data={
+        "name": "新站", "union_id": station.union_id, "address": "北京市朝阳区某路2号",
+        "contact_phone": "12345", "receiving": ["1:am"], "am_hours": "09:00-12:00", "pm_hours": "14:00-17:00",
+    }).get_data(as_text=True)
+    assert "请输入11位手机号码" in html
+    assert 'value="新站"' in html and 'value="北京市朝阳区某路2号"' in html
+    assert db.session.scalar(select(Station).where(Station.name == "新站")) is None
+
+
+def test_changes_are_audited_and_scoped(login_as, districts):
+    station = _station(districts["chaoyang"])
+    client = login_as("coordinator", "chaoyang")
+    response = client.post(f"/org/stations/{station.id}/edit", data={
+        "name": station.name, "union_id": station.union_id, "address": "北京市朝阳区新地址9号",
+        "receiving": ["1:am", "3:pm"], "am_hours": "09:00-12:00", "pm_hours": "14:00-17:00",
+        "version": station.version,
+    })
+    assert response.status_code == 302
+    entry = db.session.scalars(select(AuditEntry).where(AuditEntry.entity_type == "Station",
+                                                        AuditEntry.action == "update")).one()
+    assert entry.actor == client.user.username
+    assert entry.before["address"] == "北京市朝阳区八里庄路1号"
+    assert entry.after["address"] == "北京市朝阳区新地址9号"
+    assert "北京市朝阳区新地址9号" in client.get("/audit/").get_data(as_text=True)
+    other = login_as("coordinator", "xicheng")
+    assert "北京市朝阳区新地址9号" not in other.get("/audit/").get_data(as_text=True)
+
+
+def test_stale_edit_is_refused(login_as, districts):
+    station = _station(districts["chaoyang"])
+    client = login_as("coordinator", "chaoyang")
+    old_version = station.version
+    data = {"name": station.name, "union_id": station.union_id, "address": "地址一", "receiving": ["1:am"],
+            "am_hours": "09:00-12:00", "pm_hours": "14:00-17:00", "version": old_version}
+    assert client.post(f"/org/stations/{station.id}/edit", data=data).status_code == 302
+    response = client.post(f"/org/stations/{station.id}/edit", data={**data, "address": "地址二"})
+    assert response.status_code == 409
+    assert "其他人已修改了这条记录" in response.get_data(as_text=True)
+    db.session.refresh(station)
+    assert station.address == "地址一"
+
+
+def test_disabled_account_cannot_log_in_and_its_session_ends(app, make_user, login_as):
+    user = make_user("coordinator")
+    client = login_as(user=user)
+    assert client.get("/org/stations").status_code == 200
+    admin = login_as("admin", None)
+    admin.post(f"/accounts/{user.id}", data={"username": user.username, "display_name": user.display_name,
+                                              "role": "coordinator", "district_id": user.district_id})
+    db.session.refresh(user)
+    assert user.active is False
+    assert client.get("/org/stations").status_code == 302
+    html = app.test_client().post("/login", data={"username": user.username, "password": PASSWORD}).get_data(
+        as_text=True)
+    assert "账号已停用" in html
+
+
+def test_password_change(login_as, app):
+    client = login_as("lawyer", "chaoyang")
+    html = client.post("/account/password", data={"current": "nope", "new": "new-password-123",
+                                                 "confirm": "new-password-123"}).get_data(as_text=True)
+    assert "当前密码不正确。" in html
+    client.post("/account/password", data={"current": PASSWORD, "new": "new-password-123",
+                                          "confirm": "new-password-123"})
+    login(app.test_client(), client.user, "new-password-123")
+
+
+def test_security_headers(client):
+    response = client.get("/login")
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert "script-src 'self'" in response.headers["Content-Security-Policy"]
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_friendly_error_pages(login_as):
+    client = login_as("trainee", "chaoyang")
+    response = client.get("/accounts")
+    assert response.status_code == 403 and "您没有权限查看此页面。" in response.get_data(as_text=True)
+    response = client.get("/no-such-page")
+    assert response.status_code == 404 and "页面不存在。" in response.get_data(as_text=True)

@@ -1,0 +1,90 @@
+"""Fixtures for the visits tests: a working-day calendar that knows 2026, and a small district programme."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+
+from trainer.extensions import db
+from trainer.org.models import Station, Union
+from trainer.visits import operations
+from trainer.visits.models import Contract, Firm
+
+TODAY = date(2026, 11, 24)
+
+
+@pytest.fixture(autouse=True)
+def known_calendar(monkeypatch):
+    """2026 is an official year (chinese_calendar ships it). Until ``trainer.workdays`` offers its API,
+    stand in for it with the same library so these tests run either way."""
+    import trainer.workdays as workdays
+
+    if hasattr(workdays, "working_days_set"):
+        yield
+        return
+    import chinese_calendar
+
+    class YearNotAnnounced(Exception):
+        pass
+
+    def is_working_day(day, allow_provisional=False):
+        try:
+            return chinese_calendar.is_workday(day)
+        except NotImplementedError:
+            if allow_provisional:
+                return day.weekday() < 5
+            raise YearNotAnnounced(f"{day.year}年的节假日安排尚未公布") from None
+
+    def working_days_set(start, end, allow_provisional=False):
+        days, current = set(), start
+        while current <= end:
+            if is_working_day(current, allow_provisional):
+                days.add(current)
+            current += timedelta(days=1)
+        return frozenset(days)
+
+    monkeypatch.setattr(workdays, "YearNotAnnounced", YearNotAnnounced, raising=False)
+    monkeypatch.setattr(workdays, "is_working_day", is_working_day, raising=False)
+    monkeypatch.setattr(workdays, "working_days_set", working_days_set, raising=False)
+    yield
+
+
+ALL_WEEK = [f"{d}:{h}" for d in range(5) for h in ("am", "pm")]
+
+
+def make_programme(district, *, stations=4, receiving=None, lawyers_per_firm=2, firms=2, prefix=""):
+    """A small programme: ``firms`` firms with contracts, lawyers, stations and assignments (lead + backup)."""
+    made = {"firms": [], "lawyers": [], "stations": [], "assignments": []}
+    for f in range(firms):
+        firm = operations.save_firm(None, district_id=district.id, name=f"{prefix}测试律师事务所{f + 1}",
+                                    contact_name="张主任", contact_phone="13800000000")
+        operations.save_contract(None, firm=firm, start=date(2026, 1, 1), end=date(2027, 12, 31),
+                                 stations_covered=stations // firms or 1)
+        made["firms"].append(firm)
+        for n in range(lawyers_per_firm):
+            made["lawyers"].append(operations.save_lawyer(
+                None, firm=firm, name=f"{prefix}律师{f + 1}{n + 1}", phone=f"1390000{f:02d}{n:02d}",
+                specialities=["劳动争议"]))
+    union = Union(district_id=district.id, name=f"{prefix}测试街道总工会", kind="street", street="测试街道")
+    db.session.add(union)
+    for s in range(stations):
+        station = Station(district_id=district.id, union=union, name=f"{prefix}测试服务站{s + 1}",
+                          address=f"北京市测试路{s + 1}号", receiving=receiving or ALL_WEEK)
+        db.session.add(station)
+        db.session.flush()
+        made["stations"].append(station)
+        firm_index = s % firms
+        firm = made["firms"][firm_index]
+        firm_lawyers = [lw for lw in made["lawyers"] if lw.firm_id == firm.id]
+        lead = firm_lawyers[(s // firms) % len(firm_lawyers)]
+        backup = next(lw for lw in firm_lawyers if lw is not lead) if len(firm_lawyers) > 1 else None
+        made["assignments"].append(operations.assign_station(station, firm=firm, lead=lead, backup=backup,
+                                                             start=date(2026, 11, 1)))
+    db.session.commit()
+    return made
+
+
+@pytest.fixture
+def programme(districts):
+    return make_programme(districts["chaoyang"])

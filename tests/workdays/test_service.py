@@ -1,0 +1,62 @@
+"""The facts a coordinator checks against the State Council notice for 2026, and the 2027 refusal."""
+
+from datetime import date
+
+import pytest
+
+from trainer import workdays
+from trainer.workdays import YearNotAnnounced
+
+
+def test_2026_facts_from_the_library():
+    assert workdays.year_status(2026) == "official"
+    assert workdays.is_working_day(date(2026, 10, 10))  # a Saturday, 调休上班
+    for saturday_or_sunday in (date(2026, 2, 14), date(2026, 2, 28), date(2026, 1, 4), date(2026, 9, 20)):
+        assert workdays.is_working_day(saturday_or_sunday)
+    assert not workdays.is_working_day(date(2026, 10, 1))
+    assert workdays.holiday_name(date(2026, 10, 1)) == "国庆节"
+    assert workdays.holiday_name(date(2026, 10, 1), language="en") == "National Day"
+    assert workdays.holiday_name(date(2026, 10, 10)) is None
+    assert len(workdays.working_days_between(date(2026, 1, 1), date(2026, 12, 31))) == 248
+    assert workdays.nth_working_day_after(date(2026, 9, 28), 15) == date(2026, 10, 23)
+    assert workdays.nth_working_day_after(date(2026, 10, 23), -15) == date(2026, 9, 28)
+
+
+def test_2027_is_not_announced_and_says_so():
+    assert workdays.year_status(2027) == "not_announced"
+    with pytest.raises(YearNotAnnounced) as caught:
+        workdays.is_working_day(date(2027, 3, 1))
+    assert caught.value.year == 2027
+    assert "2027年的法定节假日安排尚未公布" in str(caught.value)
+    assert "The official holiday calendar for 2027 has not been announced" in str(caught.value)
+    # A range that reaches into 2027 refuses too, rather than stopping at the end of 2026.
+    with pytest.raises(YearNotAnnounced):
+        workdays.working_days_between(date(2026, 12, 1), date(2027, 1, 31))
+    with pytest.raises(YearNotAnnounced):
+        workdays.nth_working_day_after(date(2026, 12, 30), 5)
+
+
+def test_provisional_calendar_only_when_asked():
+    assert workdays.is_provisional_year(2027)
+    assert not workdays.is_provisional_year(2026)
+    assert workdays.is_working_day(date(2027, 3, 1), allow_provisional=True)  # a Monday
+    assert not workdays.is_working_day(date(2027, 10, 4), allow_provisional=True)  # Monday in the 1-7 Oct week
+    assert not workdays.is_working_day(date(2027, 1, 1), allow_provisional=True)
+    assert workdays.holiday_name(date(2027, 10, 1), allow_provisional=True) == "国庆节"
+    days = workdays.working_days_between(date(2026, 12, 30), date(2027, 1, 5), allow_provisional=True)
+    assert days == [date(2026, 12, 30), date(2026, 12, 31), date(2027, 1, 4), date(2027, 1, 5)]
+    assert workdays.is_provisional_range(date(2026, 12, 30), date(2027, 1, 5))
+
+
+def test_library_year_is_stored_once_as_official():
+    from sqlalchemy import func, select
+
+    from trainer.extensions import db
+    from trainer.workdays.models import CalendarEntry, CalendarYear
+
+    workdays.is_working_day(date(2025, 5, 6))
+    row = db.session.scalar(select(CalendarYear).where(CalendarYear.year == 2025))
+    assert row.status == "official" and row.source == "library"
+    count = db.session.scalar(select(func.count()).select_from(CalendarEntry).where(CalendarEntry.year_id == row.id))
+    assert count > 20
+    assert workdays.day_info(date(2025, 10, 11)).kind == "makeup_workday"  # Saturday, 调休上班

@@ -1,0 +1,1074 @@
+"""The lawyer visit plan (律师值班走访计划, 一站一家一律师).
+
+Every union service station (工会服务站) has a lead lawyer (主律师), maybe a backup lawyer of the same firm
+(备岗律师), and must be visited ``visits_per_month`` times a month in half-day slots (上午/下午) on its
+receiving days (接待日).
+
+How a plan is made (the product owner measured that CP-SAT started cold on a district year often finds
+nothing in 30 s, while a greedy plan handed over as a hint lets it improve steadily):
+
+1. per month, check each station on its own (receiving days, gaps, lawyer leave) and each group of
+   stations sharing lawyers as a whole (a small max-flow: free half-days against visits needed);
+   station-months that cannot be planned are left out and named in a :class:`PlanProblem`;
+2. a greedy plan for the whole range, month by month (an exact dynamic programme per station, the
+   stations taken hardest first) - the first valid plan;
+3. month by month (a rolling horizon, which keeps the memory bounded at city scale), CP-SAT with the
+   greedy plan as a complete hint and a share of the time limit; when CP-SAT finds nothing, the greedy
+   month stays.
+
+Hard rules: a lawyer is in one place per half-day (existing visits elsewhere count as busy), visits only
+on working days, receiving half-days and outside the lawyer's leave, exactly ``visits_per_month`` visits
+per station and month, and two visits of a station at least ``min_gap_days`` apart (across month ends
+and against existing visits too).
+
+Wishes, in order of weight: keep existing visits (replan), the lead lawyer over the backup, the
+station's rhythm (an explicit one such as 2nd and 4th Tuesday, else the pattern of its earlier months),
+gaps near 14 days, a lawyer not out twice on one day, a firm's visits spread over the days.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Literal
+
+from ortools.sat.python import cp_model
+
+from trainer.planning.common import (
+    Month,
+    PlanProblem,
+    SolveTimer,
+    month_days,
+    month_of,
+    nth_weekday,
+    solve_model,
+    sorted_unique,
+    week_of_month,
+)
+
+HALVES = ("am", "pm")
+
+# Objective weights. Each wish outweighs everything below it in practice, so the order of the wishes
+# in the module docstring holds.
+MISS_COST = 1_000_000  # a station-month the solver could not fit at all (only after the pre-checks pass)
+MOVE_COST = 10_000  # replan: an existing visit that is moved or handed to another lawyer
+BACKUP_COST = 1_000  # a visit by the backup lawyer (备岗) instead of the lead
+RHYTHM_MISS_COST = 60  # a visit off the station's rhythm (week of month + weekday)...
+RHYTHM_DAY_COST = 4  # ...plus this per day away from the nearest rhythm day
+RHYTHM_DAY_CAP = 14
+HALF_CHANGE_COST = 5  # the rhythm's half-day (am/pm) not kept
+GAP_TARGET_DAYS = 14
+GAP_DAY_COST = 3  # per day a gap between visits of a station is off 14 days
+SAME_DAY_COST = 8  # a lawyer out both in the morning and in the afternoon of one day
+FIRM_PEAK_COST = 2  # per visit on a firm's busiest day of the month
+
+# CP-SAT models are built for batches of independent station groups of about this many station-months.
+BATCH_TASKS = 120
+
+
+@dataclass(frozen=True, order=True)
+class Slot:
+    """A half-day: ``half`` is "am" (上午) or "pm" (下午)."""
+
+    day: date
+    half: str
+
+    def __post_init__(self) -> None:
+        if self.half not in HALVES:
+            raise ValueError(f"half must be 'am' or 'pm', not {self.half!r}")
+
+
+@dataclass(frozen=True)
+class StationSpec:
+    """A union service station (工会服务站) as the planner sees it.
+
+    ``receiving`` holds (weekday 0=Monday, half) pairs on which the station receives workers;
+    ``rhythm`` an optional preferred pattern of (week of month 1-5, weekday), e.g. ((2, 1), (4, 1)) for
+    the 2nd and 4th Tuesday.
+    """
+
+    id: int
+    lead_lawyer_id: int
+    backup_lawyer_id: int | None
+    firm_id: int
+    receiving: frozenset[tuple[int, str]]
+    rhythm: tuple[tuple[int, int], ...] = ()
+    visits_per_month: int = 2
+
+
+@dataclass(frozen=True)
+class LawyerSpec:
+    """A lawyer (律师) with the days and half-days on which they cannot visit (leave, court, ...)."""
+
+    id: int
+    firm_id: int
+    unavailable_days: frozenset[date] = frozenset()
+    unavailable_slots: frozenset[Slot] = frozenset()
+
+
+@dataclass(frozen=True)
+class FixedVisit:
+    """An existing visit. Pinned ones never move; unpinned ones inside the planned months may be re-planned
+    (in "replan" mode moving one costs a lot, so only broken ones move); visits outside the planned months
+    or at stations not in the request are context: busy slots of their lawyer and neighbours for the gap."""
+
+    station_id: int
+    lawyer_id: int
+    slot: Slot
+    pinned: bool
+    visit_id: int | None = None
+
+
+PlanMode = Literal["full", "replan"]
+
+
+@dataclass(frozen=True)
+class VisitPlanRequest:
+    """What to plan: ``months`` (year, month) pairs; ``working_days`` as data (工作日, make-up days included).
+
+    ``time_limit_s`` bounds the whole call (greedy plan included); ``mode`` "full" plans the months afresh
+    (existing unpinned visits only lend their ids), "replan" keeps every existing visit that still obeys
+    the hard rules.
+    """
+
+    months: tuple[Month, ...]
+    working_days: frozenset[date]
+    stations: tuple[StationSpec, ...]
+    lawyers: tuple[LawyerSpec, ...]
+    existing: tuple[FixedVisit, ...] = ()
+    min_gap_days: int = 7
+    time_limit_s: float = 5.0
+    mode: PlanMode = "full"
+    num_workers: int = 2
+    seed: int = 0
+
+
+@dataclass(frozen=True)
+class PlannedVisit:
+    """A visit of the plan. ``visit_id`` is kept when an existing visit stays or is moved (None: a new one)."""
+
+    station_id: int
+    lawyer_id: int
+    slot: Slot
+    by_backup: bool
+    visit_id: int | None = None
+    pinned: bool = False
+
+
+@dataclass(frozen=True)
+class VisitPlanResult:
+    """The plan for the requested months (pinned visits included) and what could not be planned.
+
+    ``status``: "optimal" (every month proven best), "feasible" (valid, not proven best), "partial" (some
+    station-months left out, each named in ``problems``), "empty" (nothing to plan or nothing plannable).
+    ``stats`` holds figures (times, objective, kept/moved/added counts, ``removed_visit_ids``).
+    """
+
+    visits: tuple[PlannedVisit, ...]
+    problems: tuple[PlanProblem, ...]
+    status: str
+    stats: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
+
+
+# ----------------------------------------------------------------------------------------------------
+# Internal model
+
+
+@dataclass(frozen=True)
+class _Option:
+    """One way to make a visit: a half-day with one of the station's lawyers."""
+
+    slot: Slot
+    lawyer_id: int
+    by_backup: bool
+    day_no: int  # date ordinal, so gaps are differences
+    cost: int  # everything about this visit that does not depend on the other visits
+    stays: bool  # the very visit an existing one already is (replan)
+
+
+@dataclass
+class _Task:
+    """The visits still to plan for one station in one month."""
+
+    station: StationSpec
+    month: Month
+    need: int
+    options: list[_Option]
+    prev_day: int | None  # the last known visit before the month, for the gap wish
+    replannable: list[FixedVisit]
+
+
+Assignment = dict[int, list[_Option] | None]  # task index -> chosen options sorted by day, None: missed
+
+
+def _gap_cost(delta: int) -> int:
+    return GAP_DAY_COST * abs(delta - GAP_TARGET_DAYS)
+
+
+class _Context:
+    """Request data indexed once; plus the carry of the rolling horizon (known visits per station)."""
+
+    def __init__(self, req: VisitPlanRequest) -> None:
+        if req.min_gap_days < 1:
+            raise ValueError("min_gap_days must be at least 1")
+        self.req = req
+        self.gap = req.min_gap_days
+        self.stations = {station.id: station for station in req.stations}
+        self.lawyers = {lawyer.id: lawyer for lawyer in req.lawyers}
+        for station in req.stations:
+            for lawyer_id in (station.lead_lawyer_id, station.backup_lawyer_id):
+                if lawyer_id is not None and lawyer_id not in self.lawyers:
+                    raise ValueError(f"station {station.id} names lawyer {lawyer_id}, who is not in the request")
+            for _weekday, half in station.receiving:
+                if half not in HALVES:
+                    raise ValueError(f"station {station.id} receives in unknown half {half!r}")
+        self.months = sorted(set(req.months))
+        self.month_set = set(self.months)
+        self.working_days = req.working_days
+
+        # Existing visits sorted into: pinned in range, replannable, and context.
+        self.pinned: dict[tuple[int, Month], list[FixedVisit]] = defaultdict(list)
+        self.replannable: dict[tuple[int, Month], list[FixedVisit]] = defaultdict(list)
+        self.busy: set[tuple[int, Slot]] = set()  # (lawyer, slot) taken by visits this plan cannot move
+        self.busy_halves: dict[tuple[int, date], set[str]] = defaultdict(set)
+        # Known visits per station: what the gap rule and the rhythm are checked against. Grows with each
+        # planned month (the carry of the rolling horizon).
+        self.known: dict[int, list[Slot]] = defaultdict(list)
+        self.soft_future: dict[int, list[FixedVisit]] = defaultdict(list)
+        for visit in req.existing:
+            month = month_of(visit.slot.day)
+            in_plan = visit.station_id in self.stations and month in self.month_set
+            if in_plan and not visit.pinned:
+                self.replannable[(visit.station_id, month)].append(visit)
+                if req.mode == "replan":
+                    self.soft_future[visit.station_id].append(visit)
+                continue
+            if in_plan:
+                self.pinned[(visit.station_id, month)].append(visit)
+            self.busy.add((visit.lawyer_id, visit.slot))
+            self.busy_halves[(visit.lawyer_id, visit.slot.day)].add(visit.slot.half)
+            if visit.station_id in self.stations:
+                self.known[visit.station_id].append(visit.slot)
+
+    # -- per-station facts --------------------------------------------------------------------------
+
+    def lawyer_free(self, lawyer_id: int, slot: Slot) -> bool:
+        lawyer = self.lawyers[lawyer_id]
+        return (
+            slot.day not in lawyer.unavailable_days
+            and slot not in lawyer.unavailable_slots
+            and (lawyer_id, slot) not in self.busy
+        )
+
+    def rhythm_for(self, station: StationSpec, month: Month) -> tuple[list[tuple[int, int]], dict[int, str]]:
+        """The (week of month, weekday) pattern to keep in ``month`` and the usual half per weekday.
+
+        An explicit rhythm wins; otherwise the pattern seen most often in earlier months (ties: the latest),
+        so one holiday-displaced month does not shift the rhythm for good.
+        """
+        first = date(month[0], month[1], 1)
+        by_month: dict[Month, list[Slot]] = defaultdict(list)
+        for slot in self.known[station.id]:
+            if slot.day < first:
+                by_month[month_of(slot.day)].append(slot)
+        halves: dict[int, Counter[str]] = defaultdict(Counter)
+        for slots in by_month.values():
+            for slot in slots:
+                halves[slot.day.weekday()][slot.half] += 1
+        usual_half = {weekday: counts.most_common(1)[0][0] for weekday, counts in halves.items()}
+        if station.rhythm:
+            return list(station.rhythm), usual_half
+        patterns: Counter[tuple[tuple[int, int], ...]] = Counter()
+        latest: dict[tuple[tuple[int, int], ...], Month] = {}
+        for visited_month, slots in by_month.items():
+            if len(slots) != station.visits_per_month:
+                continue
+            pattern = tuple(sorted((week_of_month(s.day), s.day.weekday()) for s in slots))
+            patterns[pattern] += 1
+            latest[pattern] = max(latest.get(pattern, visited_month), visited_month)
+        if not patterns:
+            return [], usual_half
+        best = max(patterns, key=lambda p: (patterns[p], latest[p]))
+        return list(best), usual_half
+
+
+def _rhythm_cost(day: date, half: str, month: Month, rhythm: list[tuple[int, int]],
+                 usual_half: dict[int, str]) -> int:
+    cost = 0
+    if rhythm:
+        key = (week_of_month(day), day.weekday())
+        if key not in rhythm:
+            distance = min(abs((day - nth_weekday(month, nth, weekday)).days) for nth, weekday in rhythm)
+            cost += RHYTHM_MISS_COST + RHYTHM_DAY_COST * min(distance, RHYTHM_DAY_CAP)
+    wanted_half = usual_half.get(day.weekday())
+    if wanted_half is not None and wanted_half != half:
+        cost += HALF_CHANGE_COST
+    return cost
+
+
+def _max_spaced(days: Sequence[int], gap: int) -> int:
+    """How many of the (sorted) days can be chosen at least ``gap`` apart: earliest-first is optimal."""
+    count, last = 0, None
+    for day in days:
+        if last is None or day - last >= gap:
+            count, last = count + 1, day
+    return count
+
+
+# ----------------------------------------------------------------------------------------------------
+# Month set-up and pre-checks
+
+
+def _build_month(ctx: _Context, month: Month) -> tuple[list[_Task], list[PlanProblem]]:
+    """The station-months of ``month`` still to plan, and problems for those that cannot be planned."""
+    req = ctx.req
+    gap = ctx.gap
+    days_in_month = [day for day in month_days(month) if day in ctx.working_days]
+    tasks: list[_Task] = []
+    problems: list[PlanProblem] = []
+    month_start = date(month[0], month[1], 1).toordinal()
+    for station in req.stations:
+        pinned = ctx.pinned.get((station.id, month), [])
+        replannable = ctx.replannable.get((station.id, month), [])
+        need = station.visits_per_month - len(pinned)
+        if need <= 0:
+            continue  # too many pinned visits show up in the validator's visit_count problem
+        lawyer_ids = sorted_unique(
+            i for i in (station.lead_lawyer_id, station.backup_lawyer_id) if i is not None
+        )
+        receiving_slots = [
+            Slot(day, half) for day in days_in_month for half in HALVES
+            if (day.weekday(), half) in station.receiving
+        ]
+        receiving_day_nos = sorted({slot.day.toordinal() for slot in receiving_slots})
+        existing_ids = [v.visit_id for v in replannable if v.visit_id is not None]
+        if len(receiving_day_nos) < need:
+            problems.append(PlanProblem(
+                rule="no_receiving_day", station_ids=(station.id,), lawyer_ids=lawyer_ids, month=month,
+                days=tuple(sorted({s.day for s in receiving_slots})),
+                details={"needed": need, "receiving_days": len(receiving_day_nos),
+                         "existing_visit_ids": existing_ids}))
+            continue
+        known_day_nos = [slot.day.toordinal() for slot in ctx.known[station.id]]
+        spaced_slots = [
+            slot for slot in receiving_slots
+            if all(abs(slot.day.toordinal() - k) >= gap for k in known_day_nos)
+        ]
+        spaced_day_nos = sorted({slot.day.toordinal() for slot in spaced_slots})
+        if _max_spaced(spaced_day_nos, gap) < need:
+            near = sorted({date.fromordinal(k) for k in known_day_nos if abs(k - month_start) < 45})
+            problems.append(PlanProblem(
+                rule="min_gap", station_ids=(station.id,), lawyer_ids=lawyer_ids, month=month,
+                days=tuple(near),
+                details={"needed": need, "receiving_days": len(receiving_day_nos),
+                         "min_gap_days": gap, "existing_visit_ids": existing_ids}))
+            continue
+        rhythm, usual_half = ctx.rhythm_for(station, month)
+        prev_days = [k for k in known_day_nos if k < month_start]
+        prev_day = max(prev_days) if prev_days else None
+        future_soft = [
+            v for v in ctx.soft_future.get(station.id, ()) if month_of(v.slot.day) > month
+        ]
+        options: list[_Option] = []
+        for slot in spaced_slots:
+            base = _rhythm_cost(slot.day, slot.half, month, rhythm, usual_half)
+            day_no = slot.day.toordinal()
+            # Replan: landing too close to a later month's existing visit would force that one to move.
+            base += MOVE_COST * sum(1 for v in future_soft if abs(v.slot.day.toordinal() - day_no) < gap)
+            for lawyer_id in lawyer_ids:
+                if not ctx.lawyer_free(lawyer_id, slot):
+                    continue
+                by_backup = lawyer_id != station.lead_lawyer_id
+                cost = base + (BACKUP_COST if by_backup else 0)
+                other_half = "pm" if slot.half == "am" else "am"
+                if other_half in ctx.busy_halves.get((lawyer_id, slot.day), ()):
+                    cost += SAME_DAY_COST
+                stays = req.mode == "replan" and any(
+                    v.slot == slot and v.lawyer_id == lawyer_id for v in replannable
+                )
+                if stays:
+                    cost -= MOVE_COST
+                options.append(_Option(slot, lawyer_id, by_backup, day_no, cost, stays))
+        free_day_nos = sorted({o.day_no for o in options})
+        if _max_spaced(free_day_nos, gap) < need:
+            free = set(free_day_nos)
+            blocked = sorted({s.day for s in spaced_slots if s.day.toordinal() not in free})
+            problems.append(PlanProblem(
+                rule="lawyer_unavailable", station_ids=(station.id,), lawyer_ids=lawyer_ids, month=month,
+                days=tuple(blocked),
+                details={"needed": need, "receiving_days": len(receiving_day_nos),
+                         "free_days": len(free_day_nos), "existing_visit_ids": existing_ids}))
+            continue
+        options.sort(key=lambda o: (o.day_no, o.slot.half, o.by_backup, o.lawyer_id))
+        tasks.append(_Task(station, month, need, options, prev_day, replannable))
+    tasks, capacity_problems = _capacity_check(tasks, month)
+    return tasks, problems + capacity_problems
+
+
+def _components(tasks: Sequence[_Task]) -> list[list[int]]:
+    """Groups of tasks linked by a shared lawyer or firm: independent sub-problems."""
+    parent = list(range(len(tasks)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    owner: dict[tuple[str, int], int] = {}
+    for index, task in enumerate(tasks):
+        keys = [("firm", task.station.firm_id)] + [("lawyer", o.lawyer_id) for o in task.options]
+        for key in keys:
+            if key in owner:
+                parent[find(index)] = find(owner[key])
+            else:
+                owner[key] = index
+    groups: dict[int, list[int]] = defaultdict(list)
+    for index in range(len(tasks)):
+        groups[find(index)].append(index)
+    return sorted(groups.values(), key=lambda g: g[0])
+
+
+class _MaxFlow:
+    """A small Edmonds-Karp max-flow; the graphs are one group of stations in one month."""
+
+    def __init__(self) -> None:
+        self.capacity: dict[Any, dict[Any, int]] = defaultdict(lambda: defaultdict(int))
+
+    def add(self, tail: Any, head: Any, capacity: int) -> None:
+        """An arc; adding the same arc again keeps one arc (a half-day is one half-day)."""
+        self.capacity[tail][head] = capacity
+        self.capacity[head].setdefault(tail, 0)
+
+    def run(self, source: Any, sink: Any) -> int:
+        flow = 0
+        while True:
+            parents = {source: None}
+            queue = [source]
+            for node in queue:
+                if sink in parents:
+                    break
+                for head, cap in self.capacity[node].items():
+                    if cap > 0 and head not in parents:
+                        parents[head] = node
+                        queue.append(head)
+            if sink not in parents:
+                return flow
+            node = sink
+            while parents[node] is not None:
+                tail = parents[node]
+                self.capacity[tail][node] -= 1
+                self.capacity[node][tail] += 1
+                node = tail
+            flow += 1
+
+    def reachable(self, source: Any) -> set[Any]:
+        seen = {source}
+        queue = [source]
+        for node in queue:
+            for head, cap in self.capacity[node].items():
+                if cap > 0 and head not in seen:
+                    seen.add(head)
+                    queue.append(head)
+        return seen
+
+
+def _capacity_check(tasks: list[_Task], month: Month) -> tuple[list[_Task], list[PlanProblem]]:
+    """Free half-days of the lawyers against the visits their stations need (a relaxation: at most one
+    visit per station per calendar week, since two visits in one week are less than 7 days apart).
+
+    A shortfall names the smallest group of stations whose lawyers cannot cover them (the source side of
+    a minimum cut); that group is left out of the month and reported, the other stations are planned.
+    """
+    keep = [True] * len(tasks)
+    problems: list[PlanProblem] = []
+    for group in _components(tasks):
+        flow = _MaxFlow()
+        for index in group:
+            task = tasks[index]
+            flow.add("source", ("station", index), task.need)
+            for option in task.options:
+                week = option.slot.day.isocalendar()[:2]
+                flow.add(("station", index), ("week", index, week), 1)
+                flow.add(("week", index, week), ("lawyer", option.lawyer_id, option.slot), 1)
+                flow.add(("lawyer", option.lawyer_id, option.slot), "sink", 1)
+        needed = sum(tasks[i].need for i in group)
+        if flow.run("source", "sink") >= needed:
+            continue
+        cut = flow.reachable("source")
+        short = [i for i in group if ("station", i) in cut]
+        free_slots = [node for node in cut if isinstance(node, tuple) and node[0] == "lawyer"]
+        lawyer_ids = sorted_unique(node[1] for node in free_slots)
+        for index in short:
+            keep[index] = False
+        problems.append(PlanProblem(
+            rule="lawyer_capacity",
+            station_ids=sorted_unique(tasks[i].station.id for i in short),
+            lawyer_ids=lawyer_ids,
+            days=tuple(sorted({node[2].day for node in free_slots})),
+            month=month,
+            details={"needed": sum(tasks[i].need for i in short), "available": len(free_slots),
+                     "existing_visit_ids": [v.visit_id for i in short for v in tasks[i].replannable
+                                            if v.visit_id is not None]}))
+    return [task for task, kept in zip(tasks, keep, strict=True) if kept], problems
+
+
+# ----------------------------------------------------------------------------------------------------
+# Greedy construction
+
+
+def _best_chain(task: _Task, options: Sequence[_Option], extra: dict[_Option, int], gap: int,
+                ) -> list[_Option] | None:
+    """The cheapest ``need`` visits at least ``gap`` apart, by dynamic programming over the days.
+
+    Exact for one station given which lawyer half-days are still free: unary costs plus the gap wish
+    between consecutive visits (and to the last visit before the month).
+    """
+    best_on_day: dict[int, tuple[int, _Option]] = {}
+    for option in options:
+        cost = option.cost + extra.get(option, 0)
+        current = best_on_day.get(option.day_no)
+        if current is None or cost < current[0]:
+            best_on_day[option.day_no] = (cost, option)
+    day_nos = sorted(best_on_day)
+    if not day_nos:
+        return None
+    costs = [best_on_day[d][0] for d in day_nos]
+    inf = float("inf")
+    layer = [
+        costs[i] + (_gap_cost(day_nos[i] - task.prev_day) if task.prev_day is not None else 0)
+        for i in range(len(day_nos))
+    ]
+    back: list[list[int]] = []
+    for _ in range(1, task.need):
+        nxt = [inf] * len(day_nos)
+        links = [-1] * len(day_nos)
+        for i, day in enumerate(day_nos):
+            best, link = inf, -1
+            for j in range(i):
+                if day - day_nos[j] < gap:
+                    break  # the days are sorted: every later j is closer still
+                value = layer[j] + _gap_cost(day - day_nos[j])
+                if value < best:
+                    best, link = value, j
+            if link >= 0:
+                nxt[i] = best + costs[i]
+                links[i] = link
+        layer = nxt
+        back.append(links)
+    end = min(range(len(day_nos)), key=lambda i: layer[i])
+    if layer[end] == inf:
+        return None
+    chain = [end]
+    for links in reversed(back):
+        chain.append(links[chain[-1]])
+    chain.reverse()
+    return [best_on_day[day_nos[i]][1] for i in chain]
+
+
+def _greedy(ctx: _Context, tasks: Sequence[_Task]) -> Assignment:
+    """Stations hardest first (fewest free days per visit needed), each given its cheapest chain."""
+    taken: set[tuple[int, Slot]] = set()
+    reserved: dict[tuple[int, Slot], int] = {}
+    if ctx.req.mode == "replan":
+        # Existing visits that can stay hold their half-day, so no other station takes it first.
+        for index, task in enumerate(tasks):
+            for option in task.options:
+                if option.stays:
+                    reserved[(option.lawyer_id, option.slot)] = index
+    halves_out: dict[tuple[int, date], set[str]] = defaultdict(set)
+    firm_load: dict[tuple[int, date], int] = defaultdict(int)
+    firm_peak: dict[int, int] = defaultdict(int)
+    order = sorted(
+        range(len(tasks)),
+        key=lambda i: (len({o.day_no for o in tasks[i].options}) / tasks[i].need, tasks[i].station.id),
+    )
+    assignment: Assignment = {}
+    for index in order:
+        task = tasks[index]
+        usable = [
+            o for o in task.options
+            if (o.lawyer_id, o.slot) not in taken and reserved.get((o.lawyer_id, o.slot), index) == index
+        ]
+        extra: dict[_Option, int] = {}
+        firm = task.station.firm_id
+        for option in usable:
+            cost = 0
+            if halves_out.get((option.lawyer_id, option.slot.day)):
+                cost += SAME_DAY_COST
+            if firm_load[(firm, option.slot.day)] + 1 > firm_peak[firm]:
+                cost += FIRM_PEAK_COST
+            if cost:
+                extra[option] = cost
+        chain = _best_chain(task, usable, extra, ctx.gap)
+        assignment[index] = chain
+        for option in chain or ():
+            taken.add((option.lawyer_id, option.slot))
+            halves_out[(option.lawyer_id, option.slot.day)].add(option.slot.half)
+            firm_load[(firm, option.slot.day)] += 1
+            firm_peak[firm] = max(firm_peak[firm], firm_load[(firm, option.slot.day)])
+    return assignment
+
+
+# ----------------------------------------------------------------------------------------------------
+# CP-SAT improvement
+
+
+def _solve_batch(ctx: _Context, tasks: Sequence[_Task], hint: Assignment, time_limit_s: float,
+                 timer: SolveTimer) -> tuple[Assignment, str]:
+    """Improve the greedy plan of a batch of tasks with CP-SAT; the greedy plan is a complete hint."""
+    gap = ctx.gap
+    model = cp_model.CpModel()
+    terms: list[tuple[int, cp_model.IntVar]] = []
+    hint_values: dict[cp_model.IntVar, int] = {}
+    position_vars: dict[int, list[list[tuple[cp_model.IntVar, _Option]]]] = {}
+    misses: dict[int, cp_model.IntVar] = {}
+    by_resource: dict[tuple[int, Slot], list[cp_model.IntVar]] = defaultdict(list)
+    by_lawyer_day: dict[tuple[int, date], dict[str, list[cp_model.IntVar]]] = defaultdict(
+        lambda: {"am": [], "pm": []})
+    by_firm_day: dict[int, dict[date, list[cp_model.IntVar]]] = defaultdict(lambda: defaultdict(list))
+
+    for index, task in enumerate(tasks):
+        chosen = hint.get(index)
+        miss = model.new_bool_var(f"miss_{index}")
+        misses[index] = miss
+        terms.append((MISS_COST, miss))
+        hint_values[miss] = int(chosen is None)
+        first_day = task.options[0].day_no
+        last_day = task.options[-1].day_no
+        positions: list[list[tuple[cp_model.IntVar, _Option]]] = []
+        day_exprs = []
+        for k in range(task.need):
+            # The k-th visit leaves room for k visits before it and need-1-k after, gap apart.
+            allowed = [
+                o for o in task.options
+                if first_day + k * gap <= o.day_no <= last_day - (task.need - 1 - k) * gap
+            ]
+            pairs = []
+            for option in allowed:
+                var = model.new_bool_var("")
+                pairs.append((var, option))
+                cost = option.cost
+                if k == 0 and task.prev_day is not None:
+                    cost += _gap_cost(option.day_no - task.prev_day)
+                if cost:
+                    terms.append((cost, var))
+                hint_values[var] = int(chosen is not None and chosen[k] == option)
+                by_resource[(option.lawyer_id, option.slot)].append(var)
+                by_lawyer_day[(option.lawyer_id, option.slot.day)][option.slot.half].append(var)
+                by_firm_day[task.station.firm_id][option.slot.day].append(var)
+            model.add(sum(var for var, _ in pairs) + miss == 1)
+            day_exprs.append(sum((o.day_no - first_day) * var for var, o in pairs))
+            positions.append(pairs)
+        position_vars[index] = positions
+        for k in range(task.need - 1):
+            delta = day_exprs[k + 1] - day_exprs[k]
+            model.add(delta >= gap).only_enforce_if(miss.Not())
+            deviation = model.new_int_var(0, 62, "")
+            model.add(deviation >= delta - GAP_TARGET_DAYS).only_enforce_if(miss.Not())
+            model.add(deviation >= GAP_TARGET_DAYS - delta).only_enforce_if(miss.Not())
+            terms.append((GAP_DAY_COST, deviation))
+            hint_values[deviation] = (
+                abs(chosen[k + 1].day_no - chosen[k].day_no - GAP_TARGET_DAYS) if chosen else 0
+            )
+
+    for variables in by_resource.values():
+        if len(variables) > 1:
+            model.add_at_most_one(variables)
+    for halves in by_lawyer_day.values():
+        if halves["am"] and halves["pm"]:
+            both = model.new_bool_var("")
+            model.add(sum(halves["am"]) + sum(halves["pm"]) - 1 <= both)
+            terms.append((SAME_DAY_COST, both))
+            hint_values[both] = int(
+                any(hint_values[v] for v in halves["am"]) and any(hint_values[v] for v in halves["pm"])
+            )
+    for days in by_firm_day.values():
+        peak = model.new_int_var(0, 62, "")
+        for variables in days.values():
+            model.add(sum(variables) <= peak)
+        terms.append((FIRM_PEAK_COST, peak))
+        hint_values[peak] = max(sum(hint_values[v] for v in variables) for variables in days.values())
+
+    model.minimize(sum(coef * var for coef, var in terms))
+    for var, value in hint_values.items():
+        model.add_hint(var, value)
+    hint_objective = sum(coef * hint_values[var] for coef, var in terms)
+    outcome = solve_model(model, time_limit_s=time_limit_s, num_workers=ctx.req.num_workers,
+                          seed=ctx.req.seed, timer=timer, hint_objective=hint_objective)
+    if outcome.solver is None or outcome.objective is None or outcome.objective > hint_objective:
+        return dict(hint), "greedy"
+    solver = outcome.solver
+    result: Assignment = {}
+    for index, positions in position_vars.items():
+        if solver.boolean_value(misses[index]):
+            result[index] = None
+            continue
+        result[index] = [next(o for var, o in pairs if solver.boolean_value(var)) for pairs in positions]
+    return result, outcome.status
+
+
+# ----------------------------------------------------------------------------------------------------
+# Putting the months together
+
+
+def _batches(tasks: Sequence[_Task]) -> list[list[int]]:
+    """Independent groups of tasks packed into batches of about BATCH_TASKS."""
+    batches: list[list[int]] = []
+    current: list[int] = []
+    for group in sorted(_components(tasks), key=len, reverse=True):
+        if current and len(current) + len(group) > BATCH_TASKS:
+            batches.append(current)
+            current = []
+        current.extend(group)
+    if current:
+        batches.append(current)
+    return batches
+
+
+def _missed_problem(task: _Task) -> PlanProblem:
+    return PlanProblem(
+        rule="lawyer_capacity",
+        station_ids=(task.station.id,),
+        lawyer_ids=sorted_unique(o.lawyer_id for o in task.options),
+        month=task.month,
+        details={"needed": task.need, "available": len({o.day_no for o in task.options}),
+                 "reason": "no fit together with the other stations of these lawyers",
+                 "existing_visit_ids": [v.visit_id for v in task.replannable if v.visit_id is not None]})
+
+
+@dataclass
+class _MonthPlan:
+    tasks: list[_Task]
+    assignment: Assignment
+    problems: list[PlanProblem]
+    status: str
+
+
+def _record(ctx: _Context, plan: _MonthPlan) -> None:
+    """Carry a planned month forward: its visits are fixed for the months after it."""
+    for index, chosen in plan.assignment.items():
+        for option in chosen or ():
+            ctx.known[plan.tasks[index].station.id].append(option.slot)
+
+
+def _plan_months(req: VisitPlanRequest, timer: SolveTimer, improve: bool,
+                 deadline: float) -> tuple[list[_MonthPlan], dict[str, Any]]:
+    ctx = _Context(req)
+    plans: list[_MonthPlan] = []
+    solver_stats: Counter[str] = Counter()
+    months_left = len(ctx.months)
+    for month in ctx.months:
+        tasks, problems = _build_month(ctx, month)
+        assignment = _greedy(ctx, tasks)
+        status = "greedy"
+        if improve and tasks:
+            statuses = []
+            task_count_left = len(tasks)
+            for batch in _batches(tasks):
+                batch_tasks = [tasks[i] for i in batch]
+                batch_hint = {pos: assignment[i] for pos, i in enumerate(batch)}
+                remaining = deadline - timer.elapsed()
+                # This month's share of the time left, and this batch's share of the month's.
+                share = remaining / months_left * len(batch) / task_count_left
+                task_count_left -= len(batch)
+                if share < 0.02:
+                    statuses.append("greedy")
+                    solver_stats["skipped"] += 1
+                    continue
+                improved, batch_status = _solve_batch(ctx, batch_tasks, batch_hint, share, timer)
+                for pos, i in enumerate(batch):
+                    assignment[i] = improved[pos]
+                statuses.append(batch_status)
+                solver_stats[batch_status] += 1
+            status = "optimal" if all(s == "optimal" for s in statuses) else "feasible"
+        for index, chosen in assignment.items():
+            if chosen is None:
+                problems.append(_missed_problem(tasks[index]))
+        plan = _MonthPlan(tasks, assignment, problems, status)
+        _record(ctx, plan)
+        plans.append(plan)
+        months_left -= 1
+    return plans, dict(solver_stats)
+
+
+def _objective(plans: Sequence[_MonthPlan]) -> int:
+    """The objective of a whole plan, as the CP-SAT models count it (for the stats)."""
+    total = 0
+    for plan in plans:
+        lawyer_days: dict[tuple[int, date], set[str]] = defaultdict(set)
+        firm_days: dict[int, Counter[date]] = defaultdict(Counter)
+        for index, chosen in plan.assignment.items():
+            task = plan.tasks[index]
+            if chosen is None:
+                total += MISS_COST
+                continue
+            for k, option in enumerate(chosen):
+                total += option.cost
+                if k == 0 and task.prev_day is not None:
+                    total += _gap_cost(option.day_no - task.prev_day)
+                if k:
+                    total += _gap_cost(option.day_no - chosen[k - 1].day_no)
+                lawyer_days[(option.lawyer_id, option.slot.day)].add(option.slot.half)
+                firm_days[task.station.firm_id][option.slot.day] += 1
+        total += SAME_DAY_COST * sum(1 for halves in lawyer_days.values() if len(halves) == 2)
+        total += FIRM_PEAK_COST * sum(max(days.values()) for days in firm_days.values())
+    return total
+
+
+def _assemble(req: VisitPlanRequest, plans: Sequence[_MonthPlan]) -> tuple[list[PlannedVisit], dict[str, Any]]:
+    """Plan visits with the ids of the existing visits they keep or replace."""
+    ctx_pinned: dict[tuple[int, Month], list[FixedVisit]] = defaultdict(list)
+    station_ids = {s.id for s in req.stations}
+    month_set = set(req.months)
+    for visit in req.existing:
+        if visit.pinned and visit.station_id in station_ids and month_of(visit.slot.day) in month_set:
+            ctx_pinned[(visit.station_id, month_of(visit.slot.day))].append(visit)
+    visits: list[PlannedVisit] = []
+    kept = moved = added = 0
+    removed: list[int] = []
+    stations = {s.id: s for s in req.stations}
+    for pinned_list in ctx_pinned.values():
+        for visit in pinned_list:
+            station = stations[visit.station_id]
+            visits.append(PlannedVisit(visit.station_id, visit.lawyer_id, visit.slot,
+                                       visit.lawyer_id != station.lead_lawyer_id, visit.visit_id, True))
+    for plan in plans:
+        for index, chosen in plan.assignment.items():
+            task = plan.tasks[index]
+            if chosen is None:
+                continue
+            leftovers = sorted(task.replannable, key=lambda v: v.slot)
+            fresh: list[_Option] = []
+            for option in chosen:
+                same = next((v for v in leftovers if v.slot == option.slot and v.lawyer_id == option.lawyer_id),
+                            None)
+                if same is not None:
+                    leftovers.remove(same)
+                    kept += 1
+                    visits.append(PlannedVisit(task.station.id, option.lawyer_id, option.slot,
+                                               option.by_backup, same.visit_id))
+                else:
+                    fresh.append(option)
+            for option in fresh:
+                if leftovers:
+                    old = leftovers.pop(0)
+                    moved += 1
+                    visit_id = old.visit_id
+                else:
+                    added += 1
+                    visit_id = None
+                visits.append(PlannedVisit(task.station.id, option.lawyer_id, option.slot,
+                                           option.by_backup, visit_id))
+            removed.extend(v.visit_id for v in leftovers if v.visit_id is not None)
+        # Station-months left out keep nothing: their existing ids are named in the problems.
+    visits.sort(key=lambda v: (v.slot, v.station_id))
+    return visits, {"kept": kept, "moved": moved, "added": added, "removed_visit_ids": removed}
+
+
+def plan_visits(req: VisitPlanRequest) -> VisitPlanResult:
+    """Plan the visits of the requested months (see the module docstring for the method)."""
+    timer = SolveTimer()
+    deadline = max(0.0, req.time_limit_s)
+    # Phase 1: a greedy plan for the whole range, carried month by month: the first valid plan.
+    greedy_plans, _ = _plan_months(req, timer, improve=False, deadline=deadline)
+    timer.valid_plan_found()
+    first_valid = timer.first_valid
+    greedy_objective = _objective(greedy_plans)
+    plans = greedy_plans
+    solver_stats: dict[str, Any] = {}
+    if req.time_limit_s > 0 and timer.elapsed() < deadline:
+        # Phase 2: the rolling horizon again, CP-SAT improving each month from its greedy hint.
+        improved_plans, solver_stats = _plan_months(req, timer, improve=True, deadline=deadline)
+        # The months were re-planned against a changed carry, so compare whole plans: fewer station-months
+        # left out first, then the objective. Only a better plan replaces the greedy one.
+        greedy_key = (sum(len(p.problems) for p in greedy_plans), greedy_objective)
+        improved_key = (sum(len(p.problems) for p in improved_plans), _objective(improved_plans))
+        if improved_key <= greedy_key:
+            plans = improved_plans
+        else:
+            timer.best = first_valid
+    visits, change_stats = _assemble(req, plans)
+    problems = [problem for plan in plans for problem in plan.problems]
+    explained = {(sid, p.month) for p in problems for sid in p.station_ids}
+    for problem in check_plan(req, visits):
+        if problem.rule == "visit_count" and all((sid, problem.month) in explained for sid in problem.station_ids):
+            continue
+        problems.append(problem)  # a pinned visit breaking a rule: it stays, the coordinator is told
+    planned_station_months = sum(1 for p in plans for c in p.assignment.values() if c is not None)
+    if not visits and not any(p.assignment for p in plans):
+        status = "empty"
+    elif any(p.assignment.get(i) is None for p in plans for i in p.assignment) or any(
+        pr.rule in {"no_receiving_day", "min_gap", "lawyer_unavailable", "lawyer_capacity"} for pr in problems
+    ):
+        status = "partial"
+    elif all(p.status == "optimal" for p in plans):
+        status = "optimal"
+    else:
+        status = "feasible"
+    stats: dict[str, Any] = {
+        "t_first_valid_s": first_valid,
+        "t_best_s": timer.best,
+        "t_total_s": timer.elapsed(),
+        "objective": _objective(plans),
+        "greedy_objective": greedy_objective,
+        "cp_sat_batches": solver_stats,
+        "planned_station_months": planned_station_months,
+        "backup_visits": sum(1 for v in visits if v.by_backup),
+        **change_stats,
+    }
+    return VisitPlanResult(tuple(visits), tuple(problems), status, stats)
+
+
+# ----------------------------------------------------------------------------------------------------
+# Independent validator
+
+
+def check_plan(req: VisitPlanRequest, visits: Iterable[PlannedVisit]) -> list[PlanProblem]:
+    """Every hard-rule violation of a plan for ``req``, checked from scratch (not sharing solver code).
+
+    ``visits`` is the plan for the requested months (pinned visits included). Existing visits outside
+    the months, or at stations not in the request, are context: busy slots and gap neighbours.
+    """
+    visits = list(visits)
+    stations = {s.id: s for s in req.stations}
+    lawyers = {lw.id: lw for lw in req.lawyers}
+    month_set = set(req.months)
+    problems: list[PlanProblem] = []
+
+    def problem(rule: str, visit: PlannedVisit, **details: Any) -> None:
+        problems.append(PlanProblem(rule=rule, station_ids=(visit.station_id,), lawyer_ids=(visit.lawyer_id,),
+                                    days=(visit.slot.day,), month=month_of(visit.slot.day),
+                                    details={"half": visit.slot.half, "pinned": visit.pinned, **details}))
+
+    for visit in visits:
+        station = stations.get(visit.station_id)
+        if station is None:
+            problem("unknown_station", visit)
+            continue
+        day = visit.slot.day
+        if month_of(day) not in month_set:
+            problem("outside_range", visit)
+        if day not in req.working_days:
+            problem("non_working_day", visit)
+        if (day.weekday(), visit.slot.half) not in station.receiving:
+            problem("not_receiving", visit)
+        lead_ok = visit.lawyer_id == station.lead_lawyer_id and not visit.by_backup
+        backup_ok = (station.backup_lawyer_id is not None and visit.lawyer_id == station.backup_lawyer_id
+                     and visit.by_backup)
+        if not (lead_ok or backup_ok):
+            problem("wrong_lawyer", visit)
+        lawyer = lawyers.get(visit.lawyer_id)
+        if lawyer is not None and (day in lawyer.unavailable_days or visit.slot in lawyer.unavailable_slots):
+            problem("lawyer_unavailable", visit)
+
+    context = [
+        v for v in req.existing
+        if v.station_id not in stations or month_of(v.slot.day) not in month_set
+    ]
+    # A lawyer in two places at once.
+    occupied: dict[tuple[int, Slot], list[int]] = defaultdict(list)
+    for visit in visits:
+        occupied[(visit.lawyer_id, visit.slot)].append(visit.station_id)
+    for v in context:
+        occupied[(v.lawyer_id, v.slot)].append(v.station_id)
+    for (lawyer_id, slot), where in occupied.items():
+        if len(where) > 1:
+            problems.append(PlanProblem(rule="lawyer_double_booked", station_ids=sorted_unique(where),
+                                        lawyer_ids=(lawyer_id,), days=(slot.day,), month=month_of(slot.day),
+                                        details={"half": slot.half, "count": len(where)}))
+    # Visits per station and month.
+    counts: Counter[tuple[int, Month]] = Counter((v.station_id, month_of(v.slot.day)) for v in visits)
+    for station in req.stations:
+        for month in sorted(month_set):
+            count = counts[(station.id, month)]
+            if count != station.visits_per_month:
+                problems.append(PlanProblem(rule="visit_count", station_ids=(station.id,), month=month,
+                                            details={"needed": station.visits_per_month, "planned": count}))
+    # Gaps, against the context visits of the station as well.
+    days_by_station: dict[int, list[date]] = defaultdict(list)
+    for visit in visits:
+        days_by_station[visit.station_id].append(visit.slot.day)
+    for v in context:
+        if v.station_id in stations:
+            days_by_station[v.station_id].append(v.slot.day)
+    for station_id, days in days_by_station.items():
+        days.sort()
+        for earlier, later in zip(days, days[1:], strict=False):
+            if (later - earlier).days < req.min_gap_days:
+                problems.append(PlanProblem(rule="min_gap", station_ids=(station_id,), days=(earlier, later),
+                                            month=month_of(later),
+                                            details={"gap_days": (later - earlier).days,
+                                                     "min_gap_days": req.min_gap_days}))
+    # Pinned visits stay where they are.
+    planned = {(v.station_id, v.lawyer_id, v.slot) for v in visits}
+    for v in req.existing:
+        if v.pinned and v.station_id in stations and month_of(v.slot.day) in month_set:
+            if (v.station_id, v.lawyer_id, v.slot) not in planned:
+                problems.append(PlanProblem(rule="pinned_moved", station_ids=(v.station_id,),
+                                            lawyer_ids=(v.lawyer_id,), days=(v.slot.day,),
+                                            month=month_of(v.slot.day), details={"visit_id": v.visit_id}))
+    return problems
+
+
+# ----------------------------------------------------------------------------------------------------
+# Quality figures (for reports and benchmarks; not rules)
+
+
+def plan_quality(req: VisitPlanRequest, visits: Sequence[PlannedVisit]) -> dict[str, float]:
+    """Rhythm kept, gaps, backup share and spread of visits per lawyer for a plan.
+
+    A station-month keeps the rhythm when its (week of month, weekday) pattern is the station's explicit
+    rhythm, or, without one, the pattern the station shows most often over the plan and its history.
+    """
+    by_station: dict[int, list[date]] = defaultdict(list)
+    for visit in visits:
+        by_station[visit.station_id].append(visit.slot.day)
+    history: dict[int, list[date]] = defaultdict(list)
+    month_set = set(req.months)
+    for v in req.existing:
+        if month_of(v.slot.day) not in month_set:
+            history[v.station_id].append(v.slot.day)
+    kept_months = total_months = stations_all_kept = 0
+    gaps: list[int] = []
+    for station in req.stations:
+        days = sorted(by_station.get(station.id, []))
+        monthly: dict[Month, list[date]] = defaultdict(list)
+        for day in days:
+            monthly[month_of(day)].append(day)
+        patterns = {m: tuple(sorted((week_of_month(d), d.weekday()) for d in ds)) for m, ds in monthly.items()}
+        if station.rhythm:
+            target = tuple(sorted(station.rhythm))
+        else:
+            seen: Counter[tuple[tuple[int, int], ...]] = Counter(patterns.values())
+            past: dict[Month, list[date]] = defaultdict(list)
+            for day in history.get(station.id, []):
+                past[month_of(day)].append(day)
+            for ds in past.values():
+                seen[tuple(sorted((week_of_month(d), d.weekday()) for d in ds))] += 1
+            target = seen.most_common(1)[0][0] if seen else ()
+        station_kept = True
+        for pattern in patterns.values():
+            total_months += 1
+            if pattern == target:
+                kept_months += 1
+            else:
+                station_kept = False
+        stations_all_kept += station_kept and bool(patterns)
+        everything = sorted(days + [d for d in history.get(station.id, [])])
+        gaps.extend((b - a).days for a, b in zip(everything, everything[1:], strict=False))
+    per_lawyer = Counter(v.lawyer_id for v in visits)
+    loads = [per_lawyer.get(lawyer.id, 0) for lawyer in req.lawyers
+             if any(s.lead_lawyer_id == lawyer.id for s in req.stations)]
+    return {
+        "rhythm_month_share": kept_months / total_months if total_months else 1.0,
+        "rhythm_station_share": stations_all_kept / len(req.stations) if req.stations else 1.0,
+        "mean_abs_gap_minus_14": statistics.fmean(abs(g - 14) for g in gaps) if gaps else 0.0,
+        "backup_share": sum(1 for v in visits if v.by_backup) / len(visits) if visits else 0.0,
+        "visits_per_lead_min": min(loads) if loads else 0,
+        "visits_per_lead_max": max(loads) if loads else 0,
+        "visits_per_lead_stdev": statistics.pstdev(loads) if loads else 0.0,
+    }

@@ -1,0 +1,260 @@
+"""Lawyer visits (一站一家一律师): firms, contracts, lawyers, leave, station assignments and the visits themselves."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (JSON, CheckConstraint, Date, DateTime, ForeignKey, ForeignKeyConstraint, Index, Integer,
+                        Numeric, String, Text, UniqueConstraint, text)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from trainer.audit.models import Audited
+from trainer.calendars.stamps import FeedSource
+from trainer.clock import now_utc
+from trainer.concurrency import Versioned
+from trainer.extensions import db
+
+HALVES = ("am", "pm")
+# Part 2 (what happens at and after a visit) adds delivered and missed; the database already knows them.
+VISIT_STATUSES = ("planned", "cancelled", "delivered", "missed")
+ACTIVE_VISIT = text("status != 'cancelled'")
+
+
+class Firm(Audited, Versioned, db.Model):
+    """A contracted law firm (服务律所) of a district federation."""
+
+    __tablename__ = "firms"
+    __table_args__ = (UniqueConstraint("district_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    district_id: Mapped[int] = mapped_column(ForeignKey("districts.id"), index=True)
+    name: Mapped[str] = mapped_column(String(120))
+    contact_name: Mapped[str | None] = mapped_column(String(60))
+    contact_phone: Mapped[str | None] = mapped_column(String(20))
+    address: Mapped[str | None] = mapped_column(String(250))
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now_utc)
+
+    district = relationship("District")
+    contracts: Mapped[list[Contract]] = relationship(back_populates="firm", order_by="Contract.start",
+                                                     cascade="all, delete-orphan")
+    lawyers: Mapped[list[Lawyer]] = relationship(back_populates="firm", order_by="Lawyer.name")
+
+    def contract_on(self, day: date) -> Contract | None:
+        for contract in self.contracts:
+            if contract.start <= day <= contract.end:
+                return contract
+        return None
+
+
+class Contract(Audited, Versioned, db.Model):
+    """A service contract (服务合同) between a district federation and a firm, for a period."""
+
+    __tablename__ = "contracts"
+    __table_args__ = (
+        UniqueConstraint("firm_id", "district_id", "start"),
+        CheckConstraint("end_date >= start", name="period_ordered"),
+        CheckConstraint("visits_per_station_month BETWEEN 1 AND 8", name="visits_per_month_range"),
+        CheckConstraint("stations_covered >= 0", name="stations_covered_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    firm_id: Mapped[int] = mapped_column(ForeignKey("firms.id"), index=True)
+    district_id: Mapped[int] = mapped_column(ForeignKey("districts.id"), index=True)
+    start: Mapped[date] = mapped_column(Date)
+    end: Mapped[date] = mapped_column("end_date", Date)
+    stations_covered: Mapped[int] = mapped_column(Integer, default=0)
+    visits_per_station_month: Mapped[int] = mapped_column(Integer, default=2)
+    hours_per_visit: Mapped[float] = mapped_column(Numeric(4, 1), default=3)
+    reference: Mapped[str | None] = mapped_column(String(60))  # the contract's number (合同编号)
+
+    firm: Mapped[Firm] = relationship(back_populates="contracts")
+
+    @property
+    def audit_label(self) -> str:
+        return f"{self.firm.name if self.firm else ''} {self.start}–{self.end}"
+
+
+class Lawyer(Audited, Versioned, db.Model):
+    """A lawyer (服务律师) of a contracted firm."""
+
+    __tablename__ = "lawyers"
+    __table_args__ = (
+        UniqueConstraint("firm_id", "name"),
+        # Lets assignments point at (lawyer, firm) so the database checks lead and backup are of the firm.
+        UniqueConstraint("id", "firm_id", name="uq_lawyers_id_firm"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    firm_id: Mapped[int] = mapped_column(ForeignKey("firms.id"), index=True)
+    district_id: Mapped[int] = mapped_column(ForeignKey("districts.id"), index=True)
+    name: Mapped[str] = mapped_column(String(60))
+    phone: Mapped[str | None] = mapped_column(String(20))
+    specialities: Mapped[list] = mapped_column(JSON, default=list)
+    # The street or area the lawyer's office is in: the assignment suggestion prefers stations nearby.
+    office_area: Mapped[str | None] = mapped_column(String(80))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), unique=True)
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now_utc)
+
+    firm: Mapped[Firm] = relationship(back_populates="lawyers")
+    user = relationship("User")
+    leave: Mapped[list[LawyerLeave]] = relationship(back_populates="lawyer", order_by="LawyerLeave.start",
+                                                    cascade="all, delete-orphan")
+    allowed: Mapped[list[LawyerStation]] = relationship(back_populates="lawyer", cascade="all, delete-orphan")
+
+    @property
+    def allowed_station_ids(self) -> set[int]:
+        return {link.station_id for link in self.allowed}
+
+
+class LawyerStation(db.Model):
+    """A station a lawyer may serve. A lawyer with none may serve any station of the district."""
+
+    __tablename__ = "lawyer_stations"
+
+    lawyer_id: Mapped[int] = mapped_column(ForeignKey("lawyers.id", ondelete="CASCADE"), primary_key=True)
+    station_id: Mapped[int] = mapped_column(ForeignKey("stations.id", ondelete="CASCADE"), primary_key=True)
+
+    lawyer: Mapped[Lawyer] = relationship(back_populates="allowed")
+    station = relationship("Station")
+
+
+class LawyerLeave(Audited, db.Model):
+    """Leave or an unavailable day (请假/不可用日). ``half`` limits a one-day leave to the morning or afternoon."""
+
+    __tablename__ = "lawyer_leave"
+    __table_args__ = (
+        CheckConstraint("end_date >= start", name="period_ordered"),
+        CheckConstraint("half IS NULL OR (half IN ('am', 'pm') AND end_date = start)", name="half_one_day"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lawyer_id: Mapped[int] = mapped_column(ForeignKey("lawyers.id"), index=True)
+    start: Mapped[date] = mapped_column(Date)
+    end: Mapped[date] = mapped_column("end_date", Date)
+    half: Mapped[str | None] = mapped_column(String(2))
+    reason: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now_utc)
+
+    lawyer: Mapped[Lawyer] = relationship(back_populates="leave")
+
+    @property
+    def audit_district_id(self) -> int | None:
+        return self.lawyer.district_id if self.lawyer else None
+
+    @property
+    def audit_label(self) -> str:
+        return f"{self.lawyer.name if self.lawyer else ''} {self.start}–{self.end}"
+
+    def covers(self, day: date, half: str) -> bool:
+        return self.start <= day <= self.end and (self.half is None or self.half == half)
+
+
+class Assignment(Audited, Versioned, db.Model):
+    """A station's firm, lead lawyer and backup lawyer (一站一家一律师). One active assignment per station."""
+
+    __tablename__ = "assignments"
+    __table_args__ = (
+        ForeignKeyConstraint(["lead_lawyer_id", "firm_id"], ["lawyers.id", "lawyers.firm_id"],
+                             name="fk_assignments_lead_of_firm"),
+        ForeignKeyConstraint(["backup_lawyer_id", "firm_id"], ["lawyers.id", "lawyers.firm_id"],
+                             name="fk_assignments_backup_of_firm"),
+        CheckConstraint("backup_lawyer_id IS NULL OR backup_lawyer_id != lead_lawyer_id", name="backup_differs"),
+        CheckConstraint("end_date IS NULL OR end_date >= start", name="period_ordered"),
+        Index("uq_assignments_active_station", "station_id", unique=True,
+              sqlite_where=text("active"), postgresql_where=text("active")),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    district_id: Mapped[int] = mapped_column(ForeignKey("districts.id"), index=True)
+    station_id: Mapped[int] = mapped_column(ForeignKey("stations.id"), index=True)
+    firm_id: Mapped[int] = mapped_column(ForeignKey("firms.id"), index=True)
+    lead_lawyer_id: Mapped[int] = mapped_column(Integer, index=True)
+    backup_lawyer_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    start: Mapped[date] = mapped_column(Date)
+    end: Mapped[date | None] = mapped_column("end_date", Date)
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now_utc)
+
+    station = relationship("Station")
+    firm: Mapped[Firm] = relationship()
+    lead: Mapped[Lawyer] = relationship(foreign_keys=[lead_lawyer_id],
+                                        primaryjoin="Assignment.lead_lawyer_id == Lawyer.id")
+    backup: Mapped[Lawyer | None] = relationship(foreign_keys=[backup_lawyer_id],
+                                                 primaryjoin="Assignment.backup_lawyer_id == Lawyer.id")
+
+    @property
+    def audit_label(self) -> str:
+        return self.station.name if self.station else f"#{self.id}"
+
+
+class Visit(Audited, Versioned, FeedSource, db.Model):
+    """A lawyer's visit (律师驻站) to a station in a half-day slot."""
+
+    __tablename__ = "visits"
+    __table_args__ = (
+        CheckConstraint(f"status IN {VISIT_STATUSES!r}", name="status_known"),
+        CheckConstraint("half IN ('am', 'pm')", name="half_known"),
+        # The last line against a double booking: no lawyer in two places in one slot, whatever the race.
+        Index("uq_visits_lawyer_slot", "lawyer_id", "day", "half", unique=True,
+              sqlite_where=ACTIVE_VISIT, postgresql_where=ACTIVE_VISIT),
+        Index("uq_visits_station_slot", "station_id", "day", "half", unique=True,
+              sqlite_where=ACTIVE_VISIT, postgresql_where=ACTIVE_VISIT),
+        Index("ix_visits_district_day", "district_id", "day"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    district_id: Mapped[int] = mapped_column(ForeignKey("districts.id"))
+    station_id: Mapped[int] = mapped_column(ForeignKey("stations.id"), index=True)
+    lawyer_id: Mapped[int] = mapped_column(ForeignKey("lawyers.id"), index=True)
+    firm_id: Mapped[int] = mapped_column(ForeignKey("firms.id"), index=True)
+    day: Mapped[date] = mapped_column(Date)
+    half: Mapped[str] = mapped_column(String(2))
+    status: Mapped[str] = mapped_column(String(12), default="planned")
+    pinned: Mapped[bool] = mapped_column(default=False)
+    by_backup: Mapped[bool] = mapped_column(default=False)
+    provisional: Mapped[bool] = mapped_column(default=False)
+    note: Mapped[str | None] = mapped_column(Text)
+    sequence: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now_utc)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now_utc)
+
+    station = relationship("Station")
+    lawyer: Mapped[Lawyer] = relationship()
+    firm: Mapped[Firm] = relationship()
+
+    @property
+    def audit_label(self) -> str:
+        return f"{self.station.name if self.station else self.station_id} {self.day} {self.half}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status != "cancelled"
+
+    def touch(self) -> None:
+        """A real change (time, place, person, status): feeds show it as a new SEQUENCE."""
+        self.sequence = (self.sequence or 0) + 1
+        self.updated_at = now_utc()
+
+
+class PlanRun(db.Model):
+    """One run of the planner: what was asked, what came out, and the problems in words for the plan page."""
+
+    __tablename__ = "visit_plan_runs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    district_id: Mapped[int] = mapped_column(ForeignKey("districts.id"), index=True)
+    first_month: Mapped[str] = mapped_column(String(7))  # 2027-01
+    last_month: Mapped[str] = mapped_column(String(7))
+    mode: Mapped[str] = mapped_column(String(10))  # full | replan
+    provisional: Mapped[bool] = mapped_column(default=False)
+    status: Mapped[str] = mapped_column(String(20))
+    created: Mapped[int] = mapped_column(default=0)
+    moved: Mapped[int] = mapped_column(default=0)
+    cancelled: Mapped[int] = mapped_column(default=0)
+    kept: Mapped[int] = mapped_column(default=0)
+    problems: Mapped[list] = mapped_column(JSON, default=list)  # [{"rule", "message_zh", "message_en", ...}]
+    stats: Mapped[dict] = mapped_column(JSON, default=dict)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now_utc)

@@ -1,0 +1,313 @@
+"""Plan a district's visits: load the data, call the pure solver (``trainer.planning.visits``), persist the result.
+
+The solver decides; this module only translates between the database and plain data, keeps visit ids when the
+solver keeps or moves a visit, cancels the ones it removes and raises ``sequence`` on every real change.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from flask_babel import gettext as _
+from sqlalchemy import or_, select
+from sqlalchemy.orm import selectinload
+
+from trainer.clock import today_local
+from trainer.extensions import db
+from trainer.org.models import District, Station
+from trainer.validation import InvalidInput
+from trainer.visits.messages import BLOCKING_RULES, problem_dict
+from trainer.visits.models import Assignment, Firm, Lawyer, LawyerLeave, PlanRun, Visit
+
+Month = tuple[int, int]
+DEFAULT_TIME_LIMIT_S = 8.0
+CONTEXT_DAYS = 21  # visits this close to the range count for the gap rule and busy lawyers
+PARK_DAY = date(1900, 1, 1)  # where a visit waits for one flush while two visits swap places
+
+
+def parse_month(value: str | Month, field_name: str = "month") -> Month:
+    if isinstance(value, tuple):
+        return value
+    match = re.fullmatch(r"\s*(\d{4})-(\d{1,2})\s*", str(value or ""))
+    if not match or not 1 <= int(match.group(2)) <= 12:
+        raise InvalidInput({field_name: _("Write a month as 2027-01.")})
+    return int(match.group(1)), int(match.group(2))
+
+
+def month_range(first: Month, last: Month) -> list[Month]:
+    if last < first:
+        raise InvalidInput({"last_month": _("The last month must not come before the first.")})
+    months, current = [], first
+    while current <= last:
+        months.append(current)
+        current = (current[0] + 1, 1) if current[1] == 12 else (current[0], current[1] + 1)
+    if len(months) > 12:
+        raise InvalidInput({"last_month": _("Plan at most 12 months at once.")})
+    return months
+
+
+def month_bounds(month: Month) -> tuple[date, date]:
+    first = date(month[0], month[1], 1)
+    following = date(month[0] + (month[1] == 12), month[1] % 12 + 1, 1)
+    return first, following - timedelta(days=1)
+
+
+def month_key(month: Month) -> str:
+    return f"{month[0]:04d}-{month[1]:02d}"
+
+
+@dataclass
+class Loaded:
+    """The district's data for a planning request, and the request itself."""
+
+    request: object
+    stations: dict[int, Station]
+    assignments: dict[int, Assignment]
+    unassigned: list[Station]
+    visits: dict[int, Visit]  # active visits the request mentions, by id
+    lawyers: dict[int, Lawyer]
+    provisional: bool
+    not_before: date | None
+    first_day: date
+    last_day: date
+
+
+@dataclass
+class PlanOutcome:
+    run: PlanRun
+    problems: list[dict]
+    created: list[Visit] = field(default_factory=list)
+    moved: list[Visit] = field(default_factory=list)
+    cancelled: list[Visit] = field(default_factory=list)
+    kept: int = 0
+    status: str = ""
+
+
+def _active_assignments(district_id: int) -> dict[int, Assignment]:
+    rows = db.session.scalars(select(Assignment).where(Assignment.district_id == district_id, Assignment.active)
+                              .options(selectinload(Assignment.firm).selectinload(Firm.contracts)))
+    return {a.station_id: a for a in rows}
+
+
+def lawyer_specs(lawyers: list[Lawyer], first: date, last: date, not_before: date | None = None):
+    """LawyerSpecs with leave (whole days or half-days) between first and last."""
+    from trainer.planning.visits import LawyerSpec, Slot
+
+    ids = [lw.id for lw in lawyers]
+    leave_rows = db.session.scalars(select(LawyerLeave).where(
+        LawyerLeave.lawyer_id.in_(ids), LawyerLeave.end >= first, LawyerLeave.start <= last)).all() if ids else []
+    days: dict[int, set[date]] = defaultdict(set)
+    slots: dict[int, set] = defaultdict(set)
+    for leave in leave_rows:
+        current = max(leave.start, first)
+        while current <= min(leave.end, last):
+            if leave.half:
+                slots[leave.lawyer_id].add(Slot(current, leave.half))
+            else:
+                days[leave.lawyer_id].add(current)
+            current += timedelta(days=1)
+    return tuple(LawyerSpec(lw.id, lw.firm_id, frozenset(days[lw.id]), frozenset(slots[lw.id])) for lw in lawyers)
+
+
+def load_request(district: District, months: list[Month], *, mode: str = "full", allow_provisional: bool = False,
+                 time_limit_s: float = DEFAULT_TIME_LIMIT_S, not_before: date | None = None,
+                 station_ids: set[int] | None = None, working: frozenset[date] | None = None,
+                 provisional: bool = False) -> Loaded:
+    """Everything the solver needs for ``months`` of ``district`` as plain data."""
+    from trainer.planning.visits import FixedVisit, Slot, StationSpec, VisitPlanRequest
+    from trainer.visits.calendar import working_days
+
+    first_day, last_day = month_bounds(months[0])[0], month_bounds(months[-1])[1]
+    if working is None:
+        working, provisional = working_days(first_day, last_day, allow_provisional=allow_provisional)
+    if not_before is not None:
+        # Nothing new is planned in the past: earlier days of the current month are closed to the solver.
+        working = frozenset(d for d in working if d >= not_before)
+    stations = {s.id: s for s in db.session.scalars(
+        select(Station).where(Station.district_id == district.id, Station.active).order_by(Station.name))}
+    if station_ids is not None:
+        stations = {sid: s for sid, s in stations.items() if sid in station_ids}
+    assignments = {sid: a for sid, a in _active_assignments(district.id).items() if sid in stations}
+    unassigned = [s for sid, s in stations.items() if sid not in assignments]
+    lawyer_ids = {a.lead_lawyer_id for a in assignments.values()} | {
+        a.backup_lawyer_id for a in assignments.values() if a.backup_lawyer_id}
+    window_first, window_last = first_day - timedelta(days=CONTEXT_DAYS), last_day + timedelta(days=CONTEXT_DAYS)
+    conditions = [Visit.station_id.in_(list(assignments))] if assignments else []
+    if lawyer_ids:
+        conditions.append(Visit.lawyer_id.in_(list(lawyer_ids)))
+    visits = {}
+    if conditions:
+        visits = {v.id: v for v in db.session.scalars(select(Visit).where(
+            Visit.status != "cancelled", Visit.day >= window_first, Visit.day <= window_last, or_(*conditions)))}
+    lawyer_ids |= {v.lawyer_id for v in visits.values()}
+    lawyers = {lw.id: lw for lw in db.session.scalars(select(Lawyer).where(Lawyer.id.in_(lawyer_ids)))} \
+        if lawyer_ids else {}
+
+    specs = []
+    for sid, assignment in assignments.items():
+        station = stations[sid]
+        contract = assignment.firm.contract_on(first_day)
+        per_month = contract.visits_per_station_month if contract else 2
+        rhythm = tuple((int(w), int(d)) for w, d in (station.rhythm or []))
+        specs.append(StationSpec(id=sid, lead_lawyer_id=assignment.lead_lawyer_id,
+                                 backup_lawyer_id=assignment.backup_lawyer_id, firm_id=assignment.firm_id,
+                                 receiving=station.receiving_pairs(), rhythm=rhythm, visits_per_month=per_month))
+    existing = []
+    for visit in visits.values():
+        # What happened (or was delivered) cannot move: past visits are pinned for the solver.
+        fixed = visit.pinned or visit.status != "planned" or (not_before is not None and visit.day < not_before)
+        existing.append(FixedVisit(visit.station_id, visit.lawyer_id, Slot(visit.day, visit.half), fixed, visit.id))
+    request = VisitPlanRequest(
+        months=tuple(months), working_days=frozenset(working), stations=tuple(specs),
+        lawyers=lawyer_specs(list(lawyers.values()), window_first, window_last),
+        existing=tuple(sorted(existing, key=lambda f: (f.slot, f.station_id))),
+        time_limit_s=time_limit_s, mode=mode)
+    return Loaded(request, stations, assignments, unassigned, visits, lawyers, provisional, not_before,
+                  first_day, last_day)
+
+
+def _past_artefact(problem, loaded: Loaded) -> bool:
+    """Pinned past visits sit on days closed to the solver; that is not a broken rule."""
+    if loaded.not_before is None or problem.rule != "non_working_day":
+        return False
+    return all(d < loaded.not_before for d in problem.days)
+
+
+def plan_range(district: District, first_month: str | Month, last_month: str | Month, *,
+               allow_provisional: bool = False, mode: str = "full", time_limit_s: float = DEFAULT_TIME_LIMIT_S,
+               today: date | None = None, allow_past: bool = False, user_id: int | None = None) -> PlanOutcome:
+    """Plan (mode "full") or re-plan (mode "replan": keep pinned and unbroken visits, move as few as possible)
+    the visits of ``district`` from ``first_month`` to ``last_month``, both included. Flushes; the caller commits.
+
+    Raises ``YearNotAnnounced`` when a year is not announced and ``allow_provisional`` is false, and
+    ``InvalidInput`` for a bad range.
+    """
+    from trainer.planning.visits import plan_visits
+
+    if mode not in ("full", "replan"):
+        raise InvalidInput({"mode": _("Unknown planning mode.")})
+    first, last = parse_month(first_month, "first_month"), parse_month(last_month, "last_month")
+    months = month_range(first, last)
+    today = today or today_local()
+    not_before = None
+    if not allow_past:
+        if month_bounds(last)[1] < today:
+            raise InvalidInput({"last_month": _("These months are over; plan the current month or later.")})
+        not_before = today if month_bounds(first)[0] < today else None
+    loaded = load_request(district, months, mode=mode, allow_provisional=allow_provisional,
+                          time_limit_s=time_limit_s, not_before=not_before)
+    result = plan_visits(loaded.request)
+    outcome = persist(loaded, result, district)
+    problems = [problem_dict({"rule": "unassigned", "station_ids": [s.id], "month": None, "days": [],
+                              "lawyer_ids": [], "details": {}}) for s in loaded.unassigned]
+    problems += [problem_dict(p) for p in result.problems if not _past_artefact(p, loaded)]
+    status = result.status
+    if loaded.unassigned and status in ("optimal", "feasible"):
+        status = "partial"
+    stats = {k: v for k, v in result.stats.items() if isinstance(v, int | float | str | None)}
+    run = PlanRun(district_id=district.id, first_month=month_key(first), last_month=month_key(last), mode=mode,
+                  provisional=loaded.provisional, status=status, created=len(outcome.created),
+                  moved=len(outcome.moved), cancelled=len(outcome.cancelled), kept=outcome.kept,
+                  problems=problems, stats=stats, user_id=user_id)
+    db.session.add(run)
+    db.session.flush()
+    outcome.run, outcome.problems, outcome.status = run, problems, status
+    return outcome
+
+
+def _key_lawyer(lawyer_id, day, half):
+    return ("lawyer", lawyer_id, day, half)
+
+
+def _key_station(station_id, day, half):
+    return ("station", station_id, day, half)
+
+
+def apply_moves(moves: dict[Visit, tuple[int, date, str]], occupants: list[Visit]) -> None:
+    """Move visits to (lawyer, day, half) without ever breaking the unique indexes on the way.
+
+    A move waits while its target slot is still held by a visit that is itself about to leave; when visits
+    wait on each other in a circle (a swap), one waits for a flush on a parking day.
+    """
+    holders: dict[tuple, Visit] = {}
+    for visit in occupants:
+        if visit.status != "cancelled":
+            holders[_key_lawyer(visit.lawyer_id, visit.day, visit.half)] = visit
+            holders[_key_station(visit.station_id, visit.day, visit.half)] = visit
+    pending = dict(moves)
+    while pending:
+        ready = []
+        for visit, (lawyer_id, day, half) in pending.items():
+            targets = (_key_lawyer(lawyer_id, day, half), _key_station(visit.station_id, day, half))
+            if all(holders.get(t) in (None, visit) for t in targets):
+                ready.append(visit)
+        if not ready:
+            visit = next(iter(pending))
+            _release(holders, visit)
+            visit.day = PARK_DAY + timedelta(days=visit.id % 36000)
+            db.session.flush()
+            continue
+        for visit in ready:
+            lawyer_id, day, half = pending.pop(visit)
+            _release(holders, visit)
+            visit.lawyer_id, visit.day, visit.half = lawyer_id, day, half
+            holders[_key_lawyer(lawyer_id, day, half)] = visit
+            holders[_key_station(visit.station_id, day, half)] = visit
+        db.session.flush()
+
+
+def _release(holders: dict, visit: Visit) -> None:
+    for key in (_key_lawyer(visit.lawyer_id, visit.day, visit.half),
+                _key_station(visit.station_id, visit.day, visit.half)):
+        if holders.get(key) is visit:
+            del holders[key]
+
+
+def persist(loaded: Loaded, result, district: District) -> PlanOutcome:
+    """Write the solver's plan: keep ids, move, create, cancel the removed; raise ``sequence`` on real changes."""
+    outcome = PlanOutcome(run=None, problems=[])  # type: ignore[arg-type]
+    removed = [loaded.visits[i] for i in result.stats.get("removed_visit_ids", []) if i in loaded.visits]
+    for visit in removed:
+        visit.status = "cancelled"
+        visit.pinned = False
+        visit.touch()
+        outcome.cancelled.append(visit)
+    if removed:
+        db.session.flush()
+    moves: dict[Visit, tuple[int, date, str]] = {}
+    new_rows: list[Visit] = []
+    for planned in result.visits:
+        lawyer = loaded.lawyers.get(planned.lawyer_id)
+        if planned.visit_id is not None and planned.visit_id in loaded.visits:
+            visit = loaded.visits[planned.visit_id]
+            target = (planned.lawyer_id, planned.slot.day, planned.slot.half)
+            if (visit.lawyer_id, visit.day, visit.half) != target:
+                moves[visit] = target
+                visit.firm_id = lawyer.firm_id if lawyer else visit.firm_id
+                visit.by_backup = planned.by_backup
+                visit.provisional = loaded.provisional
+                visit.touch()
+                outcome.moved.append(visit)
+            else:
+                outcome.kept += 1
+                if not visit.pinned and visit.provisional and not loaded.provisional:
+                    visit.provisional = False  # now checked against the official calendar
+            continue
+        station = loaded.stations[planned.station_id]
+        new_rows.append(Visit(district_id=district.id, station_id=station.id, lawyer_id=planned.lawyer_id,
+                              firm_id=lawyer.firm_id, day=planned.slot.day, half=planned.slot.half,
+                              status="planned", by_backup=planned.by_backup, provisional=loaded.provisional))
+    if moves:
+        apply_moves(moves, list(loaded.visits.values()))
+    for visit in new_rows:
+        db.session.add(visit)
+    db.session.flush()
+    outcome.created = new_rows
+    return outcome
+
+
+def blocking(problems: list[dict]) -> list[dict]:
+    return [p for p in problems if p.get("rule") in BLOCKING_RULES]
