@@ -12,6 +12,7 @@ from flask import Flask, abort, request
 from trainer.config import load_config
 
 ROOT = Path(__file__).resolve().parent.parent
+MAX_ID = 2**31 - 1
 
 # The areas of the application, in the order their blueprints and commands are registered. Each may have
 # views.py (blueprint ``bp``), api.py (smorest blueprint ``blp``) and cli.py (click group ``cli``).
@@ -92,4 +93,9 @@ def _fail_closed(app: Flask) -> None:
         if access_of(app.view_functions.get(endpoint)) is None:
             app.logger.error("route %s has no access mark; refusing it", endpoint)
             abort(403)
+        # Record ids are 32-bit integers in the database: a larger one names no record (and would overflow
+        # the query on PostgreSQL).
+        for value in (request.view_args or {}).values():
+            if isinstance(value, int) and not 0 <= value <= MAX_ID:
+                abort(404)
         return None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import jsonify, redirect, render_template, request, url_for
+from flask import jsonify, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.orm.exc import StaleDataError
@@ -68,14 +68,24 @@ def handle_http_exception(error: HTTPException):
         if status == 422 and _fields_of(error):
             message = _("Some fields are not valid.")
         response = api_error(status, message, _fields_of(error))
+        _keep_headers(error, response)
         if status == 401:
             response.headers["WWW-Authenticate"] = 'Bearer realm="trainer"'
         return response
     if status == 401:
         return redirect(url_for("auth.login", next=request.full_path))
     description = error.description if status in (400, 409) and isinstance(error.description, str) else None
-    return render_template("errors/error.html", status=status, message=_friendly_message(status),
-                           detail=description), status
+    response = make_response(render_template("errors/error.html", status=status,
+                                             message=_friendly_message(status), detail=description), status)
+    _keep_headers(error, response)
+    return response
+
+
+def _keep_headers(error: HTTPException, response) -> None:
+    """Headers the error carries (Allow on 405, Retry-After on 429) belong on the answer too."""
+    for name, value in error.get_headers():
+        if name.lower() != "content-type":
+            response.headers[name] = value
 
 
 def handle_stale(error: Exception):

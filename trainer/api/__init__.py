@@ -37,4 +37,8 @@ def init_api(app) -> Api:
 
     Api.ERROR_SCHEMA = ErrorSchema
     api = Api(app)
+    app.extensions["trainer_api"] = api
+    from trainer.api.docs import bp as docs_bp
+
+    app.register_blueprint(docs_bp)
     return api
