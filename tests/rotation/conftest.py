@@ -16,9 +16,10 @@ STREETS = ["朝外街道", "劲松街道", "建外街道", "呼家楼街道", "�
            "垡头街道", "左家庄街道"]
 
 
-@pytest.fixture(autouse=True)
-def _request_context(app):
-    """Operations speak the page's language (Chinese by default); give them a request to ask."""
+@pytest.fixture
+def request_context(app):
+    """Operations called directly speak the page's language (Chinese by default): give them a request to ask.
+    Not for tests that also use test clients (the request's g would be shared with theirs)."""
     with app.test_request_context("/"):
         yield
 

@@ -15,6 +15,8 @@ from trainer.rotation.models import Placement, PlacementDay
 from trainer.validation import InvalidInput
 from trainer.workdays import working_days_set
 
+pytestmark = pytest.mark.usefixtures("request_context")
+
 
 def _days(placement):
     return [d.day for d in placement.active_days]

@@ -1,0 +1,1 @@
+"""Import and export: the JSON programme file (programme.py) and Excel helpers (excel.py)."""

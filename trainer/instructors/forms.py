@@ -3,13 +3,28 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import (BooleanField, DateField, DecimalField, HiddenField, IntegerField, SelectField,
-                     SelectMultipleField, StringField, TextAreaField)
+from wtforms import (
+    BooleanField,
+    DateField,
+    DecimalField,
+    HiddenField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
 from trainer.auth.forms import MOBILE
-from trainer.instructors.operations import (AREA_LABELS, BACKGROUND_LABELS, PAIR_LABELS, RESULT_LABELS,
-                                            STAGE_LABELS, STATUS_LABELS, TIER_LABELS)
+from trainer.instructors.operations import (
+    AREA_LABELS,
+    BACKGROUND_LABELS,
+    PAIR_LABELS,
+    RESULT_LABELS,
+    STAGE_LABELS,
+    STATUS_LABELS,
+    TIER_LABELS,
+)
 
 TIME = Regexp(r"^([01]\d|2[0-3]):[0-5]\d$", message=_l("Write the time as 09:30."))
 CHECKBOXES = {"checkboxes": True}
@@ -149,5 +164,3 @@ class ImportForm(FlaskForm):
     file = FileField(_l("Excel file (.xlsx)"), validators=[FileRequired(), FileAllowed(
         ["xlsx"], _l("Upload an .xlsx file."))])
 
-
-YEAR_FIELD = IntegerField

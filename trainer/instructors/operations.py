@@ -22,10 +22,27 @@ from sqlalchemy.orm import selectinload
 from trainer.clock import now_utc, today_local
 from trainer.concurrency import check_version
 from trainer.extensions import db
-from trainer.instructors.models import (AREA_KINDS, ASSESSMENT_RESULTS, BACKGROUNDS, INSTRUCTOR_STATUSES, PAIRS,
-                                        STAGES, TIERS, Assessment, BargainingSession, Engagement, Instructor,
-                                        Meeting, MeetingAttendance, MeetingSeries, Responsibility, Stage, Tier,
-                                        TrainingRecord, stage_index)
+from trainer.instructors.models import (
+    AREA_KINDS,
+    ASSESSMENT_RESULTS,
+    BACKGROUNDS,
+    INSTRUCTOR_STATUSES,
+    PAIRS,
+    STAGES,
+    TIERS,
+    Assessment,
+    BargainingSession,
+    Engagement,
+    Instructor,
+    Meeting,
+    MeetingAttendance,
+    MeetingSeries,
+    Responsibility,
+    Stage,
+    Tier,
+    TrainingRecord,
+    stage_index,
+)
 from trainer.validation import InvalidInput
 
 TIER_LABELS = {"city_full": _l("City full-time"), "district_full": _l("District full-time"),
@@ -612,8 +629,8 @@ def expand_all(until: date, *, provisional: bool = False) -> Expansion:
 
 def _check_day(day: date, field_name: str = "day") -> bool:
     """Refuse a non-working day; returns True when the day's year is only provisional."""
-    from trainer.workdays import YearNotAnnounced, holiday_name, is_provisional_year, is_working_day
     from trainer.i18n import format_day
+    from trainer.workdays import YearNotAnnounced, holiday_name, is_provisional_year, is_working_day
 
     try:
         working = is_working_day(day)

@@ -97,10 +97,10 @@ def export_instructors(district_id: int | None) -> Sheet:
     return sheet
 
 
-def import_instructors(file, district_id: int | None) -> tuple[int, int]:
+def import_instructors(file, district_id: int | None, sheet: str | None = "指导员") -> tuple[int, int]:
     """Import (create or update) instructors. ``district_id``: the coordinator's district (None: the admin).
     Returns (created, updated). Raises SheetErrors listing every bad row; the caller rolls back."""
-    rows = read_sheet(file, INSTRUCTOR_COLUMNS)
+    rows = read_sheet(file, INSTRUCTOR_COLUMNS, sheet=sheet)
     districts = _districts()
     errors: list[RowError] = []
     for row in rows:
@@ -177,8 +177,8 @@ def export_engagements(district_id: int | None) -> Sheet:
     return sheet
 
 
-def import_engagements(file, district_id: int | None) -> tuple[int, int]:
-    rows = read_sheet(file, ENGAGEMENT_COLUMNS)
+def import_engagements(file, district_id: int | None, sheet: str | None = "集体协商") -> tuple[int, int]:
+    rows = read_sheet(file, ENGAGEMENT_COLUMNS, sheet=sheet)
     districts = _districts()
     errors: list[RowError] = []
     created = updated = 0

@@ -5,6 +5,7 @@ Nothing here knows what a working day is: callers hand in the working days as da
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -67,6 +68,7 @@ def week_of_month(day: date) -> int:
     return (day.day - 1) // 7 + 1
 
 
+@functools.lru_cache(maxsize=4096)
 def nth_weekday(month: Month, nth: int, weekday: int) -> date:
     """The nth given weekday of a month; past the last one (a "5th Tuesday" in a 4-Tuesday month), the last."""
     days = [day for day in month_days(month) if day.weekday() == weekday]
@@ -132,12 +134,17 @@ def solve_model(
     seed: int,
     timer: SolveTimer,
     hint_objective: int | None,
+    presolve: bool = True,
 ) -> SolveOutcome:
-    """Solve with a time limit; the caller keeps its own (greedy) plan when nothing comes back."""
+    """Solve with a time limit; the caller keeps its own (greedy) plan when nothing comes back.
+
+    ``presolve=False`` suits the many small visit models: measured, presolve took most of their time.
+    """
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = max(0.01, time_limit_s)
     # The machine is shared: never more than two search workers.
     solver.parameters.num_workers = max(1, min(2, num_workers))
+    solver.parameters.cp_model_presolve = presolve
     solver.parameters.random_seed = seed
     solver.parameters.log_search_progress = False
     recorder = _ImprovementRecorder(timer, hint_objective)

@@ -65,8 +65,12 @@ GAP_DAY_COST = 3  # per day a gap between visits of a station is off 14 days
 SAME_DAY_COST = 8  # a lawyer out both in the morning and in the afternoon of one day
 FIRM_PEAK_COST = 2  # per visit on a firm's busiest day of the month
 
-# CP-SAT models are built for batches of independent station groups of about this many station-months.
-BATCH_TASKS = 120
+# CP-SAT models are built for batches of independent station groups (a firm, usually) of about this many
+# station-months: measured on a city month, small models without presolve and with one worker prove
+# optimality several times faster than large ones (a group is never split, so nothing is lost).
+BATCH_TASKS = 15
+ONE_WORKER_TASKS = 40
+MIN_BATCH_S = 0.05
 
 
 @dataclass(frozen=True, order=True)
@@ -330,6 +334,7 @@ def _build_month(ctx: _Context, month: Month) -> tuple[list[_Task], list[PlanPro
     tasks: list[_Task] = []
     problems: list[PlanProblem] = []
     month_start = date(month[0], month[1], 1).toordinal()
+    month_end = month_days(month)[-1].toordinal()
     for station in req.stations:
         pinned = ctx.pinned.get((station.id, month), [])
         replannable = ctx.replannable.get((station.id, month), [])
@@ -353,9 +358,11 @@ def _build_month(ctx: _Context, month: Month) -> tuple[list[_Task], list[PlanPro
                          "existing_visit_ids": existing_ids}))
             continue
         known_day_nos = [slot.day.toordinal() for slot in ctx.known[station.id]]
+        # Only known visits near the month can be too close to one of its days.
+        near_day_nos = [k for k in known_day_nos if month_start - gap < k < month_end + gap]
         spaced_slots = [
             slot for slot in receiving_slots
-            if all(abs(slot.day.toordinal() - k) >= gap for k in known_day_nos)
+            if all(abs(slot.day.toordinal() - k) >= gap for k in near_day_nos)
         ]
         spaced_day_nos = sorted({slot.day.toordinal() for slot in spaced_slots})
         if _max_spaced(spaced_day_nos, gap) < need:
@@ -404,8 +411,27 @@ def _build_month(ctx: _Context, month: Month) -> tuple[list[_Task], list[PlanPro
             continue
         options.sort(key=lambda o: (o.day_no, o.slot.half, o.by_backup, o.lawyer_id))
         tasks.append(_Task(station, month, need, options, prev_day, replannable))
-    tasks, capacity_problems = _capacity_check(tasks, month)
-    return tasks, problems + capacity_problems
+    return tasks, problems
+
+
+def _month_greedy(ctx: _Context, month: Month) -> tuple[list[_Task], Assignment, list[PlanProblem]]:
+    """The month's tasks and their greedy plan, groups of stations their lawyers cannot cover left out.
+
+    The capacity check runs only on groups where the greedy plan falls short: where it succeeds, the
+    lawyers evidently have the half-days.
+    """
+    tasks, problems = _build_month(ctx, month)
+    assignment = _greedy(ctx, tasks)
+    short_groups = [g for g in _components(tasks) if any(assignment[i] is None for i in g)]
+    if short_groups:
+        suspects = [i for g in short_groups for i in g]
+        _, capacity_problems = _capacity_check([tasks[i] for i in suspects], month)
+        if capacity_problems:
+            left_out = {(sid, month) for p in capacity_problems for sid in p.station_ids}
+            tasks = [t for t in tasks if (t.station.id, month) not in left_out]
+            assignment = _greedy(ctx, tasks)
+            problems = problems + capacity_problems
+    return tasks, assignment, problems
 
 
 def _components(tasks: Sequence[_Task]) -> list[list[int]]:
@@ -660,8 +686,9 @@ def _solve_batch(ctx: _Context, tasks: Sequence[_Task], hint: Assignment, time_l
                 by_resource[(option.lawyer_id, option.slot)].append(var)
                 by_lawyer_day[(option.lawyer_id, option.slot.day)][option.slot.half].append(var)
                 by_firm_day[task.station.firm_id][option.slot.day].append(var)
-            model.add(sum(var for var, _ in pairs) + miss == 1)
-            day_exprs.append(sum((o.day_no - first_day) * var for var, o in pairs))
+            model.add_exactly_one([var for var, _ in pairs] + [miss])
+            day_exprs.append(cp_model.LinearExpr.weighted_sum([var for var, _ in pairs],
+                                                              [o.day_no - first_day for _, o in pairs]))
             positions.append(pairs)
         position_vars[index] = positions
         for k in range(task.need - 1):
@@ -681,7 +708,7 @@ def _solve_batch(ctx: _Context, tasks: Sequence[_Task], hint: Assignment, time_l
     for halves in by_lawyer_day.values():
         if halves["am"] and halves["pm"]:
             both = model.new_bool_var("")
-            model.add(sum(halves["am"]) + sum(halves["pm"]) - 1 <= both)
+            model.add(cp_model.LinearExpr.sum(halves["am"] + halves["pm"]) - 1 <= both)
             terms.append((SAME_DAY_COST, both))
             hint_values[both] = int(
                 any(hint_values[v] for v in halves["am"]) and any(hint_values[v] for v in halves["pm"])
@@ -689,16 +716,17 @@ def _solve_batch(ctx: _Context, tasks: Sequence[_Task], hint: Assignment, time_l
     for days in by_firm_day.values():
         peak = model.new_int_var(0, 62, "")
         for variables in days.values():
-            model.add(sum(variables) <= peak)
+            model.add(cp_model.LinearExpr.sum(variables) <= peak)
         terms.append((FIRM_PEAK_COST, peak))
         hint_values[peak] = max(sum(hint_values[v] for v in variables) for variables in days.values())
 
-    model.minimize(sum(coef * var for coef, var in terms))
+    model.minimize(cp_model.LinearExpr.weighted_sum([var for _, var in terms], [coef for coef, _ in terms]))
     for var, value in hint_values.items():
         model.add_hint(var, value)
     hint_objective = sum(coef * hint_values[var] for coef, var in terms)
-    outcome = solve_model(model, time_limit_s=time_limit_s, num_workers=ctx.req.num_workers,
-                          seed=ctx.req.seed, timer=timer, hint_objective=hint_objective)
+    workers = 1 if len(tasks) <= ONE_WORKER_TASKS else ctx.req.num_workers
+    outcome = solve_model(model, time_limit_s=time_limit_s, num_workers=workers, seed=ctx.req.seed,
+                          timer=timer, hint_objective=hint_objective, presolve=False)
     if outcome.solver is None or outcome.objective is None or outcome.objective > hint_objective:
         return dict(hint), "greedy"
     solver = outcome.solver
@@ -755,31 +783,51 @@ def _record(ctx: _Context, plan: _MonthPlan) -> None:
             ctx.known[plan.tasks[index].station.id].append(option.slot)
 
 
-def _plan_months(req: VisitPlanRequest, timer: SolveTimer, improve: bool,
-                 deadline: float) -> tuple[list[_MonthPlan], dict[str, Any]]:
+def _plan_months(req: VisitPlanRequest, timer: SolveTimer, improve: bool, deadline: float,
+                 month_overhead_s: float = 0.0) -> tuple[list[_MonthPlan], dict[str, Any]]:
+    """Plan month by month, carrying each month's visits forward (the rolling horizon).
+
+    With ``improve``, CP-SAT gets each batch's share of the time left before ``deadline``, after setting
+    aside ``month_overhead_s`` (building and the greedy plan) for each month still to come.
+    """
     ctx = _Context(req)
     plans: list[_MonthPlan] = []
     solver_stats: Counter[str] = Counter()
     months_left = len(ctx.months)
     for month in ctx.months:
-        tasks, problems = _build_month(ctx, month)
-        assignment = _greedy(ctx, tasks)
+        tasks, assignment, problems = _month_greedy(ctx, month)
         status = "greedy"
         if improve and tasks:
             statuses = []
-            task_count_left = len(tasks)
+            remaining = deadline - timer.elapsed() - month_overhead_s * (months_left - 1)
+            month_budget = remaining / months_left
+            month_started = timer.elapsed()
+            # Batches whose greedy plan is furthest above a lower bound first; those at the bound are
+            # optimal already and need no model at all.
+            ranked = []
             for batch in _batches(tasks):
                 batch_tasks = [tasks[i] for i in batch]
                 batch_hint = {pos: assignment[i] for pos, i in enumerate(batch)}
-                remaining = deadline - timer.elapsed()
-                # This month's share of the time left, and this batch's share of the month's.
-                share = remaining / months_left * len(batch) / task_count_left
+                slack = _assignment_cost(batch_tasks, batch_hint) - _lower_bound(batch_tasks, ctx.gap)
+                if slack <= 0:
+                    statuses.append("optimal")
+                    solver_stats["at_bound"] += 1
+                else:
+                    ranked.append((slack, batch, batch_tasks, batch_hint))
+            ranked.sort(key=lambda item: -item[0])
+            task_count_left = sum(len(item[1]) for item in ranked)
+            for _slack, batch, batch_tasks, batch_hint in ranked:
+                left = month_budget - (timer.elapsed() - month_started)
+                # This batch's share of what is left of the month's time; a small batch usually proves
+                # optimality well within its share and hands the rest on.
+                share = left * len(batch) / task_count_left
                 task_count_left -= len(batch)
-                if share < 0.02:
+                if left < MIN_BATCH_S or deadline - timer.elapsed() < MIN_BATCH_S:
                     statuses.append("greedy")
                     solver_stats["skipped"] += 1
                     continue
-                improved, batch_status = _solve_batch(ctx, batch_tasks, batch_hint, share, timer)
+                improved, batch_status = _solve_batch(ctx, batch_tasks, batch_hint, max(MIN_BATCH_S, share),
+                                                      timer)
                 for pos, i in enumerate(batch):
                     assignment[i] = improved[pos]
                 statuses.append(batch_status)
@@ -795,28 +843,45 @@ def _plan_months(req: VisitPlanRequest, timer: SolveTimer, improve: bool,
     return plans, dict(solver_stats)
 
 
-def _objective(plans: Sequence[_MonthPlan]) -> int:
-    """The objective of a whole plan, as the CP-SAT models count it (for the stats)."""
+def _assignment_cost(tasks: Sequence[_Task], assignment: Assignment) -> int:
+    """The objective of one month's plan (or a batch of it), exactly as the CP-SAT models count it."""
     total = 0
-    for plan in plans:
-        lawyer_days: dict[tuple[int, date], set[str]] = defaultdict(set)
-        firm_days: dict[int, Counter[date]] = defaultdict(Counter)
-        for index, chosen in plan.assignment.items():
-            task = plan.tasks[index]
-            if chosen is None:
-                total += MISS_COST
-                continue
-            for k, option in enumerate(chosen):
-                total += option.cost
-                if k == 0 and task.prev_day is not None:
-                    total += _gap_cost(option.day_no - task.prev_day)
-                if k:
-                    total += _gap_cost(option.day_no - chosen[k - 1].day_no)
-                lawyer_days[(option.lawyer_id, option.slot.day)].add(option.slot.half)
-                firm_days[task.station.firm_id][option.slot.day] += 1
-        total += SAME_DAY_COST * sum(1 for halves in lawyer_days.values() if len(halves) == 2)
-        total += FIRM_PEAK_COST * sum(max(days.values()) for days in firm_days.values())
+    lawyer_days: dict[tuple[int, date], set[str]] = defaultdict(set)
+    firm_days: dict[int, Counter[date]] = defaultdict(Counter)
+    for index, chosen in assignment.items():
+        task = tasks[index]
+        if chosen is None:
+            total += MISS_COST
+            continue
+        for k, option in enumerate(chosen):
+            total += option.cost
+            if k == 0 and task.prev_day is not None:
+                total += _gap_cost(option.day_no - task.prev_day)
+            if k:
+                total += _gap_cost(option.day_no - chosen[k - 1].day_no)
+            lawyer_days[(option.lawyer_id, option.slot.day)].add(option.slot.half)
+            firm_days[task.station.firm_id][option.slot.day] += 1
+    total += SAME_DAY_COST * sum(1 for halves in lawyer_days.values() if len(halves) == 2)
+    total += FIRM_PEAK_COST * sum(max(days.values()) for days in firm_days.values())
     return total
+
+
+def _lower_bound(tasks: Sequence[_Task], gap: int) -> int:
+    """No plan of these tasks costs less: each station's best chain on its own, and a firm's busiest day
+    has at least one visit."""
+    total = 0
+    for task in tasks:
+        chain = _best_chain(task, task.options, {}, gap)
+        if chain is None:
+            total += MISS_COST
+            continue
+        total += _assignment_cost([task], {0: chain}) - FIRM_PEAK_COST
+    return total + FIRM_PEAK_COST * len({task.station.firm_id for task in tasks})
+
+
+def _objective(plans: Sequence[_MonthPlan]) -> int:
+    """The objective of a whole plan (for the stats)."""
+    return sum(_assignment_cost(plan.tasks, plan.assignment) for plan in plans)
 
 
 def _assemble(req: VisitPlanRequest, plans: Sequence[_MonthPlan]) -> tuple[list[PlannedVisit], dict[str, Any]]:
@@ -882,7 +947,10 @@ def plan_visits(req: VisitPlanRequest) -> VisitPlanResult:
     solver_stats: dict[str, Any] = {}
     if req.time_limit_s > 0 and timer.elapsed() < deadline:
         # Phase 2: the rolling horizon again, CP-SAT improving each month from its greedy hint.
-        improved_plans, solver_stats = _plan_months(req, timer, improve=True, deadline=deadline)
+        # Each later month costs about what a greedy month cost, twice over for building the models.
+        overhead = 2 * timer.elapsed() / max(1, len(set(req.months)))
+        improved_plans, solver_stats = _plan_months(req, timer, improve=True, deadline=deadline,
+                                                    month_overhead_s=overhead)
         # The months were re-planned against a changed carry, so compare whole plans: fewer station-months
         # left out first, then the objective. Only a better plan replaces the greedy one.
         greedy_key = (sum(len(p.problems) for p in greedy_plans), greedy_objective)

@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select, tuple_
+from sqlalchemy import select
 
 from trainer.extensions import db
 
@@ -94,13 +94,10 @@ def record_conflicts(year: int, days: Iterable[date]):
     items = find_conflicts(days)
     if not items:
         return []
-    keys = {(i.kind, i.id, i.day) for i in items}
-    existing = set(db.session.execute(
+    item_days = sorted({i.day for i in items})
+    existing = {(r.kind, r.item_id, r.day) for r in db.session.execute(
         select(WorkdayConflict.kind, WorkdayConflict.item_id, WorkdayConflict.day)
-        .where(tuple_(WorkdayConflict.kind, WorkdayConflict.item_id, WorkdayConflict.day).in_(list(keys)))
-    ).tuples()) if len(keys) <= 500 else set(db.session.execute(
-        select(WorkdayConflict.kind, WorkdayConflict.item_id, WorkdayConflict.day)
-        .where(WorkdayConflict.year == year)).tuples())
+        .where(WorkdayConflict.day.in_(item_days)))}
     new = []
     for item in items:
         key = (item.kind, item.id, item.day)

@@ -167,11 +167,23 @@ def parse_makeup_lines(text: str) -> tuple[list[MakeupDay], list[str]]:
 
 # --- parsing a notice file (JSON) --------------------------------------------------------------------------------
 
-def _iso(value, where: str, errors: list[str]) -> date | None:
+class _Where:
+    """'holiday 3' in the page's language, translated only when a message needs it."""
+
+    def __init__(self, text: str, number: int):
+        self.text, self.number = text, number
+
+    def __str__(self) -> str:
+        if self.text == "holiday %(n)s":
+            return _("holiday %(n)s", n=self.number)
+        return _("make-up day %(n)s", n=self.number)
+
+
+def _iso(value, where, errors: list[str]) -> date | None:
     try:
         return date.fromisoformat(str(value))
     except (TypeError, ValueError):
-        errors.append(_("%(where)s: %(value)s is not a date (write YYYY-MM-DD).", where=where, value=value))
+        errors.append(_("%(where)s: %(value)s is not a date (write YYYY-MM-DD).", where=str(where), value=value))
         return None
 
 
@@ -195,9 +207,9 @@ def parse_notice_data(data) -> tuple[int, str | None, list[HolidayRange], list[M
         errors["holidays"].append(_("\"holidays\" must be a list of {name, start, end}."))
         raw_holidays = []
     for index, item in enumerate(raw_holidays, start=1):
-        where = _("holiday %(n)s", n=index)
+        where = _Where("holiday %(n)s", index)
         if not isinstance(item, dict) or not str(item.get("name") or "").strip():
-            errors["holidays"].append(_("%(where)s: give name, start and end.", where=where))
+            errors["holidays"].append(_("%(where)s: give name, start and end.", where=str(where)))
             continue
         start = _iso(item.get("start"), where, errors["holidays"])
         end = _iso(item.get("end", item.get("start")), where, errors["holidays"])
@@ -211,7 +223,7 @@ def parse_notice_data(data) -> tuple[int, str | None, list[HolidayRange], list[M
         errors["makeup_days"].append(_("\"makeup_workdays\" must be a list of dates."))
         raw_makeups = []
     for index, item in enumerate(raw_makeups, start=1):
-        where = _("make-up day %(n)s", n=index)
+        where = _Where("make-up day %(n)s", index)
         name, name_en = "", None
         if isinstance(item, dict):
             name, name_en, item = str(item.get("name") or ""), item.get("name_en"), item.get("date")
@@ -220,8 +232,23 @@ def parse_notice_data(data) -> tuple[int, str | None, list[HolidayRange], list[M
             zh, en, key = holiday_names(name, name_en) if name else ("", "", None)
             makeups.append(MakeupDay(day=day, name=zh, name_en=en, festival=key))
     if any(errors.values()):
+        # Report the content's problems too, so one round of corrections is enough.
+        merge_validation(errors, year, holidays, makeups, notice)
         raise NoticeInvalid(errors)
     return year, notice, holidays, makeups
+
+
+def merge_validation(errors: dict[str, list[str]], year: int, holidays: list[HolidayRange],
+                     makeups: list[MakeupDay], notice: str | None = None) -> dict[str, list[str]]:
+    """Add validate_notice's findings to ``errors`` (parse errors found earlier)."""
+    if not (MIN_YEAR <= year <= MAX_YEAR):
+        return errors
+    try:
+        validate_notice(year, holidays, makeups, notice, require_holiday=False)
+    except NoticeInvalid as error:
+        for name, messages in error.errors.items():
+            errors.setdefault(name, []).extend(m for m in messages if m not in errors.get(name, []))
+    return errors
 
 
 # --- validation --------------------------------------------------------------------------------------------------
@@ -233,7 +260,7 @@ def _span(item: HolidayRange) -> str:
 
 
 def validate_notice(year: int, holidays: list[HolidayRange], makeups: list[MakeupDay],
-                    notice: str | None = None) -> None:
+                    notice: str | None = None, require_holiday: bool = True) -> None:
     """Refuse, with every reason at once: dates outside the year, last before first, overlapping ranges,
     a make-up day on a weekday or inside a holiday, duplicates. Fills in the festival of make-up days."""
     from trainer.i18n import format_weekday
@@ -244,7 +271,7 @@ def validate_notice(year: int, holidays: list[HolidayRange], makeups: list[Makeu
         raise NoticeInvalid(errors)
     if notice is not None and len(notice) > 500:
         errors["notice"].append(_("Keep the notice reference under 500 characters."))
-    if not holidays:
+    if not holidays and require_holiday:
         errors["holidays"].append(_("Enter at least one holiday."))
     good: list[HolidayRange] = []
     for item in holidays:

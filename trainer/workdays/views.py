@@ -182,7 +182,8 @@ def edit_year(year: int):
         makeups, makeup_errors = operations.parse_makeup_lines(form.makeup_days.data)
         try:
             if holiday_errors or makeup_errors:
-                raise operations.NoticeInvalid({"holidays": holiday_errors, "makeup_days": makeup_errors})
+                errors = {"holidays": holiday_errors, "makeup_days": makeup_errors}
+                raise operations.NoticeInvalid(operations.merge_validation(errors, year, holidays, makeups))
             result = operations.save_year(year, holidays=holidays, makeups=makeups, notice=form.notice.data or "",
                                           source="notice", confirm=bool(form.save_confirm.data),
                                           user=current_user, stamp=form.stamp.data)
