@@ -6,7 +6,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from babel.dates import format_date, format_time
-from flask import current_app, request, session
+from flask import current_app, has_request_context, request, session
 from flask_babel import get_locale
 from flask_login import current_user
 
@@ -17,6 +17,9 @@ MONTH_PATTERNS = {"zh": "y年M月", "en": "MMMM y"}
 
 
 def select_locale() -> str:
+    if not has_request_context():
+        # CLI commands, jobs and the demo loader speak the default language (Chinese).
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     languages = current_app.config["LANGUAGES"]
     chosen = session.get("lang")
     if chosen in languages:

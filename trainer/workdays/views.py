@@ -227,6 +227,7 @@ def _flash_result(year: int, result: operations.SaveResult) -> None:
 @bp.route("/<int:year>/confirm", methods=["POST"])
 @allow("admin")
 def confirm(year: int):
+    _check_year(year)
     try:
         result = operations.confirm_year(year, user=current_user)
     except InvalidInput as error:
@@ -241,6 +242,7 @@ def confirm(year: int):
 @bp.route("/<int:year>/discard", methods=["POST"])
 @allow("admin")
 def discard(year: int):
+    _check_year(year)
     try:
         operations.discard_draft(year)
     except InvalidInput as error:
@@ -255,6 +257,7 @@ def discard(year: int):
 @bp.route("/<int:year>/recheck", methods=["POST"])
 @allow("admin")
 def recheck(year: int):
+    _check_year(year)
     found = operations.recheck_year(year)
     db.session.commit()
     flash(ngettext("%(num)s new conflict found.", "%(num)s new conflicts found.", len(found)), "info")

@@ -1,0 +1,140 @@
+"""Entering a newly announced year: the form, its validation, confirmation and the conflicts it reveals."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlalchemy import select
+
+from trainer import workdays
+from trainer.extensions import db
+from trainer.workdays import operations
+from trainer.workdays.models import CalendarYear, WorkdayConflict
+
+HOLIDAYS_2027 = """元旦 2027-01-01 2027-01-03
+春节 2027-02-06 2027-02-14
+国庆节 2027-10-01 2027-10-07"""
+MAKEUP_2027 = """调休 2027-02-20 春节
+调休 2027-10-09"""
+
+
+def _post(client, year, **data):
+    form = {"stamp": "none", "notice": "国务院办公厅关于2027年部分节假日安排的通知（测试用）",
+            "holidays": HOLIDAYS_2027, "makeup_days": MAKEUP_2027}
+    form.update(data)
+    return client.post(f"/workdays/{year}/edit", data=form, follow_redirects=True)
+
+
+def test_enter_2027_as_draft_then_confirm(login_as, fake_area, districts):
+    chaoyang = districts["chaoyang"].id
+    # Planned on a provisional calendar before the notice: 8 Feb is a Monday, 20 Feb a Saturday, 1 Mar ordinary.
+    fake_area.add(1, date(2027, 2, 8), chaoyang, "八里庄街道工会服务站 · 王律师")
+    fake_area.add(2, date(2027, 3, 1), chaoyang, "劲松街道工会服务站 · 王律师")
+    fake_area.add(3, date(2027, 10, 4), districts["xicheng"].id, "月坛街道工会服务站 · 张律师")
+    admin = login_as("admin", None)
+    with pytest.raises(workdays.YearNotAnnounced):
+        workdays.is_working_day(date(2027, 2, 20))
+
+    page = _post(admin, 2027, save="1").get_data(as_text=True)
+    assert "草稿" in page
+    assert workdays.year_status(2027) == "draft"
+    with pytest.raises(workdays.YearNotAnnounced) as caught:
+        workdays.is_working_day(date(2027, 2, 20))
+    assert "2027年的法定节假日安排已录入，但尚未确认" in str(caught.value)
+    assert workdays.is_working_day(date(2027, 2, 20), allow_provisional=True)  # the draft, provisionally
+    assert not db.session.scalars(select(WorkdayConflict)).all()  # a draft moves nothing and flags nothing yet
+
+    page = admin.post("/workdays/2027/confirm", follow_redirects=True).get_data(as_text=True)
+    assert "2027年的节假日安排已确认为正式安排" in page
+    assert workdays.year_status(2027) == "official"
+    assert workdays.is_working_day(date(2027, 2, 20))  # the make-up Saturday
+    assert not workdays.is_working_day(date(2027, 2, 8))
+    assert workdays.holiday_name(date(2027, 2, 8)) == "春节"
+    row = db.session.scalar(select(CalendarYear).where(CalendarYear.year == 2027))
+    assert row.confirmed_by_id == admin.user.id and row.source == "notice"
+
+    conflicts = db.session.scalars(select(WorkdayConflict).order_by(WorkdayConflict.day)).all()
+    assert [(c.item_id, c.day, c.suggested_day) for c in conflicts] == [
+        (1, date(2027, 2, 8), date(2027, 2, 15)),  # the first working day after the Spring Festival
+        (3, date(2027, 10, 4), date(2027, 10, 8)),
+    ]
+    assert all(c.provisional and not c.resolved for c in conflicts)
+    # Nothing was moved: the fake area's visits are where they were.
+    assert fake_area.items[0].day == date(2027, 2, 8)
+
+
+def test_conflicts_page_per_district_and_resolve(app, login_as, fake_area, districts):
+    fake_area.add(1, date(2027, 2, 8), districts["chaoyang"].id, "八里庄街道工会服务站 · 王律师")
+    fake_area.add(3, date(2027, 10, 4), districts["xicheng"].id, "月坛街道工会服务站 · 张律师")
+    with app.test_request_context():
+        operations.import_notice({"year": 2027, "holidays": [
+            {"name": "春节", "start": "2027-02-06", "end": "2027-02-14"},
+            {"name": "国庆节", "start": "2027-10-01", "end": "2027-10-07"}],
+            "makeup_workdays": ["2027-02-20"]}, confirm=True)
+    db.session.commit()
+
+    chaoyang = login_as("coordinator", "chaoyang")
+    page = chaoyang.get("/workdays/conflicts").get_data(as_text=True)
+    assert "八里庄街道工会服务站 · 王律师" in page
+    assert "月坛街道工会服务站" not in page  # another district's
+    assert "2027年2月8日 周一" in page and "2027年2月15日 周一" in page  # the day and the suggested day
+    assert "春节" in page and "暂定日历" in page
+
+    mine = db.session.scalar(select(WorkdayConflict).where(WorkdayConflict.item_id == 1))
+    theirs = db.session.scalar(select(WorkdayConflict).where(WorkdayConflict.item_id == 3))
+    assert chaoyang.post(f"/workdays/conflicts/{theirs.id}/resolve").status_code == 403
+    page = chaoyang.post(f"/workdays/conflicts/{mine.id}/resolve", follow_redirects=True).get_data(as_text=True)
+    assert "已标记为已处理" in page and "八里庄街道工会服务站" not in page
+    db.session.expire_all()
+    assert db.session.get(WorkdayConflict, mine.id).resolved
+
+    admin_page = login_as("admin", None).get("/workdays/conflicts").get_data(as_text=True)
+    assert "月坛街道工会服务站" in admin_page and "西城区" in admin_page
+    assert login_as("lawyer", "chaoyang").get("/workdays/conflicts").status_code == 403
+
+
+@pytest.mark.parametrize(("holidays", "makeups", "message"), [
+    ("春节 2027-02-06 2027-02-14\n元宵 2027-02-12 2027-02-16", "", "元宵 2027-02-12–2027-02-16 与 春节 "
+                                                                     "2027-02-06–2027-02-14 重叠"),
+    ("春节 2027-02-06 2027-02-14", "调休 2027-02-17", "2027-02-17 是周三：调休上班日必须是周六或周日"),
+    ("元旦 2026-12-31 2027-01-02", "", "2026-12-31 不在2027年内"),
+    ("春节 2027-02-06 2027-02-14", "调休 2028-01-08", "2028-01-08 不在2027年内"),
+    ("春节 2027-02-06 2027-02-14", "调休 2027-02-13", "2027-02-13 在假期 春节 2027-02-06–2027-02-14 之内"),
+    ("国庆节 2027-10-07 2027-10-01", "", "国庆节：最后一天 2027-10-01 早于第一天 2027-10-07"),
+    ("国庆节 2027-10-01 2027-10-32", "", "第1行：2027-10-32 不是有效日期"),
+    ("2027-10-01 2027-10-07", "", "第1行：假期需要名称"),
+])
+def test_form_refuses_bad_input_beside_the_field(login_as, holidays, makeups, message):
+    admin = login_as("admin", None)
+    response = _post(admin, 2027, holidays=holidays, makeup_days=makeups, save="1")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert message in page
+    assert holidays.splitlines()[0] in page  # what was typed is shown again
+    assert workdays.year_status(2027) == "not_announced"  # nothing saved
+
+
+def test_form_shows_every_problem_at_once_in_english(login_as):
+    admin = login_as("admin", None)
+    admin.post("/lang/en")
+    page = _post(admin, 2027, holidays="春节 2027-02-06 2027-02-14\n国庆节 2027-10-07 2027-10-01",
+                 makeup_days="2027-02-17\n2027-02-13", save="1").get_data(as_text=True)
+    assert "国庆节: the last day 2027-10-01 is before the first day 2027-10-07." in page
+    assert "2027-02-17 is a Wed: a make-up working day must be a Saturday or a Sunday." in page
+    assert "2027-02-13 is inside the holiday 春节 2027-02-06–2027-02-14" in page
+
+
+def test_stale_form_is_refused(login_as):
+    admin = login_as("admin", None)
+    _post(admin, 2027, save="1")
+    page = _post(admin, 2027, stamp="none", holidays="春节 2027-02-05 2027-02-13", makeup_days="",
+                 save="1").get_data(as_text=True)
+    assert "有人在您打开此页后修改了2027年的日历" in page
+    assert workdays.holiday_name(date(2027, 2, 14), allow_provisional=True) == "春节"  # unchanged
+
+
+def test_only_the_admin_enters_a_calendar(login_as):
+    assert login_as("coordinator", "chaoyang").get("/workdays/2027/edit").status_code == 403
+    assert login_as("coordinator", "chaoyang").post("/workdays/2027/confirm").status_code == 403
+    assert login_as("lawyer", "chaoyang").get("/workdays/import").status_code == 403
