@@ -114,3 +114,21 @@ def test_unannounced_year_needs_provisional(districts, unions):
     outcome = operations.plan_year(py, not_before=date(2031, 1, 1), time_limit_s=1, allow_provisional=True)
     assert outcome.provisional and outcome.placed == 1
     assert db.session.scalar(select(Placement)).provisional
+
+
+def test_solver_crosses_national_day_to_the_makeup_saturday(districts, unions):
+    # Only 10 working days in the period 28 September - 15 October: the plan must skip 1-7 October and take
+    # the make-up Saturday 10 October.
+    py = make_year(districts, window=(date(2026, 9, 28), date(2026, 10, 15)))
+    mentor = operations.save_mentor(None, district_id=py.district_id, name="周律师")
+    operations.assign_mentor(py, mentor, duty_weekdays=[0, 1, 2, 3, 4])
+    trainee = operations.save_trainee(None, py=py, union_id=unions[0].id, name="李晓红")
+    db.session.commit()
+    outcome = operations.plan_year(py, not_before=date(2026, 9, 1), time_limit_s=2)
+    db.session.commit()
+    assert outcome.placed == 1
+    days = _days(trainee.placement)
+    assert days[0] == date(2026, 9, 28) and days[-1] == date(2026, 10, 15)
+    assert date(2026, 10, 10) in days and len(days) == 10
+    saturday = next(d for d in trainee.placement.active_days if d.day == date(2026, 10, 10))
+    assert saturday.mentor_id == mentor.id and saturday.phase == "independent"

@@ -5,8 +5,17 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import (JSON, CheckConstraint, Date, DateTime, ForeignKey, Integer, String, Text,
-                        UniqueConstraint)
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from trainer.audit.models import Audited
@@ -74,8 +83,13 @@ class ProgrammeYear(Audited, Versioned, db.Model):
                                                            cascade="all, delete-orphan")
 
     @property
-    def name(self) -> str:
+    def audit_label(self) -> str:
         return f"{self.year}"
+
+    @property
+    def feed_label(self) -> str:
+        """The calendar's name: 朝阳区以干代训 2027."""
+        return f"{self.district.name if self.district else ''}以干代训 {self.year}"
 
     @property
     def first_day(self) -> date:

@@ -16,9 +16,25 @@ from trainer.clock import now_utc, today_local
 from trainer.concurrency import check_version
 from trainer.extensions import db
 from trainer.org.models import District, Station, Union
-from trainer.rotation.models import (CASE_ROLES, CATEGORIES, OUTCOMES, RUBRIC, YEAR_STATUSES, Blackout, CaseLog,
-                                     CentreMentor, Certification, Evaluation, Mentor, MentorUnavailable,
-                                     Placement, PlacementDay, ProgrammeYear, SelectedUnion, Trainee)
+from trainer.rotation.models import (
+    CASE_ROLES,
+    CATEGORIES,
+    OUTCOMES,
+    RUBRIC,
+    YEAR_STATUSES,
+    Blackout,
+    CaseLog,
+    CentreMentor,
+    Certification,
+    Evaluation,
+    Mentor,
+    MentorUnavailable,
+    Placement,
+    PlacementDay,
+    ProgrammeYear,
+    SelectedUnion,
+    Trainee,
+)
 from trainer.validation import InvalidInput
 
 log = logging.getLogger(__name__)

@@ -1,0 +1,48 @@
+"""Scheduled work of the rotation: plan open programme years that have trainees but no plan yet."""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+
+from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import exists, select
+
+from trainer.extensions import db
+
+log = logging.getLogger(__name__)
+
+
+def plan_open_years(today: date) -> str:
+    """Idempotent: a year with any placement is left alone, so a second run changes nothing."""
+    from trainer.rotation import operations
+    from trainer.rotation.models import Placement, ProgrammeYear, Trainee
+    from trainer.validation import InvalidInput
+
+    years = db.session.scalars(
+        select(ProgrammeYear).where(
+            ProgrammeYear.status == "open", ProgrammeYear.year >= today.year,
+            exists().where(Trainee.programme_year_id == ProgrammeYear.id),
+            ~exists().where(Placement.programme_year_id == ProgrammeYear.id))
+        .order_by(ProgrammeYear.year)).all()
+    done = []
+    with force_locale("zh"):
+        for py in years:
+            try:
+                outcome = operations.plan_year(py, not_before=today, time_limit_s=20)
+            except InvalidInput as error:
+                db.session.rollback()
+                log.warning("rotation %s %s not planned: %s", py.district_id, py.year, error.message)
+                done.append(f"{py.district.code} {py.year}: {error.message}")
+                continue
+            db.session.commit()
+            done.append(f"{py.district.code} {py.year}: {outcome.placed} placed, {outcome.unplaced} not")
+    return "; ".join(done) if done else "no open programme year waiting for a plan"
+
+
+JOBS = [{
+    "name": "rotation.plan_open_years", "func": plan_open_years, "trigger": "cron",
+    "trigger_args": {"hour": 3, "minute": 10},
+    "description": _l("Plan the placements of open rotation years that have trainees but no plan"),
+}]
