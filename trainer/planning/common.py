@@ -26,14 +26,17 @@ class PlanProblem:
     ``rule`` is a stable code the app turns into a human message; ``details`` carries the numbers
     for that message (needed, available, ...). Only the ids that matter are filled in.
 
-    Rules used by the solvers:
+    Rules used by the solvers (planning explanations first, then what the validators find):
 
-    * visits (律师值班走访): ``no_receiving_day``, ``min_gap``, ``lawyer_unavailable``, ``lawyer_capacity``,
-      and from the validator ``non_working_day``, ``not_receiving``, ``wrong_lawyer``,
-      ``lawyer_double_booked``, ``visit_count``, ``pinned_moved``, ``outside_range``, ``unknown_station``;
-    * rotation (以干代训): ``window``, ``blackout``, ``unavailable``, ``no_mentor``, ``capacity``,
-      ``mentor_capacity``, ``pinned_conflict``, ``not_consecutive``, ``placement_length``;
-    * duty (电话值班): ``coverage``, ``overlap``, ``max_hours``, ``lawyer_unavailable``, ``lawyer_busy``.
+    * visits (律师值班走访): ``no_receiving_day``, ``min_gap``, ``lawyer_unavailable``, ``lawyer_capacity``;
+      validator ``non_working_day``, ``not_receiving``, ``wrong_lawyer``, ``lawyer_unavailable``,
+      ``lawyer_double_booked``, ``visit_count``, ``min_gap``, ``pinned_moved``, ``outside_range``,
+      ``unknown_station`` (``details["pinned"]`` tells a pinned visit breaking a rule);
+    * rotation (以干代训): ``window``, ``unavailable``, ``blackout``, ``no_mentor``, ``capacity``,
+      ``mentor_capacity``, ``pinned_conflict``; validator also ``placement_count``,
+      ``placement_length``, ``not_consecutive``, ``phase``, ``pinned_moved``;
+    * duty (电话值班): ``coverage``; validator also ``overlap``, ``max_hours``, ``lawyer_unavailable``,
+      ``lawyer_busy``.
     """
 
     rule: str

@@ -6,12 +6,13 @@ shifts, e.g. 00-08, 08-16, 16-24; every shift needs ``per_shift`` lawyers.
 Hard rules: no lawyer on two overlapping shifts; at most ``max_hours_per_24h`` hours of shifts starting
 within any 24 hours (so back-to-back shifts cannot run on and on); no shift touching a lawyer's unavailable
 day or shift, nor clashing with their busy times (station visits, given as datetimes).
-Wishes: few shifts for the busiest lawyer (fairness), at most one shift a day per lawyer, few nights for
-the busiest lawyer, no back-to-back shifts. Shifts nobody can take are reported, never silently left.
+Wishes: few shifts for the busiest lawyer and nobody far below the even share (fairness), at most one
+shift a day per lawyer, few nights for the busiest lawyer, no back-to-back shifts. Shifts nobody can take are reported, never silently left.
 """
 
 from __future__ import annotations
 
+import bisect
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -24,6 +25,7 @@ from trainer.planning.common import PlanProblem, SolveTimer, daterange, solve_mo
 
 UNCOVERED_COST = 1_000_000
 MAX_SHIFTS_COST = 1_000  # per shift of the busiest lawyer
+BELOW_FAIR_SHARE_COST = 200  # per shift a lawyer works below the even share (total / lawyers, rounded down)
 SECOND_SHIFT_COST = 100  # per shift beyond one a lawyer works on one day
 MAX_NIGHTS_COST = 50  # per night shift of the busiest lawyer at nights
 BACK_TO_BACK_COST = 30  # a shift starting as the lawyer's previous one ends
@@ -167,49 +169,69 @@ def _hour_units(hours: float) -> int:
 
 
 def plan_duty(req: DutyRequest) -> DutyResult:
-    """Assign lawyers to every shift of the period (see the module docstring)."""
+    """Assign lawyers to every shift of the period (see the module docstring).
+
+    A greedy roster (each shift to the least-loaded lawyers free for it) is handed to CP-SAT as a
+    complete hint, so the result is never worse than the greedy roster, whatever the time limit.
+    """
+    if req.per_shift < 1 or req.last_day < req.first_day:
+        raise ValueError("per_shift must be positive and the period must not end before it starts")
     timer = SolveTimer()
     shifts = _shifts(req)
     lawyers = list(req.lawyers)
     problems: list[PlanProblem] = []
-    pinned = {(a.day, a.shift_code, a.lawyer_id) for a in req.existing if a.pinned}
+    pinned_keys = {(a.day, a.shift_code, a.lawyer_id) for a in req.existing if a.pinned}
+    running_at, within_24h, follows = _shift_relations(shifts)
 
-    model = cp_model.CpModel()
-    x: dict[tuple[int, int], cp_model.IntVar] = {}  # (shift index, lawyer id)
-    objective = []
-    short_vars: dict[int, cp_model.IntVar] = {}
-    for s_index, shift in enumerate(shifts):
-        takers = []
+    # Who could take which shift (a pinned assignment stands even where it breaks a rule).
+    allowed: set[tuple[int, int]] = set()
+    pinned: set[tuple[int, int]] = set()
+    for i, shift in enumerate(shifts):
         blocked: Counter[str] = Counter()
         for lawyer in lawyers:
             reason = _blocked(lawyer, shift)
-            if reason is not None and (shift.day, shift.spec.code, lawyer.id) not in pinned:
+            if (shift.day, shift.spec.code, lawyer.id) in pinned_keys:
+                pinned.add((i, lawyer.id))
+            elif reason is not None:
                 blocked[reason] += 1
                 continue
-            var = model.new_bool_var("")
-            x[(s_index, lawyer.id)] = var
-            takers.append(var)
-            if (shift.day, shift.spec.code, lawyer.id) in pinned:
-                model.add(var == 1)
-        if len(takers) < req.per_shift:
+            allowed.add((i, lawyer.id))
+        takers = sum(1 for lawyer in lawyers if (i, lawyer.id) in allowed)
+        if takers < req.per_shift:
             problems.append(PlanProblem(
                 rule="coverage", days=(shift.day,),
-                details={"shift": shift.spec.code, "needed": req.per_shift, "available": len(takers),
+                details={"shift": shift.spec.code, "needed": req.per_shift, "available": takers,
                          "blocked_by": dict(blocked)}))
+    greedy = _greedy_roster(req, shifts, lawyers, allowed, pinned, running_at)
+
+    model = cp_model.CpModel()
+    terms: list[tuple[int, cp_model.IntVar]] = []
+    hint: dict[cp_model.IntVar, int] = {}
+    x: dict[tuple[int, int], cp_model.IntVar] = {}
+    for key in sorted(allowed):
+        x[key] = model.new_bool_var("")
+        hint[x[key]] = int(key in greedy)
+        if key in pinned:
+            model.add(x[key] == 1)
+    short_vars: dict[int, cp_model.IntVar] = {}
+    for i in range(len(shifts)):
+        takers = [x[(i, lawyer.id)] for lawyer in lawyers if (i, lawyer.id) in x]
         short = model.new_int_var(0, req.per_shift, "")
-        short_vars[s_index] = short
+        short_vars[i] = short
         model.add(sum(takers) + short == req.per_shift)
-        objective.append(UNCOVERED_COST * short)
+        terms.append((UNCOVERED_COST, short))
+        hint[short] = max(0, req.per_shift - sum(hint[v] for v in takers))
 
     limit_units = _hour_units(req.max_hours_per_24h)
-    running_at, within_24h, follows = _shift_relations(shifts)
+    fair_share = len(shifts) * req.per_shift // max(1, len(lawyers))
     max_load = model.new_int_var(0, len(shifts), "max_load")
     max_nights = model.new_int_var(0, len(shifts), "max_nights")
+    loads, nights = [0], [0]
     for lawyer in lawyers:
         mine = {i: x[(i, lawyer.id)] for i in range(len(shifts)) if (i, lawyer.id) in x}
         if not mine:
             continue
-        fixed = {i for i in mine if (shifts[i].day, shifts[i].spec.code, lawyer.id) in pinned}
+        fixed = {i for i in mine if (i, lawyer.id) in pinned}
         # No overlap: shifts are intervals, so the cliques are the shifts running at each start time.
         # Pinned shifts count as taken; a clash among pinned shifts is reported, not made infeasible.
         for i in mine:
@@ -238,87 +260,112 @@ def plan_duty(req: DutyRequest) -> DutyResult:
             if len(variables) > 1:
                 extra = model.new_int_var(0, len(variables), "")
                 model.add(extra >= sum(variables) - 1)
-                objective.append(SECOND_SHIFT_COST * extra)
+                terms.append((SECOND_SHIFT_COST, extra))
+                hint[extra] = max(0, sum(hint[v] for v in variables) - 1)
         # Wish: no back-to-back shifts.
         for i, var in mine.items():
             for j in follows[i]:
                 if j in mine:
                     both = model.new_bool_var("")
                     model.add(var + mine[j] - 1 <= both)
-                    objective.append(BACK_TO_BACK_COST * both)
-        model.add(sum(mine.values()) <= max_load)
-        model.add(sum(v for i, v in mine.items() if shifts[i].spec.night) <= max_nights)
-    objective.append(MAX_SHIFTS_COST * max_load)
-    objective.append(MAX_NIGHTS_COST * max_nights)
-    model.minimize(sum(objective))
-    _hint_greedy(model, req, shifts, x, pinned)
-    outcome = solve_model(model, time_limit_s=req.time_limit_s, num_workers=req.num_workers, seed=req.seed,
-                          timer=timer, hint_objective=None)
-    assignments: list[DutyAssignment] = []
+                    terms.append((BACK_TO_BACK_COST, both))
+                    hint[both] = hint[var] * hint[mine[j]]
+        load = sum(mine.values())
+        model.add(load <= max_load)
+        loads.append(sum(hint[v] for v in mine.values()))
+        # With the busiest lawyer's load fixed, others could still be left with few: lift them to the
+        # even share where their availability allows.
+        below = model.new_int_var(0, fair_share, "")
+        model.add(below >= fair_share - load)
+        terms.append((BELOW_FAIR_SHARE_COST, below))
+        hint[below] = max(0, fair_share - loads[-1])
+        night_vars = [v for i, v in mine.items() if shifts[i].spec.night]
+        model.add(sum(night_vars) <= max_nights)
+        nights.append(sum(hint[v] for v in night_vars))
+    terms.append((MAX_SHIFTS_COST, max_load))
+    terms.append((MAX_NIGHTS_COST, max_nights))
+    hint[max_load] = max(loads)
+    hint[max_nights] = max(nights)
+    model.minimize(cp_model.LinearExpr.weighted_sum([v for _, v in terms], [c for c, _ in terms]))
+    for var, value in hint.items():
+        model.add_hint(var, value)
+    hint_objective = sum(c * hint[v] for c, v in terms)
+    # The time limit bounds the whole call: building the model has used some of it.
+    outcome = solve_model(model, time_limit_s=max(0.1, req.time_limit_s - timer.elapsed()),
+                          num_workers=req.num_workers, seed=req.seed, timer=timer, hint_objective=hint_objective)
+
     if outcome.solver is not None:
-        for (i, lawyer_id), var in x.items():
-            if outcome.solver.boolean_value(var):
-                shift = shifts[i]
-                assignments.append(DutyAssignment(shift.day, shift.spec.code, lawyer_id,
-                                                  (shift.day, shift.spec.code, lawyer_id) in pinned))
-        reported = {(p.days[0], p.details["shift"]) for p in problems}
-        for i, short in short_vars.items():
-            missing = outcome.solver.value(short)
-            if missing and (shifts[i].day, shifts[i].spec.code) not in reported:
-                problems.append(PlanProblem(
-                    rule="coverage", days=(shifts[i].day,),
-                    details={"shift": shifts[i].spec.code, "needed": req.per_shift,
-                             "available": req.per_shift - missing,
-                             "reason": "the lawyers free then are already at their hour limit"}))
-    else:
-        problems.append(PlanProblem(rule="solver_timeout", details={"time_limit_s": req.time_limit_s}))
-    assignments.sort(key=lambda a: (a.day, a.shift_code, a.lawyer_id))
-    problems.extend(p for p in check_duty(req, assignments) if p.rule != "coverage" and p.details.get("pinned"))
-    if outcome.solver is None or any(p.rule == "coverage" for p in problems):
-        status = "partial"
-    else:
+        chosen = {key for key, var in x.items() if outcome.solver.boolean_value(var)}
         status = outcome.status
+    else:
+        chosen = greedy | pinned  # CP-SAT found nothing in time: the greedy roster stands
+        status = "feasible"
+    assignments = sorted(
+        (DutyAssignment(shifts[i].day, shifts[i].spec.code, lawyer_id, (i, lawyer_id) in pinned)
+         for i, lawyer_id in chosen),
+        key=lambda a: (a.day, a.shift_code, a.lawyer_id))
+    staffed = Counter(i for i, _ in chosen)
+    reported = {(p.days[0], p.details["shift"]) for p in problems}
+    for i, shift in enumerate(shifts):
+        if staffed[i] < req.per_shift and (shift.day, shift.spec.code) not in reported:
+            problems.append(PlanProblem(
+                rule="coverage", days=(shift.day,),
+                details={"shift": shift.spec.code, "needed": req.per_shift, "available": staffed[i],
+                         "reason": "the lawyers free then are already at their hour limit"}))
+    problems.extend(p for p in check_duty(req, assignments) if p.rule != "coverage" and p.details.get("pinned"))
+    if any(p.rule == "coverage" for p in problems):
+        status = "partial"
     per_lawyer = Counter(a.lawyer_id for a in assignments)
-    stats = {"t_total_s": timer.elapsed(), "shifts": len(shifts),
+    stats = {"t_total_s": timer.elapsed(), "t_best_s": timer.best, "shifts": len(shifts),
+             "greedy_objective": hint_objective, "objective": outcome.objective,
              "max_shifts": max(per_lawyer.values(), default=0),
              "min_shifts": min((per_lawyer.get(lw.id, 0) for lw in lawyers), default=0)}
     return DutyResult(tuple(assignments), tuple(problems), status, stats)
 
 
-def _hint_greedy(model: cp_model.CpModel, req: DutyRequest, shifts: list[_Shift],
-                 x: dict[tuple[int, int], cp_model.IntVar], pinned: set[tuple[date, str, int]]) -> None:
-    """A quick roster as a hint: each shift to the least-loaded free lawyers who respect the hard rules."""
-    load: Counter[int] = Counter()
-    taken: dict[int, list[_Shift]] = defaultdict(list)
+def _greedy_roster(req: DutyRequest, shifts: list[_Shift], lawyers: list[DutyLawyerSpec],
+                   allowed: set[tuple[int, int]], pinned: set[tuple[int, int]],
+                   running_at: list[list[int]]) -> set[tuple[int, int]]:
+    """A quick roster within the hard rules: each shift, in time order, to the least-loaded free lawyers
+    (those not yet on duty that day first). The 24-hour rule is checked on windows starting at every
+    shift start, which is at least as strict as the model's."""
     limit = req.max_hours_per_24h
-    lawyer_ids = [lawyer.id for lawyer in req.lawyers]
-    picked_at: Counter[int] = Counter()
+    starts = [s.start for s in shifts]
+    taken: dict[int, list[int]] = defaultdict(list)
+    load: Counter[int] = Counter()
+    roster: set[tuple[int, int]] = set()
+    for i, lawyer_id in sorted(pinned):
+        roster.add((i, lawyer_id))
+        taken[lawyer_id].append(i)
+        load[lawyer_id] += 1
+
+    def fits(lawyer_id: int, i: int) -> bool:
+        mine = taken[lawyer_id]
+        if any(j in running_at[i] or i in running_at[j] for j in mine):
+            return False
+        candidate = [*mine, i]
+        first = bisect.bisect_left(starts, shifts[i].start - timedelta(hours=24))
+        for k in range(first, i + 1):
+            window_end = starts[k] + timedelta(hours=24)
+            hours = sum(shifts[j].hours for j in candidate if starts[k] <= starts[j] < window_end)
+            if hours > limit + 1e-9:
+                return False
+        return True
+
     for i, shift in enumerate(shifts):
-        for lawyer_id in lawyer_ids:
-            if (shift.day, shift.spec.code, lawyer_id) in pinned and (i, lawyer_id) in x:
-                model.add_hint(x[(i, lawyer_id)], 1)
-                taken[lawyer_id].append(shift)
-                load[lawyer_id] += 1
-                picked_at[i] += 1
-    for i, shift in enumerate(shifts):
-        picked = picked_at[i]
-        candidates = sorted((lid for lid in lawyer_ids if (i, lid) in x),
-                            key=lambda lid: (any(t.day == shift.day for t in taken[lid]), load[lid], lid))
+        staffed = sum(1 for lawyer in lawyers if (i, lawyer.id) in roster)
+        candidates = sorted(
+            (lawyer.id for lawyer in lawyers if (i, lawyer.id) in allowed and (i, lawyer.id) not in roster),
+            key=lambda lid: (any(shifts[j].day == shift.day for j in taken[lid]), load[lid], lid))
         for lawyer_id in candidates:
-            if picked >= req.per_shift:
+            if staffed >= req.per_shift:
                 break
-            mine = taken[lawyer_id]
-            if shift in mine:
-                continue
-            if any(_overlaps(shift.start, shift.end, t.start, t.end) for t in mine):
-                continue
-            window = [t for t in mine if abs((t.start - shift.start).total_seconds()) < 24 * 3600]
-            if sum(t.hours for t in window) + shift.hours > limit:
-                continue
-            model.add_hint(x[(i, lawyer_id)], 1)
-            mine.append(shift)
-            load[lawyer_id] += 1
-            picked += 1
+            if fits(lawyer_id, i):
+                roster.add((i, lawyer_id))
+                taken[lawyer_id].append(i)
+                load[lawyer_id] += 1
+                staffed += 1
+    return roster
 
 
 def check_duty(req: DutyRequest, assignments: Iterable[DutyAssignment]) -> list[PlanProblem]:

@@ -21,7 +21,7 @@ from __future__ import annotations
 import itertools
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any, Literal
 
@@ -34,7 +34,7 @@ INDEPENDENT = "independent"  # 独立办案
 
 UNPLACED_COST = 1_000_000
 MOVE_COST = 10_000  # replan: an existing placement moved
-SPREAD_COST = 50  # per placement beyond one starting in the same stretch of the year
+SPREAD_COST = 50  # per placement beyond one starting within the even spacing of another
 CONTINUITY_GAP_COST = 20  # a half of a placement that no single mentor can cover
 MENTOR_KEEP_COST = 100  # replan: a placement day's mentor changed
 MENTOR_SWITCH_COST = 10  # per mentor within a half of a placement
@@ -114,6 +114,13 @@ class RotationResult:
     stats: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
 
 
+def _validate(req: RotationRequest) -> None:
+    if req.placement_length < 1 or req.capacity < 0 or req.mentor_max_trainees < 1:
+        raise ValueError("placement_length and mentor_max_trainees must be positive, capacity not negative")
+    if req.mode not in ("full", "replan"):
+        raise ValueError(f"mode must be 'full' or 'replan', not {req.mode!r}")
+
+
 def phase_of(position: int, length: int) -> str:
     """Days 1..ceil(length/2) are guided, the rest independent (10 days: 1-5 and 6-10)."""
     return GUIDED if position < (length + 1) // 2 else INDEPENDENT
@@ -180,30 +187,35 @@ def _continuity_gaps(cal: _Calendar, days: Sequence[date]) -> int:
 
 
 def _explain_no_window(cal: _Calendar, trainee: TraineeSpec) -> PlanProblem:
-    """No start works for this trainee alone: name the rule(s) that block the windows."""
+    """No start works for this trainee alone: name the rule that blocks it.
+
+    The trainee's own limits frame the answer: when no placement fits between ``earliest`` and ``latest``
+    the rule is "window", when none of those avoids the trainee's unavailable days it is "unavailable";
+    otherwise it is the centre's rule (blackout, no mentor) that blocks the most of the placements the
+    trainee could otherwise take.
+    """
     req = cal.req
-    blocked_by: Counter[str] = Counter()
-    only_by: Counter[str] = Counter()
-    starts = max(0, len(cal.days) - req.placement_length + 1)
-    for start in range(starts):
-        rules = cal.broken_rules(trainee, cal.window(start))
-        blocked_by.update(rules)
-        if len(rules) == 1:
-            only_by.update(rules)
-    if starts == 0:
+    starts = range(max(0, len(cal.days) - req.placement_length + 1))
+    broken = [cal.broken_rules(trainee, cal.window(start)) for start in starts]
+    in_window = [rules for rules in broken if "window" not in rules]
+    own_ok = [rules for rules in in_window if "unavailable" not in rules]
+    blocked_by: Counter[str] = Counter(rule for rules in broken for rule in rules)
+    if not in_window:
         rule = "window"
-    elif only_by:
-        rule = only_by.most_common(1)[0][0]  # lifting this rule alone would free the most starts
+    elif not own_ok:
+        rule = "unavailable"
     else:
-        rule = blocked_by.most_common(1)[0][0]
+        counts: Counter[str] = Counter(rule for rules in own_ok for rule in rules)
+        rule = counts.most_common(1)[0][0]
     return PlanProblem(rule=rule, trainee_ids=(trainee.id,),
-                       details={"possible_starts": starts, "blocked_by": dict(blocked_by),
-                                "blocked_only_by": dict(only_by),
+                       details={"possible_starts": len(starts), "starts_in_window": len(in_window),
+                                "starts_trainee_can_come": len(own_ok), "blocked_by": dict(blocked_by),
                                 "placement_length": req.placement_length})
 
 
 def plan_rotation(req: RotationRequest) -> RotationResult:
     """Place every trainee (see the module docstring)."""
+    _validate(req)
     timer = SolveTimer()
     cal = _Calendar(req)
     length = req.placement_length
@@ -253,10 +265,11 @@ def plan_rotation(req: RotationRequest) -> RotationResult:
     unplaced: dict[int, cp_model.IntVar] = {}
     cover: dict[int, list[cp_model.IntVar]] = defaultdict(list)
     objective = []
-    segment_count = max(1, len(req.trainees))
-    segment_of = {i: min(segment_count - 1, i * segment_count // max(1, len(cal.days)))
-                  for i in range(len(cal.days))}
-    by_segment: dict[int, list[cp_model.IntVar]] = defaultdict(list)
+    # Spread over the year: placements should start about `spacing` working days apart, the usable
+    # working days shared out evenly; a window of that many days holds at most one start at no cost.
+    usable = sum(1 for day in cal.days if not cal.in_blackout(day))
+    spacing = max(length, usable // max(1, len(req.trainees)))
+    starting_at: dict[int, list[cp_model.IntVar]] = defaultdict(list)
     for trainee_id, starts in candidates.items():
         missing = model.new_bool_var(f"unplaced_{trainee_id}")
         unplaced[trainee_id] = missing
@@ -272,26 +285,40 @@ def plan_rotation(req: RotationRequest) -> RotationResult:
                 cost -= MOVE_COST
             if cost:
                 objective.append(cost * var)
-            by_segment[segment_of[start]].append(var)
+            starting_at[start].append(var)
         model.add(sum(row.values()) + missing == 1)
         starts_vars[trainee_id] = row
     for index, variables in cover.items():
         day = cal.days[index]
         limit = min(req.capacity, cal.mentor_capacity(day)) - fixed_load[day]
         model.add(sum(variables) <= max(0, limit))
-    for days in fixed.values():
-        if days and days[0] in cal.index:
-            by_segment[segment_of[cal.index[days[0]]]].append(model.new_constant(1))
-    for variables in by_segment.values():
-        if len(variables) > 1:
-            excess = model.new_int_var(0, len(variables), "")
-            model.add(excess >= sum(variables) - 1)
-            objective.append(SPREAD_COST * excess)
-    for trainee_id, start in stays.items():
-        model.add_hint(starts_vars[trainee_id][start], 1)
+    fixed_starts = Counter(cal.index[days[0]] for days in fixed.values() if days and days[0] in cal.index)
+
+    # A greedy placement as a complete hint: CP-SAT starts from it and can only do better.
+    greedy = _greedy_starts(req, cal, candidates, stays, fixed_load, [*fixed_starts.elements()], spacing)
+    hint: dict[cp_model.IntVar, int] = {}
+    for trainee_id, row in starts_vars.items():
+        hint[unplaced[trainee_id]] = int(trainee_id not in greedy)
+        for start, var in row.items():
+            hint[var] = int(greedy.get(trainee_id) == start)
+    greedy_starts = Counter(greedy.values()) + fixed_starts
+    # Windows overlapping by half (a window at every day made the model too big for 40 trainees).
+    for first in range(0, len(cal.days), max(1, spacing // 2)):
+        window = range(first, min(len(cal.days), first + spacing))
+        variables = [v for i in window for v in starting_at.get(i, ())]
+        constant = sum(fixed_starts[i] for i in window)
+        if len(variables) + constant < 2 or not variables:
+            continue
+        crowding = model.new_int_var(0, len(variables) + constant, "")
+        model.add(crowding >= sum(variables) + constant - 1)
+        objective.append(SPREAD_COST * crowding)
+        hint[crowding] = max(0, sum(greedy_starts[i] for i in window) - 1)
+    for var, value in hint.items():
+        model.add_hint(var, value)
     model.minimize(sum(objective))
-    outcome = solve_model(model, time_limit_s=req.time_limit_s, num_workers=req.num_workers,
-                          seed=req.seed, timer=timer, hint_objective=None)
+    # The time limit bounds the whole call: building the model has used some of it.
+    outcome = solve_model(model, time_limit_s=max(0.1, req.time_limit_s - timer.elapsed()),
+                          num_workers=req.num_workers, seed=req.seed, timer=timer, hint_objective=None)
     chosen: dict[int, list[date]] = dict(fixed)
     stage1 = outcome.status
     if outcome.solver is not None:
@@ -299,6 +326,10 @@ def plan_rotation(req: RotationRequest) -> RotationResult:
             if outcome.solver.boolean_value(unplaced[trainee_id]):
                 continue
             start = next(s for s, var in row.items() if outcome.solver.boolean_value(var))
+            chosen[trainee_id] = cal.window(start)
+    else:
+        stage1 = "greedy"  # CP-SAT found nothing in time: the greedy placements stand
+        for trainee_id, start in greedy.items():
             chosen[trainee_id] = cal.window(start)
 
     # Trainees the solver could not fit: say whether the centre or the mentors are full.
@@ -317,7 +348,7 @@ def plan_rotation(req: RotationRequest) -> RotationResult:
             else:
                 reasons["mentor_capacity"] += 1
                 full_days.update(d for d in window if load[d] >= cal.mentor_capacity(d))
-        rule = reasons.most_common(1)[0][0] if outcome.solver is not None else "solver_timeout"
+        rule = reasons.most_common(1)[0][0]
         problems.append(PlanProblem(rule=rule, trainee_ids=(trainee_id,), days=tuple(sorted(full_days)),
                                     details={"possible_starts": len(starts), "capacity": req.capacity,
                                              "blocked_by": dict(reasons)}))
@@ -345,7 +376,12 @@ def plan_rotation(req: RotationRequest) -> RotationResult:
     for (trainee_id, day), mentor in mentors.items():
         if mentor is None:
             problems.append(PlanProblem(rule="no_mentor", trainee_ids=(trainee_id,), days=(day,),
-                                        details={"mentor_capacity": cal.mentor_capacity(day)}))
+                                        details={"mentor_capacity": cal.mentor_capacity(day), "pinned": True}))
+    # The solver keeps the centre's limits, so a day over them can only come from pinned placements.
+    problems.extend(
+        replace(problem, details={**problem.details, "pinned": True})
+        for problem in check_rotation(req, placements) if problem.rule in ("capacity", "mentor_capacity")
+    )
     placed_all = len(placements) == len(req.trainees)
     if not placed_all:
         status = "partial"
@@ -366,7 +402,13 @@ def _phase_choices(days: Sequence[date], free: dict[date, list[int]], old: dict[
     Fewest mentors first (continuity), then the existing mentor kept on each day (replan), then the fewest
     changes of mentor from one day to the next.
     """
-    pool = sorted({m for day in days for m in free.get(day, ())})
+    # The mentors covering most of the half are the only sensible ones; a dozen keeps the enumeration small.
+    covers = Counter(m for day in days for m in free.get(day, ()))
+    pool = sorted(covers, key=lambda m: (-covers[m], m))[:12]
+    for day in days:  # ...plus, for a day none of them can take, someone who can
+        if not set(pool) & set(free.get(day, ())):
+            pool.append(free[day][0])
+    pool.sort()
     covering: list[frozenset[int]] = []
     smallest = None
     for size in range(1, len(pool) + 1):
@@ -403,6 +445,33 @@ def _phase_choices(days: Sequence[date], free: dict[date, list[int]], old: dict[
         choices.append((cost + MENTOR_SWITCH_COST * len(subset), subset, dict(zip(days, path, strict=True))))
     choices.sort(key=lambda c: (c[0], sorted(c[1])))
     return choices[:10]
+
+
+def _greedy_starts(req: RotationRequest, cal: _Calendar, candidates: dict[int, list[int]], stays: dict[int, int],
+                   fixed_load: Counter[date], fixed_starts: list[int], spacing: int) -> dict[int, int]:
+    """Trainees with the fewest possible starts first; each keeps its existing start if it may, else takes
+    the start that fits the centre farthest from the starts chosen so far (ties: the earliest)."""
+    load: Counter[date] = Counter(fixed_load)
+    taken_starts = list(fixed_starts)
+    chosen: dict[int, int] = {}
+
+    def fits(start: int) -> bool:
+        return all(load[day] < min(req.capacity, cal.mentor_capacity(day)) for day in cal.window(start))
+
+    def distance(start: int) -> int:
+        return min((abs(start - other) for other in taken_starts), default=spacing)
+
+    for trainee_id in sorted(candidates, key=lambda t: (len(candidates[t]), t)):
+        starts = candidates[trainee_id]
+        preferred = [stays[trainee_id]] if trainee_id in stays else []
+        ordered = preferred + sorted(starts, key=lambda st: (-min(distance(st), spacing), st))
+        start = next((st for st in ordered if fits(st)), None)
+        if start is None:
+            continue
+        chosen[trainee_id] = start
+        taken_starts.append(start)
+        load.update(cal.window(start))
+    return chosen
 
 
 def _assign_mentors(req: RotationRequest, cal: _Calendar, chosen: dict[int, list[date]],

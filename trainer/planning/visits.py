@@ -7,14 +7,16 @@ receiving days (接待日).
 How a plan is made (the product owner measured that CP-SAT started cold on a district year often finds
 nothing in 30 s, while a greedy plan handed over as a hint lets it improve steadily):
 
-1. per month, check each station on its own (receiving days, gaps, lawyer leave) and each group of
-   stations sharing lawyers as a whole (a small max-flow: free half-days against visits needed);
-   station-months that cannot be planned are left out and named in a :class:`PlanProblem`;
+1. per month, check each station on its own (receiving days, gaps, lawyer leave) and, where the greedy
+   plan falls short, each group of stations sharing lawyers as a whole (a small max-flow: free half-days
+   against visits needed, whose minimum cut names the stations and lawyers); station-months that cannot
+   be planned are left out whole and named in a :class:`PlanProblem`, the rest is planned;
 2. a greedy plan for the whole range, month by month (an exact dynamic programme per station, the
    stations taken hardest first) - the first valid plan;
-3. month by month (a rolling horizon, which keeps the memory bounded at city scale), CP-SAT with the
-   greedy plan as a complete hint and a share of the time limit; when CP-SAT finds nothing, the greedy
-   month stays.
+3. month by month again (a rolling horizon, which keeps the memory bounded at city scale, carrying each
+   month's visits forward for the gap rule), CP-SAT on independent groups of stations (usually a firm)
+   with the greedy plan as a complete hint and a share of the time limit. Groups whose greedy plan
+   already meets a lower bound are not solved; when CP-SAT finds nothing better, the greedy month stays.
 
 Hard rules: a lawyer is in one place per half-day (existing visits elsewhere count as busy), visits only
 on working days, receiving half-days and outside the lawyer's leave, exactly ``visits_per_month`` visits
@@ -167,8 +169,12 @@ class VisitPlanResult:
     """The plan for the requested months (pinned visits included) and what could not be planned.
 
     ``status``: "optimal" (every month proven best), "feasible" (valid, not proven best), "partial" (some
-    station-months left out, each named in ``problems``), "empty" (nothing to plan or nothing plannable).
-    ``stats`` holds figures (times, objective, kept/moved/added counts, ``removed_visit_ids``).
+    station-months left out, each named in ``problems``), "empty" (nothing to plan).
+    ``stats`` holds figures: ``t_first_valid_s``, ``t_best_s``, ``t_total_s``, ``objective``,
+    ``greedy_objective``, ``kept``/``moved``/``added`` visits, and ``removed_visit_ids``: existing unpinned
+    visits of planned station-months that the plan no longer uses (to cancel). Existing visits of a
+    station-month left out are neither planned nor removed: its problem lists them in
+    ``details["existing_visit_ids"]`` for the caller to decide.
     """
 
     visits: tuple[PlannedVisit, ...]
@@ -218,6 +224,8 @@ class _Context:
     def __init__(self, req: VisitPlanRequest) -> None:
         if req.min_gap_days < 1:
             raise ValueError("min_gap_days must be at least 1")
+        if req.mode not in ("full", "replan"):
+            raise ValueError(f"mode must be 'full' or 'replan', not {req.mode!r}")
         self.req = req
         self.gap = req.min_gap_days
         self.stations = {station.id: station for station in req.stations}
@@ -256,6 +264,7 @@ class _Context:
             self.busy_halves[(visit.lawyer_id, visit.slot.day)].add(visit.slot.half)
             if visit.station_id in self.stations:
                 self.known[visit.station_id].append(visit.slot)
+        self.rhythms = self._choose_rhythms()
 
     # -- per-station facts --------------------------------------------------------------------------
 
@@ -268,35 +277,83 @@ class _Context:
         )
 
     def rhythm_for(self, station: StationSpec, month: Month) -> tuple[list[tuple[int, int]], dict[int, str]]:
-        """The (week of month, weekday) pattern to keep in ``month`` and the usual half per weekday.
-
-        An explicit rhythm wins; otherwise the pattern seen most often in earlier months (ties: the latest),
-        so one holiday-displaced month does not shift the rhythm for good.
-        """
+        """The (week of month, weekday) pattern to keep in ``month`` and the usual half per weekday (from
+        the visits before the month, planned ones included, so the half-day stays steady too)."""
         first = date(month[0], month[1], 1)
-        by_month: dict[Month, list[Slot]] = defaultdict(list)
+        halves: dict[int, Counter[str]] = defaultdict(Counter)
         for slot in self.known[station.id]:
             if slot.day < first:
-                by_month[month_of(slot.day)].append(slot)
-        halves: dict[int, Counter[str]] = defaultdict(Counter)
-        for slots in by_month.values():
-            for slot in slots:
                 halves[slot.day.weekday()][slot.half] += 1
         usual_half = {weekday: counts.most_common(1)[0][0] for weekday, counts in halves.items()}
-        if station.rhythm:
-            return list(station.rhythm), usual_half
-        patterns: Counter[tuple[tuple[int, int], ...]] = Counter()
-        latest: dict[tuple[tuple[int, int], ...], Month] = {}
-        for visited_month, slots in by_month.items():
-            if len(slots) != station.visits_per_month:
+        return self.rhythms.get(station.id, []), usual_half
+
+    def _choose_rhythms(self) -> dict[int, list[tuple[int, int]]]:
+        """The rhythm each station keeps through the whole request, fixed once so it cannot drift.
+
+        An explicit rhythm wins. Otherwise the pattern seen most often in the station's last six months of
+        visits before the range (ties: the earlier, established one, so a holiday-displaced month does not
+        set a new rhythm). A station without history gets the pattern (2nd and 4th, or 1st and 3rd, of one
+        of its receiving weekdays) that its lead lawyer can keep in the most months of the range, avoiding
+        patterns already given to the lawyer's other stations.
+        """
+        rhythms: dict[int, list[tuple[int, int]]] = {}
+        range_start = date(self.months[0][0], self.months[0][1], 1) if self.months else date.min
+        taken_by_lawyer: dict[int, set[tuple[int, int]]] = defaultdict(set)
+        for station in self.req.stations:
+            if station.rhythm:
+                rhythms[station.id] = list(station.rhythm)
+                taken_by_lawyer[station.lead_lawyer_id].update(station.rhythm)
+        for station in self.req.stations:
+            if station.rhythm:
                 continue
-            pattern = tuple(sorted((week_of_month(s.day), s.day.weekday()) for s in slots))
-            patterns[pattern] += 1
-            latest[pattern] = max(latest.get(pattern, visited_month), visited_month)
-        if not patterns:
-            return [], usual_half
-        best = max(patterns, key=lambda p: (patterns[p], latest[p]))
-        return list(best), usual_half
+            by_month: dict[Month, list[date]] = defaultdict(list)
+            for slot in self.known[station.id]:
+                if slot.day < range_start:
+                    by_month[month_of(slot.day)].append(slot.day)
+            recent = sorted(by_month)[-6:]
+            patterns: Counter[tuple[tuple[int, int], ...]] = Counter()
+            first_seen: dict[tuple[tuple[int, int], ...], Month] = {}
+            for visited_month in recent:
+                days = by_month[visited_month]
+                if len(days) != station.visits_per_month:
+                    continue
+                pattern = tuple(sorted((week_of_month(d), d.weekday()) for d in days))
+                patterns[pattern] += 1
+                first_seen.setdefault(pattern, visited_month)
+            if patterns:
+                best = max(patterns, key=lambda p: (patterns[p], [-x for x in first_seen[p]]))
+                rhythms[station.id] = list(best)
+                continue
+            derived = self._derive_rhythm(station, taken_by_lawyer[station.lead_lawyer_id])
+            if derived:
+                rhythms[station.id] = derived
+                taken_by_lawyer[station.lead_lawyer_id].update(derived)
+        return rhythms
+
+    def _derive_rhythm(self, station: StationSpec, taken: set[tuple[int, int]]) -> list[tuple[int, int]]:
+        if station.visits_per_month == 1:
+            weeks_options: tuple[tuple[int, ...], ...] = ((2,), (3,), (1,), (4,))
+        elif station.visits_per_month == 2:
+            weeks_options = ((2, 4), (1, 3))
+        else:
+            return []  # three or more visits a month: the gap wish alone keeps them regular
+        weekdays = sorted({weekday for weekday, _half in station.receiving if weekday < 5})
+        best: tuple[int, list[tuple[int, int]]] | None = None
+        for weekday in weekdays:
+            halves = [half for wd, half in station.receiving if wd == weekday]
+            for weeks in weeks_options:
+                pattern = [(week, weekday) for week in weeks]
+                kept = 0
+                for month in self.months:
+                    days = [nth_weekday(month, week, weekday) for week in weeks]
+                    if all(day in self.working_days
+                           and any(self.lawyer_free(station.lead_lawyer_id, Slot(day, h)) for h in halves)
+                           for day in days):
+                        kept += 1
+                score = kept - len(self.months) * sum(1 for key in pattern if key in taken)
+                if best is None or score > best[0]:
+                    best = (score, pattern)
+        return best[1] if best else []
 
 
 def _rhythm_cost(day: date, half: str, month: Month, rhythm: list[tuple[int, int]],
@@ -929,7 +986,7 @@ def _assemble(req: VisitPlanRequest, plans: Sequence[_MonthPlan]) -> tuple[list[
                 visits.append(PlannedVisit(task.station.id, option.lawyer_id, option.slot,
                                            option.by_backup, visit_id))
             removed.extend(v.visit_id for v in leftovers if v.visit_id is not None)
-        # Station-months left out keep nothing: their existing ids are named in the problems.
+        # Station-months left out are not here at all: their problems name their existing visits.
     visits.sort(key=lambda v: (v.slot, v.station_id))
     return visits, {"kept": kept, "moved": moved, "added": added, "removed_visit_ids": removed}
 
@@ -937,12 +994,13 @@ def _assemble(req: VisitPlanRequest, plans: Sequence[_MonthPlan]) -> tuple[list[
 def plan_visits(req: VisitPlanRequest) -> VisitPlanResult:
     """Plan the visits of the requested months (see the module docstring for the method)."""
     timer = SolveTimer()
-    deadline = max(0.0, req.time_limit_s)
     # Phase 1: a greedy plan for the whole range, carried month by month: the first valid plan.
-    greedy_plans, _ = _plan_months(req, timer, improve=False, deadline=deadline)
+    greedy_plans, _ = _plan_months(req, timer, improve=False, deadline=0.0)
     timer.valid_plan_found()
     first_valid = timer.first_valid
     greedy_objective = _objective(greedy_plans)
+    # Keep back time for putting the result together and validating it (about a quarter of phase 1).
+    deadline = req.time_limit_s - 0.25 * timer.elapsed()
     plans = greedy_plans
     solver_stats: dict[str, Any] = {}
     if req.time_limit_s > 0 and timer.elapsed() < deadline:
@@ -960,19 +1018,18 @@ def plan_visits(req: VisitPlanRequest) -> VisitPlanResult:
         else:
             timer.best = first_valid
     visits, change_stats = _assemble(req, plans)
-    problems = [problem for plan in plans for problem in plan.problems]
+    problems = [problem for plan in plans for problem in plan.problems]  # station-months left out
+    left_out = bool(problems)
     explained = {(sid, p.month) for p in problems for sid in p.station_ids}
     for problem in check_plan(req, visits):
         if problem.rule == "visit_count" and all((sid, problem.month) in explained for sid in problem.station_ids):
             continue
         problems.append(problem)  # a pinned visit breaking a rule: it stays, the coordinator is told
     planned_station_months = sum(1 for p in plans for c in p.assignment.values() if c is not None)
-    if not visits and not any(p.assignment for p in plans):
-        status = "empty"
-    elif any(p.assignment.get(i) is None for p in plans for i in p.assignment) or any(
-        pr.rule in {"no_receiving_day", "min_gap", "lawyer_unavailable", "lawyer_capacity"} for pr in problems
-    ):
+    if left_out:
         status = "partial"
+    elif not visits:
+        status = "empty"
     elif all(p.status == "optimal" for p in plans):
         status = "optimal"
     else:
