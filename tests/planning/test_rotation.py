@@ -6,7 +6,7 @@ from collections import Counter
 from dataclasses import replace
 from datetime import date, timedelta
 
-from planning_calendar import WORKING_DAYS
+from tests.planning.planning_calendar import WORKING_DAYS
 
 from trainer.planning.rotation import (
     GUIDED,

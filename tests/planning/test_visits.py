@@ -6,7 +6,7 @@ from collections import Counter, defaultdict
 from dataclasses import replace
 from datetime import date, timedelta
 
-from planning_calendar import HOLIDAYS_2025, WORKING_DAYS
+from tests.planning.planning_calendar import HOLIDAYS_2025, WORKING_DAYS
 
 from trainer.planning.common import MONDAY, SATURDAY, THURSDAY, TUESDAY, WEDNESDAY, month_of, week_of_month
 from trainer.planning.visits import (
