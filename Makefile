@@ -23,7 +23,7 @@ install: $(VENV)/.installed translations
 translations: | $(BIN)/python
 	@for po in trainer/translations/*/LC_MESSAGES/messages.po trainer/*/translations/*/LC_MESSAGES/messages.po; do \
 	  [ -f "$$po" ] || continue; \
-	  $(BIN)/pybabel compile -f -i "$$po" -o "$${po%.po}.mo" >/dev/null || exit 1; \
+	  $(BIN)/pybabel -q compile -f -i "$$po" -o "$${po%.po}.mo" || exit 1; \
 	done
 
 migrate: install

@@ -13,7 +13,7 @@ from trainer.auth.forms import ROLE_LABELS
 from trainer.clock import as_utc, now_utc, today_local
 from trainer.extensions import db, login_manager
 from trainer.i18n import format_day, format_moment, format_month, format_weekday, lang
-from trainer.navigation import nav_for
+from trainer.navigation import grouped_nav_for, nav_for
 
 CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; "
        "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
@@ -61,6 +61,7 @@ def register_web(app: Flask) -> None:
     app.jinja_env.filters["day"] = format_day
     app.jinja_env.filters["moment"] = format_moment
     app.jinja_env.filters["weekday"] = format_weekday
+    app.jinja_env.filters["truncate_bp"] = lambda endpoint: endpoint.split(".", 1)[0]
     app.jinja_env.globals["format_month"] = format_month
     app.jinja_env.add_extension("jinja2.ext.do")
 
@@ -81,7 +82,9 @@ def register_web(app: Flask) -> None:
     @app.context_processor
     def _page_context():
         role = current_user.role if current_user.is_authenticated else None
-        return {"nav_items": nav_for(role), "lang": lang(), "languages": current_app.config["LANGUAGES"],
+        home, groups = grouped_nav_for(role)
+        return {"nav_items": nav_for(role), "nav_home": home, "nav_groups": groups, "lang": lang(),
+                "languages": current_app.config["LANGUAGES"],
                 "today": today_local(), "role_labels": ROLE_LABELS}
 
     @app.teardown_request

@@ -12,3 +12,9 @@ document.addEventListener("DOMContentLoaded", () => {
     el.addEventListener("click", () => window.print());
   });
 });
+// Close an open menu when another opens or on a click elsewhere.
+document.addEventListener("click", (event) => {
+  document.querySelectorAll(".main-nav details[open]").forEach((menu) => {
+    if (!menu.contains(event.target)) menu.removeAttribute("open");
+  });
+});
