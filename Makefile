@@ -7,7 +7,7 @@ FLASK := $(BIN)/flask --app trainer
 PG_PORT ?= 55432
 PG_DIR ?= /tmp/trainer-pg
 
-.PHONY: install run test test-fast test-postgres e2e-deps bench lint translations migrate demo clean
+.PHONY: install ical-js run test test-fast test-postgres e2e-deps bench lint translations migrate demo clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -18,7 +18,11 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@
 
-install: $(VENV)/.installed translations
+install: $(VENV)/.installed translations ical-js
+
+# Mozilla's ical.js (the parser Thunderbird uses) checks our feeds in the tests when Node is available.
+ical-js:
+	@[ -d $(VENV)/ical/node_modules/ical.js ] || { command -v npm >/dev/null && npm install --silent --prefix $(VENV)/ical ical.js@2 >/dev/null 2>&1 || true; }
 
 translations: | $(BIN)/python
 	@for po in trainer/translations/*/LC_MESSAGES/messages.po trainer/*/translations/*/LC_MESSAGES/messages.po; do \

@@ -8,6 +8,7 @@ X-PUBLISHED-TTL:PT1H). Tests parse the output with icalendar, vobject and ical.j
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -35,44 +36,70 @@ VTIMEZONE = CRLF.join([
 ]) + CRLF
 
 
+_SPECIAL = re.compile(r"[\\;,\r\n]")
+
+
 def escape_text(value: str) -> str:
     """TEXT values (RFC 5545 3.3.11): backslash, semicolon, comma and line breaks are escaped."""
+    if not _SPECIAL.search(value):
+        return value
     return (value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
             .replace("\r\n", "\\n").replace("\r", "\\n").replace("\n", "\\n"))
 
 
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def _strip_controls(value: str) -> str:
-    # Control characters other than TAB are not allowed in content lines (RFC 5545 3.1).
-    return "".join(ch for ch in value if ch == "\t" or ch == "\n" or ch == "\r" or ord(ch) >= 0x20 and ch != "\x7f")
+    # Control characters other than TAB and line breaks are not allowed in content lines (RFC 5545 3.1).
+    return _CONTROLS.sub("", value) if _CONTROLS.search(value) else value
+
+
+# Up to 74 octets that end before a UTF-8 continuation byte (10xxxxxx): a character is never split. Every
+# piece is at most 74 octets, so a continuation line with its leading space stays within 75.
+_PIECE = re.compile(rb".{1,74}(?=[^\x80-\xbf]|\Z)", re.S)
+
+
+def _fold_long(line: str) -> str:
+    encoded = line.encode("utf-8")
+    if len(encoded) <= 75:
+        return line
+    return b"\r\n ".join(_PIECE.findall(encoded)).decode("utf-8")
+
+
+def fold_lines(lines: list[str]) -> str:
+    """Content lines folded at 75 octets (RFC 5545 3.1), never inside a UTF-8 character, each ending in CRLF."""
+    out = []
+    for line in lines:
+        # Short lines need no folding: a character is at most 4 octets in UTF-8.
+        if len(line) <= 18 or (len(line) <= 75 and line.isascii()):
+            out.append(line)
+        else:
+            out.append(_fold_long(line))
+    out.append("")
+    return CRLF.join(out)
 
 
 def fold(line: str) -> str:
-    """Fold a content line at 75 octets (RFC 5545 3.1), never inside a UTF-8 character; ends with CRLF."""
-    encoded = line.encode("utf-8")
-    if len(encoded) <= 75:
-        return line + CRLF
-    parts: list[str] = []
-    start, limit = 0, 75
-    while start < len(encoded):
-        end = min(start + limit, len(encoded))
-        # Step back off UTF-8 continuation bytes (10xxxxxx) so a character is never split.
-        while end < len(encoded) and (encoded[end] & 0xC0) == 0x80:
-            end -= 1
-        parts.append(encoded[start:end].decode("utf-8"))
-        start, limit = end, 74  # continuation lines begin with one space
-    return (CRLF + " ").join(parts) + CRLF
+    return fold_lines([line])
 
 
 def utc_stamp(moment: datetime) -> str:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+    m = moment.astimezone(UTC)
+    return f"{m.year:04d}{m.month:02d}{m.day:02d}T{m.hour:02d}{m.minute:02d}{m.second:02d}Z"
 
 
 def local_stamp(moment: datetime) -> str:
     if moment.tzinfo is None:  # naive times in Trainer are Beijing wall-clock times
         moment = moment.replace(tzinfo=LOCAL_TZ)
-    return moment.astimezone(LOCAL_TZ).strftime("%Y%m%dT%H%M%S")
+    m = moment.astimezone(LOCAL_TZ)
+    return f"{m.year:04d}{m.month:02d}{m.day:02d}T{m.hour:02d}{m.minute:02d}{m.second:02d}"
+
+
+def date_stamp(day: date) -> str:
+    return f"{day.year:04d}{day.month:02d}{day.day:02d}"
 
 
 def duration(minutes: int) -> str:
@@ -103,15 +130,16 @@ class CalendarHead:
 
 
 def render_event(event: FeedEvent, alarm_minutes: int | None = None, alarm_text: str = "") -> str:
-    lines = ["BEGIN:VEVENT", f"UID:{escape_text(event.uid)}", f"DTSTAMP:{utc_stamp(event.last_modified)}"]
+    changed = utc_stamp(event.last_modified)
+    lines = ["BEGIN:VEVENT", f"UID:{escape_text(event.uid)}", f"DTSTAMP:{changed}"]
     if is_all_day(event):
-        lines.append(f"DTSTART;VALUE=DATE:{event.start:%Y%m%d}")
-        lines.append(f"DTEND;VALUE=DATE:{all_day_end(event):%Y%m%d}")
+        lines.append(f"DTSTART;VALUE=DATE:{date_stamp(event.start)}")
+        lines.append(f"DTEND;VALUE=DATE:{date_stamp(all_day_end(event))}")
     else:
         end = event.end if isinstance(event.end, datetime) and event.end > event.start else event.start
         lines.append(f"DTSTART;TZID={TZID}:{local_stamp(event.start)}")
         lines.append(f"DTEND;TZID={TZID}:{local_stamp(end)}")
-    lines.append(f"LAST-MODIFIED:{utc_stamp(event.last_modified)}")
+    lines.append(f"LAST-MODIFIED:{changed}")
     lines.append(f"SEQUENCE:{max(int(event.sequence), 0)}")
     status = event.status.upper() if event.status else "CONFIRMED"
     if status not in ("CONFIRMED", "TENTATIVE", "CANCELLED"):
@@ -137,7 +165,7 @@ def render_event(event: FeedEvent, alarm_minutes: int | None = None, alarm_text:
         lines += ["BEGIN:VALARM", "ACTION:DISPLAY", f"DESCRIPTION:{escape_text(alarm_text or event.summary)}",
                   f"TRIGGER:-{duration(alarm_minutes)}", "END:VALARM"]
     lines.append("END:VEVENT")
-    return "".join(fold(line) for line in lines)
+    return fold_lines(lines)
 
 
 def render_calendar_head(head: CalendarHead) -> str:
@@ -160,7 +188,7 @@ def render_calendar_head(head: CalendarHead) -> str:
         f"REFRESH-INTERVAL;VALUE=DURATION:{head.refresh}",
         f"X-PUBLISHED-TTL:{head.refresh}",
     ]
-    return "".join(fold(line) for line in lines) + VTIMEZONE
+    return fold_lines(lines) + VTIMEZONE
 
 
 FOOT = "END:VCALENDAR" + CRLF

@@ -22,13 +22,13 @@ from email.utils import format_datetime, parsedate_to_datetime
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import select, update
+from sqlalchemy import update
 
-from trainer.auth.models import Role, User
+from trainer.auth.models import Role
 from trainer.calendars import ical, sources
 from trainer.calendars.models import FeedKind, FeedToken, StoredFeed
 from trainer.calendars.operations import may_subscribe, secret_hash
-from trainer.calendars.stamps import district_scope_key, feed_version
+from trainer.calendars.stamps import district_scope_key
 from trainer.clock import LOCAL_TZ, as_utc, now_utc, today_local
 from trainer.extensions import db
 
@@ -58,25 +58,100 @@ class FeedState:
     locale: str | None
 
 
+# The hot path uses driver-level SQL: a feed request is two tiny indexed reads, and building SQLAlchemy
+# statements would cost more than running them.
+_TOKEN_SQL = (
+    "SELECT t.id, t.token_hash, t.user_id, t.kind, t.subject_id, t.subject_district_id, t.alarm_minutes, "
+    "t.settings_version, t.changed_at, u.role, u.district_id, u.locale, u.active "
+    "FROM feed_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = ? AND t.revoked_at IS NULL")
+_ALL_STAMPS_SQL = "SELECT COALESCE(SUM(version), 0), COUNT(*), MAX(changed_at) FROM feed_stamps"
+_SCOPE_STAMPS_SQL = "SELECT scope, version, changed_at FROM feed_stamps WHERE scope IN (?, ?)"
+
+
+class _Reader(threading.local):
+    """One driver connection per serving thread for the two feed lookups, outside the pool (a pool checkout
+    with its pre-ping and a Session would double the cost of a 304). Read-only; any error drops it, and it
+    closes with its thread."""
+
+    connection = None
+    engine = None
+
+
+_reader = _Reader()
+
+
+def _run(sql: str, params: tuple) -> list[tuple]:
+    engine = db.engine
+    if _reader.connection is None or _reader.engine is not engine:
+        cargs, cparams = engine.dialect.create_connect_args(engine.url)
+        _reader.connection, _reader.engine = engine.dialect.connect(*cargs, **cparams), engine
+    connection = _reader.connection
+    if engine.dialect.paramstyle in ("format", "pyformat"):
+        sql = sql.replace("?", "%s")
+    try:
+        cursor = connection.cursor()
+        try:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        finally:
+            cursor.close()
+        if engine.dialect.name != "sqlite":
+            connection.rollback()  # end the read transaction: no idle-in-transaction connection
+    except Exception:
+        _reader.connection = None
+        try:
+            connection.close()
+        except Exception:  # noqa: BLE001 - it is being dropped anyway
+            pass
+        raise
+    return rows
+
+
+def reset_reader() -> None:
+    """Give the kept connection back (tests and forks)."""
+    if _reader.connection is not None:
+        try:
+            _reader.connection.close()
+        finally:
+            _reader.connection = None
+
+
+def _moment(value) -> datetime | None:
+    """A stored moment as aware UTC (SQLite hands back text through the driver)."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return as_utc(value)
+
+
 def find_feed(secret: str) -> FeedState | None:
     """The feed behind a link, or None when the link must answer 404."""
     if not secret or len(secret) > 100:
         return None
-    row = db.session.execute(
-        select(FeedToken.id, FeedToken.token_hash, FeedToken.user_id, FeedToken.kind, FeedToken.subject_id, FeedToken.subject_district_id,
-               FeedToken.alarm_minutes, FeedToken.settings_version, FeedToken.changed_at, User.role,
-               User.district_id, User.locale, User.active)
-        .join(User, User.id == FeedToken.user_id)
-        .where(FeedToken.token_hash == secret_hash(secret), FeedToken.revoked_at.is_(None))
-    ).first()
-    if row is None or not row.active:
+    rows = _run(_TOKEN_SQL, (secret_hash(secret),))
+    if not rows:
+        return None
+    (token_id, token_hash, user_id, kind, subject_id, subject_district_id, alarm_minutes, settings_version,
+     changed_at, role, district_id, locale, active) = rows[0]
+    if not active:
         return None
     # may_subscribe wants a user; a light stand-in avoids loading the ORM object on the hot path.
-    probe = _UserProbe(row.user_id, row.role, row.district_id, row.active)
-    if not may_subscribe(probe, row.kind, row.subject_id, row.subject_district_id):
+    if not may_subscribe(_UserProbe(user_id, role, district_id, bool(active)), kind, subject_id,
+                         subject_district_id):
         return None
-    return FeedState(row.id, row.token_hash, row.user_id, row.kind, row.subject_id, row.subject_district_id, row.alarm_minutes,
-                     row.settings_version, as_utc(row.changed_at), row.role, row.district_id, row.locale)
+    return FeedState(token_id, token_hash, user_id, kind, subject_id, subject_district_id, alarm_minutes,
+                     settings_version, _moment(changed_at), role, district_id, locale)
+
+
+def stamp_version(scopes: list[str] | None) -> tuple[str, datetime | None]:
+    """Like ``stamps.feed_version``, on the hot path (one read)."""
+    if scopes is None:
+        total, count, changed = _run(_ALL_STAMPS_SQL, ())[0]
+        return f"all:{total}:{count}", _moment(changed)
+    rows = {scope: (version, _moment(changed)) for scope, version, changed in _run(_SCOPE_STAMPS_SQL, tuple(scopes))}
+    changed_at = max((changed for _, changed in rows.values() if changed is not None), default=None)
+    return "-".join(str(rows.get(scope, (0, None))[0]) for scope in scopes), changed_at
 
 
 @dataclass(frozen=True)
@@ -103,7 +178,7 @@ class Validators:
 
 
 def validators(state: FeedState, today: date) -> Validators:
-    stamp, changed_at = feed_version(scopes_of(state))
+    stamp, changed_at = stamp_version(scopes_of(state))
     basis = (f"{FORMAT_VERSION}|{state.token_id}|{state.token_hash}|{state.settings_version}|{state.alarm_minutes}|{stamp}|{today}|"
              f"{state.role}|{state.district_id}|{state.locale}")
     etag = '"' + hashlib.sha256(basis.encode()).hexdigest()[:32] + '"'
@@ -164,9 +239,15 @@ def build_feed(state: FeedState, today: date) -> BuiltFeed | None:
     with force_locale(state.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
         head = calendar_head(subject)
         events = feed_events(state.kind, subject.obj, today)
-        body, count = ical.render_calendar(
-            head, events, alarm_minutes=state.alarm_minutes, max_bytes=MAX_FEED_BYTES, today=today,
-            alarm_text=lambda event: _("Reminder: %(summary)s", summary=event.summary))
+        alarm_text = None
+        if state.alarm_minutes:
+            template = _("Reminder: %(summary)s")  # translated once, filled per event
+
+            def alarm_text(event):
+                return template.replace("%(summary)s", event.summary)
+
+        body, count = ical.render_calendar(head, events, alarm_minutes=state.alarm_minutes,
+                                           max_bytes=MAX_FEED_BYTES, today=today, alarm_text=alarm_text)
     return BuiltFeed(body, count, int((time.perf_counter() - started) * 1000))
 
 

@@ -20,6 +20,7 @@ from sqlalchemy import select
 
 from trainer.calendars.events import FeedEvent
 from trainer.calendars.models import FeedKind
+from trainer.clock import LOCAL_TZ
 from trainer.extensions import db
 
 log = logging.getLogger(__name__)
@@ -59,22 +60,36 @@ def events_for(kind: str, subject, start: date, end: date) -> list[FeedEvent]:
         function = getattr(module, function_name, None)
         if function is not None:
             events.extend(function(subject, start, end))
-    events.sort(key=lambda e: (_day_of(e.start), str(e.start), e.uid))
+    events.sort(key=_start_key)
     return events
+
+
+def _local(value: datetime) -> datetime:
+    if value.tzinfo is LOCAL_TZ:
+        return value
+    return (value if value.tzinfo else value.replace(tzinfo=LOCAL_TZ)).astimezone(LOCAL_TZ)
 
 
 def _day_of(value: date | datetime) -> date:
     if isinstance(value, datetime):
-        from trainer.clock import LOCAL_TZ
-
-        return (value if value.tzinfo else value.replace(tzinfo=LOCAL_TZ)).astimezone(LOCAL_TZ).date()
+        return _local(value).date()
     return value
+
+
+def _start_key(event: FeedEvent):
+    start = event.start
+    if isinstance(start, datetime):
+        local = _local(start)
+        return local.date(), local.hour * 3600 + local.minute * 60 + local.second, event.uid
+    return start, -1, event.uid
 
 
 def in_window(event: FeedEvent, start: date, end: date) -> bool:
     first = _day_of(event.start)
+    if first > end:
+        return False
     last = _day_of(event.end) if event.end else first
-    return last >= start and first <= end
+    return last >= start
 
 
 @dataclass(frozen=True)

@@ -7,9 +7,10 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup
+
 from trainer.auth.models import Role
 from trainer.auth.permissions import ANY_USER, allow, public, working_district
-from trainer.calendars import operations, serving, sources
+from trainer.calendars import fastpath, operations, serving, sources
 from trainer.calendars.forms import AlarmForm
 from trainer.calendars.models import FeedKind, FeedToken, StoredFeed
 from trainer.extensions import db
@@ -17,6 +18,13 @@ from trainer.navigation import register_nav
 from trainer.validation import InvalidInput, form_errors_from
 
 bp = Blueprint("calendars", __name__)
+
+
+@bp.record_once
+def _install_fast_path(state) -> None:
+    """Feed requests skip Flask's request machinery (see fastpath.py); the view below gives the same answer."""
+    fastpath.install(state.app)
+
 
 register_nav(_l("Subscribe"), "calendars.subscribe", ANY_USER, order=80)
 

@@ -1,0 +1,60 @@
+"""A WSGI shortcut for ``/feeds/<secret>.ics``: the same answer as the Flask view, without Flask's request
+machinery (sessions, login, locale, rate limiter, templates) that a calendar client never needs.
+
+Calendar apps poll every feed every hour or so; most polls are 304 answers or repeats of stored bytes, so the
+per-request cost is what matters. The shortcut calls the very same ``serving.answer`` as the view inside an app
+context, adds the app's security headers, and hands anything unusual (other methods, odd paths, an exception)
+to the normal Flask app. ``FEED_FAST_PATH = False`` switches it off.
+"""
+
+from __future__ import annotations
+
+import logging
+from http import HTTPStatus
+
+from trainer.calendars import serving
+
+log = logging.getLogger(__name__)
+
+PREFIX = "/feeds/"
+SUFFIX = ".ics"
+SECURITY_HEADERS = [
+    ("X-Content-Type-Options", "nosniff"),
+    ("X-Frame-Options", "DENY"),
+    ("Permissions-Policy", "camera=(), microphone=(), geolocation=()"),
+]
+
+
+class FeedFastPath:
+    def __init__(self, wsgi_app, flask_app):
+        self.wsgi_app = wsgi_app
+        self.flask_app = flask_app
+
+    def __call__(self, environ, start_response):
+        path = environ.get("PATH_INFO", "")
+        method = environ.get("REQUEST_METHOD", "GET")
+        if (not path.startswith(PREFIX) or not path.endswith(SUFFIX) or method not in ("GET", "HEAD")
+                or not self.flask_app.config.get("FEED_FAST_PATH", True)):
+            return self.wsgi_app(environ, start_response)
+        secret = path[len(PREFIX):-len(SUFFIX)]
+        if not secret or "/" in secret:
+            return self.wsgi_app(environ, start_response)
+        try:
+            with self.flask_app.app_context():
+                found = serving.answer(secret, environ.get("HTTP_IF_NONE_MATCH"),
+                                       environ.get("HTTP_IF_MODIFIED_SINCE"))
+        except Exception:  # noqa: BLE001 - the Flask view answers (and logs) the same request properly
+            log.exception("feed fast path failed; answering through Flask")
+            return self.wsgi_app(environ, start_response)
+        headers = list(found.headers) + SECURITY_HEADERS
+        if environ.get("wsgi.url_scheme") == "https":
+            headers.append(("Strict-Transport-Security", "max-age=31536000"))
+        start_response(f"{found.status} {HTTPStatus(found.status).phrase}", headers)
+        if method == "HEAD" or found.status == 304:
+            return [b""]
+        return [found.body]
+
+
+def install(app) -> None:
+    if not isinstance(app.wsgi_app, FeedFastPath):
+        app.wsgi_app = FeedFastPath(app.wsgi_app, app)
