@@ -10,6 +10,12 @@ from trainer.extensions import db
 
 
 def register_cli(app: Flask) -> None:
+    from trainer.exchange.cli import export_command, import_command
+
+    # The programme file: `flask --app trainer export FILE.json` / `import FILE.json`.
+    app.cli.add_command(export_command)
+    app.cli.add_command(import_command)
+
     @app.cli.group("users")
     def users():
         """Create and manage accounts."""

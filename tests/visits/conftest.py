@@ -9,7 +9,6 @@ import pytest
 from trainer.extensions import db
 from trainer.org.models import Station, Union
 from trainer.visits import operations
-from trainer.visits.models import Contract, Firm
 
 TODAY = date(2026, 11, 24)
 

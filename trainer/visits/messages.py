@@ -130,10 +130,11 @@ def describe(problem: dict, names: Names | None = None) -> str:
         common = ""
         group = [names.stations[s] for s in station_ids if s in names.stations]
         if group and len({s.receiving_pairs() for s in group}) == 1 and len(group[0].receiving_pairs()) <= 4:
-            common = _(" (they receive only on %(receiving)s)", receiving=_receiving_words(group[0].receiving_pairs()))
-        return _("%(month)s: the %(n)s stations of %(lawyers)s — %(stations)s%(common)s — need %(needed)s visits, "
-                 "but these lawyers have only %(available)s free half-days on those stations' receiving days. "
-                 "Give some of these stations another lawyer or a backup.", month=month_text,
+            common = _("; they receive only on %(receiving)s", receiving=_receiving_words(group[0].receiving_pairs()))
+        return _("%(month)s: the %(n)s stations of %(lawyers)s (%(stations)s) need %(needed)s visits%(common)s, "
+                 "but the lawyers have only %(available)s free half-days on those stations' receiving days. "
+                 "None of these stations was planned this month; give some of them another lawyer or a backup.",
+                 month=month_text,
                  n=len(station_ids), lawyers=lawyers, stations=stations, common=common, needed=needed,
                  available=details.get("available", 0))
     if rule == "non_working_day":

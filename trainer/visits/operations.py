@@ -20,7 +20,16 @@ from trainer.extensions import db
 from trainer.org.models import District, Station
 from trainer.validation import InvalidInput
 from trainer.visits.messages import half_label, short_day
-from trainer.visits.models import HALVES, Assignment, Contract, Firm, Lawyer, LawyerLeave, LawyerStation, Visit
+from trainer.visits.models import (
+    HALVES,
+    Assignment,
+    Contract,
+    Firm,
+    Lawyer,
+    LawyerLeave,
+    LawyerStation,
+    Visit,
+)
 from trainer.visits.planner import month_bounds, plan_range  # noqa: F401  (the documented entry point)
 
 MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
@@ -315,7 +324,6 @@ def _busy(lawyer_id: int, day: date, half: str, ignore: set[int]) -> Visit | Non
 def propose_replacements(broken: list[Visit]) -> list[Proposal]:
     """The backup lawyer in the same slot when free; else another day found by re-planning just those visits."""
     from trainer.planning.visits import plan_visits
-
     from trainer.visits.planner import load_request
 
     proposals: list[Proposal] = []
@@ -523,7 +531,6 @@ def apply_proposal(visit: Visit, *, lawyer_id: int, day: date, half: str, versio
 def check_visits(district: District, first: date, last: date):
     """Hard-rule violations of the stored visits between first and last (the solver's own validator)."""
     from trainer.planning.visits import PlannedVisit, Slot, check_plan
-
     from trainer.visits.planner import load_request, month_range
 
     months = month_range((first.year, first.month), (last.year, last.month))

@@ -32,7 +32,7 @@ def parse_month(value: str | Month, field_name: str = "month") -> Month:
     if isinstance(value, tuple):
         return value
     match = re.fullmatch(r"\s*(\d{4})-(\d{1,2})\s*", str(value or ""))
-    if not match or not 1 <= int(match.group(2)) <= 12:
+    if not match or not 1 <= int(match.group(2)) <= 12 or not 2000 <= int(match.group(1)) <= 2099:
         raise InvalidInput({field_name: _("Write a month as 2027-01.")})
     return int(match.group(1)), int(match.group(2))
 
@@ -293,6 +293,7 @@ def persist(loaded: Loaded, result, district: District) -> PlanOutcome:
                 outcome.moved.append(visit)
             else:
                 outcome.kept += 1
+                visit.by_backup = planned.by_backup
                 if not visit.pinned and visit.provisional and not loaded.provisional:
                     visit.provisional = False  # now checked against the official calendar
             continue

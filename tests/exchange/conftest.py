@@ -1,0 +1,1 @@
+from tests.visits.conftest import known_calendar, programme  # noqa: F401

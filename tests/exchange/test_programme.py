@@ -1,0 +1,145 @@
+"""The JSON programme file: a district's programme round-trips; a bad file changes nothing and names every bad item."""
+
+from __future__ import annotations
+
+import copy
+import json
+from datetime import date
+
+from sqlalchemy import delete, func, select
+
+from tests.visits.conftest import TODAY
+from trainer.exchange.programme import ProgrammeError, export_programme, import_programme
+from trainer.extensions import db
+from trainer.org.models import Station, Union
+from trainer.visits import operations
+from trainer.visits.models import (
+    Assignment,
+    Contract,
+    Firm,
+    Lawyer,
+    LawyerLeave,
+    LawyerStation,
+    PlanRun,
+    Visit,
+)
+
+
+def _wipe():
+    for model in (Visit, PlanRun, Assignment, LawyerStation, LawyerLeave, Lawyer, Contract, Firm, Station, Union):
+        db.session.execute(delete(model))
+    db.session.commit()
+
+
+def _planned(districts, programme):
+    lawyer = programme["lawyers"][0]
+    operations.add_leave(lawyer, date(2026, 12, 21), date(2026, 12, 23), "年假")
+    operations.save_lawyer(lawyer, firm=lawyer.firm, name=lawyer.name, phone=lawyer.phone,
+                           station_ids=[programme["stations"][0].id, programme["stations"][2].id])
+    operations.plan_range(districts["chaoyang"], "2026-12", "2026-12", time_limit_s=2, today=TODAY)
+    visit = db.session.scalar(select(Visit).order_by(Visit.day))
+    operations.set_pinned(visit, True)
+    db.session.commit()
+
+
+def test_round_trip_into_an_empty_database(app, districts, programme):
+    _planned(districts, programme)
+    first = export_programme(districts["chaoyang"], include_timestamp=False)
+    assert len(first["stations"]) == 4 and len(first["visits"]["visits"]) == 8
+    assert any(v["pinned"] for v in first["visits"]["visits"])
+    text = json.dumps(first, ensure_ascii=False)
+    _wipe()
+    import_programme(json.loads(text))
+    db.session.commit()
+    again = export_programme(districts["chaoyang"], include_timestamp=False)
+    assert again == first
+    # Importing the same file twice changes nothing.
+    import_programme(json.loads(text))
+    db.session.commit()
+    assert export_programme(districts["chaoyang"], include_timestamp=False) == first
+    assert db.session.scalar(select(func.count()).select_from(Visit)) == 8
+
+
+def test_cli_export_and_import(app, districts, programme, tmp_path):
+    _planned(districts, programme)
+    path = tmp_path / "chaoyang.json"
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["exchange", "export", str(path), "--district", "chaoyang"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(path.read_text(encoding="utf-8"))
+    assert data["format"] == "trainer-programme" and data["district"] == "chaoyang"
+    _wipe()
+    result = runner.invoke(args=["exchange", "import", str(path)])
+    assert result.exit_code == 0, result.output
+    assert db.session.scalar(select(func.count()).select_from(Visit)) == 8
+    checked = runner.invoke(args=["visits", "check", "--district", "chaoyang", "--from", "2026-12"])
+    assert checked.exit_code == 0, checked.output
+
+
+def test_bad_file_changes_nothing_and_lists_every_bad_item(app, districts, programme):
+    _planned(districts, programme)
+    good = export_programme(districts["chaoyang"], include_timestamp=False)
+    before = copy.deepcopy(good)
+    bad = copy.deepcopy(good)
+    bad["stations"][0]["receiving"] = ["9:am"]
+    bad["visits"]["firms"][0]["contact_phone"] = "电话"
+    bad["visits"]["lawyers"][1]["phone"] = "123"
+    bad["visits"]["lawyers"].append({"id": "X", "firm": "不存在的律所", "name": "无名"})
+    bad["visits"]["visits"][0]["lawyer"] = "nobody"
+    bad["visits"]["visits"][1]["day"] = "2026-13-01"
+    clash = dict(bad["visits"]["visits"][2])
+    clash["station"] = bad["visits"]["visits"][3]["station"] if bad["visits"]["visits"][3]["station"] != clash[
+        "station"] else bad["visits"]["visits"][4]["station"]
+    bad["visits"]["visits"].append(clash)
+    bad["visits"]["firms"].append({"name": "北京新律师事务所", "contact_name": "新"})
+    runner = app.test_cli_runner()
+    import tempfile
+
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False, encoding="utf-8") as handle:
+        json.dump(bad, handle, ensure_ascii=False)
+    result = runner.invoke(args=["exchange", "import", handle.name])
+    assert result.exit_code != 0
+    output = result.output
+    for where in ("stations[0].receiving", "visits.firms[0].contact_phone", "visits.lawyers[1].phone",
+                  "visits.lawyers[4].firm", "visits.visits[0].lawyer", "visits.visits[1].day", "visits.visits[8]"):
+        assert where in output, (where, output)
+    assert "未导入任何内容" in output
+    try:
+        import_programme(bad)
+    except ProgrammeError as error:
+        assert len(error.fields) >= 7
+    else:
+        raise AssertionError("the bad file was accepted")
+    db.session.rollback()
+    assert db.session.scalar(select(Firm).where(Firm.name == "北京新律师事务所")) is None
+    assert export_programme(districts["chaoyang"], include_timestamp=False) == before
+
+
+def test_hand_written_file_with_short_ids_imports_and_plans(app, districts):
+    data = {
+        "format": "trainer-programme", "version": 1, "district": "xicheng",
+        "stations": [{"id": "S1", "name": "月坛街道工会服务站", "union": "月坛街道总工会", "address": "北京市西城区月坛北街1号",
+                      "receiving": ["1:am", "3:am", "1:pm", "3:pm"]},
+                     {"name": "金融街街道工会服务站", "address": "北京市西城区金融大街1号"}],
+        "unions": [{"name": "月坛街道总工会", "kind": "street", "street": "月坛街道"}],
+        "visits": {
+            "firms": [{"name": "北京金衡律师事务所", "contracts": [{"start": "2026-01-01", "end": "2027-12-31",
+                                                                "stations_covered": 2}]}],
+            "lawyers": [{"id": "L1", "firm": "北京金衡律师事务所", "name": "曹雨", "phone": "13822330004",
+                         "leave": [{"start": "2026-12-07", "end": "2026-12-09", "reason": "开庭"}]},
+                        {"id": "L2", "firm": "北京金衡律师事务所", "name": "邓超群"}],
+            "assignments": [{"station": "S1", "firm": "北京金衡律师事务所", "lead": "曹雨", "backup": "L2"},
+                            {"station": "金融街街道工会服务站", "firm": "北京金衡律师事务所", "lead": "L2"}],
+        },
+    }
+    import_programme(data)
+    db.session.commit()
+    outcome = operations.plan_range(districts["xicheng"], "2026-12", "2026-12", time_limit_s=2, today=TODAY)
+    db.session.commit()
+    assert outcome.problems == []
+    problems, _loaded = operations.check_visits(districts["xicheng"], date(2026, 12, 1), date(2026, 12, 31))
+    assert problems == []
+    exported = export_programme(districts["xicheng"])
+    assert len(exported["visits"]["visits"]) == 4
+    cao = [v for v in exported["visits"]["visits"] if v["lawyer"].endswith("/曹雨")]
+    assert not any("2026-12-07" <= v["day"] <= "2026-12-09" for v in cao)

@@ -1,0 +1,31 @@
+"""Calendar events and working-day checks that the visits area hands to the calendars and workdays areas."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+
+from tests.visits.conftest import TODAY
+from trainer.extensions import db
+from trainer.visits import calendar_checks, feeds, operations
+from trainer.visits.models import Visit
+
+
+def test_feed_events_and_planned_on(make_user, districts, programme):
+    operations.plan_range(districts["chaoyang"], "2026-12", "2026-12", time_limit_s=2, today=TODAY)
+    db.session.commit()
+    coordinator = make_user("coordinator", "chaoyang")
+    events = feeds.user_events(coordinator, date(2026, 12, 1), date(2026, 12, 31))
+    assert len(events) == 8 and all(e.uid.startswith("visit-") and e.status == "CONFIRMED" for e in events)
+    visit = db.session.scalar(select(Visit).order_by(Visit.day))
+    operations.cancel_visit(visit)
+    db.session.commit()
+    station_events = feeds.station_events(visit.station, date(2026, 12, 1), date(2026, 12, 31))
+    cancelled = next(e for e in station_events if e.uid == f"visit-{visit.id}@trainer")
+    assert cancelled.status == "CANCELLED" and cancelled.sequence == 1
+    assert feeds.user_events(make_user("coordinator", "xicheng"), date(2026, 12, 1), date(2026, 12, 31)) == []
+    other = db.session.scalar(select(Visit).where(Visit.status == "planned").order_by(Visit.day))
+    items = calendar_checks.planned_on({other.day}, districts["chaoyang"].id)
+    assert other.id in {i.id for i in items} and all(i.kind == "visit" for i in items)
+    assert calendar_checks.planned_on({other.day}, districts["xicheng"].id) == []

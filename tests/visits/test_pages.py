@@ -1,0 +1,208 @@
+"""The pages a coordinator and a lawyer use, in Chinese, with the district scope checked on the server."""
+
+from __future__ import annotations
+
+from unittest import mock
+
+import pytest
+from sqlalchemy import select
+
+from tests.visits.conftest import TODAY, make_programme
+from trainer.extensions import db
+from trainer.visits import operations
+from trainer.visits.models import Assignment, Firm, Lawyer, LawyerLeave, Visit
+
+
+@pytest.fixture(autouse=True)
+def fixed_today():
+    with mock.patch("trainer.visits.planner.today_local", return_value=TODAY):
+        yield
+
+
+def test_coordinator_plans_december_in_the_browser(login_as, programme):
+    client = login_as("coordinator", "chaoyang")
+    page = client.get("/visits/plan")
+    assert page.status_code == 200 and "排定朝阳区律师走访计划" in page.get_data(as_text=True)
+    response = client.post("/visits/plan", data={"first_month": "2026-12", "last_month": "2026-12",
+                                                 "mode": "full"})
+    assert response.status_code == 302 and "run=" in response.headers["Location"]
+    html = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "全部排定" in html and "新增 8 次走访" in html and "没有违反任何规则" in html
+    calendar = client.get("/visits/?month=2026-12").get_data(as_text=True)
+    assert "朝阳区2026年12月律师走访" in calendar and "8 次走访" in calendar
+    visit = db.session.scalar(select(Visit).order_by(Visit.day))
+    assert visit.station.name.replace("工会服务站", "") in calendar
+    station_page = client.get(f"/visits/stations/{visit.station_id}").get_data(as_text=True)
+    assert visit.lawyer.name in station_page and "2026年12月" in station_page
+    printed = client.get(f"/visits/stations/{visit.station_id}/print?month=2026-12").get_data(as_text=True)
+    assert "2026年12月驻站律师值班表" in printed and visit.lawyer.name in printed
+
+
+def test_plan_page_explains_an_unannounced_year(login_as, programme):
+    client = login_as("coordinator", "chaoyang")
+    html = client.post("/visits/plan", data={"first_month": "2027-01", "last_month": "2027-01",
+                                             "mode": "full"}).get_data(as_text=True)
+    assert "2027" in html and "按临时日历排期" in html
+    response = client.post("/visits/plan", data={"first_month": "2027-01", "last_month": "2027-01",
+                                                 "mode": "full", "provisional": "y"})
+    assert response.status_code == 302
+    html = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "临时" in html
+    assert all(v.provisional for v in db.session.scalars(select(Visit)))
+
+
+def test_plan_form_shows_errors_beside_fields(login_as, programme):
+    client = login_as("coordinator", "chaoyang")
+    html = client.post("/visits/plan", data={"first_month": "2026-13", "last_month": "2026-12",
+                                             "mode": "full"}).get_data(as_text=True)
+    assert "月份请写作 2027-01" in html and 'value="2026-13"' in html
+
+
+def test_firm_lawyer_and_contract_forms(login_as, districts):
+    client = login_as("coordinator", "chaoyang")
+    response = client.post("/visits/firms/new", data={"name": "北京朝信律师事务所", "contact_name": "刘振华",
+                                                      "contact_phone": "13901012233", "active": "y"})
+    assert response.status_code == 302
+    firm = db.session.scalar(select(Firm))
+    html = client.post(f"/visits/firms/{firm.id}/contracts/new", data={
+        "start": "2027-01-01", "end": "2026-12-31", "stations_covered": "7", "visits_per_station_month": "2",
+        "hours_per_visit": "3"}).get_data(as_text=True)
+    assert "合同结束日期必须晚于开始日期" in html
+    assert client.post(f"/visits/firms/{firm.id}/contracts/new", data={
+        "start": "2026-01-01", "end": "2027-12-31", "stations_covered": "7", "visits_per_station_month": "2",
+        "hours_per_visit": "3"}).status_code == 302
+    html = client.post("/visits/lawyers/new", data={"name": "王建华", "firm_id": firm.id, "phone": "12345",
+                                                    "active": "y"}).get_data(as_text=True)
+    assert "请输入 11 位大陆手机号码" in html and 'value="王建华"' in html
+    assert client.post("/visits/lawyers/new", data={"name": "王建华", "firm_id": firm.id, "phone": "13911110001",
+                                                    "specialities": "劳动争议、工伤赔偿", "active": "y"}).status_code == 302
+    lawyer = db.session.scalar(select(Lawyer))
+    assert lawyer.specialities == ["劳动争议", "工伤赔偿"]
+    # A stale form (someone saved in between) is refused with a message, not overwritten.
+    operations.save_lawyer(lawyer, firm=firm, name="王建华", phone="13911110009")
+    db.session.commit()
+    response = client.post(f"/visits/lawyers/{lawyer.id}", data={"name": "王建华", "firm_id": firm.id,
+                                                                  "phone": "13911110001", "version": "1",
+                                                                  "active": "y"}, follow_redirects=True)
+    assert "其他人修改了这条记录" in response.get_data(as_text=True)
+    db.session.refresh(lawyer)
+    assert lawyer.phone == "13911110009"
+
+
+def test_suggested_assignment_accepted_in_part(login_as, districts):
+    made = make_programme(districts["chaoyang"], stations=4)
+    for assignment in made["assignments"]:
+        operations.end_assignment(assignment)
+    db.session.commit()
+    client = login_as("coordinator", "chaoyang")
+    html = client.get("/visits/assignments?suggest=1").get_data(as_text=True)
+    assert "采纳勾选的建议" in html and "未指派的服务站（4 个）" in html
+    chosen = made["stations"][:2]
+    form = {"accept": [s.id for s in chosen]}
+    from trainer.visits.assignment import suggest
+
+    for item in suggest(districts["chaoyang"]):
+        form[f"firm_{item.station.id}"] = item.firm.id
+        form[f"lead_{item.station.id}"] = item.lead.id
+        form[f"backup_{item.station.id}"] = item.backup.id if item.backup else ""
+    response = client.post("/visits/assignments/accept", data=form, follow_redirects=True)
+    assert "已指派 2 个服务站" in response.get_data(as_text=True)
+    active = db.session.scalars(select(Assignment).where(Assignment.active)).all()
+    assert {a.station_id for a in active} == {s.id for s in chosen}
+    # continuity: each went back to the firm that served it before
+    before = {a.station_id: a.firm_id for a in made["assignments"]}
+    assert all(a.firm_id == before[a.station_id] for a in active)
+
+
+def test_leave_page_lists_broken_visits_and_applies_a_replacement(login_as, districts, programme):
+    operations.plan_range(districts["chaoyang"], "2026-12", "2026-12", time_limit_s=2, today=TODAY)
+    db.session.commit()
+    visit = db.session.scalar(select(Visit).order_by(Visit.day))
+    lawyer = visit.lawyer
+    was = (visit.lawyer_id, visit.day, visit.half)
+    client = login_as("coordinator", "chaoyang")
+    html = client.post(f"/visits/lawyers/{lawyer.id}/leave", data={
+        "start": visit.day.isoformat(), "end": visit.day.isoformat(), "reason": "开庭"}).get_data(as_text=True)
+    assert "这次请假影响 1 次已排定的走访" in html and visit.station.name in html
+    proposal = operations.propose_replacements([visit])[0]
+    db.session.rollback()
+    assert proposal.kind in ("backup", "other_day")
+    response = client.post("/visits/proposals/apply", data={
+        "apply": visit.id, "lawyer_id": lawyer.id, f"lawyer_{visit.id}": proposal.lawyer.id,
+        f"day_{visit.id}": proposal.day.isoformat(), f"half_{visit.id}": proposal.half,
+        f"version_{visit.id}": visit.version}, follow_redirects=True)
+    assert "已调整 1 次走访" in response.get_data(as_text=True)
+    db.session.expire_all()
+    moved = db.session.get(Visit, visit.id)
+    assert (moved.lawyer_id, moved.day, moved.half) == (proposal.lawyer.id, proposal.day, proposal.half) != was
+    assert db.session.scalar(select(LawyerLeave)).reason == "开庭"
+
+
+def test_visit_page_refuses_a_stale_move_and_explains_a_bad_one(login_as, districts, programme):
+    operations.plan_range(districts["chaoyang"], "2026-12", "2026-12", time_limit_s=2, today=TODAY)
+    db.session.commit()
+    visit = db.session.scalar(select(Visit).order_by(Visit.day))
+    client = login_as("coordinator", "chaoyang")
+    assert "调整" in client.get(f"/visits/v/{visit.id}").get_data(as_text=True)
+    html = client.post(f"/visits/v/{visit.id}", data={
+        "action": "move", "move-day": "2026-12-26", "move-half": "am", "move-lawyer_id": visit.lawyer_id,
+        "move-version": visit.version}).get_data(as_text=True)
+    assert "不是法定工作日" in html
+    # Another coordinator pins it meanwhile; the first one's move on the old version is refused.
+    seen = visit.version
+    operations.set_pinned(visit, True)
+    db.session.commit()
+    response = client.post(f"/visits/v/{visit.id}", data={
+        "action": "move", "move-day": "2026-12-28", "move-half": "am", "move-lawyer_id": visit.lawyer_id,
+        "move-version": seen}, follow_redirects=True)
+    assert "其他人修改了这次走访" in response.get_data(as_text=True)
+
+
+def test_district_scope(login_as, districts, programme):
+    operations.plan_range(districts["chaoyang"], "2026-12", "2026-12", time_limit_s=2, today=TODAY)
+    db.session.commit()
+    visit = db.session.scalar(select(Visit))
+    xicheng = login_as("coordinator", "xicheng")
+    assert xicheng.get(f"/visits/v/{visit.id}").status_code == 403
+    assert xicheng.get(f"/visits/stations/{visit.station_id}").status_code == 403
+    assert xicheng.get(f"/visits/lawyers/{visit.lawyer_id}").status_code == 403
+    assert xicheng.get(f"/visits/firms/{visit.firm_id}").status_code == 403
+    assert visit.station.name not in xicheng.get("/visits/?month=2026-12").get_data(as_text=True)
+    assert xicheng.post(f"/visits/v/{visit.id}", data={"action": "pin", "version": visit.version}).status_code == 403
+    trainee = login_as("trainee", "chaoyang")
+    assert trainee.get("/visits/").status_code == 403
+
+
+def test_lawyer_sees_only_own_visits(app, login_as, make_user, districts, programme):
+    operations.plan_range(districts["chaoyang"], "2026-12", "2026-12", time_limit_s=2, today=TODAY)
+    user = make_user("lawyer", "chaoyang")
+    me, other = programme["lawyers"][0], programme["lawyers"][-1]
+    operations.save_lawyer(me, firm=me.firm, name=me.name, phone=me.phone, user_id=user.id)
+    db.session.commit()
+    client = login_as(user=user)
+    assert client.get("/").headers["Location"].endswith("/visits/mine")
+    html = client.get("/visits/mine").get_data(as_text=True)
+    mine = db.session.scalars(select(Visit).where(Visit.lawyer_id == me.id)).all()
+    theirs = db.session.scalars(select(Visit).where(Visit.lawyer_id == other.id)).all()
+    assert mine and "我负责的服务站" in html
+    for v in mine:
+        assert v.station.name in html
+    own_station = mine[0].station_id
+    assert client.get(f"/visits/stations/{own_station}").status_code == 200
+    foreign = {v.station_id for v in theirs} - {v.station_id for v in mine}
+    if foreign:
+        assert client.get(f"/visits/stations/{foreign.pop()}").status_code == 403
+    assert client.get("/visits/").status_code == 403
+    assert client.get(f"/visits/v/{mine[0].id}").status_code == 403
+
+
+def test_unlinked_lawyer_is_told_so(login_as):
+    html = login_as("lawyer", "chaoyang").get("/visits/mine").get_data(as_text=True)
+    assert "尚未关联律师档案" in html
+
+
+def test_english_interface(login_as, programme):
+    client = login_as("coordinator", "chaoyang")
+    client.post("/lang/en")
+    html = client.get("/visits/plan").get_data(as_text=True)
+    assert "Plan the visits of" in html and "Chaoyang" in html

@@ -1,0 +1,150 @@
+"""``flask --app trainer visits ...``: plan, re-plan, list and check a district's lawyer visits."""
+
+from __future__ import annotations
+
+import click
+from flask.cli import with_appcontext
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from trainer.extensions import db
+
+cli = click.Group("visits", help="Lawyer visits (一站一家一律师): plan, re-plan, list and check.")
+
+
+def _district(code: str):
+    from trainer.org.operations import district_by_code
+
+    district = district_by_code(code)
+    if district is None:
+        raise click.BadParameter(f"no district {code!r}", param_hint="--district")
+    return district
+
+
+def _run_plan(district_code, first, last, provisional, mode, time_limit, allow_past):
+    from trainer.validation import InvalidInput
+    from trainer.visits import operations
+    from trainer.visits.calendar import year_not_announced
+    from trainer.visits.messages import describe_all
+
+    district = _district(district_code)
+    try:
+        outcome = operations.plan_range(district, first, last, allow_provisional=provisional, mode=mode,
+                                        time_limit_s=time_limit, allow_past=allow_past)
+    except year_not_announced() as error:
+        raise click.ClickException(f"{error}  (use --provisional to plan on a provisional calendar)") from None
+    except InvalidInput as error:
+        raise click.ClickException(error.message) from None
+    db.session.commit()
+    run = outcome.run
+    click.echo(f"{district.code} {run.first_month}..{run.last_month} ({mode}): {run.status}; "
+               f"{run.created} new, {run.moved} moved, {run.kept} kept, {run.cancelled} cancelled"
+               + (" [provisional calendar]" if run.provisional else ""))
+    for message in describe_all(outcome.problems):
+        click.echo(f"  ! {message}")
+    if outcome.problems:
+        click.echo(f"{len(outcome.problems)} problems; everything else was planned.")
+
+
+_plan_options = [
+    click.option("--district", "district_code", required=True, help="district code, e.g. chaoyang"),
+    click.option("--from", "first", required=True, help="first month, e.g. 2027-01"),
+    click.option("--to", "last", required=True, help="last month, e.g. 2027-03"),
+    click.option("--provisional", is_flag=True, help="plan on a provisional calendar when a year is not announced"),
+    click.option("--time-limit", type=float, default=20.0, show_default=True, help="solver time limit, seconds"),
+    click.option("--allow-past", is_flag=True, help="also plan days before today (loading history)"),
+]
+
+
+def _with_plan_options(func):
+    for option in reversed(_plan_options):
+        func = option(func)
+    return func
+
+
+@cli.command("plan")
+@_with_plan_options
+@with_appcontext
+def plan(district_code, first, last, provisional, time_limit, allow_past):
+    """Plan the months afresh: pinned visits stay, the rest is planned anew (ids are kept where possible)."""
+    _run_plan(district_code, first, last, provisional, "full", time_limit, allow_past)
+
+
+@cli.command("replan")
+@_with_plan_options
+@with_appcontext
+def replan(district_code, first, last, provisional, time_limit, allow_past):
+    """Re-plan: keep pinned and still-valid visits, move as few others as possible."""
+    _run_plan(district_code, first, last, provisional, "replan", time_limit, allow_past)
+
+
+@cli.command("list")
+@click.option("--district", "district_code", required=True)
+@click.option("--from", "first", required=True, help="first month, e.g. 2027-01")
+@click.option("--to", "last", help="last month (default: the first)")
+@click.option("--lawyer", help="only this lawyer (name)")
+@click.option("--station", help="only this station (name)")
+@click.option("--all", "show_all", is_flag=True, help="include cancelled visits")
+@with_appcontext
+def list_visits(district_code, first, last, lawyer, station, show_all):
+    """List visits, one a line: day, half, station, lawyer, flags."""
+    from trainer.org.models import Station
+    from trainer.validation import InvalidInput
+    from trainer.visits.models import Lawyer, Visit
+    from trainer.visits.planner import month_bounds, parse_month
+
+    district = _district(district_code)
+    try:
+        start = month_bounds(parse_month(first))[0]
+        end = month_bounds(parse_month(last or first))[1]
+    except InvalidInput as error:
+        raise click.ClickException(error.message) from None
+    stmt = (select(Visit).where(Visit.district_id == district.id, Visit.day >= start, Visit.day <= end)
+            .options(selectinload(Visit.station), selectinload(Visit.lawyer)).order_by(Visit.day, Visit.half))
+    if not show_all:
+        stmt = stmt.where(Visit.status != "cancelled")
+    if lawyer:
+        stmt = stmt.join(Lawyer, Visit.lawyer_id == Lawyer.id).where(Lawyer.name == lawyer)
+    if station:
+        stmt = stmt.join(Station, Visit.station_id == Station.id).where(Station.name == station)
+    count = 0
+    for visit in db.session.scalars(stmt):
+        flags = " ".join(f for f, on in (("pinned", visit.pinned), ("backup", visit.by_backup),
+                                          ("provisional", visit.provisional), (visit.status, visit.status != "planned"))
+                         if on)
+        click.echo(f"{visit.day.isoformat()} {visit.half} {visit.station.name}  {visit.lawyer.name}  {flags}".rstrip())
+        count += 1
+    click.echo(f"{count} visits")
+
+
+@cli.command("check")
+@click.option("--district", "district_code", required=True)
+@click.option("--from", "first", required=True, help="first month, e.g. 2027-01")
+@click.option("--to", "last", help="last month (default: the first)")
+@with_appcontext
+def check(district_code, first, last):
+    """Check the stored visits against the hard rules; exit status 1 when any is broken."""
+    from trainer.validation import InvalidInput
+    from trainer.visits import operations
+    from trainer.visits.messages import describe_all, problem_dict
+    from trainer.visits.planner import month_bounds, parse_month
+
+    district = _district(district_code)
+    try:
+        start = month_bounds(parse_month(first))[0]
+        end = month_bounds(parse_month(last or first))[1]
+        problems, loaded = operations.check_visits(district, start, end)
+    except InvalidInput as error:
+        raise click.ClickException(error.message) from None
+    dicts = [problem_dict(p) for p in problems]
+    for station in loaded.unassigned:
+        dicts.append(problem_dict({"rule": "unassigned", "station_ids": [station.id], "days": [], "month": None,
+                                   "lawyer_ids": [], "details": {}}))
+    for message in describe_all(dicts):
+        click.echo(f"  ! {message}")
+    hard = [p for p in dicts if p["rule"] != "unassigned"]
+    click.echo(f"{len(hard)} hard-rule violations" + (f", {len(loaded.unassigned)} unassigned stations"
+                                                     if loaded.unassigned else ""))
+    db.session.rollback()
+    if hard:
+        raise SystemExit(1)

@@ -1,0 +1,65 @@
+"""Calendar events of the visit programme: a lawyer's visits, a coordinator's district, a station, a firm."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import current_app, has_app_context
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from trainer.auth.models import Role
+from trainer.calendars.events import FeedEvent
+from trainer.clock import as_utc, local_datetime
+from trainer.extensions import db
+from trainer.visits.models import Firm, Lawyer, Visit
+
+FEED_SUBJECT_MODELS = {"firm": Firm}
+
+
+def _url(visit: Visit) -> str:
+    base = current_app.config.get("PUBLIC_URL", "").rstrip("/") if has_app_context() else ""
+    return f"{base}/visits/stations/{visit.station_id}"
+
+
+def event_of(visit: Visit) -> FeedEvent:
+    start_hhmm, end_hhmm = visit.station.hours_of(visit.half)
+    summary = _("Lawyer visit: %(station)s (%(lawyer)s)", station=visit.station.name, lawyer=visit.lawyer.name)
+    description = _("%(firm)s · lead lawyer's visit", firm=visit.firm.name) if not visit.by_backup else _(
+        "%(firm)s · by the backup lawyer", firm=visit.firm.name)
+    if visit.provisional:
+        description += " · " + _("provisional: the year's holidays are not announced yet")
+    status = "CANCELLED" if visit.status == "cancelled" else "TENTATIVE" if visit.provisional else "CONFIRMED"
+    remind = (visit.lawyer.user_id,) if visit.lawyer.user_id and visit.status == "planned" else ()
+    return FeedEvent(uid=f"visit-{visit.id}@trainer", summary=summary,
+                     start=local_datetime(visit.day, start_hhmm), end=local_datetime(visit.day, end_hhmm),
+                     last_modified=as_utc(visit.updated_at), sequence=visit.sequence or 0, status=status,
+                     location=visit.station.address or visit.station.name, description=description, url=_url(visit),
+                     categories=("visit",), remind_user_ids=remind)
+
+
+def _events(stmt, start: date, end: date) -> list[FeedEvent]:
+    stmt = (stmt.where(Visit.day >= start, Visit.day <= end)
+            .options(selectinload(Visit.station), selectinload(Visit.lawyer), selectinload(Visit.firm))
+            .order_by(Visit.day, Visit.half, Visit.id))
+    return [event_of(v) for v in db.session.scalars(stmt)]
+
+
+def user_events(user, start: date, end: date) -> list[FeedEvent]:
+    if user.role == Role.LAWYER:
+        lawyer_id = db.session.scalar(select(Lawyer.id).where(Lawyer.user_id == user.id))
+        if lawyer_id is None:
+            return []
+        return _events(select(Visit).where(Visit.lawyer_id == lawyer_id), start, end)
+    if user.role == Role.COORDINATOR and user.district_id:
+        return _events(select(Visit).where(Visit.district_id == user.district_id), start, end)
+    return []
+
+
+def station_events(station, start: date, end: date) -> list[FeedEvent]:
+    return _events(select(Visit).where(Visit.station_id == station.id), start, end)
+
+
+def firm_events(firm, start: date, end: date) -> list[FeedEvent]:
+    return _events(select(Visit).where(Visit.firm_id == firm.id), start, end)
