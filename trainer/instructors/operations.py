@@ -607,7 +607,8 @@ def expand_series(series: MeetingSeries, until: date, *, start: date | None = No
         meeting = Meeting(series=series, organiser=series.organiser, district_id=series.district_id,
                           title=series.title, original_day=day, day=placement.day,
                           moved_because=placement.moved_because, provisional=placement.provisional,
-                          start_time=series.start_time, end_time=series.end_time, location=series.location)
+                          start_time=series.start_time, end_time=series.end_time, location=series.location,
+                          status="scheduled", sequence=0, moved_by_hand=False)
         meeting.attendance = [MeetingAttendance(instructor=person) for person in attendees]
         db.session.add(meeting)
         result.created += 1
@@ -710,7 +711,8 @@ def create_meeting(*, organiser: Instructor, district_id: int | None, title: str
     if organiser.tier != Tier.CITY_FULL:
         district_id = organiser.district_id
     meeting = Meeting(organiser=organiser, district_id=district_id, title=title, day=day, start_time=start_time,
-                      end_time=end_time, location=(location or "").strip(), provisional=provisional)
+                      end_time=end_time, location=(location or "").strip(), provisional=provisional,
+                      status="scheduled", sequence=0, moved_by_hand=False)
     meeting.attendance = [MeetingAttendance(instructor=p) for p in expected_attendees(meeting)]
     db.session.add(meeting)
     db.session.flush()
@@ -769,7 +771,7 @@ def save_engagement(engagement: Engagement | None, *, district_id: int, enterpri
     if errors:
         raise InvalidInput(errors)
     if engagement is None:
-        engagement = Engagement()
+        engagement = Engagement(sequence=0)
         db.session.add(engagement)
         dates_changed = False
     else:
@@ -842,7 +844,8 @@ def save_session(session: BargainingSession | None, *, engagement: Engagement, d
         raise InvalidInput({"day": _("A session comes after the bargaining request.")})
     provisional = _check_day(day)
     if session is None:
-        session = BargainingSession(engagement=engagement, district_id=engagement.district_id)
+        session = BargainingSession(engagement=engagement, district_id=engagement.district_id, sequence=0,
+                                    status="scheduled")
         db.session.add(session)
     else:
         check_version(session, version)

@@ -100,22 +100,24 @@ def export_instructors(district_id: int | None) -> Sheet:
 def import_instructors(file, district_id: int | None, sheet: str | None = "指导员") -> tuple[int, int]:
     """Import (create or update) instructors. ``district_id``: the coordinator's district (None: the admin).
     Returns (created, updated). Raises SheetErrors listing every bad row; the caller rolls back."""
-    rows = read_sheet(file, INSTRUCTOR_COLUMNS, sheet=sheet)
     districts = _districts()
-    errors: list[RowError] = []
-    for row in rows:
+
+    def check_district(row: dict) -> dict[str, str]:
         row["district_id"] = None
-        if row["tier"] != Tier.CITY_FULL:
-            district = districts.get(row["district"] or "")
-            if district is None:
-                errors.append(RowError(row["_row"], "所属区", _("%(value)s is not a district of Beijing.",
-                                                                 value=row["district"] or "—")))
-                continue
-            row["district_id"] = district.id
-        if district_id is not None and row["district_id"] != district_id:
-            errors.append(RowError(row["_row"], "所属区", _("You can import only your own district's instructors.")))
-    if errors:
-        raise SheetErrors(errors)
+        if row["tier"] == Tier.CITY_FULL:
+            if district_id is not None:
+                return {"tier": _("City instructors are managed by the city federation.")}
+            return {}
+        district = districts.get(row["district"] or "")
+        if district is None:
+            return {"district": _("%(value)s is not a district of Beijing.", value=row["district"] or "—")}
+        if district_id is not None and district.id != district_id:
+            return {"district": _("You can import only your own district's instructors.")}
+        row["district_id"] = district.id
+        return {}
+
+    rows = read_sheet(file, INSTRUCTOR_COLUMNS, sheet=sheet, validate_row=check_district)
+    errors: list[RowError] = []
     created = updated = 0
     # Guides first: city, then district full-time, then part-time.
     for row in sorted(rows, key=lambda r: (TIERS.index(r["tier"]), r["_row"])):
@@ -178,19 +180,22 @@ def export_engagements(district_id: int | None) -> Sheet:
 
 
 def import_engagements(file, district_id: int | None, sheet: str | None = "集体协商") -> tuple[int, int]:
-    rows = read_sheet(file, ENGAGEMENT_COLUMNS, sheet=sheet)
     districts = _districts()
+
+    def check_district(row: dict) -> dict[str, str]:
+        district = districts.get(row["district"] or "")
+        if district is None:
+            return {"district": _("%(value)s is not a district of Beijing.", value=row["district"])}
+        if district_id is not None and district.id != district_id:
+            return {"district": _("You can import only your own district's engagements.")}
+        row["district_obj"] = district
+        return {}
+
+    rows = read_sheet(file, ENGAGEMENT_COLUMNS, sheet=sheet, validate_row=check_district)
     errors: list[RowError] = []
     created = updated = 0
     for row in rows:
-        district = districts.get(row["district"] or "")
-        if district is None:
-            errors.append(RowError(row["_row"], "所属区", _("%(value)s is not a district of Beijing.",
-                                                             value=row["district"])))
-            continue
-        if district_id is not None and district.id != district_id:
-            errors.append(RowError(row["_row"], "所属区", _("You can import only your own district's engagements.")))
-            continue
+        district = row["district_obj"]
         people, missing = [], []
         for name in row["instructors"]:
             found = db.session.scalars(select(Instructor).where(Instructor.name == name, (

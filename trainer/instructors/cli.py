@@ -1,0 +1,153 @@
+"""`flask --app trainer instructors ...`: list, tree, expand-meetings, import, export."""
+
+from __future__ import annotations
+
+import functools
+from datetime import timedelta
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from trainer.extensions import db
+
+
+def _in_request(func):
+    """Translations and the audit log need a request context; commands run in a plain one (Chinese, 'system')."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        with current_app.test_request_context("/"):
+            return func(*args, **kwargs)
+
+    return wrapper
+
+
+def _district_id(code: str | None) -> int | None:
+    if not code:
+        return None
+    from trainer.org.operations import district_by_code
+
+    district = district_by_code(code)
+    if district is None:
+        raise click.BadParameter(f"no district {code!r}", param_hint="--district")
+    return district.id
+
+
+@click.group("instructors")
+def cli():
+    """Three-tier collective-bargaining instructors (集体协商指导员)."""
+
+
+@cli.command("list")
+@click.option("--district", help="District code, e.g. chaoyang (city instructors are always listed)")
+@click.option("--tier", type=click.Choice(["city_full", "district_full", "district_part"]))
+@with_appcontext
+@_in_request
+def list_instructors(district, tier):
+    """List instructors: tier, district, name, guide, status."""
+    from sqlalchemy.orm import selectinload
+
+    from trainer.instructors.models import Instructor
+    from trainer.instructors.operations import visible_instructors_stmt
+
+    stmt = visible_instructors_stmt(_district_id(district)).options(
+        selectinload(Instructor.guide), selectinload(Instructor.district)).order_by(
+        Instructor.tier, Instructor.district_id, Instructor.name)
+    if tier:
+        stmt = stmt.where(Instructor.tier == tier)
+    for p in db.session.scalars(stmt):
+        click.echo(f"{p.id:5} {p.tier:14} {(p.district.code if p.district else 'city'):12} {p.name:10} "
+                   f"guide={p.guide.name if p.guide else '-':10} {p.status}")
+
+
+@cli.command("tree")
+@click.option("--district", help="District code, e.g. chaoyang; without it the whole city")
+@with_appcontext
+@_in_request
+def tree(district):
+    """Print the hierarchy with each instructor's span (a ! marks one over INSTRUCTOR_SPAN_LIMIT)."""
+    from trainer.instructors.operations import org_chart, tier_label
+
+    chart = org_chart(_district_id(district))
+
+    def show(node, depth):
+        span = getattr(node, "city_span", node.span)
+        mark = f"  [guides {span}{' ! over ' + str(chart.limit) if span > chart.limit else ''}]" \
+            if node.instructor.tier != "district_part" else ""
+        where = node.instructor.district.name if node.instructor.district else "市级"
+        click.echo(f"{'    ' * depth}- {node.instructor.name} ({tier_label(node.instructor.tier)}, {where}){mark}")
+        for child in node.children:
+            show(child, depth + 1)
+
+    for root in chart.roots:
+        show(root, 0)
+    for person in chart.unlinked:
+        click.echo(f"! not linked to a guide: {person.name} ({tier_label(person.tier)})")
+
+
+@cli.command("expand-meetings")
+@click.option("--days", type=int, default=None, help="How far ahead (default JOBS_MEETING_HORIZON_DAYS)")
+@click.option("--provisional", is_flag=True,
+              help="Also place meetings in years whose holidays are not announced (marked provisional)")
+@with_appcontext
+@_in_request
+def expand_meetings(days, provisional):
+    """Place the meetings of every series on working days (idempotent)."""
+    from trainer.clock import today_local
+    from trainer.instructors.operations import expand_all
+
+    days = days if days is not None else current_app.config["JOBS_MEETING_HORIZON_DAYS"]
+    result = expand_all(today_local() + timedelta(days=days), provisional=provisional)
+    db.session.commit()
+    click.echo(result.summary())
+
+
+@cli.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--district", help="Only accept rows of this district (code)")
+@with_appcontext
+@_in_request
+def import_file(file, district):
+    """Import instructors (sheet 指导员) and engagements (sheet 集体协商) from an .xlsx file; all or nothing."""
+    from openpyxl import load_workbook
+
+    from trainer.exchange.excel import SheetErrors
+    from trainer.instructors import spreadsheets
+
+    district_id = _district_id(district)
+    names = load_workbook(file, read_only=True).sheetnames
+    try:
+        done = []
+        if "指导员" in names or "集体协商" not in names:
+            with file.open("rb") as handle:
+                created, updated = spreadsheets.import_instructors(handle, district_id)
+            done.append(f"instructors: {created} new, {updated} updated")
+        if "集体协商" in names:
+            with file.open("rb") as handle:
+                created, updated = spreadsheets.import_engagements(handle, district_id)
+            done.append(f"engagements: {created} new, {updated} updated")
+    except SheetErrors as error:
+        db.session.rollback()
+        for item in error.errors:
+            click.echo(str(item), err=True)
+        raise click.ClickException(error.message) from None
+    db.session.commit()
+    click.echo("; ".join(done))
+
+
+@cli.command("export")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--district", help="Only this district (code); without it the whole city")
+@with_appcontext
+@_in_request
+def export_file(file, district):
+    """Export instructors and engagements to an .xlsx file (two sheets)."""
+    from trainer.exchange.excel import workbook_bytes
+    from trainer.instructors import spreadsheets
+
+    district_id = _district_id(district)
+    file.write_bytes(workbook_bytes([spreadsheets.export_instructors(district_id),
+                                     spreadsheets.export_engagements(district_id)]))
+    click.echo(f"written {file}")
