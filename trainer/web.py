@@ -87,6 +87,12 @@ def register_web(app: Flask) -> None:
                 "languages": current_app.config["LANGUAGES"],
                 "today": today_local(), "role_labels": ROLE_LABELS}
 
+    @app.before_request
+    def _fresh_request_state():
+        # Same reason as below, for state left by code run in the app context before this request.
+        for name in ("_login_user", "_flask_babel"):
+            g.pop(name, None)
+
     @app.teardown_request
     def _forget_request_state(exc):
         # Flask-Login and Flask-Babel cache the user and the locale in g, which lives as long as the app
