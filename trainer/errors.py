@@ -7,6 +7,7 @@ import logging
 from flask import jsonify, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DataError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
@@ -103,6 +104,16 @@ def handle_invalid_input(error: InvalidInput):
     return render_template("errors/error.html", status=422, message=error.message, detail=None), 422
 
 
+def handle_data_error(error: DataError):
+    """A value the database cannot hold (an id beyond 32 bits, a number out of range): bad input, not a crash."""
+    db.session.rollback()
+    log.info("value refused by the database on %s %s: %s", request.method, request.path, error.orig)
+    message = _("A value is out of range.")
+    if is_api_request():
+        return api_error(422, message)
+    return render_template("errors/error.html", status=400, message=message, detail=None), 400
+
+
 def handle_unexpected(error: Exception):
     log.exception("unhandled error on %s %s", request.method, request.path)
     db.session.rollback()
@@ -115,4 +126,5 @@ def register_error_handlers(app) -> None:
     app.register_error_handler(StaleDataError, handle_stale)
     app.register_error_handler(StaleEdit, handle_stale)
     app.register_error_handler(InvalidInput, handle_invalid_input)
+    app.register_error_handler(DataError, handle_data_error)
     app.register_error_handler(Exception, handle_unexpected)
