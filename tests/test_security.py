@@ -15,8 +15,14 @@ from trainer.config import load_config
 @pytest.fixture
 def strict_app(app):
     """A second app on the same database, with CSRF and rate limits switched on as in production."""
-    return create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
-                       "SECRET_KEY": "another-test-key", "RATELIMIT_LOGIN": "3 per minute"})
+    strict = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+                         "SECRET_KEY": "another-test-key", "RATELIMIT_LOGIN": "3 per minute"})
+    yield strict
+    with strict.app_context():
+        from trainer.extensions import db
+
+        db.session.remove()
+        db.engine.dispose()
 
 
 def test_no_form_accepts_a_post_without_csrf_token(strict_app, make_user):
