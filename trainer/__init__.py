@@ -2,29 +2,18 @@
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 import logging
 from pathlib import Path
 
 from flask import Flask, abort, request
 
+from trainer.areas import AREAS, area_module
 from trainer.config import load_config
 
 ROOT = Path(__file__).resolve().parent.parent
 MAX_ID = 2**31 - 1
 
-# The areas of the application, in the order their blueprints and commands are registered. Each may have
-# views.py (blueprint ``bp``), api.py (smorest blueprint ``blp``) and cli.py (click group ``cli``).
-AREAS = ("auth", "org", "audit", "workdays", "visits", "rotation", "instructors", "calendars", "jobs",
-         "exchange")
 
-
-def _area_module(area: str, name: str):
-    module_name = f"trainer.{area}.{name}"
-    if importlib.util.find_spec(module_name) is None:
-        return None
-    return importlib.import_module(module_name)
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -51,14 +40,14 @@ def create_app(config: dict | None = None) -> Flask:
 
     api = init_api(app)
     for area in AREAS:
-        views = _area_module(area, "views")
+        views = area_module(area, "views")
         if views is not None:
             app.register_blueprint(views.bp)
-        api_module = _area_module(area, "api")
+        api_module = area_module(area, "api")
         if api_module is not None:
             api.register_blueprint(api_module.blp)
             csrf.exempt(api_module.blp)
-        cli_module = _area_module(area, "cli")
+        cli_module = area_module(area, "cli")
         if cli_module is not None:
             app.cli.add_command(cli_module.cli)
 
@@ -76,7 +65,7 @@ def create_app(config: dict | None = None) -> Flask:
 def _import_models() -> None:
     """Import every area's models so that SQLAlchemy and Alembic see the whole schema."""
     for area in AREAS:
-        _area_module(area, "models")
+        area_module(area, "models")
 
 
 def _fail_closed(app: Flask) -> None:

@@ -3,12 +3,11 @@ and one login per role. Each area adds its part through ``trainer/<area>/demo.py
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
 
+from trainer.areas import area_modules
 from trainer.auth.models import Role, User
 from trainer.extensions import db
 from trainer.org.models import District, Station, Union
@@ -141,9 +140,7 @@ def load_demo() -> DemoContext:
     ):
         ctx.unions[code], ctx.stations[code] = _add_unions(districts[code], streets, industries, zones)
     db.session.flush()
-    for area in ("workdays", "visits", "rotation", "instructors", "calendars", "jobs"):
-        module_name = f"trainer.{area}.demo"
-        if importlib.util.find_spec(module_name) is not None:
-            importlib.import_module(module_name).load(ctx)
-            db.session.flush()
+    for module in area_modules("demo", ("workdays", "visits", "rotation", "instructors", "calendars", "jobs")):
+        module.load(ctx)
+        db.session.flush()
     return ctx

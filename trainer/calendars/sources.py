@@ -9,8 +9,6 @@ whether or not an area is installed.
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 import logging
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -18,6 +16,7 @@ from types import ModuleType
 
 from sqlalchemy import select
 
+from trainer.areas import area_modules
 from trainer.calendars.events import FeedEvent
 from trainer.calendars.models import FeedKind
 from trainer.clock import LOCAL_TZ
@@ -40,16 +39,7 @@ _override: list[ModuleType] | None = None
 def feed_modules() -> list[ModuleType]:
     if _override is not None:
         return list(_override)
-    modules = []
-    for area in FEED_AREAS:
-        name = f"trainer.{area}.feeds"
-        try:
-            if importlib.util.find_spec(name) is None:
-                continue
-        except ModuleNotFoundError:
-            continue
-        modules.append(importlib.import_module(name))
-    return modules
+    return area_modules("feeds", FEED_AREAS)
 
 
 def events_for(kind: str, subject, start: date, end: date) -> list[FeedEvent]:

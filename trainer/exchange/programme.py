@@ -11,8 +11,6 @@ and the session is rolled back. On success the caller commits.
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 from typing import Any
 
 from flask_babel import gettext as _
@@ -37,22 +35,11 @@ class ProgrammeError(InvalidInput):
 
 def section_modules() -> list:
     """The areas' ``exchange`` modules, in dependency order (visits, rotation, instructors, then others)."""
-    from trainer import AREAS
+    from trainer.areas import AREAS, area_modules
 
-    found = []
-    for area in AREAS:
-        if area == "exchange":
-            continue
-        name = f"trainer.{area}.exchange"
-        try:
-            spec = importlib.util.find_spec(name)
-        except ModuleNotFoundError:
-            spec = None
-        if spec is None:
-            continue
-        module = importlib.import_module(name)
-        if hasattr(module, "SECTION") and hasattr(module, "export_section") and hasattr(module, "import_section"):
-            found.append(module)
+    found = [module for module in area_modules("exchange", tuple(a for a in AREAS if a != "exchange"))
+             if hasattr(module, "SECTION") and hasattr(module, "export_section")
+             and hasattr(module, "import_section")]
     rank = {name: i for i, name in enumerate(SECTION_ORDER)}
     return sorted(found, key=lambda m: rank.get(m.SECTION, len(rank)))
 

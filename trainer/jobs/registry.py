@@ -8,8 +8,6 @@ returns a one-line summary, is idempotent and commits its own work. Operators ma
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -55,19 +53,11 @@ _override: list[JobSpec] | None = None
 
 
 def _area_specs() -> list[JobSpec]:
-    from trainer import AREAS
+    from trainer.areas import AREAS, area_modules
 
     specs = []
-    for area in AREAS:
-        if area == "jobs":
-            continue
-        module_name = f"trainer.{area}.jobs"
-        try:
-            if importlib.util.find_spec(module_name) is None:
-                continue
-        except ModuleNotFoundError:
-            continue
-        module = importlib.import_module(module_name)
+    for module in area_modules("jobs", tuple(a for a in AREAS if a != "jobs")):
+        area = module.__name__.split(".")[1]
         for item in getattr(module, "JOBS", []):
             specs.append(JobSpec(name=item["name"], func=item["func"], trigger=item.get("trigger", "cron"),
                                  trigger_args=dict(item.get("trigger_args", {})),

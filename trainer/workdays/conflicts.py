@@ -11,8 +11,6 @@ provisional mark of) what it planned on that year's provisional calendar.
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -20,6 +18,7 @@ from datetime import date
 
 from sqlalchemy import select
 
+from trainer.areas import area_modules
 from trainer.extensions import db
 
 log = logging.getLogger(__name__)
@@ -42,16 +41,7 @@ class PlannedItem:
 
 
 def _calendar_check_modules() -> list:
-    modules = []
-    for area in AREAS:
-        name = f"trainer.{area}.calendar_checks"
-        try:
-            if importlib.util.find_spec(name) is None:
-                continue
-        except ModuleNotFoundError:
-            continue
-        modules.append(importlib.import_module(name))
-    return modules
+    return area_modules("calendar_checks", AREAS)
 
 
 def checkers() -> list[Callable[[set[date], int | None], list[PlannedItem]]]:
