@@ -12,8 +12,7 @@ from trainer.config import load_config
 
 ROOT = Path(__file__).resolve().parent.parent
 MAX_ID = 2**31 - 1
-
-
+__all__ = ["AREAS", "create_app"]
 
 
 def create_app(config: dict | None = None) -> Flask:

@@ -7,9 +7,9 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
+from trainer.auth.forms import ROLE_LABELS
 from trainer.auth.models import ApiToken, User, hash_token
 from trainer.auth.permissions import is_api_request
-from trainer.auth.forms import ROLE_LABELS
 from trainer.clock import as_utc, now_utc, today_local
 from trainer.extensions import db, login_manager
 from trainer.i18n import format_day, format_moment, format_month, format_weekday, lang
