@@ -7,7 +7,6 @@ from dataclasses import replace
 from datetime import date, timedelta
 
 from tests.planning.planning_calendar import WORKING_DAYS
-
 from trainer.planning.rotation import (
     GUIDED,
     INDEPENDENT,

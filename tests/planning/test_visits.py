@@ -7,7 +7,6 @@ from dataclasses import replace
 from datetime import date, timedelta
 
 from tests.planning.planning_calendar import HOLIDAYS_2025, WORKING_DAYS
-
 from trainer.planning.common import MONDAY, SATURDAY, THURSDAY, TUESDAY, WEDNESDAY, month_of, week_of_month
 from trainer.planning.visits import (
     FixedVisit,
