@@ -38,12 +38,10 @@ demo: migrate
 
 run: demo
 	@echo ""
-	@echo "Trainer is starting on http://127.0.0.1:5000  (Ctrl-C stops the web app and the scheduler)"
 	@$(FLASK) demo --if-empty | sed -n '/demo logins/,$$p'
-	@trap 'kill 0' INT TERM EXIT; \
-	  $(FLASK) jobs run & \
-	  $(FLASK) run --host 127.0.0.1 --port 5000 & \
-	  wait
+	@echo ""
+	@echo "Trainer: http://127.0.0.1:5000   (Ctrl-C stops the web app and the scheduler)"
+	@$(FLASK) serve --host 127.0.0.1 --port 5000
 
 # Chromium for the end-to-end tests comes from Debian (no browser downloads).
 e2e-deps:

@@ -85,6 +85,15 @@ def register_cli(app: Flask) -> None:
         db.session.commit()
         click.echo(f"password set for {username}")
 
+    @app.cli.command("serve")
+    @click.option("--host", default="127.0.0.1", show_default=True)
+    @click.option("--port", default=5000, show_default=True)
+    def serve(host, port):
+        """Start the web app and the scheduler side by side (what `make run` does); Ctrl-C stops both."""
+        from trainer.launcher import run_side_by_side
+
+        raise SystemExit(run_side_by_side(host, port))
+
     @app.cli.command("demo")
     @click.option("--if-empty", is_flag=True, help="Load only into an empty database (what `make run` does).")
     def demo(if_empty):
