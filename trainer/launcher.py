@@ -21,7 +21,7 @@ def _flask(*args: str) -> list[str]:
 def _stop(processes: list[subprocess.Popen]) -> None:
     for process in processes:
         if process.poll() is None:
-            process.send_signal(signal.SIGINT)
+            process.terminate()  # SIGTERM: both children stop cleanly on it
     deadline = time.monotonic() + STOP_TIMEOUT_S
     for process in processes:
         try:
@@ -49,5 +49,5 @@ def run_side_by_side(host: str, port: int) -> int:
             time.sleep(0.3)
     finally:
         _stop(processes)
-    failed = [p.returncode for p in processes if p.returncode not in (0, -signal.SIGINT, None)]
+    failed = [p.returncode for p in processes if p.returncode not in (0, -signal.SIGINT, -signal.SIGTERM, None)]
     return 0 if stopping or not failed else 1
