@@ -552,3 +552,6 @@ def plan(data):
     return {"run_id": run.id, "status": run.status, "provisional": run.provisional, "created": run.created,
             "moved": run.moved, "kept": run.kept, "cancelled": run.cancelled,
             "problems": [{**p, "message": m} for p, m in zip(outcome.problems, messages, strict=True)]}
+
+
+from trainer.visits import api_records as _api_records  # noqa: E402,F401  (part 2's endpoints on this blueprint)

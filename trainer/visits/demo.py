@@ -1,5 +1,7 @@
 """Demo data for the visit programme: Chaoyang's 8 contracted firms (invented names), about 20 lawyers, leave,
-an assignment for each of the 52 stations and a planned December 2026; a smaller programme for Xicheng."""
+an assignment for each of the 52 stations and a planned November and December 2026; a smaller programme for
+Xicheng. Part 2: November's past visits are delivered with consultations (one missed, with its reason), a two-week
+telephone duty period is planned, and 王建华 (login lawyer.wang) has a visit today so check-in can be tried."""
 
 from __future__ import annotations
 
@@ -92,7 +94,135 @@ def _programme(district, firms_data, lawyers_data, leave_data=(), linked=None):
     operations.plan_range(district, "2026-12", "2026-12", allow_past=True, time_limit_s=2.0)
 
 
+# asker, people, channel, category, question, advice, referral, follow-up note, enterprise, worker name, phone
+CONSULTATIONS = [
+    ("worker", 1, "on_site", "pay", "在餐饮公司工作，老板拖欠两个月工资共一万二千元，多次催要未果。",
+     "保留工资条、考勤记录和微信催要记录，可先向劳动保障监察大队投诉，也可申请劳动仲裁，仲裁时效一年。", "arbitration", "",
+     None, "刘洋", "13700001111"),
+    ("worker", 3, "on_site", "overtime", "快递分拣站长期晚上加班到十点，周末也上班，公司说工资已含加班费。",
+     "工资含加班费须有明确约定且不低于法定标准；建议收集排班表、打卡记录，与公司协商，不成可申请调解。", "mediation",
+     "两周后电话回访协商结果", None, "陈刚", "13600002222"),
+    ("enterprise", 1, "phone", "termination", "员工试用期考核不合格，公司想解除劳动合同，需要注意什么？",
+     "应有明确的录用条件和考核依据，在试用期内书面通知并说明理由，不需支付经济补偿。", "none", "",
+     "北京某某科技有限公司", None, None),
+    ("worker", 1, "on_site", "social_insurance", "入职半年公司一直没有缴纳社会保险，说转正后再交。",
+     "用人单位应自用工之日起三十日内为职工办理社保登记；可向社保经办机构投诉要求补缴。", "none", "",
+     None, "王芳", "13500003333"),
+    ("worker", 1, "on_site", "injury", "在工地摔伤右腿，包工头只给了医药费，不给认定工伤。",
+     "受伤一年内可本人申请工伤认定；先确认与总包单位的劳动关系或用工主体责任，保留病历和证人信息。", "legal_aid",
+     "协助联系法律援助中心", None, "赵大勇", "13900004444"),
+    ("worker", 2, "online", "employment_relation", "在平台送外卖两年，没有签合同，想确认劳动关系。",
+     "综合考虑管理控制、报酬支付和工作内容判断；收集接单记录、考勤规则和收入流水，可申请仲裁确认。", "arbitration", "",
+     None, None, None),
+    ("worker", 1, "phone", "rest_leave", "工作满三年，公司说年假只有五天，而且不休就作废。",
+     "累计工作满1年不满10年的年休假5天；单位安排不休的应按日工资的300%支付未休年假工资报酬。", "none", "",
+     None, None, None),
+    ("enterprise", 2, "on_site", "other", "企业准备开展集体协商，想了解工资专项集体合同的程序。",
+     "由工会提出协商要约，双方确定代表、召开协商会议，草案经职工代表大会讨论通过后报送人社部门审查。", "none",
+     "转介区总工会集体协商指导员", "北京某某物业服务有限公司", None, None),
+]
+
+
+def _deliver_past(district, today, wang_id) -> None:
+    """November's visits before today took place (with consultations), except one that was missed."""
+    from datetime import UTC, timedelta
+
+    from sqlalchemy import select
+    from sqlalchemy.orm import selectinload
+
+    from trainer.clock import local_datetime
+    from trainer.visits import records
+    from trainer.visits.models import Visit
+
+    visits = db.session.scalars(select(Visit).where(
+        Visit.district_id == district.id, Visit.day >= date(2026, 11, 1), Visit.day < min(today, date(2026, 12, 1)),
+        Visit.status == "planned").options(selectinload(Visit.station)).order_by(Visit.day, Visit.id)).all()
+    missed_done = False
+    for index, visit in enumerate(visits):
+        if not missed_done and visit.lawyer_id != wang_id and index >= 5:
+            records.mark_missed(visit, reason="lawyer_ill", note="律师发烧就医，未能到站，已电话告知服务站",
+                                user=None, today=today)
+            missed_done = True
+            continue
+        start, end = visit.station.hours_of(visit.half)
+        visit.status = "delivered"
+        visit.checked_in_at = (local_datetime(visit.day, start) + timedelta(minutes=index % 11)).astimezone(UTC)
+        if index % 6 != 3:  # now and then the lawyer forgot to check out: the account estimates those hours
+            visit.checked_out_at = (local_datetime(visit.day, end) - timedelta(minutes=index % 17)).astimezone(UTC)
+        visit.touch()
+        for k in range(index % 4):
+            item = CONSULTATIONS[(index + k) % len(CONSULTATIONS)]
+            records.save_consultation(None, visit=visit, user=None, asker_type=item[0], people_count=item[1],
+                                      channel=item[2], category=item[3], question=item[4], advice=item[5],
+                                      referral=item[6], follow_up=bool(item[7]), follow_up_note=item[7],
+                                      enterprise_name=item[8], worker_name=item[9], worker_phone=item[10])
+    db.session.flush()
+
+
+def _visit_today_for(lawyer, today) -> None:
+    """Make sure the lawyer has a visit on ``today`` (or, when today is not a working day, on the next working
+    day): a pinned visit at one of the stations they lead, in a free half-day."""
+    from datetime import timedelta
+
+    from sqlalchemy import select
+
+    from trainer.visits.calendar import is_working_day
+    from trainer.visits.models import Assignment, Visit
+
+    if db.session.scalar(select(Visit.id).where(Visit.lawyer_id == lawyer.id, Visit.day == today,
+                                                Visit.status != "cancelled").limit(1)):
+        return
+    day = today
+    while is_working_day(day) is False or (is_working_day(day) is None and day.weekday() >= 5):
+        day += timedelta(days=1)
+    if db.session.scalar(select(Visit.id).where(Visit.lawyer_id == lawyer.id, Visit.day == day,
+                                                Visit.status != "cancelled").limit(1)):
+        return
+    stations = db.session.scalars(select(Assignment).where(Assignment.lead_lawyer_id == lawyer.id,
+                                                           Assignment.active)).all()
+    for assignment in stations:
+        for half in ("am", "pm"):
+            taken = db.session.scalar(select(Visit.id).where(Visit.station_id == assignment.station_id,
+                                                             Visit.day == day, Visit.half == half,
+                                                             Visit.status != "cancelled").limit(1))
+            if taken is None:
+                db.session.add(Visit(district_id=assignment.district_id, station_id=assignment.station_id,
+                                     lawyer_id=lawyer.id, firm_id=lawyer.firm_id, day=day, half=half,
+                                     status="planned", pinned=True, provisional=is_working_day(day) is None,
+                                     note="演示：今天的走访，可试用签到、记录咨询、签退"))
+                db.session.flush()
+                return
+
+
+def _duty_period(district) -> None:
+    from sqlalchemy import select
+
+    from trainer.visits import roster
+    from trainer.visits.models import Lawyer
+
+    pool = db.session.scalars(select(Lawyer).where(Lawyer.district_id == district.id).order_by(Lawyer.id)
+                              .limit(12)).all()
+    period = roster.save_period(None, district_id=district.id, title="疫情防控特别时期24小时法律咨询电话值班",
+                                first_day=date(2026, 11, 2), last_day=date(2026, 11, 15),
+                                shifts="00:00-08:00, 08:00-16:00, 16:00-24:00", per_shift=1,
+                                lawyer_ids=[lw.id for lw in pool], phone="010-12351")
+    roster.plan_period(period, time_limit_s=3.0)
+
+
 def load(ctx) -> None:
-    _programme(ctx.districts["chaoyang"], CHAOYANG_FIRMS, CHAOYANG_LAWYERS, CHAOYANG_LEAVE,
-               linked=ctx.users.get("lawyer.wang"))
+    from sqlalchemy import select
+
+    from trainer.clock import today_local
+    from trainer.visits.models import Lawyer
+
+    chaoyang = ctx.districts["chaoyang"]
+    _programme(chaoyang, CHAOYANG_FIRMS, CHAOYANG_LAWYERS, CHAOYANG_LEAVE, linked=ctx.users.get("lawyer.wang"))
     _programme(ctx.districts["xicheng"], XICHENG_FIRMS, XICHENG_LAWYERS)
+    # Part 2: November happened (as far as it is past), a special period's hotline, and a visit for today.
+    operations.plan_range(chaoyang, "2026-11", "2026-11", allow_past=True, time_limit_s=2.0)
+    today = today_local()
+    wang = db.session.scalar(select(Lawyer).where(Lawyer.district_id == chaoyang.id, Lawyer.name == "王建华"))
+    _deliver_past(chaoyang, today, wang.id if wang else None)
+    _duty_period(chaoyang)
+    if wang is not None:
+        _visit_today_for(wang, today)

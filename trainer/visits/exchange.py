@@ -70,9 +70,42 @@ def export_section(district: District) -> dict:
         "visits": [{
             "station": v.station.name, "lawyer": lawyer_ref(v.lawyer), "day": _day(v.day), "half": v.half,
             "status": v.status, "pinned": v.pinned, "by_backup": v.by_backup, "provisional": v.provisional,
-            "note": v.note,
+            "note": v.note, **_record_of(v),
         } for v in visits],
     }
+
+
+def _moment(value) -> str | None:
+    from trainer.clock import as_utc
+
+    return as_utc(value).isoformat() if value else None
+
+
+def _record_of(visit: Visit) -> dict:
+    """Part 2: what happened at the visit (times in UTC, ISO 8601), only where something did."""
+    out = {}
+    if visit.checked_in_at:
+        out["checked_in_at"] = _moment(visit.checked_in_at)
+    if visit.checked_out_at:
+        out["checked_out_at"] = _moment(visit.checked_out_at)
+    if visit.status == "missed":
+        out["missed_reason"] = visit.missed_reason
+        out["missed_note"] = visit.missed_note
+    return out
+
+
+def _parse_moment(value, errors, where: str):
+    from datetime import datetime
+
+    from trainer.clock import as_utc
+
+    if value in (None, ""):
+        return None
+    try:
+        return as_utc(datetime.fromisoformat(str(value)))
+    except ValueError:
+        errors.add(where, _("Write moments as 2026-11-24T01:05:00+00:00."))
+        return None
 
 
 class _ByRef(dict):
@@ -360,6 +393,21 @@ def import_section(district: District, section: dict, ids: dict) -> None:
             visit.by_backup = bool(item.get("by_backup", False))
             visit.provisional = bool(item.get("provisional", False))
             visit.note = (item.get("note") or None) if isinstance(item.get("note"), str | None) else None
+            from trainer.visits.models import MISSED_REASONS
+
+            checked_in = _parse_moment(item.get("checked_in_at"), errors, f"{where}.checked_in_at")
+            checked_out = _parse_moment(item.get("checked_out_at"), errors, f"{where}.checked_out_at")
+            if checked_out is not None and (checked_in is None or checked_out <= checked_in):
+                errors.add(f"{where}.checked_out_at", _("Check-out must come after check-in."))
+                checked_out = None
+            visit.checked_in_at, visit.checked_out_at = checked_in, checked_out
+            reason = item.get("missed_reason")
+            if status == "missed":
+                visit.missed_reason = reason if reason in MISSED_REASONS else "other"
+                note = item.get("missed_note")
+                visit.missed_note = note[:300] if isinstance(note, str) and note else None
+            else:
+                visit.missed_reason = visit.missed_note = None
     if errors:
         raise InvalidInput(dict(errors))
     db.session.flush()

@@ -1,4 +1,5 @@
-"""Calendar events of the visit programme: a lawyer's visits, a coordinator's district, a station, a firm."""
+"""Calendar events of the visit programme: a lawyer's visits and duty shifts, a coordinator's district (visits and
+duty), a station, a firm. Consultations (and workers' personal data) never appear in a feed."""
 
 from __future__ import annotations
 
@@ -11,9 +12,9 @@ from sqlalchemy.orm import selectinload
 
 from trainer.auth.models import Role
 from trainer.calendars.events import FeedEvent
-from trainer.clock import as_utc, local_datetime
+from trainer.clock import LOCAL_TZ, as_utc, local_datetime
 from trainer.extensions import db
-from trainer.visits.models import Firm, Lawyer, Visit
+from trainer.visits.models import DutyShift, Firm, Lawyer, Visit
 
 FEED_SUBJECT_MODELS = {"firm": Firm}
 
@@ -46,14 +47,42 @@ def _events(stmt, start: date, end: date) -> list[FeedEvent]:
     return [event_of(v) for v in db.session.scalars(stmt)]
 
 
+def duty_event_of(row: DutyShift) -> FeedEvent:
+    """A telephone duty shift (电话值班). No personal data of callers is ever in a feed."""
+    from trainer.planning.duty import shift_times
+    from trainer.visits.roster import shift_specs
+
+    period = row.period
+    spec = next((s for s in shift_specs(period) if s.code == row.shift_code), None)
+    start, end = shift_times(row.day, spec)
+    summary = _("Telephone duty: %(title)s (%(lawyer)s)", title=period.title, lawyer=row.lawyer.name)
+    description = _("24-hour legal hotline") + (f" · {period.phone}" if period.phone else "")
+    base = current_app.config.get("PUBLIC_URL", "").rstrip("/") if has_app_context() else ""
+    remind = (row.lawyer.user_id,) if row.lawyer.user_id and row.status == "planned" else ()
+    return FeedEvent(uid=f"duty-{row.id}@trainer", summary=summary, start=start.replace(tzinfo=LOCAL_TZ),
+                     end=end.replace(tzinfo=LOCAL_TZ), last_modified=as_utc(row.updated_at),
+                     sequence=row.sequence or 0, status="CANCELLED" if row.status == "cancelled" else "CONFIRMED",
+                     location=period.phone or "", description=description,
+                     url=f"{base}/visits/duty/{period.id}", categories=("duty",), remind_user_ids=remind)
+
+
+def _duty_events(stmt, start: date, end: date) -> list[FeedEvent]:
+    stmt = (stmt.where(DutyShift.day >= start, DutyShift.day <= end)
+            .options(selectinload(DutyShift.period), selectinload(DutyShift.lawyer))
+            .order_by(DutyShift.day, DutyShift.shift_code, DutyShift.id))
+    return [duty_event_of(row) for row in db.session.scalars(stmt)]
+
+
 def user_events(user, start: date, end: date) -> list[FeedEvent]:
     if user.role == Role.LAWYER:
         lawyer_id = db.session.scalar(select(Lawyer.id).where(Lawyer.user_id == user.id))
         if lawyer_id is None:
             return []
-        return _events(select(Visit).where(Visit.lawyer_id == lawyer_id), start, end)
+        return (_events(select(Visit).where(Visit.lawyer_id == lawyer_id), start, end)
+                + _duty_events(select(DutyShift).where(DutyShift.lawyer_id == lawyer_id), start, end))
     if user.role == Role.COORDINATOR and user.district_id:
-        return _events(select(Visit).where(Visit.district_id == user.district_id), start, end)
+        return (_events(select(Visit).where(Visit.district_id == user.district_id), start, end)
+                + _duty_events(select(DutyShift).where(DutyShift.district_id == user.district_id), start, end))
     return []
 
 

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
     BooleanField,
     DateField,
@@ -114,3 +115,83 @@ class CancelForm(FlaskForm):
     version = HiddenField()
     note = TextAreaField(_l("Reason"), validators=[Optional(), Length(max=500)])
     submit = SubmitField(_l("Cancel this visit"))
+
+
+# --------------------------------------------------------------------------------------------------- part 2
+
+def _label_choices(kind: str):
+    from trainer.visits.labels import choices
+
+    return choices(kind)
+
+
+class ConsultationForm(FlaskForm):
+    """One consultation taken at a visit. Single column on a phone (see static/css/visits.css)."""
+
+    version = HiddenField()
+    asker_type = SelectField(_l("Who asked"), choices=lambda: _label_choices("asker"), default="worker")
+    people_count = IntegerField(_l("How many people"), default=1,
+                                validators=[DataRequired(message=_l("Between 1 and 500 people.")),
+                                            NumberRange(min=1, max=500, message=_l("Between 1 and 500 people."))])
+    channel = SelectField(_l("Channel"), choices=lambda: _label_choices("channel"), default="on_site")
+    category = SelectField(_l("Category"), choices=lambda: _label_choices("category"))
+    enterprise_name = StringField(_l("Enterprise"), validators=[Optional(), Length(max=160)])
+    question = TextAreaField(_l("Question (summary)"),
+                             validators=[DataRequired(message=_l("Summarise the question.")), Length(max=2000)])
+    advice = TextAreaField(_l("Advice given"), validators=[Optional(), Length(max=4000)])
+    referral = SelectField(_l("Referral"), choices=lambda: _label_choices("referral"), default="none")
+    follow_up = BooleanField(_l("Follow-up needed"))
+    follow_up_note = StringField(_l("Follow-up note"), validators=[Optional(), Length(max=300)])
+    worker_name = StringField(_l("Worker's name"), validators=[Optional(), Length(max=60)],
+                              description=_l("personal data: seen only by you and the district's coordinators"))
+    worker_phone = StringField(_l("Worker's phone"), validators=[Optional(), Length(max=20)])
+    submit = SubmitField(_l("Save the consultation"))
+
+
+class MissedForm(FlaskForm):
+    version = HiddenField()
+    reason = SelectField(_l("Why the visit did not take place"), choices=lambda: _label_choices("missed"))
+    note = StringField(_l("What happened"), validators=[Optional(), Length(max=300)],
+                       description=_l("e.g. 律师发烧就医; 服务站临时停电闭站. A visit where nobody came is still delivered."))
+    submit = SubmitField(_l("Record as missed"))
+
+
+class TimesForm(FlaskForm):
+    """A coordinator's correction: the check-in and check-out times of a past visit (Beijing time)."""
+
+    version = HiddenField()
+    checked_in = StringField(_l("Checked in at"), validators=[DataRequired(message=_l("Enter a time such as 09:05.")),
+                                                              Regexp(r"^([01]?\d|2[0-3]):[0-5]\d$",
+                                                                     message=_l("Enter a time such as 09:05."))])
+    checked_out = StringField(_l("Checked out at"), validators=[Optional(), Regexp(
+        r"^([01]?\d|2[0-3]):[0-5]\d$", message=_l("Enter a time such as 11:50."))])
+    submit = SubmitField(_l("Save the times"))
+
+
+class DutyPeriodForm(FlaskForm):
+    version = HiddenField()
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=120)],
+                        description=_l("e.g. 疫情防控特别时期24小时法律咨询电话值班"))
+    first_day = DateField(_l("First day"), validators=[DataRequired(message=_l("Enter a date such as 2026-11-02."))])
+    last_day = DateField(_l("Last day"), validators=[DataRequired(message=_l("Enter a date such as 2026-11-15."))])
+    shifts = StringField(_l("Shifts"), default="00:00-08:00, 08:00-16:00, 16:00-24:00",
+                         validators=[DataRequired(), Length(max=200)])
+    per_shift = IntegerField(_l("Lawyers per shift"), default=1,
+                             validators=[DataRequired(), NumberRange(min=1, max=5)])
+    phone = StringField(_l("Hotline number"), validators=[Optional(), Length(max=40)])
+    lawyer_ids = SelectMultipleField(_l("Lawyers on the roster"), coerce=int, validators=[Optional()],
+                                     render_kw={"checkboxes": True})
+    submit = SubmitField(_l("Save"))
+
+
+class ShiftChangeForm(FlaskForm):
+    version = HiddenField()
+    remove_lawyer_id = SelectField(_l("Take off"), coerce=optional_int, validators=[Optional()])
+    lawyer_id = SelectField(_l("Put on duty"), coerce=optional_int, validators=[Optional()])
+    submit = SubmitField(_l("Change the shift"))
+
+
+class ImportForm(FlaskForm):
+    file = FileField(_l("Excel file (.xlsx)"), validators=[FileRequired(message=_l("Choose a file.")), FileAllowed(
+        ["xlsx"], _l("Upload an .xlsx file."))])
+    submit = SubmitField(_l("Import"))

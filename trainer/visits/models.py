@@ -30,6 +30,14 @@ from trainer.extensions import db
 HALVES = ("am", "pm")
 # Part 2 (what happens at and after a visit) adds delivered and missed; the database already knows them.
 VISIT_STATUSES = ("planned", "cancelled", "delivered", "missed")
+# Why a visit did not take place (a visit where nobody came is still delivered: the lawyer was there).
+MISSED_REASONS = ("lawyer_ill", "lawyer_absent", "station_closed", "emergency", "other")
+ASKER_TYPES = ("enterprise", "worker")
+CHANNELS = ("on_site", "phone", "online")
+# The consultation categories, stored as codes (labels in trainer.visits.labels).
+CATEGORIES = ("pay", "overtime", "termination", "social_insurance", "injury", "employment_relation", "rest_leave",
+              "other")
+REFERRALS = ("none", "mediation", "arbitration", "legal_aid")
 ACTIVE_VISIT = text("status != 'cancelled'")
 
 
@@ -215,6 +223,10 @@ class Visit(Audited, Versioned, FeedSource, db.Model):
         Index("uq_visits_station_slot", "station_id", "day", "half", unique=True,
               sqlite_where=ACTIVE_VISIT, postgresql_where=ACTIVE_VISIT),
         Index("ix_visits_district_day", "district_id", "day"),
+        CheckConstraint("checked_out_at IS NULL OR (checked_in_at IS NOT NULL AND checked_out_at > checked_in_at)",
+                        name="out_after_in"),
+        CheckConstraint("status != 'missed' OR missed_reason IS NOT NULL", name="missed_has_reason"),
+        CheckConstraint(f"missed_reason IS NULL OR missed_reason IN {MISSED_REASONS!r}", name="missed_reason_known"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -232,10 +244,20 @@ class Visit(Audited, Versioned, FeedSource, db.Model):
     sequence: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now_utc)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now_utc)
+    # Part 2: what happened. Moments are UTC, shown in Beijing time.
+    checked_in_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    checked_out_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    missed_reason: Mapped[str | None] = mapped_column(String(20))  # one of MISSED_REASONS
+    missed_note: Mapped[str | None] = mapped_column(String(300))
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    recorded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     station = relationship("Station")
     lawyer: Mapped[Lawyer] = relationship()
     firm: Mapped[Firm] = relationship()
+    recorded_by = relationship("User", foreign_keys=[recorded_by_id])
+    consultations: Mapped[list[Consultation]] = relationship(back_populates="visit", order_by="Consultation.id",
+                                                             cascade="all, delete-orphan")
 
     @property
     def audit_label(self) -> str:
@@ -271,3 +293,147 @@ class PlanRun(db.Model):
     stats: Mapped[dict] = mapped_column(JSON, default=dict)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now_utc)
+
+
+class Consultation(Audited, Versioned, db.Model):
+    """A consultation taken at a visit (咨询): who asked, how, about what, the advice and any referral.
+
+    ``worker_name`` and ``worker_phone`` are personal data: shown only to the visit's lawyer and the district's
+    coordinators (and the city admin); everyone else sees them hidden (pages, exports, API).
+    """
+
+    __tablename__ = "consultations"
+    # Personal data stays out of the audit log (which more people read than the record itself).
+    __audit_exclude__ = Audited.__audit_exclude__ | {"worker_name", "worker_phone"}
+    __table_args__ = (
+        CheckConstraint(f"asker_type IN {ASKER_TYPES!r}", name="asker_known"),
+        CheckConstraint(f"channel IN {CHANNELS!r}", name="channel_known"),
+        CheckConstraint(f"category IN {CATEGORIES!r}", name="category_known"),
+        CheckConstraint(f"referral IN {REFERRALS!r}", name="referral_known"),
+        CheckConstraint("people_count >= 1", name="people_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    visit_id: Mapped[int] = mapped_column(ForeignKey("visits.id", ondelete="CASCADE"), index=True)
+    district_id: Mapped[int] = mapped_column(ForeignKey("districts.id"), index=True)
+    asker_type: Mapped[str] = mapped_column(String(12))
+    people_count: Mapped[int] = mapped_column(Integer, default=1)
+    channel: Mapped[str] = mapped_column(String(10), default="on_site")
+    category: Mapped[str] = mapped_column(String(24))
+    question: Mapped[str] = mapped_column(Text)
+    advice: Mapped[str | None] = mapped_column(Text)
+    referral: Mapped[str] = mapped_column(String(12), default="none")
+    follow_up: Mapped[bool] = mapped_column(default=False)
+    follow_up_note: Mapped[str | None] = mapped_column(String(300))
+    enterprise_name: Mapped[str | None] = mapped_column(String(160))
+    worker_name: Mapped[str | None] = mapped_column(String(60))
+    worker_phone: Mapped[str | None] = mapped_column(String(20))
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now_utc)
+
+    visit: Mapped[Visit] = relationship(back_populates="consultations")
+
+    @property
+    def audit_label(self) -> str:
+        return f"{self.visit.station.name if self.visit and self.visit.station else self.visit_id} #{self.id}"
+
+
+class FirmMonthlyAccount(db.Model):
+    """The snapshot of a firm's monthly account (律所月度服务台账), stored on the 1st of the next month by the job
+    ``visits.monthly_accounts``; the page always computes the live figures, the snapshot is what was reported."""
+
+    __tablename__ = "firm_monthly_accounts"
+    __table_args__ = (UniqueConstraint("firm_id", "month"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    firm_id: Mapped[int] = mapped_column(ForeignKey("firms.id"), index=True)
+    district_id: Mapped[int] = mapped_column(ForeignKey("districts.id"), index=True)
+    month: Mapped[str] = mapped_column(String(7))  # 2026-11
+    figures: Mapped[dict] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now_utc)
+
+    firm: Mapped[Firm] = relationship()
+
+
+duty_pool = db.Table(
+    "duty_period_lawyers",
+    db.Model.metadata,
+    db.Column("period_id", ForeignKey("duty_periods.id", ondelete="CASCADE"), primary_key=True),
+    db.Column("lawyer_id", ForeignKey("lawyers.id", ondelete="CASCADE"), primary_key=True),
+)
+
+DEFAULT_SHIFTS = [
+    {"code": "00-08", "start": "00:00", "end": "08:00", "night": True},
+    {"code": "08-16", "start": "08:00", "end": "16:00", "night": False},
+    {"code": "16-24", "start": "16:00", "end": "00:00", "night": False},
+]
+
+
+class DutyPeriod(Audited, Versioned, db.Model):
+    """A special period's 24-hour telephone duty (疫情等特别时期 24小时电话值班): days, shifts, lawyers."""
+
+    __tablename__ = "duty_periods"
+    __table_args__ = (
+        CheckConstraint("last_day >= first_day", name="period_ordered"),
+        CheckConstraint("per_shift BETWEEN 1 AND 5", name="per_shift_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    district_id: Mapped[int] = mapped_column(ForeignKey("districts.id"), index=True)
+    title: Mapped[str] = mapped_column(String(120))
+    first_day: Mapped[date] = mapped_column(Date)
+    last_day: Mapped[date] = mapped_column(Date)
+    shifts: Mapped[list] = mapped_column(JSON, default=lambda: [dict(s) for s in DEFAULT_SHIFTS])
+    per_shift: Mapped[int] = mapped_column(Integer, default=1)
+    phone: Mapped[str | None] = mapped_column(String(40))  # the hotline number people call
+    problems: Mapped[list] = mapped_column(JSON, default=list)  # of the last planning run
+    planned_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now_utc)
+
+    district = relationship("District")
+    lawyers: Mapped[list[Lawyer]] = relationship(secondary=duty_pool, order_by="Lawyer.name")
+    duty_shifts: Mapped[list[DutyShift]] = relationship(back_populates="period", cascade="all, delete-orphan")
+
+    @property
+    def audit_label(self) -> str:
+        return self.title
+
+    def shift_codes(self) -> list[str]:
+        return [s["code"] for s in self.shifts or []]
+
+    def shift(self, code: str) -> dict | None:
+        return next((s for s in self.shifts or [] if s["code"] == code), None)
+
+
+class DutyShift(Audited, FeedSource, db.Model):
+    """One lawyer on one shift of one day of a duty period. A removed shift stays as cancelled (for the feeds)
+    and is reused if the lawyer is put back on it."""
+
+    __tablename__ = "duty_shifts"
+    __table_args__ = (
+        UniqueConstraint("period_id", "day", "shift_code", "lawyer_id"),
+        CheckConstraint("status IN ('planned', 'cancelled')", name="status_known"),
+        Index("ix_duty_shifts_lawyer_day", "lawyer_id", "day"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    period_id: Mapped[int] = mapped_column(ForeignKey("duty_periods.id", ondelete="CASCADE"), index=True)
+    district_id: Mapped[int] = mapped_column(ForeignKey("districts.id"), index=True)
+    day: Mapped[date] = mapped_column(Date)
+    shift_code: Mapped[str] = mapped_column(String(10))
+    lawyer_id: Mapped[int] = mapped_column(ForeignKey("lawyers.id"))
+    status: Mapped[str] = mapped_column(String(10), default="planned")
+    pinned: Mapped[bool] = mapped_column(default=False)
+    sequence: Mapped[int] = mapped_column(default=0)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now_utc)
+
+    period: Mapped[DutyPeriod] = relationship(back_populates="duty_shifts")
+    lawyer: Mapped[Lawyer] = relationship()
+
+    @property
+    def audit_label(self) -> str:
+        return f"{self.day} {self.shift_code} {self.lawyer.name if self.lawyer else self.lawyer_id}"
+
+    def touch(self) -> None:
+        self.sequence = (self.sequence or 0) + 1
+        self.updated_at = now_utc()

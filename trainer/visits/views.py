@@ -48,6 +48,9 @@ register_nav(_l("Assignments"), "visits.assignments", STAFF, order=32)
 register_nav(_l("Law firms"), "visits.firms", STAFF, order=33)
 register_nav(_l("Lawyers"), "visits.lawyers", STAFF, order=34)
 register_nav(_l("My visits"), "visits.my_visits", {Role.LAWYER}, order=10)
+register_nav(_l("Firms' monthly accounts"), "visits.accounts", STAFF, order=35)
+register_nav(_l("Telephone duty"), "visits.duty_periods", STAFF, order=36)
+register_nav(_l("Visits: Excel import and export"), "visits.excel", STAFF, order=37)
 
 STALE = _l("Someone else changed this record after you opened it. The page now shows the saved version; "
            "check it and make your change again.")
@@ -301,7 +304,8 @@ def _lawyer_context(lawyer: Lawyer) -> dict:
         .options(selectinload(Visit.station)).order_by(Visit.day, Visit.half).limit(40)).all()
     past = db.session.scalars(select(Visit).where(
         Visit.lawyer_id == lawyer.id, Visit.day < today, Visit.status != "cancelled")
-        .options(selectinload(Visit.station)).order_by(Visit.day.desc()).limit(20)).all()
+        .options(selectinload(Visit.station), selectinload(Visit.consultations))
+        .order_by(Visit.day.desc()).limit(20)).all()
     return {"assignments": assignments, "upcoming": upcoming, "past": past, "leave": lawyer.leave}
 
 
@@ -642,15 +646,23 @@ def station(station_id: int):
     station, current = _station_for_viewer(station_id)
     today = today_local()
     upcoming = db.session.scalars(select(Visit).where(Visit.station_id == station.id, Visit.day >= today)
-                                  .options(selectinload(Visit.lawyer)).order_by(Visit.day, Visit.half)
+                                  .options(selectinload(Visit.lawyer), selectinload(Visit.consultations))
+                                  .order_by(Visit.day, Visit.half)
                                   .limit(12)).all()
     history = db.session.scalars(select(Visit).where(Visit.station_id == station.id, Visit.day < today)
-                                 .options(selectinload(Visit.lawyer)).order_by(Visit.day.desc()).limit(24)).all()
+                                 .options(selectinload(Visit.lawyer), selectinload(Visit.consultations))
+                                 .order_by(Visit.day.desc()).limit(24)).all()
     past_assignments = db.session.scalars(select(Assignment).where(
         Assignment.station_id == station.id, Assignment.active.is_(False)).options(
         selectinload(Assignment.firm), selectinload(Assignment.lead)).order_by(Assignment.start.desc())).all()
+    from trainer.visits.records import lawyer_of, may_see_personal
+
+    me = lawyer_of(current_user)
+    personal = {v.id: may_see_personal(current_user, v, own_lawyer_id=me.id if me else None)
+                for v in [*upcoming, *history]}
     return render_template("visits/station.html", station=station, current=current, upcoming=upcoming,
-                           history=history, past_assignments=past_assignments,
+                           history=history, past_assignments=past_assignments, personal=personal,
+                           own_lawyer_id=me.id if me else None,
                            this_month=month_key((today.year, today.month)))
 
 
@@ -670,7 +682,18 @@ def station_print(station_id: int):
 @bp.route("/mine")
 @allow(Role.LAWYER)
 def my_visits():
+    from trainer.visits.forms import ConsultationForm
+    from trainer.visits.pages import my_duty_shifts
+    from trainer.visits.records import todays_visits
+    from trainer.visits.roster import shift_label
+
     lawyer = _my_lawyer()
     if lawyer is None:
         return render_template("visits/mine.html", lawyer=None)
-    return render_template("visits/mine.html", lawyer=lawyer, **_lawyer_context(lawyer))
+    today = today_local()
+    return render_template("visits/mine.html", lawyer=lawyer, today=today, todays=todays_visits(lawyer, today),
+                           form=ConsultationForm(formdata=None), duty=my_duty_shifts(lawyer, today),
+                           shift_label=shift_label, **_lawyer_context(lawyer))
+
+
+from trainer.visits import pages as _pages  # noqa: E402,F401  (part 2's routes on this blueprint)

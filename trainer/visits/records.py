@@ -1,0 +1,271 @@
+"""What happened at a visit (part 2): check-in, check-out, no-show with its reason, and the consultations taken.
+
+The same rules for the lawyer's page, the coordinator's page and the API: check-in only on the visit's day (the
+server's Beijing date, ``trainer.clock.today_local``), check-out after check-in, consultations only at a visit
+that took place. Callers commit.
+
+Personal data (a worker's name and phone) is shown only to the visit's own lawyer and the district's
+coordinators (and the city admin): ``may_see_personal``.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from trainer.auth.models import Role
+from trainer.clock import as_utc, now_utc, to_local
+from trainer.concurrency import check_version
+from trainer.extensions import db
+from trainer.validation import InvalidInput
+from trainer.visits.messages import short_day
+from trainer.visits.models import (
+    ASKER_TYPES,
+    CATEGORIES,
+    CHANNELS,
+    MISSED_REASONS,
+    REFERRALS,
+    Consultation,
+    Lawyer,
+    Visit,
+)
+
+MOBILE_OR_PHONE = r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$"
+HIDDEN = "hidden"
+
+
+def lawyer_of(user) -> Lawyer | None:
+    if user is None or not getattr(user, "is_authenticated", True) or user.role != Role.LAWYER:
+        return None
+    return db.session.scalar(select(Lawyer).where(Lawyer.user_id == user.id))
+
+
+def is_own_visit(user, visit: Visit) -> bool:
+    lawyer = lawyer_of(user)
+    return lawyer is not None and visit.lawyer_id == lawyer.id
+
+
+def may_see_personal(user, visit: Visit, *, own_lawyer_id: int | None = None) -> bool:
+    """The visit's lawyer, the coordinators of its district and the city admin see workers' names and phones."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    if user.role == Role.ADMIN:
+        return True
+    if user.role == Role.COORDINATOR:
+        return user.district_id == visit.district_id
+    if user.role == Role.LAWYER:
+        if own_lawyer_id is None:
+            lawyer = lawyer_of(user)
+            own_lawyer_id = lawyer.id if lawyer else None
+        return own_lawyer_id is not None and own_lawyer_id == visit.lawyer_id
+    return False
+
+
+def hidden_text() -> str:
+    return _("hidden")
+
+
+# ------------------------------------------------------------------------------------------- check in and out
+
+def check_in(visit: Visit, *, user, today, at: datetime | None = None) -> Visit:
+    """The lawyer arrives: only on the visit's day; the visit counts as delivered from now on."""
+    if visit.status == "cancelled":
+        raise InvalidInput({"checked_in_at": _("This visit was cancelled.")})
+    if visit.status == "missed":
+        raise InvalidInput({"checked_in_at": _("This visit is recorded as missed.")})
+    if visit.checked_in_at is not None:
+        raise InvalidInput({"checked_in_at": _("Already checked in at %(time)s.",
+                                               time=to_local(visit.checked_in_at).strftime("%H:%M"))})
+    if visit.day != today:
+        raise InvalidInput({"checked_in_at": _("Check-in is possible only on the day of the visit (%(day)s).",
+                                               day=short_day(visit.day))})
+    visit.checked_in_at = as_utc(at) if at else now_utc()
+    visit.status = "delivered"
+    visit.recorded_by_id = user.id if user is not None else None
+    visit.recorded_at = now_utc()
+    visit.touch()
+    db.session.flush()
+    return visit
+
+
+def check_out(visit: Visit, *, user, at: datetime | None = None) -> Visit:
+    """The lawyer leaves: after check-in, once."""
+    if visit.checked_in_at is None:
+        raise InvalidInput({"checked_out_at": _("Check in first.")})
+    if visit.checked_out_at is not None:
+        raise InvalidInput({"checked_out_at": _("Already checked out at %(time)s.",
+                                                time=to_local(visit.checked_out_at).strftime("%H:%M"))})
+    moment = at or now_utc()
+    if as_utc(moment) <= as_utc(visit.checked_in_at):
+        raise InvalidInput({"checked_out_at": _("Check-out must come after check-in.")})
+    if as_utc(moment) - as_utc(visit.checked_in_at) > timedelta(hours=14):
+        raise InvalidInput({"checked_out_at": _("A visit lasts at most 14 hours; ask your coordinator to "
+                                                "correct the times.")})
+    visit.checked_out_at = as_utc(moment)
+    visit.recorded_by_id = user.id if user is not None else visit.recorded_by_id
+    visit.recorded_at = now_utc()
+    db.session.flush()
+    return visit
+
+
+def mark_missed(visit: Visit, *, reason: str, note: str | None = None, user, today,
+                version: int | None = None) -> Visit:
+    """The visit did not take place (no-show) and why. Not before its day; not once the lawyer checked in."""
+    check_version(visit, version)
+    errors = {}
+    if reason not in MISSED_REASONS:
+        errors["reason"] = _("Choose why the visit did not take place.")
+    if visit.status == "cancelled":
+        errors["reason"] = _("This visit was cancelled.")
+    elif visit.checked_in_at is not None:
+        errors["reason"] = _("The lawyer checked in: the visit took place.")
+    if visit.day > today:
+        errors["reason"] = _("A visit can be recorded as missed on its day or later, not before.")
+    note = (note or "").strip()
+    if reason == "other" and not note:
+        errors["note"] = _("Say what happened.")
+    if errors:
+        raise InvalidInput(errors)
+    visit.status = "missed"
+    visit.missed_reason = reason
+    visit.missed_note = note[:300] or None
+    visit.pinned = False
+    visit.recorded_by_id = user.id if user is not None else None
+    visit.recorded_at = now_utc()
+    visit.touch()
+    db.session.flush()
+    return visit
+
+
+def reopen(visit: Visit, *, version: int | None = None) -> Visit:
+    """Undo a no-show record (a coordinator's correction): the visit is planned again."""
+    check_version(visit, version)
+    if visit.status != "missed":
+        raise InvalidInput({"reason": _("Only a missed visit can be reopened.")})
+    visit.status = "planned"
+    visit.missed_reason = visit.missed_note = None
+    visit.touch()
+    db.session.flush()
+    return visit
+
+
+def record_times(visit: Visit, *, checked_in_at: datetime, checked_out_at: datetime | None, user, today,
+                 version: int | None = None) -> Visit:
+    """A coordinator's correction after the fact (the lawyer forgot to check in or out): times on the visit's
+    day, out after in, not in the future."""
+    check_version(visit, version)
+    errors = {}
+    if visit.status in ("cancelled", "missed"):
+        errors["checked_in_at"] = _("Only a planned or delivered visit can have times.")
+    if visit.day > today:
+        errors["checked_in_at"] = _("The visit has not happened yet.")
+    if checked_in_at is None:
+        errors["checked_in_at"] = _("Enter the check-in time.")
+    elif to_local(checked_in_at).date() != visit.day:
+        errors["checked_in_at"] = _("The times must be on the day of the visit (%(day)s).", day=short_day(visit.day))
+    if checked_out_at is not None and checked_in_at is not None:
+        if as_utc(checked_out_at) <= as_utc(checked_in_at):
+            errors["checked_out_at"] = _("Check-out must come after check-in.")
+        elif as_utc(checked_out_at) - as_utc(checked_in_at) > timedelta(hours=14):
+            errors["checked_out_at"] = _("A visit lasts at most 14 hours.")
+        elif as_utc(checked_out_at) > now_utc() + timedelta(minutes=5):
+            errors["checked_out_at"] = _("That time is still to come.")
+    if errors:
+        raise InvalidInput(errors)
+    changed = visit.status != "delivered"
+    # Stored as UTC (SQLite keeps no zone: an aware Beijing time would come back 8 hours off).
+    visit.checked_in_at = as_utc(checked_in_at)
+    visit.checked_out_at = as_utc(checked_out_at) if checked_out_at else None
+    visit.status = "delivered"
+    visit.recorded_by_id = user.id if user is not None else None
+    visit.recorded_at = now_utc()
+    if changed:
+        visit.touch()
+    db.session.flush()
+    return visit
+
+
+# ----------------------------------------------------------------------------------------------- consultations
+
+def save_consultation(consultation: Consultation | None, *, visit: Visit, user, asker_type: str,
+                      people_count: int | None, channel: str, category: str, question: str,
+                      advice: str | None = None, referral: str = "none", follow_up: bool = False,
+                      follow_up_note: str | None = None, enterprise_name: str | None = None,
+                      worker_name: str | None = None, worker_phone: str | None = None,
+                      version: int | None = None) -> Consultation:
+    """Record (or correct) one consultation of a visit that took place."""
+    import re
+
+    errors = {}
+    if visit.status != "delivered":
+        errors["question"] = _("Consultations are recorded at a visit that took place: check in first.")
+    if asker_type not in ASKER_TYPES:
+        errors["asker_type"] = _("Choose who asked: an enterprise or a worker.")
+    try:
+        people = int(people_count if people_count not in (None, "") else 1)
+    except (TypeError, ValueError):
+        people = 0
+    if not 1 <= people <= 500:
+        errors["people_count"] = _("Between 1 and 500 people.")
+    if channel not in CHANNELS:
+        errors["channel"] = _("Choose on site, by phone or online.")
+    if category not in CATEGORIES:
+        errors["category"] = _("Choose a category.")
+    question = (question or "").strip()
+    if not question:
+        errors["question"] = errors.get("question") or _("Summarise the question.")
+    elif len(question) > 2000:
+        errors["question"] = _("At most 2000 characters.")
+    if advice and len(advice) > 4000:
+        errors["advice"] = _("At most 4000 characters.")
+    if referral not in REFERRALS:
+        errors["referral"] = _("Choose a referral (or none).")
+    phone = re.sub(r"[\s]", "", worker_phone or "")
+    if phone and not re.match(MOBILE_OR_PHONE, phone):
+        errors["worker_phone"] = _("Enter a phone number such as 13800138000 or 010-65001234.")
+    if worker_name and len(worker_name.strip()) > 60:
+        errors["worker_name"] = _("At most 60 characters.")
+    if enterprise_name and len(enterprise_name.strip()) > 160:
+        errors["enterprise_name"] = _("At most 160 characters.")
+    follow_up_note = (follow_up_note or "").strip()
+    if follow_up and len(follow_up_note) > 300:
+        errors["follow_up_note"] = _("At most 300 characters.")
+    if errors:
+        raise InvalidInput(errors)
+    if consultation is None:
+        consultation = Consultation(visit=visit, district_id=visit.district_id,
+                                    recorded_by_id=user.id if user is not None else None)
+        db.session.add(consultation)
+    else:
+        check_version(consultation, version)
+    consultation.asker_type = asker_type
+    consultation.people_count = people
+    consultation.channel = channel
+    consultation.category = category
+    consultation.question = question
+    consultation.advice = (advice or "").strip() or None
+    consultation.referral = referral
+    consultation.follow_up = bool(follow_up)
+    consultation.follow_up_note = follow_up_note[:300] or None if follow_up else None
+    consultation.enterprise_name = (enterprise_name or "").strip() or None
+    consultation.worker_name = (worker_name or "").strip() or None
+    consultation.worker_phone = phone or None
+    db.session.flush()
+    return consultation
+
+
+def delete_consultation(consultation: Consultation, *, version: int | None = None) -> None:
+    check_version(consultation, version)
+    db.session.delete(consultation)
+    db.session.flush()
+
+
+def todays_visits(lawyer: Lawyer, today) -> list[Visit]:
+    from sqlalchemy.orm import selectinload
+
+    return db.session.scalars(select(Visit).where(Visit.lawyer_id == lawyer.id, Visit.day == today,
+                                                  Visit.status != "cancelled")
+                              .options(selectinload(Visit.station), selectinload(Visit.consultations))
+                              .order_by(Visit.half)).all()
