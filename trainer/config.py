@@ -38,6 +38,7 @@ class Defaults:
     FEED_CANCELLED_GRACE_DAYS = 30
     # Scheduler
     JOBS_PLAN_DAY_OF_MONTH = 20  # on this day the visit plan is rolled forward to next month
+    JOBS_PLAN_PROVISIONAL = False  # roll_forward plans a not-yet-announced year on a provisional calendar
     JOBS_MEETING_HORIZON_DAYS = 120
     MAIL_SERVER = "localhost"
     MAIL_PORT = 25

@@ -1,1 +1,1 @@
-from tests.visits.conftest import known_calendar, programme  # noqa: F401
+from tests.visits.conftest import programme  # noqa: F401

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 import pytest
 
@@ -11,42 +11,6 @@ from trainer.org.models import Station, Union
 from trainer.visits import operations
 
 TODAY = date(2026, 11, 24)
-
-
-@pytest.fixture(autouse=True)
-def known_calendar(monkeypatch):
-    """2026 is an official year (chinese_calendar ships it). Until ``trainer.workdays`` offers its API,
-    stand in for it with the same library so these tests run either way."""
-    import trainer.workdays as workdays
-
-    if hasattr(workdays, "working_days_set"):
-        yield
-        return
-    import chinese_calendar
-
-    class YearNotAnnounced(Exception):
-        pass
-
-    def is_working_day(day, allow_provisional=False):
-        try:
-            return chinese_calendar.is_workday(day)
-        except NotImplementedError:
-            if allow_provisional:
-                return day.weekday() < 5
-            raise YearNotAnnounced(f"{day.year}年的节假日安排尚未公布") from None
-
-    def working_days_set(start, end, allow_provisional=False):
-        days, current = set(), start
-        while current <= end:
-            if is_working_day(current, allow_provisional):
-                days.add(current)
-            current += timedelta(days=1)
-        return frozenset(days)
-
-    monkeypatch.setattr(workdays, "YearNotAnnounced", YearNotAnnounced, raising=False)
-    monkeypatch.setattr(workdays, "is_working_day", is_working_day, raising=False)
-    monkeypatch.setattr(workdays, "working_days_set", working_days_set, raising=False)
-    yield
 
 
 ALL_WEEK = [f"{d}:{h}" for d in range(5) for h in ("am", "pm")]
