@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from functools import partial
 
 from flask import abort, current_app, make_response
 from flask_babel import gettext as _
@@ -12,7 +13,7 @@ from sqlalchemy import or_, select
 
 from trainer.api import Blueprint
 from trainer.api.conventions import require_if_match, with_etag
-from trainer.api.schemas import ERROR_RESPONSES, DateRangeArgs, PageArgs, paginate_select
+from trainer.api.schemas import DateRangeArgs, PageArgs, documented_errors, paginate_select
 from trainer.auth.models import Role
 from trainer.auth.permissions import STAFF, allow, can_see_district, check_district, district_scope
 from trainer.clock import today_local
@@ -42,19 +43,12 @@ from trainer.validation import InvalidInput
 
 blp = Blueprint("instructors_api", __name__, url_prefix="/api/v1",
                 description="Three-tier collective-bargaining instructors: hierarchy, duties, meetings, engagements")
+_errors = partial(documented_errors, blp)
 
 WITH_INSTRUCTOR = {Role.ADMIN, Role.COORDINATOR, Role.INSTRUCTOR}
 HHMM = validate.Regexp(r"^([01]\d|2[0-3]):[0-5]\d$")
-ERR = ERROR_RESPONSES
 
 
-def _errors(*codes):
-    def decorate(func):
-        for code in codes:
-            func = blp.alt_response(code, **ERR[code])(func)
-        return func
-
-    return decorate
 
 
 # --- schemas ---------------------------------------------------------------------------------------------

@@ -3,6 +3,8 @@ certification and coverage. Same conventions as trainer/org/api.py (tokens, ETag
 
 from __future__ import annotations
 
+from functools import partial
+
 from flask import abort, make_response
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -12,7 +14,7 @@ from sqlalchemy.orm import selectinload
 
 from trainer.api import Blueprint
 from trainer.api.conventions import require_if_match, with_etag
-from trainer.api.schemas import ERROR_RESPONSES, PageArgs, paginate_select
+from trainer.api.schemas import PageArgs, documented_errors, paginate_select
 from trainer.auth.models import Role
 from trainer.auth.permissions import STAFF, allow, scoped, working_district
 from trainer.extensions import db
@@ -32,6 +34,7 @@ from trainer.rotation.models import (
 
 blp = Blueprint("rotation_api", __name__, url_prefix="/api/v1/rotation",
                 description="Rotation training (以干代训): programme years, trainees, placements, logs, evaluations")
+_errors = partial(documented_errors, blp)
 
 MOBILE = validate.Regexp(r"^1[3-9]\d{9}$")
 
@@ -191,12 +194,6 @@ def _respond(schema, obj, status: int = 200):
     return with_etag(make_response(schema.dump(obj), status), obj)
 
 
-def _errors(*codes):
-    def decorate(view):
-        for code in codes:
-            view = blp.alt_response(code, **ERROR_RESPONSES[code])(view)
-        return view
-    return decorate
 
 
 # --- programme years ----------------------------------------------------------------------------------------

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from flask import abort, jsonify, make_response
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -11,7 +13,7 @@ from sqlalchemy.orm import selectinload
 
 from trainer.api import Blueprint
 from trainer.api.conventions import require_if_match, with_etag
-from trainer.api.schemas import ERROR_RESPONSES, DateRangeArgs, PageArgs, paginate_select
+from trainer.api.schemas import DateRangeArgs, PageArgs, documented_errors, paginate_select
 from trainer.auth.models import Role
 from trainer.auth.permissions import STAFF, allow, check_district, scoped
 from trainer.errors import api_error
@@ -24,6 +26,7 @@ from trainer.visits.models import Assignment, Firm, Lawyer, Visit
 
 blp = Blueprint("visits_api", __name__, url_prefix="/api/v1",
                 description="Lawyer visits: firms, lawyers, leave, station assignments, visits and the plan")
+_errors = partial(documented_errors, blp)
 
 class StrictBool(fields.Boolean):
     """Only JSON true/false (not 0, 1 or "yes"), as the OpenAPI document says."""
@@ -210,8 +213,7 @@ def _respond(schema, obj, status: int = 200):
 @allow(STAFF)
 @blp.arguments(DistrictQuery, location="query")
 @blp.response(200, FirmSchema(many=True))
-@blp.alt_response(401, **ERROR_RESPONSES[401])
-@blp.alt_response(403, **ERROR_RESPONSES[403])
+@_errors(401, 403)
 def list_firms(args):
     """The contracted law firms of the caller's district, with their contracts."""
     stmt = _district_filter(select(Firm).options(selectinload(Firm.contracts)).order_by(Firm.id),
@@ -223,9 +225,7 @@ def list_firms(args):
 @allow(STAFF)
 @blp.arguments(FirmSchema)
 @blp.response(201, FirmSchema)
-@blp.alt_response(401, **ERROR_RESPONSES[401])
-@blp.alt_response(403, **ERROR_RESPONSES[403])
-@blp.alt_response(422, **ERROR_RESPONSES[422])
+@_errors(401, 403, 422)
 def create_firm(data):
     """Create a firm in the caller's district (the admin names the district with `district`)."""
     district = _target_district(data.pop("district", None))
@@ -237,9 +237,7 @@ def create_firm(data):
 @blp.route("/firms/<int:firm_id>")
 @allow(STAFF)
 @blp.response(200, FirmSchema)
-@blp.alt_response(401, **ERROR_RESPONSES[401])
-@blp.alt_response(403, **ERROR_RESPONSES[403])
-@blp.alt_response(404, **ERROR_RESPONSES[404])
+@_errors(401, 403, 404)
 def get_firm(firm_id: int):
     """One firm; its `ETag` is needed to change it."""
     return _respond(FirmSchema(), _get(Firm, firm_id))
@@ -249,12 +247,7 @@ def get_firm(firm_id: int):
 @allow(STAFF)
 @blp.arguments(FirmSchema)
 @blp.response(200, FirmSchema)
-@blp.alt_response(401, **ERROR_RESPONSES[401])
-@blp.alt_response(403, **ERROR_RESPONSES[403])
-@blp.alt_response(404, **ERROR_RESPONSES[404])
-@blp.alt_response(412, **ERROR_RESPONSES[412])
-@blp.alt_response(422, **ERROR_RESPONSES[422])
-@blp.alt_response(428, **ERROR_RESPONSES[428])
+@_errors(401, 403, 404, 412, 422, 428)
 def update_firm(data, firm_id: int):
     """Replace a firm's details. Send `If-Match`."""
     firm = _get(Firm, firm_id)
@@ -269,10 +262,7 @@ def update_firm(data, firm_id: int):
 @allow(STAFF)
 @blp.arguments(ContractSchema)
 @blp.response(201, ContractSchema)
-@blp.alt_response(401, **ERROR_RESPONSES[401])
-@blp.alt_response(403, **ERROR_RESPONSES[403])
-@blp.alt_response(404, **ERROR_RESPONSES[404])
-@blp.alt_response(422, **ERROR_RESPONSES[422])
+@_errors(401, 403, 404, 422)
 def create_contract(data, firm_id: int):
     """Add a service contract (period, stations covered, visits per station and month, hours per visit)."""
     firm = _get(Firm, firm_id)
@@ -293,8 +283,7 @@ def _dump_lawyer(lawyer: Lawyer) -> dict:
 @allow(STAFF)
 @blp.arguments(DistrictQuery, location="query")
 @blp.response(200, LawyerSchema(many=True))
-@blp.alt_response(401, **ERROR_RESPONSES[401])
-@blp.alt_response(403, **ERROR_RESPONSES[403])
+@_errors(401, 403)
 def list_lawyers(args):
     """The lawyers of the caller's district, paginated."""
     stmt = _district_filter(select(Lawyer).options(selectinload(Lawyer.allowed)).order_by(Lawyer.id),
@@ -316,9 +305,7 @@ def _firm_for(firm_id: int) -> Firm:
 @allow(STAFF)
 @blp.arguments(LawyerSchema)
 @blp.response(201, LawyerSchema)
-@blp.alt_response(401, **ERROR_RESPONSES[401])
-@blp.alt_response(403, **ERROR_RESPONSES[403])
-@blp.alt_response(422, **ERROR_RESPONSES[422])
+@_errors(401, 403, 422)
 def create_lawyer(data):
     """Create a lawyer of a firm of the caller's district."""
     firm = _firm_for(data.pop("firm_id"))
@@ -330,9 +317,7 @@ def create_lawyer(data):
 @blp.route("/lawyers/<int:lawyer_id>")
 @allow(STAFF)
 @blp.response(200, LawyerSchema)
-@blp.alt_response(401, **ERROR_RESPONSES[401])
-@blp.alt_response(403, **ERROR_RESPONSES[403])
-@blp.alt_response(404, **ERROR_RESPONSES[404])
+@_errors(401, 403, 404)
 def get_lawyer(lawyer_id: int):
     """One lawyer; its `ETag` is needed to change it."""
     lawyer = _get(Lawyer, lawyer_id)
@@ -343,12 +328,7 @@ def get_lawyer(lawyer_id: int):
 @allow(STAFF)
 @blp.arguments(LawyerSchema)
 @blp.response(200, LawyerSchema)
-@blp.alt_response(401, **ERROR_RESPONSES[401])
-@blp.alt_response(403, **ERROR_RESPONSES[403])
-@blp.alt_response(404, **ERROR_RESPONSES[404])
-@blp.alt_response(412, **ERROR_RESPONSES[412])
-@blp.alt_response(422, **ERROR_RESPONSES[422])
-@blp.alt_response(428, **ERROR_RESPONSES[428])
+@_errors(401, 403, 404, 412, 422, 428)
 def update_lawyer(data, lawyer_id: int):
     """Replace a lawyer's details. Send `If-Match`."""
     lawyer = _get(Lawyer, lawyer_id)
@@ -362,9 +342,7 @@ def update_lawyer(data, lawyer_id: int):
 @blp.route("/lawyers/<int:lawyer_id>/leave")
 @allow(STAFF)
 @blp.response(200, LeaveSchema(many=True))
-@blp.alt_response(401, **ERROR_RESPONSES[401])
-@blp.alt_response(403, **ERROR_RESPONSES[403])
-@blp.alt_response(404, **ERROR_RESPONSES[404])
+@_errors(401, 403, 404)
 def list_leave(lawyer_id: int):
     """A lawyer's leave and unavailable days."""
     return _get(Lawyer, lawyer_id).leave
@@ -373,10 +351,7 @@ def list_leave(lawyer_id: int):
 @blp.route("/lawyers/<int:lawyer_id>/leave", methods=["POST"])
 @allow(STAFF)
 @blp.arguments(LeaveSchema)
-@blp.alt_response(401, **ERROR_RESPONSES[401])
-@blp.alt_response(403, **ERROR_RESPONSES[403])
-@blp.alt_response(404, **ERROR_RESPONSES[404])
-@blp.alt_response(422, **ERROR_RESPONSES[422])
+@_errors(401, 403, 404, 422)
 @blp.response(201, description="The leave, the planned visits it breaks and a proposed replacement for each")
 def add_leave(data, lawyer_id: int):
     """Record leave. Answers the visits it breaks with proposals (backup lawyer, or another day); apply one
@@ -398,8 +373,7 @@ def add_leave(data, lawyer_id: int):
 @allow(STAFF)
 @blp.arguments(DistrictQuery, location="query")
 @blp.response(200, AssignmentSchema(many=True))
-@blp.alt_response(401, **ERROR_RESPONSES[401])
-@blp.alt_response(403, **ERROR_RESPONSES[403])
+@_errors(401, 403)
 def list_assignments(args):
     """The active station assignments (station -> firm, lead and backup lawyer)."""
     stmt = _district_filter(select(Assignment).where(Assignment.active).order_by(Assignment.station_id),
@@ -411,10 +385,7 @@ def list_assignments(args):
 @allow(STAFF)
 @blp.arguments(AssignmentSchema)
 @blp.response(201, AssignmentSchema)
-@blp.alt_response(401, **ERROR_RESPONSES[401])
-@blp.alt_response(403, **ERROR_RESPONSES[403])
-@blp.alt_response(404, **ERROR_RESPONSES[404])
-@blp.alt_response(422, **ERROR_RESPONSES[422])
+@_errors(401, 403, 404, 422)
 def create_assignment(data):
     """Assign a station its firm, lead and backup lawyer; the station's previous assignment ends."""
     station = db.session.get(Station, data["station_id"])
@@ -452,8 +423,7 @@ def _visit_for_reader(visit_id: int) -> Visit:
 @allow(STAFF, Role.LAWYER)
 @blp.arguments(VisitQuery, location="query")
 @blp.response(200, VisitSchema(many=True))
-@blp.alt_response(401, **ERROR_RESPONSES[401])
-@blp.alt_response(403, **ERROR_RESPONSES[403])
+@_errors(401, 403)
 def list_visits(args):
     """Visits between `from` and `to` (ISO dates), filtered by station, lawyer, firm or status. Staff see their
     district; a lawyer sees only their own visits."""
@@ -478,9 +448,7 @@ def list_visits(args):
 @blp.route("/visits/<int:visit_id>")
 @allow(STAFF, Role.LAWYER)
 @blp.response(200, VisitSchema)
-@blp.alt_response(401, **ERROR_RESPONSES[401])
-@blp.alt_response(403, **ERROR_RESPONSES[403])
-@blp.alt_response(404, **ERROR_RESPONSES[404])
+@_errors(401, 403, 404)
 def get_visit(visit_id: int):
     """One visit; its `ETag` is needed to change it."""
     return _respond(VisitSchema(), _visit_for_reader(visit_id))
@@ -490,13 +458,7 @@ def get_visit(visit_id: int):
 @allow(STAFF)
 @blp.arguments(VisitChangeSchema)
 @blp.response(200, VisitSchema)
-@blp.alt_response(401, **ERROR_RESPONSES[401])
-@blp.alt_response(403, **ERROR_RESPONSES[403])
-@blp.alt_response(404, **ERROR_RESPONSES[404])
-@blp.alt_response(409, **ERROR_RESPONSES[409])
-@blp.alt_response(412, **ERROR_RESPONSES[412])
-@blp.alt_response(422, **ERROR_RESPONSES[422])
-@blp.alt_response(428, **ERROR_RESPONSES[428])
+@_errors(401, 403, 404, 409, 412, 422, 428)
 def change_visit(data, visit_id: int):
     """Move (`day`, `half`, `lawyer_id`), pin/unpin (`pinned`) or cancel (`status: cancelled`) a visit.
     Send `If-Match`: a stale ETag gets 412; a slot taken meanwhile gets 409; a broken rule 422 with reasons."""
@@ -521,10 +483,7 @@ def change_visit(data, visit_id: int):
 @allow(STAFF)
 @blp.arguments(PlanSchema)
 @blp.response(200, PlanResultSchema)
-@blp.alt_response(401, **ERROR_RESPONSES[401])
-@blp.alt_response(403, **ERROR_RESPONSES[403])
-@blp.alt_response(409, **ERROR_RESPONSES[409])
-@blp.alt_response(422, **ERROR_RESPONSES[422])
+@_errors(401, 403, 409, 422)
 def plan(data):
     """Plan (`mode: full`) or re-plan (`mode: replan`, the default: pinned and valid visits stay, as few as
     possible move) the months `from`..`to`. A year not announced answers 422 unless `provisional` is true.

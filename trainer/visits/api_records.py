@@ -14,7 +14,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from trainer.api.conventions import require_if_match, with_etag
-from trainer.api.schemas import ERROR_RESPONSES
 from trainer.auth.models import Role
 from trainer.auth.permissions import STAFF, allow
 from trainer.clock import today_local
@@ -27,6 +26,7 @@ from trainer.visits.api import (
     StrictBool,
     VisitSchema,
     _district_filter,
+    _errors,
     _get,
     _target_district,
     _visit_for_reader,
@@ -183,10 +183,7 @@ def _respond_visit(visit, status: int = 200):
 @blp.route("/visits/<int:visit_id>/check-in", methods=["POST"])
 @allow(Role.LAWYER)
 @blp.response(200, RecordSchema)
-@blp.alt_response(401, **ERROR_RESPONSES[401])
-@blp.alt_response(403, **ERROR_RESPONSES[403])
-@blp.alt_response(404, **ERROR_RESPONSES[404])
-@blp.alt_response(422, **ERROR_RESPONSES[422])
+@_errors(401, 403, 404, 422)
 def api_check_in(visit_id: int):
     """The lawyer checks in at their own visit (only on the visit's day, Beijing time); the visit is delivered."""
     visit = _own_or_staff_visit(visit_id)
@@ -198,10 +195,7 @@ def api_check_in(visit_id: int):
 @blp.route("/visits/<int:visit_id>/check-out", methods=["POST"])
 @allow(Role.LAWYER)
 @blp.response(200, RecordSchema)
-@blp.alt_response(401, **ERROR_RESPONSES[401])
-@blp.alt_response(403, **ERROR_RESPONSES[403])
-@blp.alt_response(404, **ERROR_RESPONSES[404])
-@blp.alt_response(422, **ERROR_RESPONSES[422])
+@_errors(401, 403, 404, 422)
 def api_check_out(visit_id: int):
     """The lawyer checks out (after checking in)."""
     visit = _own_or_staff_visit(visit_id)
@@ -214,12 +208,7 @@ def api_check_out(visit_id: int):
 @allow(STAFF, Role.LAWYER)
 @blp.arguments(MissedSchema)
 @blp.response(200, RecordSchema)
-@blp.alt_response(401, **ERROR_RESPONSES[401])
-@blp.alt_response(403, **ERROR_RESPONSES[403])
-@blp.alt_response(404, **ERROR_RESPONSES[404])
-@blp.alt_response(412, **ERROR_RESPONSES[412])
-@blp.alt_response(422, **ERROR_RESPONSES[422])
-@blp.alt_response(428, **ERROR_RESPONSES[428])
+@_errors(401, 403, 404, 412, 422, 428)
 def api_missed(data, visit_id: int):
     """Record that the visit did not take place, with the reason (`lawyer_ill`, `lawyer_absent`,
     `station_closed`, `emergency`, `other` + `note`). Send `If-Match`."""
@@ -233,9 +222,7 @@ def api_missed(data, visit_id: int):
 @blp.route("/visits/<int:visit_id>/record")
 @allow(STAFF, Role.LAWYER)
 @blp.response(200, RecordSchema)
-@blp.alt_response(401, **ERROR_RESPONSES[401])
-@blp.alt_response(403, **ERROR_RESPONSES[403])
-@blp.alt_response(404, **ERROR_RESPONSES[404])
+@_errors(401, 403, 404)
 def api_record(visit_id: int):
     """A visit with its check-in and check-out times (UTC) and the reason when missed."""
     return _respond_visit(_own_or_staff_visit(visit_id))
@@ -246,9 +233,7 @@ def api_record(visit_id: int):
 @blp.route("/visits/<int:visit_id>/consultations")
 @allow(STAFF, Role.LAWYER)
 @blp.response(200, ConsultationSchema(many=True))
-@blp.alt_response(401, **ERROR_RESPONSES[401])
-@blp.alt_response(403, **ERROR_RESPONSES[403])
-@blp.alt_response(404, **ERROR_RESPONSES[404])
+@_errors(401, 403, 404)
 def api_consultations(visit_id: int):
     """The consultations of a visit (a lawyer: own visits only)."""
     visit = _own_or_staff_visit(visit_id)
@@ -262,10 +247,7 @@ def api_consultations(visit_id: int):
 @allow(STAFF, Role.LAWYER)
 @blp.arguments(ConsultationSchema)
 @blp.response(201, ConsultationSchema)
-@blp.alt_response(401, **ERROR_RESPONSES[401])
-@blp.alt_response(403, **ERROR_RESPONSES[403])
-@blp.alt_response(404, **ERROR_RESPONSES[404])
-@blp.alt_response(422, **ERROR_RESPONSES[422])
+@_errors(401, 403, 404, 422)
 def api_consultation_add(data, visit_id: int):
     """Record a consultation at a visit that took place (checked in)."""
     visit = _own_or_staff_visit(visit_id)
@@ -285,9 +267,7 @@ def _consultation(consultation_id: int) -> Consultation:
 @blp.route("/consultations/<int:consultation_id>")
 @allow(STAFF, Role.LAWYER)
 @blp.response(200, ConsultationSchema)
-@blp.alt_response(401, **ERROR_RESPONSES[401])
-@blp.alt_response(403, **ERROR_RESPONSES[403])
-@blp.alt_response(404, **ERROR_RESPONSES[404])
+@_errors(401, 403, 404)
 def api_consultation(consultation_id: int):
     """One consultation; its `ETag` is needed to change it."""
     consultation = _consultation(consultation_id)
@@ -299,12 +279,7 @@ def api_consultation(consultation_id: int):
 @allow(STAFF, Role.LAWYER)
 @blp.arguments(ConsultationSchema)
 @blp.response(200, ConsultationSchema)
-@blp.alt_response(401, **ERROR_RESPONSES[401])
-@blp.alt_response(403, **ERROR_RESPONSES[403])
-@blp.alt_response(404, **ERROR_RESPONSES[404])
-@blp.alt_response(412, **ERROR_RESPONSES[412])
-@blp.alt_response(422, **ERROR_RESPONSES[422])
-@blp.alt_response(428, **ERROR_RESPONSES[428])
+@_errors(401, 403, 404, 412, 422, 428)
 def api_consultation_update(data, consultation_id: int):
     """Replace a consultation. Send `If-Match`."""
     consultation = _consultation(consultation_id)
@@ -320,10 +295,7 @@ def api_consultation_update(data, consultation_id: int):
 @allow(STAFF)
 @blp.arguments(AccountQuery, location="query")
 @blp.response(200, AccountSchema)
-@blp.alt_response(401, **ERROR_RESPONSES[401])
-@blp.alt_response(403, **ERROR_RESPONSES[403])
-@blp.alt_response(404, **ERROR_RESPONSES[404])
-@blp.alt_response(422, **ERROR_RESPONSES[422])
+@_errors(401, 403, 404, 422)
 def api_firm_account(args, firm_id: int):
     """A firm's account of a month (`?month=2026-11`): contracted, planned, delivered, missed (with reasons),
     hours (measured and estimated), consultations by category. The same numbers as the page and the Excel file."""
@@ -348,8 +320,7 @@ def _dump_period(period: DutyPeriod, with_shifts: bool = False) -> dict:
 @allow(STAFF)
 @blp.arguments(DistrictQuery, location="query")
 @blp.response(200, DutyPeriodSchema(many=True))
-@blp.alt_response(401, **ERROR_RESPONSES[401])
-@blp.alt_response(403, **ERROR_RESPONSES[403])
+@_errors(401, 403)
 def api_duty_periods(args):
     """The telephone duty periods of the caller's district."""
     from trainer.api.schemas import paginate_select
@@ -365,9 +336,7 @@ def api_duty_periods(args):
 @allow(STAFF)
 @blp.arguments(DutyPeriodSchema)
 @blp.response(201, DutyPeriodSchema)
-@blp.alt_response(401, **ERROR_RESPONSES[401])
-@blp.alt_response(403, **ERROR_RESPONSES[403])
-@blp.alt_response(422, **ERROR_RESPONSES[422])
+@_errors(401, 403, 422)
 def api_duty_period_add(data):
     """Create a duty period (days, shifts, lawyers per shift, the lawyers' pool); plan it with POST .../plan."""
     district = _target_district(data.pop("district", None))
@@ -379,9 +348,7 @@ def api_duty_period_add(data):
 @blp.route("/duty-periods/<int:period_id>")
 @allow(STAFF)
 @blp.response(200, DutyPeriodSchema)
-@blp.alt_response(401, **ERROR_RESPONSES[401])
-@blp.alt_response(403, **ERROR_RESPONSES[403])
-@blp.alt_response(404, **ERROR_RESPONSES[404])
+@_errors(401, 403, 404)
 def api_duty_period(period_id: int):
     """A duty period with its roster (`duty_shifts`) and the problems in words."""
     period = _get(DutyPeriod, period_id)
@@ -391,9 +358,7 @@ def api_duty_period(period_id: int):
 @blp.route("/duty-periods/<int:period_id>/plan", methods=["POST"])
 @allow(STAFF)
 @blp.response(200, DutyPeriodSchema)
-@blp.alt_response(401, **ERROR_RESPONSES[401])
-@blp.alt_response(403, **ERROR_RESPONSES[403])
-@blp.alt_response(404, **ERROR_RESPONSES[404])
+@_errors(401, 403, 404)
 def api_duty_plan(period_id: int):
     """Plan the roster (shifts changed by hand stay). Shifts nobody can take come back in `problems`."""
     period = _get(DutyPeriod, period_id)
@@ -406,12 +371,7 @@ def api_duty_plan(period_id: int):
 @allow(STAFF)
 @blp.arguments(ShiftChangeSchema)
 @blp.response(200, DutyPeriodSchema)
-@blp.alt_response(401, **ERROR_RESPONSES[401])
-@blp.alt_response(403, **ERROR_RESPONSES[403])
-@blp.alt_response(404, **ERROR_RESPONSES[404])
-@blp.alt_response(412, **ERROR_RESPONSES[412])
-@blp.alt_response(422, **ERROR_RESPONSES[422])
-@blp.alt_response(428, **ERROR_RESPONSES[428])
+@_errors(401, 403, 404, 412, 422, 428)
 def api_duty_change(data, period_id: int):
     """Change one shift: put `lawyer_id` on it, in place of `remove_lawyer_id` if given. Refused (422, with every
     reason) when the lawyer is on leave, at a station visit or on another shift then. Send `If-Match`."""
