@@ -75,6 +75,9 @@ def test_stale_edit_is_refused(planned):
     db.session.commit()
     with pytest.raises(StaleEdit):
         operations.set_pinned(first, False, version=seen)
+    db.session.rollback()
+    # The first save stands; the stale one changed nothing.
+    assert db.session.get(Visit, first.id).pinned is True
 
 
 def test_database_forbids_a_lawyer_in_two_places(planned):
