@@ -9,7 +9,7 @@ Both apps expose the same two operations under /api/v1, built from the same mars
   slots, version); page/page_size validated (page >= 1, 1 <= page_size <= 200); totals in X-Total-Count;
 - ``POST /api/v1/stations``: validates a JSON body against the same schema, 201 with the record or 422.
 Errors follow the app's format ``{"error": {"code", "message", "fields"}}``: flask-smorest the way
-trainer.api/trainer.errors do it (smorest's own handler off, one HTTPException handler), APIFlask through
+trainer.api/trainer.web.errors do it (smorest's own handler off, one HTTPException handler), APIFlask through
 ``app.error_processor``. Both document the 422 with that same error schema.
 
 A third app, "smorest, instances", is the flask-smorest one given schema objects instead of classes: webargs
@@ -81,7 +81,7 @@ CODES = {400: "bad_request", 404: "not_found", 405: "method_not_allowed", 415: "
 
 
 def flatten(messages) -> dict:
-    """webargs nests field errors by location ({"json": {...}}); clients want field names (as trainer.errors)."""
+    """webargs nests field errors by location ({"json": {...}}); clients want field names (as trainer.web.errors)."""
     flat: dict = {}
     for location, errors in (messages or {}).items():
         if isinstance(errors, dict):

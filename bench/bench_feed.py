@@ -65,8 +65,8 @@ class BenchVisit(BenchBase):
 
 def _source_module():
     from trainer.calendars.events import FeedEvent
-    from trainer.clock import LOCAL_TZ, as_utc
-    from trainer.extensions import db
+    from trainer.core.clock import LOCAL_TZ, as_utc
+    from trainer.core.extensions import db
 
     def user_events(user, start: date, end: date):
         low = as_utc(datetime(start.year, start.month, start.day, tzinfo=LOCAL_TZ))
@@ -112,9 +112,9 @@ def _populate(app, events: int, lawyer_name: str) -> tuple[object, str]:
     """A lawyer with ``events`` visits spread over the year around today; returns (user, feed path)."""
     from trainer.auth.models import User
     from trainer.calendars import operations, sources
-    from trainer.clock import LOCAL_TZ, now_utc, today_local
-    from trainer.demo import ensure_districts
-    from trainer.extensions import db
+    from trainer.core.clock import LOCAL_TZ, now_utc, today_local
+    from trainer.core.extensions import db
+    from trainer.org.demo import ensure_districts
 
     districts = ensure_districts()
     user = User(username=lawyer_name, display_name="王律师", role="lawyer", district_id=districts["chaoyang"].id)
@@ -229,8 +229,8 @@ def _cold_build(tmp: Path) -> dict:
     os.environ.update(_env(db_path))
     app = make_app()
     from trainer.calendars import ical, serving
-    from trainer.clock import today_local
-    from trainer.extensions import db
+    from trainer.core.clock import today_local
+    from trainer.core.extensions import db
 
     with app.app_context():
         db.create_all()
@@ -277,7 +277,7 @@ def main() -> int:
         db_path = tmp / "feed.db"
         os.environ.update(_env(db_path))
         app = make_app()
-        from trainer.extensions import db
+        from trainer.core.extensions import db
 
         with app.app_context():
             db.create_all()

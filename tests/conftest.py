@@ -13,8 +13,8 @@ from sqlalchemy import delete
 
 from trainer import create_app
 from trainer.auth.models import Role, User
-from trainer.demo import ensure_districts
-from trainer.extensions import db
+from trainer.core.extensions import db
+from trainer.org.demo import ensure_districts
 
 PASSWORD = "correct-horse-battery"
 

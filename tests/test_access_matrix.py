@@ -8,7 +8,7 @@ import pytest
 from trainer.auth.models import Role
 from trainer.auth.operations import create_api_token
 from trainer.auth.permissions import PUBLIC, access_of
-from trainer.extensions import db
+from trainer.core.extensions import db
 
 ROLES = [r.value for r in Role]
 SKIP_METHODS = {"HEAD", "OPTIONS"}

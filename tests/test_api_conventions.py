@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from trainer.auth.operations import create_api_token, revoke_api_token
-from trainer.extensions import db
+from trainer.core.extensions import db
 from trainer.org.models import Station, Union
 
 

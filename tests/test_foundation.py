@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from tests.conftest import PASSWORD, login
 from trainer.audit.models import AuditEntry
-from trainer.extensions import db
+from trainer.core.extensions import db
 from trainer.org.models import Station, Union
 
 
@@ -52,7 +52,7 @@ def test_home_shows_chinese_date_and_navigation_for_the_role(login_as):
 
 
 def test_dates_are_written_the_chinese_way(app):
-    from trainer.i18n import format_day
+    from trainer.core.i18n import format_day
 
     with app.test_request_context("/"):
         assert format_day(date(2027, 3, 5)) == "2027年3月5日 周五"
@@ -101,16 +101,20 @@ def test_changes_are_audited_and_scoped(login_as, districts):
     assert "北京市朝阳区新地址9号" not in other.get("/audit/").get_data(as_text=True)
 
 
-def test_stale_edit_is_refused(login_as, districts):
+def test_stale_edit_shows_the_other_persons_values_and_who_saved_them(login_as, districts, make_user):
     station = _station(districts["chaoyang"])
-    client = login_as("coordinator", "chaoyang")
+    first = login_as("coordinator", "chaoyang")
+    second = login_as("coordinator", "chaoyang")
     old_version = station.version
     data = {"name": station.name, "union_id": station.union_id, "address": "地址一", "receiving": ["1:am"],
             "am_hours": "09:00-12:00", "pm_hours": "14:00-17:00", "version": old_version}
-    assert client.post(f"/org/stations/{station.id}/edit", data=data).status_code == 302
-    response = client.post(f"/org/stations/{station.id}/edit", data={**data, "address": "地址二"})
-    assert response.status_code == 409
-    assert "其他人已修改了这条记录" in response.get_data(as_text=True)
+    assert first.post(f"/org/stations/{station.id}/edit", data=data).status_code == 302
+    response = second.post(f"/org/stations/{station.id}/edit", data={**data, "address": "地址二"},
+                           follow_redirects=True)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert f"{first.user.display_name} 在" in page and "保存了这条记录" in page
+    assert 'value="地址一"' in page and "地址二" not in page
     db.session.refresh(station)
     assert station.address == "地址一"
 

@@ -13,7 +13,7 @@ from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import make_url
 
 from trainer import create_app
-from trainer.extensions import db
+from trainer.core.extensions import db
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ import pytest
 
 from trainer import create_app
 from trainer.auth.permissions import PUBLIC, access_of
-from trainer.config import load_config
+from trainer.core.config import load_config
 
 
 @pytest.fixture
@@ -19,7 +19,7 @@ def strict_app(app):
                          "SECRET_KEY": "another-test-key", "RATELIMIT_LOGIN": "3 per minute"})
     yield strict
     with strict.app_context():
-        from trainer.extensions import db
+        from trainer.core.extensions import db
 
         db.session.remove()
         db.engine.dispose()

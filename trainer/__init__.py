@@ -7,8 +7,8 @@ from pathlib import Path
 
 from flask import Flask, abort, request
 
-from trainer.areas import AREAS, area_module
-from trainer.config import load_config
+from trainer.core.areas import AREAS, area_module
+from trainer.core.config import load_config
 
 ROOT = Path(__file__).resolve().parent.parent
 MAX_ID = 2**31 - 1
@@ -22,8 +22,8 @@ def create_app(config: dict | None = None) -> Flask:
     logging.basicConfig(level=app.config.get("LOG_LEVEL", "WARNING"))
     logging.getLogger("trainer").setLevel(logging.INFO)
 
-    from trainer.extensions import babel, csrf, db, limiter, login_manager, migrate
-    from trainer.i18n import select_locale, translation_directories
+    from trainer.core.extensions import babel, csrf, db, limiter, login_manager, migrate
+    from trainer.core.i18n import select_locale, translation_directories
 
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", translation_directories(Path(app.root_path)))
     db.init_app(app)
@@ -50,9 +50,9 @@ def create_app(config: dict | None = None) -> Flask:
         if cli_module is not None:
             app.cli.add_command(cli_module.cli)
 
-    from trainer.cli import register_cli
-    from trainer.errors import register_error_handlers
-    from trainer.web import register_web
+    from trainer.launch.cli import register_cli
+    from trainer.web.errors import register_error_handlers
+    from trainer.web.shell import register_web
 
     register_web(app)
     register_error_handlers(app)

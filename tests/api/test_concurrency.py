@@ -12,7 +12,7 @@ from werkzeug.serving import make_server
 
 from tests.visits.conftest import make_programme
 from trainer.auth.operations import create_api_token
-from trainer.extensions import db
+from trainer.core.extensions import db
 from trainer.visits.models import Visit
 
 

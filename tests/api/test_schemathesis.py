@@ -13,7 +13,7 @@ import schemathesis
 from hypothesis import HealthCheck, settings
 
 from trainer.auth.operations import create_api_token
-from trainer.extensions import db
+from trainer.core.extensions import db
 
 EXAMPLES = int(os.environ.get("TRAINER_FUZZ_EXAMPLES", "12"))
 

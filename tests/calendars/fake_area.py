@@ -15,8 +15,8 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from trainer.calendars import sources
 from trainer.calendars.events import FeedEvent
 from trainer.calendars.stamps import FeedSource
-from trainer.clock import LOCAL_TZ, as_utc, now_utc
-from trainer.extensions import db
+from trainer.core.clock import LOCAL_TZ, as_utc, now_utc
+from trainer.core.extensions import db
 
 
 class FakeBase(DeclarativeBase):

@@ -12,8 +12,8 @@ from tests.calendars import parsers
 from tests.calendars.fake_area import FakeFirm, add_visit, cancel_visit, move_visit
 from trainer.calendars import operations, serving, sources
 from trainer.calendars.models import FeedToken
-from trainer.clock import LOCAL_TZ, now_utc, today_local
-from trainer.extensions import db
+from trainer.core.clock import LOCAL_TZ, now_utc, today_local
+from trainer.core.extensions import db
 
 pytestmark = pytest.mark.usefixtures("fake_area_installed")
 

@@ -11,7 +11,7 @@ import pytest
 from tests.calendars import parsers
 from trainer.calendars import ical
 from trainer.calendars.events import FeedEvent
-from trainer.clock import LOCAL_TZ
+from trainer.core.clock import LOCAL_TZ
 
 
 # --- the reference: RFC 5545 written one content line at a time, with the module's plain helpers -------------

@@ -8,9 +8,9 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from trainer.clock import today_local
-from trainer.demo import DEMO_PASSWORD, load_demo
-from trainer.extensions import db
+from trainer.core.clock import today_local
+from trainer.core.extensions import db
+from trainer.org.demo import DEMO_PASSWORD, load_demo
 
 pytestmark = pytest.mark.e2e
 

@@ -9,8 +9,8 @@ from datetime import date
 from sqlalchemy import delete, func, select
 
 from tests.visits.conftest import TODAY
+from trainer.core.extensions import db
 from trainer.exchange.programme import ProgrammeError, export_programme, import_programme
-from trainer.extensions import db
 from trainer.org.models import Station, Union
 from trainer.visits import operations
 from trainer.visits.models import (

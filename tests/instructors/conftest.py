@@ -7,7 +7,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from trainer.extensions import db
+from trainer.core.extensions import db
 
 
 @pytest.fixture

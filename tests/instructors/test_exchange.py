@@ -8,7 +8,7 @@ from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select
 
 from tests.instructors.conftest import settle, text_of
-from trainer.extensions import db
+from trainer.core.extensions import db
 from trainer.instructors.models import Engagement, Instructor
 
 

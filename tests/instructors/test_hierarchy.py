@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tests.instructors.conftest import errors_of, settle, text_of
-from trainer.extensions import db
+from trainer.core.extensions import db
 from trainer.instructors.models import Instructor
 
 
@@ -80,8 +80,8 @@ def test_relink_rules_on_the_instructor_page(tree, login_as):
 
 
 def test_no_cycles(tree, ctx):
+    from trainer.core.validation import InvalidInput
     from trainer.instructors.operations import check_guide
-    from trainer.validation import InvalidInput
 
     # Tiers alone forbid cycles; the general check still catches a loop in bad data.
     # Corrupt in memory only: the database itself refuses such a link (PostgreSQL checks the composite keys).

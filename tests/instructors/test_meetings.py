@@ -7,7 +7,7 @@ from datetime import date
 from sqlalchemy import select
 
 from tests.instructors.conftest import errors_of, feed, settle, text_of
-from trainer.extensions import db
+from trainer.core.extensions import db
 from trainer.instructors import operations as op
 from trainer.instructors.models import Meeting
 from trainer.workdays import is_working_day

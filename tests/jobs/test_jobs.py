@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.calendars.fake_area import add_visit, cancel_visit
-from trainer.clock import LOCAL_TZ, now_local, now_utc, today_local
-from trainer.extensions import db
+from trainer.core.clock import LOCAL_TZ, now_local, now_utc, today_local
+from trainer.core.extensions import db
 from trainer.jobs import lock
 from trainer.jobs.models import JobRun, ReminderSent, SchedulerLock
 from trainer.jobs.registry import JobSpec, all_jobs, previous_fire_time, run_key

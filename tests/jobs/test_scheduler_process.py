@@ -12,7 +12,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from trainer.extensions import db
+from trainer.core.extensions import db
 from trainer.jobs.models import JobRun, SchedulerLock
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from trainer.extensions import db
+from trainer.core.extensions import db
 from trainer.org.models import Union
 from trainer.rotation import operations
 from trainer.rotation.models import Mentor

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from trainer.auth.models import Role
 from trainer.auth.operations import create_api_token
-from trainer.extensions import db
+from trainer.core.extensions import db
 
 
 def _token(make_user, role=Role.COORDINATOR, district="chaoyang", **extra):

@@ -6,12 +6,12 @@ from datetime import date
 
 from sqlalchemy import func, select
 
-from trainer.extensions import db
+from trainer.core.extensions import db
 from trainer.rotation.models import Certification, Placement, ProgrammeYear, Trainee
 
 
 def test_demo_year_is_planned_with_certified_mediators(app):
-    from trainer.demo import load_demo
+    from trainer.org.demo import load_demo
 
     ctx = load_demo()
     db.session.commit()
@@ -70,7 +70,7 @@ def test_programme_file_round_trip(planned, districts):
     broken = {"years": [{**data["years"][0], "trainees": [{**first, "union": "不存在的工会"}]}]}
     import pytest
 
-    from trainer.validation import InvalidInput
+    from trainer.core.validation import InvalidInput
 
     with pytest.raises(InvalidInput) as error:
         exchange.import_section(districts["chaoyang"], broken, ids)
@@ -95,7 +95,7 @@ def test_calendar_checks_and_feeds(planned, make_user):
 
 def test_demo_pages_for_every_role(app):
     from tests.conftest import login
-    from trainer.demo import DEMO_PASSWORD, load_demo
+    from trainer.org.demo import DEMO_PASSWORD, load_demo
 
     ctx = load_demo()
     db.session.commit()

@@ -7,7 +7,7 @@ from io import BytesIO
 from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select
 
-from trainer.extensions import db
+from trainer.core.extensions import db
 from trainer.rotation.models import Trainee
 
 

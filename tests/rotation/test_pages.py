@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from tests.conftest import login
 from trainer.auth.models import Role
-from trainer.extensions import db
+from trainer.core.extensions import db
 from trainer.rotation import operations
 from trainer.rotation.models import CaseLog, Certification
 

@@ -9,10 +9,10 @@ import pytest
 from sqlalchemy import select
 
 from tests.rotation.conftest import make_year
-from trainer.extensions import db
+from trainer.core.extensions import db
+from trainer.core.validation import InvalidInput
 from trainer.rotation import operations
 from trainer.rotation.models import Placement, PlacementDay
-from trainer.validation import InvalidInput
 from trainer.workdays import working_days_set
 
 pytestmark = pytest.mark.usefixtures("request_context")

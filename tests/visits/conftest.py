@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from trainer.extensions import db
+from trainer.core.extensions import db
 from trainer.org.models import Station, Union
 from trainer.visits import operations
 

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from tests.visits.conftest import TODAY
 from trainer.auth.operations import create_api_token
-from trainer.extensions import db
+from trainer.core.extensions import db
 from trainer.visits import operations
 from trainer.visits.models import Visit
 

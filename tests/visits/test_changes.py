@@ -8,9 +8,9 @@ import pytest
 from sqlalchemy.exc import IntegrityError
 
 from tests.visits.conftest import TODAY
-from trainer.concurrency import StaleEdit
-from trainer.extensions import db
-from trainer.validation import InvalidInput
+from trainer.core.concurrency import StaleEdit
+from trainer.core.extensions import db
+from trainer.core.validation import InvalidInput
 from trainer.visits import operations
 from trainer.visits.models import Visit
 

@@ -13,7 +13,7 @@ from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select
 
 from tests.visits.conftest import TODAY
-from trainer.extensions import db
+from trainer.core.extensions import db
 from trainer.planning.duty import shift_times
 from trainer.visits import feeds, jobs, operations, roster
 from trainer.visits.models import DutyPeriod, DutyShift, Firm, FirmMonthlyAccount, Lawyer, LawyerLeave, Visit

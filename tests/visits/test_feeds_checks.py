@@ -7,7 +7,7 @@ from datetime import date
 from sqlalchemy import select
 
 from tests.visits.conftest import TODAY
-from trainer.extensions import db
+from trainer.core.extensions import db
 from trainer.visits import calendar_checks, feeds, operations
 from trainer.visits.models import Visit
 

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from tests.visits.conftest import TODAY, make_programme
-from trainer.extensions import db
+from trainer.core.extensions import db
 from trainer.visits import operations
 from trainer.visits.models import Assignment, Firm, Lawyer, LawyerLeave, Visit
 

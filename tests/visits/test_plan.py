@@ -9,7 +9,7 @@ import chinese_calendar
 from sqlalchemy import select
 
 from tests.visits.conftest import TODAY
-from trainer.extensions import db
+from trainer.core.extensions import db
 from trainer.visits import operations
 from trainer.visits.models import Visit
 

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 
 from tests.visits.conftest import TODAY
 from trainer.auth.operations import create_api_token
-from trainer.extensions import db
+from trainer.core.extensions import db
 from trainer.visits import accounts, feeds, operations
 from trainer.visits.models import Consultation, Visit
 

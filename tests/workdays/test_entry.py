@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from trainer import workdays
-from trainer.extensions import db
+from trainer.core.extensions import db
 from trainer.workdays import operations
 from trainer.workdays.models import CalendarYear, WorkdayConflict
 

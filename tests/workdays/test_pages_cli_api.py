@@ -12,7 +12,7 @@ from sqlalchemy import select, update
 from tests.workdays.conftest import NOTICE_2027
 from trainer import workdays
 from trainer.auth.operations import create_api_token
-from trainer.extensions import db
+from trainer.core.extensions import db
 from trainer.workdays import service
 from trainer.workdays.models import CalendarEntry, CalendarYear, WorkdayConflict
 
@@ -188,7 +188,7 @@ def test_a_page_needing_an_unannounced_year_says_which(login_as):
 
 
 def test_demo_loads_2025_and_2026_and_leaves_2027_open():
-    from trainer.demo import DemoContext
+    from trainer.org.demo import DemoContext
     from trainer.workdays.demo import load
 
     load(DemoContext(districts={}, users={}))

@@ -51,7 +51,7 @@ def test_provisional_calendar_only_when_asked():
 def test_library_year_is_stored_once_as_official():
     from sqlalchemy import func, select
 
-    from trainer.extensions import db
+    from trainer.core.extensions import db
     from trainer.workdays.models import CalendarEntry, CalendarYear
 
     workdays.is_working_day(date(2025, 5, 6))

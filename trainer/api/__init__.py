@@ -12,13 +12,30 @@ Conventions every area follows (see docs/api.md):
 from __future__ import annotations
 
 from flask_smorest import Api as _SmorestApi
-from flask_smorest import Blueprint  # noqa: F401  re-exported for the areas
+from flask_smorest import Blueprint as _SmorestBlueprint
+
+from trainer.api.docs import bp as docs_bp
+from trainer.api.schemas import ERROR_RESPONSES, ErrorSchema
 
 BEARER = {"bearerAuth": []}
 
 
+class Blueprint(_SmorestBlueprint):
+    """flask-smorest's Blueprint with ``errors``: the one way a view documents its error answers."""
+
+    def errors(self, *codes: int):
+        """``@blp.errors(401, 403, 404)``: the error answers a view can give, each with the error schema."""
+
+        def decorate(view):
+            for code in codes:
+                view = self.alt_response(code, **ERROR_RESPONSES[code])(view)
+            return view
+
+        return decorate
+
+
 class Api(_SmorestApi):
-    """flask-smorest's Api, but leaving error handling to trainer.errors (one format for the whole app)."""
+    """flask-smorest's Api, but leaving error handling to trainer.web.errors (one format for the whole app)."""
 
     def _register_error_handlers(self):
         pass
@@ -33,12 +50,8 @@ def init_api(app) -> Api:
         "components": {"securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}}},
         "security": [BEARER],
     })
-    from trainer.api.schemas import ErrorSchema
-
     Api.ERROR_SCHEMA = ErrorSchema
     api = Api(app)
     app.extensions["trainer_api"] = api
-    from trainer.api.docs import bp as docs_bp
-
     app.register_blueprint(docs_bp)
     return api

@@ -5,7 +5,7 @@ from __future__ import annotations
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 from sqlalchemy import func, select
 
-from trainer.extensions import db
+from trainer.core.extensions import db
 
 
 class ErrorBody(Schema):
@@ -56,15 +56,3 @@ def paginate_select(stmt, args: dict):
     items = db.session.scalars(stmt.limit(size).offset((page - 1) * size)).all()
     headers = {"X-Total-Count": str(total), "X-Page": str(page), "X-Page-Size": str(size)}
     return items, 200, headers
-
-
-def documented_errors(blp, *codes: int):
-    """Document the error answers a view can give: ``@errors(401, 403, 404)`` instead of a stack of
-    ``@blp.alt_response`` lines. Use as ``errors = functools.partial(documented_errors, blp)``."""
-
-    def decorate(view):
-        for code in codes:
-            view = blp.alt_response(code, **ERROR_RESPONSES[code])(view)
-        return view
-
-    return decorate

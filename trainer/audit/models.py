@@ -9,10 +9,10 @@ from typing import Any
 
 from flask import has_request_context
 from sqlalchemy import JSON, DateTime, ForeignKey, String, event, inspect
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
-from trainer.clock import now_utc
-from trainer.extensions import db
+from trainer.core.clock import now_utc
+from trainer.core.extensions import db
 
 
 class Audited:
@@ -51,6 +51,8 @@ class AuditEntry(db.Model):
     district_id: Mapped[int | None] = mapped_column(ForeignKey("districts.id"), index=True)
     before: Mapped[dict | None] = mapped_column(JSON)
     after: Mapped[dict | None] = mapped_column(JSON)
+
+    user = relationship("User", lazy="joined")
 
 
 def _plain(value: Any) -> Any:
@@ -119,19 +121,33 @@ def _record_changes(session: Session, flush_context, instances) -> None:
             after = _snapshot(obj)
         else:
             before = _snapshot(obj)
+        identity = inspect(obj).identity
         entry = AuditEntry(user_id=user_id, actor=actor, action=action, entity_type=type(obj).__name__,
+                           entity_id=",".join(str(i) for i in identity) if identity else None,
                            entity_label=obj.audit_label[:200], district_id=obj.audit_district_id,
                            before=before, after=after)
         session.add(entry)
-        # The id of a new row is known only after the flush.
-        session.info.setdefault("audit_pending", []).append((entry, obj))
+        if identity is None:
+            # The id of a new row is known only after the flush.
+            session.info.setdefault("audit_pending", []).append((entry, obj))
 
 
-@event.listens_for(Session, "after_flush")
+@event.listens_for(Session, "after_flush_postexec")
 def _fill_entity_ids(session: Session, flush_context) -> None:
+    # After the flush has settled (changes made in ``after_flush`` to rows it wrote would be forgotten); the
+    # session flushes these in the same commit.
     for entry, obj in session.info.pop("audit_pending", []):
         identity = inspect(obj).identity
         if identity:
             entry.entity_id = ",".join(str(i) for i in identity)
             if entry.after and entry.after.get("id") is None and "id" in entry.after:
                 entry.after = {**entry.after, "id": identity[0]}
+
+
+def last_change(entity_type: str, entity_id: int | str) -> AuditEntry | None:
+    """The latest audit entry of one record: who changed it last, and when."""
+    from sqlalchemy import select
+
+    return db.session.scalar(select(AuditEntry).where(AuditEntry.entity_type == entity_type,
+                                                      AuditEntry.entity_id == str(entity_id))
+                             .order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).limit(1))

@@ -8,8 +8,8 @@ from sqlalchemy import select
 
 from trainer.audit.models import AuditEntry
 from trainer.auth.permissions import STAFF, allow, district_scope
-from trainer.extensions import db
-from trainer.navigation import register_nav
+from trainer.core.extensions import db
+from trainer.web.navigation import register_nav
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
 register_nav(_l("Audit log"), "audit.log", STAFF, order=95)

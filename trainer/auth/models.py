@@ -12,8 +12,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from trainer.audit.models import Audited
-from trainer.clock import now_utc
-from trainer.extensions import db
+from trainer.core.clock import now_utc
+from trainer.core.extensions import db
 
 
 class Role(enum.StrEnum):

@@ -8,9 +8,9 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from trainer.auth.models import ApiToken, Role, User, hash_token
-from trainer.clock import now_utc
-from trainer.extensions import db
-from trainer.validation import InvalidInput
+from trainer.core.clock import now_utc
+from trainer.core.extensions import db
+from trainer.core.validation import InvalidInput
 
 MIN_PASSWORD = 10
 

@@ -102,7 +102,7 @@ def working_district():
     from flask import session
     from sqlalchemy import select
 
-    from trainer.extensions import db
+    from trainer.core.extensions import db
     from trainer.org.models import District
 
     if current_user.role != Role.ADMIN:
@@ -110,7 +110,7 @@ def working_district():
     code = request.args.get("district") or session.get("district")
     district = None
     if code:
-        district = db.session.scalar(select(District).where(District.code == code))
+        district = District.by_code(code)
     if district is None:
         district = db.session.scalar(select(District).order_by(District.sort_order).limit(1))
     if district is not None:

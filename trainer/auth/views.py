@@ -14,10 +14,10 @@ from trainer.auth import operations
 from trainer.auth.forms import LoginForm, PasswordForm, TokenForm, UserForm
 from trainer.auth.models import ApiToken, Role, User
 from trainer.auth.permissions import ANY_USER, STAFF, allow, district_scope, public
-from trainer.extensions import db, limiter
-from trainer.navigation import register_nav
+from trainer.core.extensions import db, limiter
+from trainer.core.validation import InvalidInput, form_errors_from
 from trainer.org.models import District
-from trainer.validation import InvalidInput, form_errors_from
+from trainer.web.navigation import register_nav
 
 bp = Blueprint("auth", __name__)
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 from trainer.calendars.events import FeedEvent
-from trainer.clock import LOCAL_TZ
+from trainer.core.clock import LOCAL_TZ
 
 TZID = "Asia/Shanghai"
 PRODID = "-//Beijing trade-union federations//Trainer//ZH"

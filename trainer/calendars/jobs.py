@@ -10,8 +10,8 @@ from sqlalchemy import delete, or_, select
 
 from trainer.calendars import sources
 from trainer.calendars.models import FeedToken, StoredFeed
-from trainer.clock import LOCAL_TZ
-from trainer.extensions import db
+from trainer.core.clock import LOCAL_TZ
+from trainer.core.extensions import db
 
 
 def drop_expired_cancellations(today: date) -> str:

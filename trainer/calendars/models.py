@@ -14,8 +14,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from trainer.auth.models import User
 from trainer.calendars.stamps import FeedStamp  # noqa: F401  (re-exported for model discovery)
-from trainer.clock import now_utc
-from trainer.extensions import db
+from trainer.core.clock import now_utc
+from trainer.core.extensions import db
 
 
 class FeedKind(enum.StrEnum):

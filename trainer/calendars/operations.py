@@ -15,9 +15,9 @@ from sqlalchemy import select
 from trainer.auth.models import Role, User
 from trainer.calendars.models import ALARM_CHOICES, FeedKind, FeedToken
 from trainer.calendars.sources import Subject
-from trainer.clock import now_utc
-from trainer.extensions import db
-from trainer.validation import InvalidInput
+from trainer.core.clock import now_utc
+from trainer.core.extensions import db
+from trainer.core.validation import InvalidInput
 
 STAFF_ROLES = (Role.ADMIN.value, Role.COORDINATOR.value)
 

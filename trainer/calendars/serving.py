@@ -29,8 +29,8 @@ from trainer.calendars import ical, sources
 from trainer.calendars.models import FeedKind, FeedToken, StoredFeed
 from trainer.calendars.operations import may_subscribe, secret_hash
 from trainer.calendars.stamps import district_scope_key
-from trainer.clock import LOCAL_TZ, as_utc, now_utc, today_local
-from trainer.extensions import db
+from trainer.core.clock import LOCAL_TZ, as_utc, now_utc, today_local
+from trainer.core.extensions import db
 
 log = logging.getLogger(__name__)
 

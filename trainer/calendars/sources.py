@@ -16,11 +16,11 @@ from types import ModuleType
 
 from sqlalchemy import select
 
-from trainer.areas import area_modules
 from trainer.calendars.events import FeedEvent
 from trainer.calendars.models import FeedKind
-from trainer.clock import LOCAL_TZ
-from trainer.extensions import db
+from trainer.core.areas import area_modules
+from trainer.core.clock import LOCAL_TZ
+from trainer.core.extensions import db
 
 log = logging.getLogger(__name__)
 

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, String, event, select, update
+from sqlalchemy import DateTime, String, event, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from trainer.clock import now_utc
-from trainer.extensions import db
+from trainer.core.clock import now_utc
+from trainer.core.extensions import db
 
 CITY_SCOPE = "city"
 
@@ -31,7 +31,19 @@ class FeedStamp(db.Model):
 
 
 class FeedSource:
-    """Mixin for models shown in calendar feeds. Override ``feed_district_ids`` when there is no district_id."""
+    """Mixin for models shown in calendar feeds. Override ``feed_district_ids`` when there is no district_id.
+
+    ``sequence`` is the event's SEQUENCE, raised by ``touch()`` on a real change (time, place, person,
+    status); ``updated_at`` is its LAST-MODIFIED/DTSTAMP. Any change to a row raises its district's feed stamp.
+    """
+
+    sequence: Mapped[int] = mapped_column(default=0)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now_utc, onupdate=now_utc)
+
+    def touch(self) -> None:
+        """A real change that calendars must show: a new SEQUENCE and LAST-MODIFIED."""
+        self.sequence = (self.sequence or 0) + 1
+        self.updated_at = now_utc()
 
     @property
     def feed_district_ids(self) -> tuple[int | None, ...]:
@@ -61,30 +73,3 @@ def _write_feed_stamps(session: Session, flush_context) -> None:
                                  .values(version=FeedStamp.version + 1, changed_at=now))
         if result.rowcount == 0:
             session.add(FeedStamp(scope=scope, version=1, changed_at=now))
-
-
-def stamp_of(scopes: list[str]) -> str:
-    """A short string that changes whenever any of the scopes changes."""
-    rows = dict(db.session.execute(select(FeedStamp.scope, FeedStamp.version).where(FeedStamp.scope.in_(scopes))).all())
-    return "-".join(f"{rows.get(scope, 0)}" for scope in scopes)
-
-
-ALL_SCOPES = None  # feeds that may show any district (a lawyer or instructor without one, the city admin)
-
-
-def feed_version(scopes: list[str] | None) -> tuple[str, datetime | None]:
-    """The version string of a set of scopes and when any of them last changed, in one query.
-
-    ``None`` stands for every scope: versions only ever rise, so their sum rises with any change anywhere.
-    """
-    from sqlalchemy import func
-
-    if scopes is None:
-        total, count, changed = db.session.execute(
-            select(func.coalesce(func.sum(FeedStamp.version), 0), func.count(), func.max(FeedStamp.changed_at))
-        ).one()
-        return f"all:{total}:{count}", changed
-    rows = {scope: (version, changed) for scope, version, changed in db.session.execute(
-        select(FeedStamp.scope, FeedStamp.version, FeedStamp.changed_at).where(FeedStamp.scope.in_(scopes)))}
-    changed_at = max((changed for _, changed in rows.values() if changed is not None), default=None)
-    return "-".join(str(rows.get(scope, (0, None))[0]) for scope in scopes), changed_at

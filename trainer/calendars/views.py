@@ -13,9 +13,9 @@ from trainer.auth.permissions import ANY_USER, allow, public, working_district
 from trainer.calendars import fastpath, operations, serving, sources
 from trainer.calendars.forms import AlarmForm
 from trainer.calendars.models import FeedKind, FeedToken, StoredFeed
-from trainer.extensions import db
-from trainer.navigation import register_nav
-from trainer.validation import InvalidInput, form_errors_from
+from trainer.core.extensions import db
+from trainer.core.validation import InvalidInput, form_errors_from
+from trainer.web.navigation import register_nav
 
 bp = Blueprint("calendars", __name__)
 

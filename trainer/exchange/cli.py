@@ -8,7 +8,8 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 
-from trainer.extensions import db
+from trainer.core.extensions import db
+from trainer.launch.options import district_of
 
 
 @click.command("export")
@@ -18,11 +19,7 @@ from trainer.extensions import db
 def export_command(path, district_code):
     """Write a district's whole programme to a JSON programme file ('-' for standard output)."""
     from trainer.exchange.programme import export_programme
-    from trainer.org.operations import district_by_code
-
-    district = district_by_code(district_code)
-    if district is None:
-        raise click.BadParameter(f"no district {district_code!r}", param_hint="--district")
+    district = district_of(district_code)
     data = export_programme(district)
     text = json.dumps(data, ensure_ascii=False, indent=1)
     if path == "-":

@@ -18,10 +18,10 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import selectinload
 
-from trainer.clock import now_utc
-from trainer.extensions import db
+from trainer.core.clock import now_utc
+from trainer.core.extensions import db
+from trainer.core.validation import InvalidInput
 from trainer.org.models import UNION_KINDS, District, Station, Union
-from trainer.validation import InvalidInput
 
 FORMAT = "trainer-programme"
 VERSION = 1
@@ -35,7 +35,7 @@ class ProgrammeError(InvalidInput):
 
 def section_modules() -> list:
     """The areas' ``exchange`` modules, in dependency order (visits, rotation, instructors, then others)."""
-    from trainer.areas import AREAS, area_modules
+    from trainer.core.areas import AREAS, area_modules
 
     found = [module for module in area_modules("exchange", tuple(a for a in AREAS if a != "exchange"))
              if hasattr(module, "SECTION") and hasattr(module, "export_section")
@@ -185,7 +185,7 @@ def import_programme(data: Any, *, district_code: str | None = None) -> District
         raise ProgrammeError({"version": _("This Trainer reads version %(version)s of the programme file.",
                                            version=VERSION)})
     code = district_code or data.get("district")
-    district = db.session.scalar(select(District).where(District.code == code)) if code else None
+    district = District.by_code(code)
     if district is None:
         raise ProgrammeError({"district": _("Unknown district %(code)s.", code=code)})
     ids: dict[tuple[str, str], Any] = {}

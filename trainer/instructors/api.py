@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from functools import partial
 
 from flask import abort, current_app, make_response
 from flask_babel import gettext as _
@@ -13,11 +12,12 @@ from sqlalchemy import or_, select
 
 from trainer.api import Blueprint
 from trainer.api.conventions import require_if_match, with_etag
-from trainer.api.schemas import DateRangeArgs, PageArgs, documented_errors, paginate_select
+from trainer.api.schemas import DateRangeArgs, PageArgs, paginate_select
 from trainer.auth.models import Role
 from trainer.auth.permissions import STAFF, allow, can_see_district, check_district, district_scope
-from trainer.clock import today_local
-from trainer.extensions import db
+from trainer.core.clock import today_local
+from trainer.core.extensions import db
+from trainer.core.validation import InvalidInput
 from trainer.instructors import operations
 from trainer.instructors.models import (
     AREA_KINDS,
@@ -39,11 +39,9 @@ from trainer.instructors.models import (
     engagement_instructors,
 )
 from trainer.org.models import District
-from trainer.validation import InvalidInput
 
 blp = Blueprint("instructors_api", __name__, url_prefix="/api/v1",
                 description="Three-tier collective-bargaining instructors: hierarchy, duties, meetings, engagements")
-_errors = partial(documented_errors, blp)
 
 WITH_INSTRUCTOR = {Role.ADMIN, Role.COORDINATOR, Role.INSTRUCTOR}
 HHMM = validate.Regexp(r"^([01]\d|2[0-3]):[0-5]\d$")
@@ -304,7 +302,7 @@ def _guide(guide_id: int | None) -> Instructor | None:
 @allow(STAFF)
 @blp.arguments(InstructorQuery, location="query")
 @blp.response(200, InstructorSchema(many=True))
-@_errors(401, 403)
+@blp.errors(401, 403)
 def list_instructors(args):
     """Instructors: the city ones and those of the caller's district (the admin: all, or ?district=)."""
     stmt = operations.visible_instructors_stmt(district_scope()).order_by(Instructor.id)
@@ -331,7 +329,7 @@ def _save_instructor(instructor, data):
 @allow(STAFF)
 @blp.arguments(InstructorSchema)
 @blp.response(201, InstructorSchema)
-@_errors(401, 403, 422)
+@blp.errors(401, 403, 422)
 def create_instructor(data):
     """Create an instructor; a broken hierarchy rule answers 422 with `fields.guide_id` naming the rule."""
     instructor = _save_instructor(None, data)
@@ -342,7 +340,7 @@ def create_instructor(data):
 @blp.route("/instructors/<int:instructor_id>")
 @allow(WITH_INSTRUCTOR)
 @blp.response(200, InstructorSchema)
-@_errors(401, 403, 404)
+@blp.errors(401, 403, 404)
 def get_instructor(instructor_id: int):
     """One instructor (an instructor may read their own record); its `ETag` is needed to change it."""
     p = _instructor(instructor_id)
@@ -353,7 +351,7 @@ def get_instructor(instructor_id: int):
 @allow(STAFF)
 @blp.arguments(InstructorSchema)
 @blp.response(200, InstructorSchema)
-@_errors(401, 403, 404, 412, 422, 428)
+@blp.errors(401, 403, 404, 412, 422, 428)
 def update_instructor(data, instructor_id: int):
     """Replace an instructor. Send `If-Match` with the ETag you read."""
     p = _instructor(instructor_id, edit=True)
@@ -367,7 +365,7 @@ def update_instructor(data, instructor_id: int):
 @allow(STAFF)
 @blp.arguments(GuideSchema)
 @blp.response(200, InstructorSchema)
-@_errors(401, 403, 404, 412, 422, 428)
+@blp.errors(401, 403, 404, 412, 422, 428)
 def change_guide(data, instructor_id: int):
     """Change the hierarchy link only. 422 names the rule, e.g. a part-time instructor under a city one."""
     p = _instructor(instructor_id, edit=True)
@@ -380,7 +378,7 @@ def change_guide(data, instructor_id: int):
 @blp.route("/instructors/<int:instructor_id>/responsibilities")
 @allow(WITH_INSTRUCTOR)
 @blp.response(200, ResponsibilitySchema(many=True))
-@_errors(401, 403, 404)
+@blp.errors(401, 403, 404)
 def list_responsibilities(instructor_id: int):
     """The areas (streets, industries, enterprises) an instructor covers."""
     return _instructor(instructor_id).responsibilities
@@ -390,7 +388,7 @@ def list_responsibilities(instructor_id: int):
 @allow(STAFF)
 @blp.arguments(ResponsibilitySchema)
 @blp.response(201, ResponsibilitySchema)
-@_errors(401, 403, 404, 422)
+@blp.errors(401, 403, 404, 422)
 def add_responsibility(data, instructor_id: int):
     """Add an area to an instructor's duties."""
     area = operations.add_responsibility(_instructor(instructor_id, edit=True), data["kind"], data["value"])
@@ -401,7 +399,7 @@ def add_responsibility(data, instructor_id: int):
 @blp.route("/responsibilities/<int:area_id>", methods=["DELETE"])
 @allow(STAFF)
 @blp.response(204)
-@_errors(401, 403, 404)
+@blp.errors(401, 403, 404)
 def remove_responsibility(area_id: int):
     """Remove an area from an instructor's duties."""
     area = db.session.get(Responsibility, area_id)
@@ -417,7 +415,7 @@ def remove_responsibility(area_id: int):
 @allow(STAFF)
 @blp.arguments(CoverageArgs, location="query")
 @blp.response(200, CoverageSchema)
-@_errors(401, 403, 422)
+@blp.errors(401, 403, 422)
 def coverage(args):
     """Gaps (streets and industries nobody covers) and overlaps (covered twice within one tier) of a district."""
     district_id = _district_from_code(args.get("district"))
@@ -447,7 +445,7 @@ def _series(series_id: int, *, edit: bool = False) -> MeetingSeries:
 @allow(STAFF)
 @blp.arguments(PageArgs, location="query")
 @blp.response(200, SeriesSchema(many=True))
-@_errors(401, 403)
+@blp.errors(401, 403)
 def list_series(args):
     """Guidance meeting series of the caller's district and the city-wide ones."""
     stmt = select(MeetingSeries).order_by(MeetingSeries.id)
@@ -461,7 +459,7 @@ def list_series(args):
 @allow(STAFF)
 @blp.arguments(SeriesSchema)
 @blp.response(201, SeriesSchema)
-@_errors(401, 403, 422)
+@blp.errors(401, 403, 422)
 def create_series(data):
     """Create a series (RRULE such as `FREQ=MONTHLY;BYDAY=2TU`) and place its meetings up to the horizon."""
     organiser = db.session.get(Instructor, data.pop("organiser_id"))
@@ -482,7 +480,7 @@ def create_series(data):
 @allow(STAFF)
 @blp.arguments(ExpandSchema)
 @blp.response(200, ExpansionSchema)
-@_errors(401, 403, 404)
+@blp.errors(401, 403, 404)
 def expand(data, series_id: int):
     """Place meetings up to `until` (idempotent). A year whose holidays are not announced stops the expansion
     (`stopped_year`) unless `provisional` is true (then those meetings are marked provisional)."""
@@ -518,7 +516,7 @@ def _meeting(meeting_id: int, *, edit: bool = False) -> Meeting:
 @allow(WITH_INSTRUCTOR)
 @blp.arguments(MeetingQuery, location="query")
 @blp.response(200, MeetingSchema(many=True))
-@_errors(401, 403)
+@blp.errors(401, 403)
 def list_meetings(args):
     """Meetings between `from` and `to` (an instructor: their own; staff: their district's and the city's)."""
     stmt = select(Meeting).order_by(Meeting.day, Meeting.id)
@@ -543,7 +541,7 @@ def list_meetings(args):
 @blp.route("/meetings/<int:meeting_id>")
 @allow(WITH_INSTRUCTOR)
 @blp.response(200, MeetingSchema)
-@_errors(401, 403, 404)
+@blp.errors(401, 403, 404)
 def get_meeting(meeting_id: int):
     """One meeting, with why it moved; its `ETag` is needed to move or cancel it."""
     meeting = _meeting(meeting_id)
@@ -554,7 +552,7 @@ def get_meeting(meeting_id: int):
 @allow(WITH_INSTRUCTOR)
 @blp.arguments(MoveSchema)
 @blp.response(200, MeetingSchema)
-@_errors(401, 403, 404, 412, 422, 428)
+@blp.errors(401, 403, 404, 412, 422, 428)
 def move_meeting(data, meeting_id: int):
     """Move one meeting to another working day (a holiday or weekend is refused). Needs `If-Match`."""
     meeting = _meeting(meeting_id, edit=True)
@@ -568,7 +566,7 @@ def move_meeting(data, meeting_id: int):
 @allow(WITH_INSTRUCTOR)
 @blp.arguments(CancelSchema)
 @blp.response(200, MeetingSchema)
-@_errors(401, 403, 404, 412, 428)
+@blp.errors(401, 403, 404, 412, 428)
 def cancel_meeting(data, meeting_id: int):
     """Cancel one meeting (it stays in calendars as cancelled). Needs `If-Match`."""
     meeting = _meeting(meeting_id, edit=True)
@@ -613,7 +611,7 @@ def _save_engagement(engagement, data):
 @allow(WITH_INSTRUCTOR)
 @blp.arguments(InstructorQuery, location="query")
 @blp.response(200, EngagementSchema(many=True))
-@_errors(401, 403)
+@blp.errors(401, 403)
 def list_engagements(args):
     """Bargaining engagements with their deadlines (an instructor: those they are assigned to)."""
     stmt = select(Engagement).order_by(Engagement.id)
@@ -643,7 +641,7 @@ def _dump_engagement(e: Engagement) -> dict:
 @allow(STAFF)
 @blp.arguments(EngagementSchema)
 @blp.response(201, EngagementSchema)
-@_errors(401, 403, 422)
+@blp.errors(401, 403, 422)
 def create_engagement(data):
     """Start an engagement; `reply_due` (request + 20 days) and `filing_due` (signed + 10 days) are computed."""
     engagement = _save_engagement(None, data)
@@ -654,7 +652,7 @@ def create_engagement(data):
 @blp.route("/engagements/<int:engagement_id>")
 @allow(WITH_INSTRUCTOR)
 @blp.response(200, EngagementSchema)
-@_errors(401, 403, 404)
+@blp.errors(401, 403, 404)
 def get_engagement(engagement_id: int):
     """One engagement with its deadlines and days left."""
     engagement = _engagement(engagement_id)
@@ -665,7 +663,7 @@ def get_engagement(engagement_id: int):
 @allow(STAFF)
 @blp.arguments(EngagementSchema)
 @blp.response(200, EngagementSchema)
-@_errors(401, 403, 404, 412, 422, 428)
+@blp.errors(401, 403, 404, 412, 422, 428)
 def update_engagement(data, engagement_id: int):
     """Replace an engagement (stage, dates, instructors). Needs `If-Match`."""
     engagement = _engagement(engagement_id, edit=True)
@@ -678,7 +676,7 @@ def update_engagement(data, engagement_id: int):
 @blp.route("/engagements/<int:engagement_id>/sessions")
 @allow(WITH_INSTRUCTOR)
 @blp.response(200, SessionSchema(many=True))
-@_errors(401, 403, 404)
+@blp.errors(401, 403, 404)
 def list_sessions(engagement_id: int):
     """The bargaining sessions of an engagement."""
     return _engagement(engagement_id).sessions
@@ -688,7 +686,7 @@ def list_sessions(engagement_id: int):
 @allow(STAFF)
 @blp.arguments(SessionSchema)
 @blp.response(201, SessionSchema)
-@_errors(401, 403, 404, 422)
+@blp.errors(401, 403, 404, 422)
 def add_session(data, engagement_id: int):
     """Plan a session on a working day; it appears on the assigned instructors' calendars."""
     session = operations.save_session(None, engagement=_engagement(engagement_id, edit=True), **data)
@@ -699,7 +697,7 @@ def add_session(data, engagement_id: int):
 @blp.route("/sessions/<int:session_id>/cancel", methods=["POST"])
 @allow(STAFF)
 @blp.response(200, SessionSchema)
-@_errors(401, 403, 404, 412, 428)
+@blp.errors(401, 403, 404, 412, 428)
 def cancel_session(session_id: int):
     """Cancel a session. Needs `If-Match`."""
     session = db.session.get(BargainingSession, session_id)
@@ -717,7 +715,7 @@ def cancel_session(session_id: int):
 @blp.route("/instructors/<int:instructor_id>/training")
 @allow(WITH_INSTRUCTOR)
 @blp.response(200, TrainingSchema(many=True))
-@_errors(401, 403, 404)
+@blp.errors(401, 403, 404)
 def list_training(instructor_id: int):
     """Training records of an instructor, newest year first."""
     p = _instructor(instructor_id)
@@ -729,7 +727,7 @@ def list_training(instructor_id: int):
 @allow(STAFF)
 @blp.arguments(TrainingSchema)
 @blp.response(201, TrainingSchema)
-@_errors(401, 403, 404, 422)
+@blp.errors(401, 403, 404, 422)
 def add_training(data, instructor_id: int):
     """Record training hours."""
     record = operations.add_training(_instructor(instructor_id, edit=True), **data)
@@ -741,7 +739,7 @@ def add_training(data, instructor_id: int):
 @allow(STAFF)
 @blp.arguments(AssessmentSchema)
 @blp.response(200, AssessmentSchema)
-@_errors(401, 403, 404, 422)
+@blp.errors(401, 403, 404, 422)
 def put_assessment(data, instructor_id: int, year: int):
     """Set the yearly assessment (excellent | competent | basic | not_competent)."""
     row = operations.save_assessment(_instructor(instructor_id, edit=True), year=year, **data)

@@ -7,7 +7,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from trainer.extensions import db
+from trainer.core.extensions import db
 from trainer.instructors.models import BargainingSession, Meeting
 
 

@@ -10,7 +10,8 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from trainer.extensions import db
+from trainer.core.extensions import db
+from trainer.launch.options import district_of
 
 
 def _in_request(func):
@@ -25,14 +26,8 @@ def _in_request(func):
 
 
 def _district_id(code: str | None) -> int | None:
-    if not code:
-        return None
-    from trainer.org.operations import district_by_code
-
-    district = district_by_code(code)
-    if district is None:
-        raise click.BadParameter(f"no district {code!r}", param_hint="--district")
-    return district.id
+    district = district_of(code, required=False)
+    return district.id if district else None
 
 
 @click.group("instructors")
@@ -95,7 +90,7 @@ def tree(district):
 @_in_request
 def expand_meetings(days, provisional):
     """Place the meetings of every series on working days (idempotent)."""
-    from trainer.clock import today_local
+    from trainer.core.clock import today_local
     from trainer.instructors.operations import expand_all
 
     days = days if days is not None else current_app.config["JOBS_MEETING_HORIZON_DAYS"]
@@ -113,7 +108,7 @@ def import_file(file, district):
     """Import instructors (sheet 指导员) and engagements (sheet 集体协商) from an .xlsx file; all or nothing."""
     from openpyxl import load_workbook
 
-    from trainer.exchange.excel import SheetErrors
+    from trainer.exchange.rows import SheetErrors
     from trainer.instructors import spreadsheets
 
     district_id = _district_id(district)

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from trainer.clock import today_local
-from trainer.extensions import db
+from trainer.core.clock import today_local
+from trainer.core.extensions import db
 from trainer.instructors import operations as op
 
 CHAOYANG_FULL = [  # name, background, specialities, guided part-time: (name, background, streets, industries)

@@ -17,8 +17,9 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from trainer.clock import today_local
-from trainer.extensions import db
+from trainer.core.clock import today_local
+from trainer.core.extensions import db
+from trainer.core.validation import InvalidInput
 from trainer.instructors import operations
 from trainer.instructors.models import (
     TIERS,
@@ -30,7 +31,6 @@ from trainer.instructors.models import (
     Tier,
     TrainingRecord,
 )
-from trainer.validation import InvalidInput
 
 SECTION = "instructors"
 

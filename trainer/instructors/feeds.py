@@ -15,8 +15,8 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
 from trainer.calendars.events import FeedEvent
-from trainer.clock import as_utc, local_datetime, now_utc
-from trainer.extensions import db
+from trainer.core.clock import as_utc, local_datetime, now_utc
+from trainer.core.extensions import db
 from trainer.instructors.models import (
     BargainingSession,
     Engagement,

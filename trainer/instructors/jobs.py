@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
-from trainer.extensions import db
+from trainer.core.extensions import db
 
 
 def expand_meetings(today: date) -> str:

@@ -25,9 +25,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from trainer.audit.models import Audited
 from trainer.calendars.stamps import FeedSource
-from trainer.clock import now_utc
-from trainer.concurrency import Versioned
-from trainer.extensions import db
+from trainer.core.clock import now_utc
+from trainer.core.concurrency import Versioned
+from trainer.core.extensions import db
 
 # Days are calendar days (自然日): 20 days to answer a bargaining request, 10 days to submit the signed
 # contract to the labour administration (集体合同规定 第32条、第42条).
@@ -218,8 +218,6 @@ class Meeting(Audited, Versioned, FeedSource, db.Model):
     status: Mapped[str] = mapped_column(String(10), default="scheduled")
     cancel_reason: Mapped[str | None] = mapped_column(String(200))
     minutes: Mapped[str | None] = mapped_column(Text)
-    sequence: Mapped[int] = mapped_column(default=0)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now_utc, onupdate=now_utc)
 
     series: Mapped[MeetingSeries | None] = relationship(back_populates="meetings")
     organiser: Mapped[Instructor] = relationship()
@@ -279,9 +277,7 @@ class Engagement(Audited, Versioned, FeedSource, db.Model):
     filed_on: Mapped[date | None] = mapped_column(Date)
     in_force_on: Mapped[date | None] = mapped_column(Date)
     notes: Mapped[str | None] = mapped_column(Text)
-    sequence: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now_utc)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now_utc, onupdate=now_utc)
 
     district = relationship("District")
     instructors: Mapped[list[Instructor]] = relationship(secondary=engagement_instructors,
@@ -334,8 +330,6 @@ class BargainingSession(Audited, Versioned, FeedSource, db.Model):
     status: Mapped[str] = mapped_column(String(10), default="scheduled")
     provisional: Mapped[bool] = mapped_column(Boolean, default=False)
     notes: Mapped[str | None] = mapped_column(Text)
-    sequence: Mapped[int] = mapped_column(default=0)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now_utc, onupdate=now_utc)
 
     engagement: Mapped[Engagement] = relationship(back_populates="sessions")
 

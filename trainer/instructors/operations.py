@@ -19,9 +19,10 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
-from trainer.clock import now_utc, today_local
-from trainer.concurrency import check_version
-from trainer.extensions import db
+from trainer.core.clock import now_utc, today_local
+from trainer.core.concurrency import check_version
+from trainer.core.extensions import db
+from trainer.core.validation import InvalidInput
 from trainer.instructors.models import (
     AREA_KINDS,
     ASSESSMENT_RESULTS,
@@ -43,7 +44,6 @@ from trainer.instructors.models import (
     TrainingRecord,
     stage_index,
 )
-from trainer.validation import InvalidInput
 
 TIER_LABELS = {"city_full": _l("City full-time"), "district_full": _l("District full-time"),
                "district_part": _l("District part-time")}
@@ -525,7 +525,7 @@ def place_on_working_day(day: date, *, provisional: bool = False) -> Placement:
 
 def moved_reason(meeting, language: str = "zh") -> str:
     """原定 2026年10月1日 为国庆节，顺延至 2026年10月9日 — in the page's language."""
-    from trainer.i18n import format_day
+    from trainer.core.i18n import format_day
 
     if meeting.moved_by_hand:
         return _("Moved by hand from %(original)s.", original=format_day(meeting.original_day)) \
@@ -630,7 +630,7 @@ def expand_all(until: date, *, provisional: bool = False) -> Expansion:
 
 def _check_day(day: date, field_name: str = "day") -> bool:
     """Refuse a non-working day; returns True when the day's year is only provisional."""
-    from trainer.i18n import format_day
+    from trainer.core.i18n import format_day
     from trainer.workdays import YearNotAnnounced, holiday_name, is_provisional_year, is_working_day
 
     try:

@@ -12,12 +12,13 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from trainer.exchange.excel import Column, RowError, Sheet, SheetErrors, read_sheet
-from trainer.extensions import db
+from trainer.core.extensions import db
+from trainer.core.validation import InvalidInput
+from trainer.exchange.excel import Sheet
+from trainer.exchange.rows import Column, RowError, SheetErrors, read_sheet
 from trainer.instructors import operations
 from trainer.instructors.models import TIERS, Engagement, Instructor, Tier
 from trainer.org.models import District
-from trainer.validation import InvalidInput
 
 TIER_CELLS = {"市级专职": "city_full", "区级专职": "district_full", "区级兼职": "district_part"}
 BACKGROUND_CELLS = {"专家": "expert", "律师": "lawyer", "教师": "teacher", "社会工作者": "social_worker",

@@ -20,9 +20,10 @@ from trainer.auth.permissions import (
     district_scope,
     working_district,
 )
-from trainer.clock import today_local
-from trainer.extensions import db
-from trainer.i18n import lang
+from trainer.core.clock import today_local
+from trainer.core.extensions import db
+from trainer.core.i18n import lang
+from trainer.core.validation import InvalidInput, form_errors_from
 from trainer.instructors import operations, spreadsheets
 from trainer.instructors.forms import (
     RULE_PRESETS,
@@ -65,9 +66,8 @@ from trainer.instructors.operations import (
     STATUS_LABELS,
     TIER_LABELS,
 )
-from trainer.navigation import register_nav
 from trainer.org.models import District
-from trainer.validation import InvalidInput, form_errors_from
+from trainer.web.navigation import register_nav
 
 bp = Blueprint("instructors", __name__, url_prefix="/instructors")
 
@@ -859,7 +859,7 @@ def excel_export(kind: str):
 @bp.route("/excel/<kind>/import", methods=["GET", "POST"])
 @allow(STAFF)
 def excel_import(kind: str):
-    from trainer.exchange.excel import SheetErrors
+    from trainer.exchange.rows import SheetErrors
 
     _columns, _export, importer, title = _sheet_kind(kind)
     form = ImportForm()

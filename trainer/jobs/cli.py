@@ -11,8 +11,8 @@ from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
-from trainer.clock import now_local, to_local, today_local
-from trainer.extensions import db
+from trainer.core.clock import now_local, to_local, today_local
+from trainer.core.extensions import db
 
 
 @click.group("jobs")

@@ -12,8 +12,8 @@ from datetime import timedelta
 from sqlalchemy import case, delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
-from trainer.clock import now_utc
-from trainer.extensions import db
+from trainer.core.clock import now_utc
+from trainer.core.extensions import db
 from trainer.jobs.models import SchedulerLock
 
 LOCK_NAME = "scheduler"

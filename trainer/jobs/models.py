@@ -7,8 +7,8 @@ from datetime import date, datetime
 from sqlalchemy import CheckConstraint, Date, DateTime, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from trainer.clock import now_utc
-from trainer.extensions import db
+from trainer.core.clock import now_utc
+from trainer.core.extensions import db
 
 OUTCOMES = ("running", "ok", "error", "skipped", "interrupted")
 

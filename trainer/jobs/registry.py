@@ -18,7 +18,7 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from flask import current_app
 
-from trainer.clock import LOCAL_TZ
+from trainer.core.clock import LOCAL_TZ
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +53,7 @@ _override: list[JobSpec] | None = None
 
 
 def _area_specs() -> list[JobSpec]:
-    from trainer.areas import AREAS, area_modules
+    from trainer.core.areas import AREAS, area_modules
 
     specs = []
     for module in area_modules("jobs", tuple(a for a in AREAS if a != "jobs")):

@@ -21,8 +21,8 @@ from sqlalchemy.exc import IntegrityError
 
 from trainer.auth.models import User
 from trainer.calendars.events import FeedEvent
-from trainer.clock import LOCAL_TZ, now_utc, today_local
-from trainer.extensions import db
+from trainer.core.clock import LOCAL_TZ, now_utc, today_local
+from trainer.core.extensions import db
 from trainer.jobs.models import ReminderSent
 from trainer.jobs.runner import Skip
 
@@ -96,7 +96,7 @@ def _time_text(event: FeedEvent) -> str:
 
 
 def compose(user: User, events: list[FeedEvent], day: date) -> EmailMessage:
-    from trainer.i18n import format_day
+    from trainer.core.i18n import format_day
 
     config = current_app.config
     with force_locale(user.locale or config["BABEL_DEFAULT_LOCALE"]):

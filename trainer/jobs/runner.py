@@ -11,8 +11,8 @@ from datetime import date, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
-from trainer.clock import as_utc, now_utc
-from trainer.extensions import db
+from trainer.core.clock import as_utc, now_utc
+from trainer.core.extensions import db
 from trainer.jobs.models import JobRun
 from trainer.jobs.registry import JobSpec
 

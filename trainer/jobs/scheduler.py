@@ -19,8 +19,8 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from flask import Flask
 from sqlalchemy import select
 
-from trainer.clock import LOCAL_TZ, now_local, now_utc
-from trainer.extensions import db
+from trainer.core.clock import LOCAL_TZ, now_local, now_utc
+from trainer.core.extensions import db
 from trainer.jobs import lock
 from trainer.jobs.models import JobRun
 from trainer.jobs.registry import JobSpec, previous_fire_time, run_key, scheduled_jobs

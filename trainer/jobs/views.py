@@ -11,13 +11,13 @@ from flask_login import current_user
 from sqlalchemy import func, select
 
 from trainer.auth.permissions import allow
-from trainer.clock import as_utc, now_local, now_utc, today_local
-from trainer.extensions import db
+from trainer.core.clock import as_utc, now_local, now_utc, today_local
+from trainer.core.extensions import db
 from trainer.jobs import lock
 from trainer.jobs.models import OUTCOMES, JobRun
 from trainer.jobs.registry import all_jobs, next_fire_time, scheduled_jobs
 from trainer.jobs.runner import process_id, run_job, running_run
-from trainer.navigation import register_nav
+from trainer.web.navigation import register_nav
 
 bp = Blueprint("jobs", __name__, url_prefix="/jobs")
 

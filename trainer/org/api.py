@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from functools import partial
-
 from flask import abort, make_response
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -12,15 +10,14 @@ from sqlalchemy import select
 
 from trainer.api import Blueprint
 from trainer.api.conventions import require_if_match, with_etag
-from trainer.api.schemas import PageArgs, documented_errors, paginate_select
+from trainer.api.schemas import PageArgs, paginate_select
 from trainer.auth.permissions import ANY_USER, STAFF, allow, check_district, scoped
-from trainer.extensions import db
+from trainer.core.extensions import db
+from trainer.core.validation import InvalidInput
 from trainer.org import operations
 from trainer.org.models import District, Station, Union
-from trainer.validation import InvalidInput
 
 blp = Blueprint("org_api", __name__, url_prefix="/api/v1", description="Districts, unions and service stations")
-_errors = partial(documented_errors, blp)
 
 
 class DistrictSchema(Schema):
@@ -65,7 +62,7 @@ class StationQuery(PageArgs):
 @blp.route("/districts")
 @allow(ANY_USER)
 @blp.response(200, DistrictSchema(many=True))
-@_errors(401)
+@blp.errors(401)
 def list_districts():
     """All districts of Beijing."""
     return db.session.scalars(select(District).order_by(District.sort_order)).all()
@@ -75,7 +72,7 @@ def list_districts():
 @allow(STAFF)
 @blp.arguments(StationQuery, location="query")
 @blp.response(200, UnionSchema(many=True))
-@_errors(401, 403)
+@blp.errors(401, 403)
 def list_unions(args):
     """The unions of the caller's district (the admin: of every district, or of ?district=)."""
     stmt = scoped(select(Union).order_by(Union.id), Union.district_id)
@@ -88,7 +85,7 @@ def list_unions(args):
 @allow(STAFF)
 @blp.arguments(StationQuery, location="query")
 @blp.response(200, StationSchema(many=True))
-@_errors(401, 403)
+@blp.errors(401, 403)
 def list_stations(args):
     """Service stations, paginated (`page`, `page_size`; totals in the `X-Total-Count` header)."""
     stmt = scoped(select(Station).order_by(Station.id), Station.district_id)
@@ -110,7 +107,7 @@ def _union_for(union_id: int) -> Union:
 @allow(STAFF)
 @blp.arguments(StationSchema)
 @blp.response(201, StationSchema)
-@_errors(401, 403, 422)
+@blp.errors(401, 403, 422)
 def create_station(data):
     """Create a station in a union of the caller's district."""
     station = operations.save_station(None, union=_union_for(data.pop("union_id")), **data)
@@ -129,7 +126,7 @@ def _station(station_id: int) -> Station:
 @blp.route("/stations/<int:station_id>")
 @allow(STAFF)
 @blp.response(200, StationSchema)
-@_errors(404, 403, 401)
+@blp.errors(404, 403, 401)
 def get_station(station_id: int):
     """One station; its `ETag` is needed to change it."""
     station = _station(station_id)
@@ -145,7 +142,7 @@ def _respond(station, status: int = 200):
 @allow(STAFF)
 @blp.arguments(StationSchema)
 @blp.response(200, StationSchema)
-@_errors(404, 403, 401, 412, 422, 428)
+@blp.errors(404, 403, 401, 412, 422, 428)
 def update_station(data, station_id: int):
     """Replace a station. Send `If-Match` with the ETag you read: a stale one gets 412, nothing is lost."""
     station = _station(station_id)

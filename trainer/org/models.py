@@ -5,13 +5,13 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import JSON, CheckConstraint, DateTime, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, DateTime, ForeignKey, String, Text, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from trainer.audit.models import Audited
-from trainer.clock import now_utc
-from trainer.concurrency import Versioned
-from trainer.extensions import db
+from trainer.core.clock import now_utc
+from trainer.core.concurrency import Versioned
+from trainer.core.extensions import db
 
 CITY_FEDERATION = "北京市总工会"
 
@@ -30,6 +30,18 @@ class District(db.Model):
     @property
     def federation_name(self) -> str:
         return f"{self.name}总工会"
+
+    @classmethod
+    def by_code(cls, code: str | None) -> District | None:
+        """The district with that code (``chaoyang``), or None: the one way a code becomes a district."""
+        if not code:
+            return None
+        return db.session.scalar(select(cls).where(cls.code == code))
+
+    @classmethod
+    def id_of_code(cls, code: str):
+        """The id of the district with that code, as a subquery to filter on in the same query."""
+        return select(cls.id).where(cls.code == code).scalar_subquery()
 
     def __repr__(self) -> str:
         return f"<District {self.code}>"

@@ -5,14 +5,10 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from trainer.concurrency import check_version
-from trainer.extensions import db
-from trainer.org.models import HALVES, UNION_KINDS, District, Station, Union
-from trainer.validation import InvalidInput
-
-
-def district_by_code(code: str) -> District | None:
-    return db.session.scalar(select(District).where(District.code == code))
+from trainer.core.concurrency import check_version
+from trainer.core.extensions import db
+from trainer.core.validation import InvalidInput
+from trainer.org.models import HALVES, UNION_KINDS, Station, Union
 
 
 def parse_rhythm(text: str | None) -> list[list[int]]:

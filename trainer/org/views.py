@@ -9,12 +9,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from trainer.auth.permissions import STAFF, allow, check_district, working_district
-from trainer.extensions import db
-from trainer.navigation import register_nav
+from trainer.core.extensions import db
+from trainer.core.validation import InvalidInput, form_errors_from
 from trainer.org import operations
 from trainer.org.forms import KIND_LABELS, StationForm, UnionForm
 from trainer.org.models import HALVES, District, Station, Union
-from trainer.validation import InvalidInput, form_errors_from
+from trainer.web.navigation import register_nav
 
 bp = Blueprint("org", __name__, url_prefix="/org")
 
@@ -23,7 +23,7 @@ register_nav(_l("Districts"), "org.districts", {"admin"}, order=85)
 
 
 def receiving_choices():
-    from trainer.i18n import format_weekday
+    from trainer.core.i18n import format_weekday
 
     labels = {"am": _("morning"), "pm": _("afternoon")}
     return [(f"{d}:{h}", f"{format_weekday(d)} {labels[h]}") for d in range(7) for h in HALVES]

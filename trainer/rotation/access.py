@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from trainer.auth.models import Role
 from trainer.auth.permissions import check_district
-from trainer.extensions import db
+from trainer.core.extensions import db
 from trainer.rotation import operations
 from trainer.rotation.models import CaseLog, Mentor, PlacementDay, ProgrammeYear, Trainee
 

@@ -3,8 +3,6 @@ certification and coverage. Same conventions as trainer/org/api.py (tokens, ETag
 
 from __future__ import annotations
 
-from functools import partial
-
 from flask import abort, make_response
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -14,10 +12,10 @@ from sqlalchemy.orm import selectinload
 
 from trainer.api import Blueprint
 from trainer.api.conventions import require_if_match, with_etag
-from trainer.api.schemas import PageArgs, documented_errors, paginate_select
+from trainer.api.schemas import PageArgs, paginate_select
 from trainer.auth.models import Role
 from trainer.auth.permissions import STAFF, allow, scoped, working_district
-from trainer.extensions import db
+from trainer.core.extensions import db
 from trainer.org.models import District
 from trainer.rotation import access, operations
 from trainer.rotation.models import (
@@ -34,7 +32,6 @@ from trainer.rotation.models import (
 
 blp = Blueprint("rotation_api", __name__, url_prefix="/api/v1/rotation",
                 description="Rotation training (以干代训): programme years, trainees, placements, logs, evaluations")
-_errors = partial(documented_errors, blp)
 
 MOBILE = validate.Regexp(r"^1[3-9]\d{9}$")
 
@@ -202,7 +199,7 @@ def _respond(schema, obj, status: int = 200):
 @allow(STAFF)
 @blp.arguments(PageArgs, location="query")
 @blp.response(200, RotationProgrammeYearSchema(many=True))
-@_errors(401, 403)
+@blp.errors(401, 403)
 def list_years(args):
     """Programme years of the caller's district (the admin: all), newest first."""
     stmt = scoped(select(ProgrammeYear).options(selectinload(ProgrammeYear.blackouts))
@@ -214,7 +211,7 @@ def list_years(args):
 @allow(STAFF)
 @blp.arguments(RotationProgrammeYearSchema)
 @blp.response(201, RotationProgrammeYearSchema)
-@_errors(401, 403, 422)
+@blp.errors(401, 403, 422)
 def create_year(data):
     """Create a programme year in the caller's district (the admin: the district of ?district=)."""
     district = working_district()
@@ -228,7 +225,7 @@ def create_year(data):
 @blp.route("/years/<int:year_id>")
 @allow(STAFF)
 @blp.response(200, RotationProgrammeYearSchema)
-@_errors(401, 403, 404)
+@blp.errors(401, 403, 404)
 def get_year(year_id: int):
     """One programme year; its `ETag` is needed to change it."""
     return _respond(RotationProgrammeYearSchema(), access.programme_year(year_id))
@@ -238,7 +235,7 @@ def get_year(year_id: int):
 @allow(STAFF)
 @blp.arguments(RotationProgrammeYearSchema)
 @blp.response(200, RotationProgrammeYearSchema)
-@_errors(401, 403, 404, 412, 422, 428)
+@blp.errors(401, 403, 404, 412, 422, 428)
 def update_year(data, year_id: int):
     """Replace a programme year's settings. Send `If-Match` with the ETag you read."""
     py = access.programme_year(year_id)
@@ -252,7 +249,7 @@ def update_year(data, year_id: int):
 @allow(STAFF)
 @blp.arguments(RotationPlanArgs)
 @blp.response(200, RotationPlanResultSchema)
-@_errors(401, 403, 404, 422)
+@blp.errors(401, 403, 404, 422)
 def plan_year(args, year_id: int):
     """Plan or re-plan the year's placements; `problems` explains what could not be planned."""
     py = access.programme_year(year_id)
@@ -268,7 +265,7 @@ def plan_year(args, year_id: int):
 @allow(STAFF)
 @blp.arguments(PageArgs, location="query")
 @blp.response(200, RotationTraineeSchema(many=True))
-@_errors(401, 403, 404)
+@blp.errors(401, 403, 404)
 def list_trainees(args, year_id: int):
     """The trainees of a programme year."""
     py = access.programme_year(year_id)
@@ -281,7 +278,7 @@ def list_trainees(args, year_id: int):
 @allow(STAFF)
 @blp.arguments(RotationTraineeSchema)
 @blp.response(201, RotationTraineeSchema)
-@_errors(401, 403, 404, 422)
+@blp.errors(401, 403, 404, 422)
 def create_trainee(data, year_id: int):
     """Enrol a trainee (a mediation worker of a union of the district)."""
     py = access.programme_year(year_id)
@@ -293,7 +290,7 @@ def create_trainee(data, year_id: int):
 @blp.route("/trainees/<int:trainee_id>")
 @allow(STAFF, Role.TRAINEE, Role.LAWYER)
 @blp.response(200, RotationTraineeSchema)
-@_errors(401, 403, 404)
+@blp.errors(401, 403, 404)
 def get_trainee(trainee_id: int):
     """A trainee: staff of the district, the trainee themselves, or their mentor."""
     return _respond(RotationTraineeSchema(), access.trainee(trainee_id))
@@ -303,7 +300,7 @@ def get_trainee(trainee_id: int):
 @allow(STAFF)
 @blp.arguments(RotationTraineeSchema)
 @blp.response(200, RotationTraineeSchema)
-@_errors(401, 403, 404, 412, 422, 428)
+@blp.errors(401, 403, 404, 412, 422, 428)
 def update_trainee(data, trainee_id: int):
     """Replace a trainee's details. Send `If-Match` with the ETag you read."""
     trainee = access.trainee(trainee_id)
@@ -318,7 +315,7 @@ def update_trainee(data, trainee_id: int):
 @blp.route("/years/<int:year_id>/placements")
 @allow(STAFF)
 @blp.response(200, RotationPlacementSchema(many=True))
-@_errors(401, 403, 404)
+@blp.errors(401, 403, 404)
 def list_placements(year_id: int):
     """Every placement of a programme year with its days (phase and mentor of each)."""
     py = access.programme_year(year_id)
@@ -331,7 +328,7 @@ def list_placements(year_id: int):
 @blp.route("/mine")
 @allow(Role.TRAINEE)
 @blp.response(200, RotationPlacementSchema)
-@_errors(401, 403, 404)
+@blp.errors(401, 403, 404)
 def my_placement():
     """The calling trainee's own placement."""
     trainee = operations.trainee_of_user(current_user)
@@ -343,7 +340,7 @@ def my_placement():
 @blp.route("/trainees/<int:trainee_id>/placement")
 @allow(STAFF, Role.TRAINEE, Role.LAWYER)
 @blp.response(200, RotationPlacementSchema)
-@_errors(401, 403, 404)
+@blp.errors(401, 403, 404)
 def get_placement(trainee_id: int):
     """A trainee's placement with its days."""
     trainee = access.trainee(trainee_id)
@@ -357,7 +354,7 @@ def get_placement(trainee_id: int):
 @blp.route("/days/<int:day_id>/logs")
 @allow(STAFF, Role.TRAINEE, Role.LAWYER)
 @blp.response(200, RotationCaseLogSchema(many=True))
-@_errors(401, 403, 404)
+@blp.errors(401, 403, 404)
 def list_logs(day_id: int):
     """The cases logged on a placement day."""
     return access.placement_day(day_id).logs
@@ -367,7 +364,7 @@ def list_logs(day_id: int):
 @allow(STAFF, Role.TRAINEE)
 @blp.arguments(RotationCaseLogSchema)
 @blp.response(201, RotationCaseLogSchema)
-@_errors(401, 403, 404, 422)
+@blp.errors(401, 403, 404, 422)
 def create_log(data, day_id: int):
     """Log a case (independent mediation only on a week-two day)."""
     day = access.placement_day(day_id)
@@ -382,7 +379,7 @@ def create_log(data, day_id: int):
 @allow(STAFF, Role.LAWYER)
 @blp.arguments(RotationRemarksSchema)
 @blp.response(200, RotationCaseLogSchema)
-@_errors(401, 403, 404, 412, 428)
+@blp.errors(401, 403, 404, 412, 428)
 def put_remarks(data, case_id: int):
     """The mentor's remarks on a logged case. Send `If-Match` with the case's ETag."""
     case = access.case_log(case_id)
@@ -399,7 +396,7 @@ def put_remarks(data, case_id: int):
 @blp.route("/trainees/<int:trainee_id>/evaluation")
 @allow(STAFF, Role.TRAINEE, Role.LAWYER)
 @blp.response(200, RotationEvaluationSchema)
-@_errors(401, 403, 404)
+@blp.errors(401, 403, 404)
 def get_evaluation(trainee_id: int):
     """A trainee's evaluation: staff, their mentor, or the trainee themselves (nobody else's)."""
     trainee = access.trainee(trainee_id)
@@ -412,7 +409,7 @@ def get_evaluation(trainee_id: int):
 @allow(STAFF, Role.LAWYER)
 @blp.arguments(RotationEvaluationSchema)
 @blp.response(200, RotationEvaluationSchema)
-@_errors(401, 403, 404, 412, 422, 428)
+@blp.errors(401, 403, 404, 412, 422, 428)
 def put_evaluation(data, trainee_id: int):
     """Evaluate a trainee against the rubric (scores 1-5). Changing an existing one needs `If-Match`."""
     trainee = access.trainee(trainee_id)
@@ -431,7 +428,7 @@ def put_evaluation(data, trainee_id: int):
 @blp.route("/trainees/<int:trainee_id>/certification", methods=["POST"])
 @allow(STAFF)
 @blp.response(201, RotationCertificationSchema)
-@_errors(401, 403, 404, 422)
+@blp.errors(401, 403, 404, 422)
 def certify(trainee_id: int):
     """Confirm completion: the trainee becomes a certified independent mediator of their union."""
     trainee = access.trainee(trainee_id)
@@ -446,7 +443,7 @@ def certify(trainee_id: int):
 @allow(STAFF)
 @blp.arguments(RotationCoverageArgs, location="query")
 @blp.response(200, RotationCoverageSchema(many=True))
-@_errors(401, 403)
+@blp.errors(401, 403)
 def coverage(args):
     """Streets and unions with certified independent mediators; trainees and week-two success per year.
     Coordinators get their district; the admin every district, or ?district=."""

@@ -7,18 +7,10 @@ from flask.cli import with_appcontext
 from flask_babel import force_locale
 from sqlalchemy import select
 
-from trainer.extensions import db
+from trainer.core.extensions import db
+from trainer.launch.options import district_of
 
 cli = click.Group("rotation", help="Rotation training (以干代训): plan placements, list them, coverage.")
-
-
-def _district(code: str):
-    from trainer.org.operations import district_by_code
-
-    district = district_by_code(code)
-    if district is None:
-        raise click.BadParameter(f"no district {code!r}", param_hint="--district")
-    return district
 
 
 def _year(district, year: int):
@@ -41,10 +33,10 @@ def _year(district, year: int):
 @with_appcontext
 def plan(district_code, year, provisional, fresh, time_limit, lang):
     """Plan (or re-plan) every trainee's placement of a programme year."""
+    from trainer.core.validation import InvalidInput
     from trainer.rotation import operations
-    from trainer.validation import InvalidInput
 
-    district = _district(district_code)
+    district = district_of(district_code)
     py = _year(district, year)
     with force_locale(lang):
         try:
@@ -71,7 +63,7 @@ def list_years(district_code, year):
     from trainer.rotation.models import ProgrammeYear
     from trainer.rotation.reports import year_counts
 
-    district = _district(district_code)
+    district = district_of(district_code)
     if year is None:
         years = db.session.scalars(select(ProgrammeYear).where(ProgrammeYear.district_id == district.id)
                                    .order_by(ProgrammeYear.year)).all()
@@ -97,7 +89,7 @@ def coverage(district_code):
     from trainer.org.models import District
     from trainer.rotation import operations
 
-    districts = ([_district(district_code)] if district_code else
+    districts = ([district_of(district_code)] if district_code else
                  db.session.scalars(select(District).order_by(District.sort_order)).all())
     for cov in operations.coverage(districts):
         if not cov.streets_total and not cov.years:

@@ -8,8 +8,8 @@ from datetime import date, timedelta
 from flask_babel import force_locale
 from sqlalchemy import select
 
-from trainer.clock import today_local
-from trainer.extensions import db
+from trainer.core.clock import today_local
+from trainer.core.extensions import db
 from trainer.rotation import operations
 from trainer.rotation.models import CATEGORIES, CaseLog, Trainee
 

@@ -25,7 +25,8 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from trainer.extensions import db
+from trainer.core.extensions import db
+from trainer.core.validation import InvalidInput
 from trainer.org.models import District
 from trainer.rotation import operations
 from trainer.rotation.models import (
@@ -39,7 +40,6 @@ from trainer.rotation.models import (
     ProgrammeYear,
     Trainee,
 )
-from trainer.validation import InvalidInput
 
 SECTION = "rotation"
 

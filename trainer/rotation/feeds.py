@@ -12,8 +12,8 @@ from sqlalchemy.orm import selectinload
 
 from trainer.auth.models import Role
 from trainer.calendars.events import FeedEvent
-from trainer.clock import as_utc, local_datetime
-from trainer.extensions import db
+from trainer.core.clock import as_utc, local_datetime
+from trainer.core.extensions import db
 from trainer.rotation.models import Mentor, Placement, PlacementDay, ProgrammeYear, Trainee
 
 FEED_SUBJECT_MODELS = {"programme_year": ProgrammeYear}
@@ -53,7 +53,7 @@ def _events(stmt, start: date, end: date) -> list[FeedEvent]:
                      selectinload(PlacementDay.mentor))
             .order_by(PlacementDay.day, PlacementDay.id))
     events = []
-    from trainer.clock import now_utc
+    from trainer.core.clock import now_utc
 
     for day in db.session.scalars(stmt):
         if day.status == "cancelled" and (now_utc() - as_utc(day.updated_at)).days > grace:

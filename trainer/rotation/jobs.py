@@ -9,16 +9,16 @@ from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, select
 
-from trainer.extensions import db
+from trainer.core.extensions import db
 
 log = logging.getLogger(__name__)
 
 
 def plan_open_years(today: date) -> str:
     """Idempotent: a year with any placement is left alone, so a second run changes nothing."""
+    from trainer.core.validation import InvalidInput
     from trainer.rotation import operations
     from trainer.rotation.models import Placement, ProgrammeYear, Trainee
-    from trainer.validation import InvalidInput
 
     years = db.session.scalars(
         select(ProgrammeYear).where(

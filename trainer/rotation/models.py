@@ -20,9 +20,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from trainer.audit.models import Audited
 from trainer.calendars.stamps import FeedSource
-from trainer.clock import now_utc
-from trainer.concurrency import Versioned
-from trainer.extensions import db
+from trainer.core.clock import now_utc
+from trainer.core.concurrency import Versioned
+from trainer.core.extensions import db
 
 YEAR_STATUSES = ("draft", "open", "closed")
 PHASES = ("guided", "independent")
@@ -272,8 +272,6 @@ class Placement(Audited, FeedSource, db.Model):
     provisional: Mapped[bool] = mapped_column(default=False)
     # Set when the coordinator confirms the trainee completed the placement.
     completed_on: Mapped[date | None] = mapped_column(Date)
-    sequence: Mapped[int] = mapped_column(default=0)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now_utc, onupdate=now_utc)
 
     trainee: Mapped[Trainee] = relationship(back_populates="placement")
     programme_year: Mapped[ProgrammeYear] = relationship()
@@ -307,8 +305,6 @@ class PlacementDay(Audited, FeedSource, db.Model):
     phase: Mapped[str] = mapped_column(String(12))
     mentor_id: Mapped[int | None] = mapped_column(ForeignKey("rotation_mentors.id"), index=True)
     status: Mapped[str] = mapped_column(String(10), default="planned")
-    sequence: Mapped[int] = mapped_column(default=0)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now_utc, onupdate=now_utc)
 
     placement: Mapped[Placement] = relationship(back_populates="days")
     mentor: Mapped[Mentor | None] = relationship()

@@ -12,9 +12,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from trainer.auth.models import Role, User
-from trainer.clock import now_utc, today_local
-from trainer.concurrency import check_version
-from trainer.extensions import db
+from trainer.core.clock import now_utc, today_local
+from trainer.core.concurrency import check_version
+from trainer.core.extensions import db
+from trainer.core.validation import InvalidInput
 from trainer.org.models import District, Station, Union
 from trainer.rotation.models import (
     CASE_ROLES,
@@ -35,7 +36,6 @@ from trainer.rotation.models import (
     SelectedUnion,
     Trainee,
 )
-from trainer.validation import InvalidInput
 
 log = logging.getLogger(__name__)
 
@@ -663,7 +663,7 @@ def _rule_names() -> dict[str, str]:
 
 
 def _show_day(iso: str) -> str:
-    from trainer.i18n import format_day
+    from trainer.core.i18n import format_day
 
     try:
         return format_day(date.fromisoformat(iso))

@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from trainer.extensions import db
+from trainer.core.extensions import db
 from trainer.rotation.models import Placement, PlacementDay, ProgrammeYear, Trainee
 
 

@@ -6,20 +6,13 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from trainer.exchange.excel import (
-    Column,
-    RowError,
-    Sheet,
-    SheetErrors,
-    read_sheet,
-    template_response,
-    workbook_response,
-)
-from trainer.extensions import db
+from trainer.core.extensions import db
+from trainer.core.validation import InvalidInput
+from trainer.exchange.excel import Sheet, template_response, workbook_response
+from trainer.exchange.rows import Column, RowError, SheetErrors, read_sheet
 from trainer.org.models import Station, Union
 from trainer.rotation import operations
 from trainer.rotation.models import Placement, PlacementDay, ProgrammeYear, Trainee
-from trainer.validation import InvalidInput
 
 TRAINEE_COLUMNS = [
     Column("name", "姓名", max_length=60, example="李晓红"),

@@ -20,9 +20,9 @@ from trainer.auth.permissions import (
     check_district,
     working_district,
 )
-from trainer.clock import today_local
-from trainer.extensions import db
-from trainer.navigation import register_nav
+from trainer.core.clock import today_local
+from trainer.core.extensions import db
+from trainer.core.validation import InvalidInput, form_errors_from
 from trainer.org.models import District, Station, Union
 from trainer.rotation import access, operations, reports
 from trainer.rotation.forms import (
@@ -56,7 +56,7 @@ from trainer.rotation.models import (
     ProgrammeYear,
     Trainee,
 )
-from trainer.validation import InvalidInput, form_errors_from
+from trainer.web.navigation import register_nav
 
 bp = Blueprint("rotation", __name__, url_prefix="/rotation")
 

@@ -19,8 +19,8 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from trainer.clock import as_utc
-from trainer.extensions import db
+from trainer.core.clock import as_utc
+from trainer.core.extensions import db
 from trainer.visits.models import CATEGORIES, Firm, Visit
 from trainer.visits.planner import month_bounds, month_key
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from functools import partial
-
 from flask import abort, jsonify, make_response
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -13,20 +11,19 @@ from sqlalchemy.orm import selectinload
 
 from trainer.api import Blueprint
 from trainer.api.conventions import require_if_match, with_etag
-from trainer.api.schemas import DateRangeArgs, PageArgs, documented_errors, paginate_select
+from trainer.api.schemas import DateRangeArgs, PageArgs, paginate_select
 from trainer.auth.models import Role
 from trainer.auth.permissions import STAFF, allow, check_district, scoped
-from trainer.errors import api_error
-from trainer.extensions import db
+from trainer.core.extensions import db
+from trainer.core.validation import InvalidInput
 from trainer.org.models import District, Station
-from trainer.validation import InvalidInput
 from trainer.visits import operations
 from trainer.visits.messages import describe_all
 from trainer.visits.models import Assignment, Firm, Lawyer, Visit
+from trainer.web.errors import api_error
 
 blp = Blueprint("visits_api", __name__, url_prefix="/api/v1",
                 description="Lawyer visits: firms, lawyers, leave, station assignments, visits and the plan")
-_errors = partial(documented_errors, blp)
 
 class StrictBool(fields.Boolean):
     """Only JSON true/false (not 0, 1 or "yes"), as the OpenAPI document says."""
@@ -213,7 +210,7 @@ def _respond(schema, obj, status: int = 200):
 @allow(STAFF)
 @blp.arguments(DistrictQuery, location="query")
 @blp.response(200, FirmSchema(many=True))
-@_errors(401, 403)
+@blp.errors(401, 403)
 def list_firms(args):
     """The contracted law firms of the caller's district, with their contracts."""
     stmt = _district_filter(select(Firm).options(selectinload(Firm.contracts)).order_by(Firm.id),
@@ -225,7 +222,7 @@ def list_firms(args):
 @allow(STAFF)
 @blp.arguments(FirmSchema)
 @blp.response(201, FirmSchema)
-@_errors(401, 403, 422)
+@blp.errors(401, 403, 422)
 def create_firm(data):
     """Create a firm in the caller's district (the admin names the district with `district`)."""
     district = _target_district(data.pop("district", None))
@@ -237,7 +234,7 @@ def create_firm(data):
 @blp.route("/firms/<int:firm_id>")
 @allow(STAFF)
 @blp.response(200, FirmSchema)
-@_errors(401, 403, 404)
+@blp.errors(401, 403, 404)
 def get_firm(firm_id: int):
     """One firm; its `ETag` is needed to change it."""
     return _respond(FirmSchema(), _get(Firm, firm_id))
@@ -247,7 +244,7 @@ def get_firm(firm_id: int):
 @allow(STAFF)
 @blp.arguments(FirmSchema)
 @blp.response(200, FirmSchema)
-@_errors(401, 403, 404, 412, 422, 428)
+@blp.errors(401, 403, 404, 412, 422, 428)
 def update_firm(data, firm_id: int):
     """Replace a firm's details. Send `If-Match`."""
     firm = _get(Firm, firm_id)
@@ -262,7 +259,7 @@ def update_firm(data, firm_id: int):
 @allow(STAFF)
 @blp.arguments(ContractSchema)
 @blp.response(201, ContractSchema)
-@_errors(401, 403, 404, 422)
+@blp.errors(401, 403, 404, 422)
 def create_contract(data, firm_id: int):
     """Add a service contract (period, stations covered, visits per station and month, hours per visit)."""
     firm = _get(Firm, firm_id)
@@ -283,7 +280,7 @@ def _dump_lawyer(lawyer: Lawyer) -> dict:
 @allow(STAFF)
 @blp.arguments(DistrictQuery, location="query")
 @blp.response(200, LawyerSchema(many=True))
-@_errors(401, 403)
+@blp.errors(401, 403)
 def list_lawyers(args):
     """The lawyers of the caller's district, paginated."""
     stmt = _district_filter(select(Lawyer).options(selectinload(Lawyer.allowed)).order_by(Lawyer.id),
@@ -305,7 +302,7 @@ def _firm_for(firm_id: int) -> Firm:
 @allow(STAFF)
 @blp.arguments(LawyerSchema)
 @blp.response(201, LawyerSchema)
-@_errors(401, 403, 422)
+@blp.errors(401, 403, 422)
 def create_lawyer(data):
     """Create a lawyer of a firm of the caller's district."""
     firm = _firm_for(data.pop("firm_id"))
@@ -317,7 +314,7 @@ def create_lawyer(data):
 @blp.route("/lawyers/<int:lawyer_id>")
 @allow(STAFF)
 @blp.response(200, LawyerSchema)
-@_errors(401, 403, 404)
+@blp.errors(401, 403, 404)
 def get_lawyer(lawyer_id: int):
     """One lawyer; its `ETag` is needed to change it."""
     lawyer = _get(Lawyer, lawyer_id)
@@ -328,7 +325,7 @@ def get_lawyer(lawyer_id: int):
 @allow(STAFF)
 @blp.arguments(LawyerSchema)
 @blp.response(200, LawyerSchema)
-@_errors(401, 403, 404, 412, 422, 428)
+@blp.errors(401, 403, 404, 412, 422, 428)
 def update_lawyer(data, lawyer_id: int):
     """Replace a lawyer's details. Send `If-Match`."""
     lawyer = _get(Lawyer, lawyer_id)
@@ -342,7 +339,7 @@ def update_lawyer(data, lawyer_id: int):
 @blp.route("/lawyers/<int:lawyer_id>/leave")
 @allow(STAFF)
 @blp.response(200, LeaveSchema(many=True))
-@_errors(401, 403, 404)
+@blp.errors(401, 403, 404)
 def list_leave(lawyer_id: int):
     """A lawyer's leave and unavailable days."""
     return _get(Lawyer, lawyer_id).leave
@@ -351,7 +348,7 @@ def list_leave(lawyer_id: int):
 @blp.route("/lawyers/<int:lawyer_id>/leave", methods=["POST"])
 @allow(STAFF)
 @blp.arguments(LeaveSchema)
-@_errors(401, 403, 404, 422)
+@blp.errors(401, 403, 404, 422)
 @blp.response(201, description="The leave, the planned visits it breaks and a proposed replacement for each")
 def add_leave(data, lawyer_id: int):
     """Record leave. Answers the visits it breaks with proposals (backup lawyer, or another day); apply one
@@ -373,7 +370,7 @@ def add_leave(data, lawyer_id: int):
 @allow(STAFF)
 @blp.arguments(DistrictQuery, location="query")
 @blp.response(200, AssignmentSchema(many=True))
-@_errors(401, 403)
+@blp.errors(401, 403)
 def list_assignments(args):
     """The active station assignments (station -> firm, lead and backup lawyer)."""
     stmt = _district_filter(select(Assignment).where(Assignment.active).order_by(Assignment.station_id),
@@ -385,7 +382,7 @@ def list_assignments(args):
 @allow(STAFF)
 @blp.arguments(AssignmentSchema)
 @blp.response(201, AssignmentSchema)
-@_errors(401, 403, 404, 422)
+@blp.errors(401, 403, 404, 422)
 def create_assignment(data):
     """Assign a station its firm, lead and backup lawyer; the station's previous assignment ends."""
     station = db.session.get(Station, data["station_id"])
@@ -423,7 +420,7 @@ def _visit_for_reader(visit_id: int) -> Visit:
 @allow(STAFF, Role.LAWYER)
 @blp.arguments(VisitQuery, location="query")
 @blp.response(200, VisitSchema(many=True))
-@_errors(401, 403)
+@blp.errors(401, 403)
 def list_visits(args):
     """Visits between `from` and `to` (ISO dates), filtered by station, lawyer, firm or status. Staff see their
     district; a lawyer sees only their own visits."""
@@ -448,7 +445,7 @@ def list_visits(args):
 @blp.route("/visits/<int:visit_id>")
 @allow(STAFF, Role.LAWYER)
 @blp.response(200, VisitSchema)
-@_errors(401, 403, 404)
+@blp.errors(401, 403, 404)
 def get_visit(visit_id: int):
     """One visit; its `ETag` is needed to change it."""
     return _respond(VisitSchema(), _visit_for_reader(visit_id))
@@ -458,7 +455,7 @@ def get_visit(visit_id: int):
 @allow(STAFF)
 @blp.arguments(VisitChangeSchema)
 @blp.response(200, VisitSchema)
-@_errors(401, 403, 404, 409, 412, 422, 428)
+@blp.errors(401, 403, 404, 409, 412, 422, 428)
 def change_visit(data, visit_id: int):
     """Move (`day`, `half`, `lawyer_id`), pin/unpin (`pinned`) or cancel (`status: cancelled`) a visit.
     Send `If-Match`: a stale ETag gets 412; a slot taken meanwhile gets 409; a broken rule 422 with reasons."""
@@ -483,7 +480,7 @@ def change_visit(data, visit_id: int):
 @allow(STAFF)
 @blp.arguments(PlanSchema)
 @blp.response(200, PlanResultSchema)
-@_errors(401, 403, 409, 422)
+@blp.errors(401, 403, 409, 422)
 def plan(data):
     """Plan (`mode: full`) or re-plan (`mode: replan`, the default: pinned and valid visits stay, as few as
     possible move) the months `from`..`to`. A year not announced answers 422 unless `provisional` is true.

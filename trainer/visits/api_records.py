@@ -16,8 +16,8 @@ from sqlalchemy.orm import selectinload
 from trainer.api.conventions import require_if_match, with_etag
 from trainer.auth.models import Role
 from trainer.auth.permissions import STAFF, allow
-from trainer.clock import today_local
-from trainer.extensions import db
+from trainer.core.clock import today_local
+from trainer.core.extensions import db
 from trainer.visits import accounts as accounting
 from trainer.visits import records, roster
 from trainer.visits.api import (
@@ -26,7 +26,6 @@ from trainer.visits.api import (
     StrictBool,
     VisitSchema,
     _district_filter,
-    _errors,
     _get,
     _target_district,
     _visit_for_reader,
@@ -50,7 +49,7 @@ class UtcDateTime(fields.DateTime):
     """A stored moment as RFC 3339 in UTC (SQLite hands back naive values, which are UTC)."""
 
     def _serialize(self, value, attr, obj, **kwargs):
-        from trainer.clock import as_utc
+        from trainer.core.clock import as_utc
 
         return None if value is None else super()._serialize(as_utc(value), attr, obj, **kwargs)
 
@@ -183,7 +182,7 @@ def _respond_visit(visit, status: int = 200):
 @blp.route("/visits/<int:visit_id>/check-in", methods=["POST"])
 @allow(Role.LAWYER)
 @blp.response(200, RecordSchema)
-@_errors(401, 403, 404, 422)
+@blp.errors(401, 403, 404, 422)
 def api_check_in(visit_id: int):
     """The lawyer checks in at their own visit (only on the visit's day, Beijing time); the visit is delivered."""
     visit = _own_or_staff_visit(visit_id)
@@ -195,7 +194,7 @@ def api_check_in(visit_id: int):
 @blp.route("/visits/<int:visit_id>/check-out", methods=["POST"])
 @allow(Role.LAWYER)
 @blp.response(200, RecordSchema)
-@_errors(401, 403, 404, 422)
+@blp.errors(401, 403, 404, 422)
 def api_check_out(visit_id: int):
     """The lawyer checks out (after checking in)."""
     visit = _own_or_staff_visit(visit_id)
@@ -208,7 +207,7 @@ def api_check_out(visit_id: int):
 @allow(STAFF, Role.LAWYER)
 @blp.arguments(MissedSchema)
 @blp.response(200, RecordSchema)
-@_errors(401, 403, 404, 412, 422, 428)
+@blp.errors(401, 403, 404, 412, 422, 428)
 def api_missed(data, visit_id: int):
     """Record that the visit did not take place, with the reason (`lawyer_ill`, `lawyer_absent`,
     `station_closed`, `emergency`, `other` + `note`). Send `If-Match`."""
@@ -222,7 +221,7 @@ def api_missed(data, visit_id: int):
 @blp.route("/visits/<int:visit_id>/record")
 @allow(STAFF, Role.LAWYER)
 @blp.response(200, RecordSchema)
-@_errors(401, 403, 404)
+@blp.errors(401, 403, 404)
 def api_record(visit_id: int):
     """A visit with its check-in and check-out times (UTC) and the reason when missed."""
     return _respond_visit(_own_or_staff_visit(visit_id))
@@ -233,7 +232,7 @@ def api_record(visit_id: int):
 @blp.route("/visits/<int:visit_id>/consultations")
 @allow(STAFF, Role.LAWYER)
 @blp.response(200, ConsultationSchema(many=True))
-@_errors(401, 403, 404)
+@blp.errors(401, 403, 404)
 def api_consultations(visit_id: int):
     """The consultations of a visit (a lawyer: own visits only)."""
     visit = _own_or_staff_visit(visit_id)
@@ -247,7 +246,7 @@ def api_consultations(visit_id: int):
 @allow(STAFF, Role.LAWYER)
 @blp.arguments(ConsultationSchema)
 @blp.response(201, ConsultationSchema)
-@_errors(401, 403, 404, 422)
+@blp.errors(401, 403, 404, 422)
 def api_consultation_add(data, visit_id: int):
     """Record a consultation at a visit that took place (checked in)."""
     visit = _own_or_staff_visit(visit_id)
@@ -267,7 +266,7 @@ def _consultation(consultation_id: int) -> Consultation:
 @blp.route("/consultations/<int:consultation_id>")
 @allow(STAFF, Role.LAWYER)
 @blp.response(200, ConsultationSchema)
-@_errors(401, 403, 404)
+@blp.errors(401, 403, 404)
 def api_consultation(consultation_id: int):
     """One consultation; its `ETag` is needed to change it."""
     consultation = _consultation(consultation_id)
@@ -279,7 +278,7 @@ def api_consultation(consultation_id: int):
 @allow(STAFF, Role.LAWYER)
 @blp.arguments(ConsultationSchema)
 @blp.response(200, ConsultationSchema)
-@_errors(401, 403, 404, 412, 422, 428)
+@blp.errors(401, 403, 404, 412, 422, 428)
 def api_consultation_update(data, consultation_id: int):
     """Replace a consultation. Send `If-Match`."""
     consultation = _consultation(consultation_id)
@@ -295,7 +294,7 @@ def api_consultation_update(data, consultation_id: int):
 @allow(STAFF)
 @blp.arguments(AccountQuery, location="query")
 @blp.response(200, AccountSchema)
-@_errors(401, 403, 404, 422)
+@blp.errors(401, 403, 404, 422)
 def api_firm_account(args, firm_id: int):
     """A firm's account of a month (`?month=2026-11`): contracted, planned, delivered, missed (with reasons),
     hours (measured and estimated), consultations by category. The same numbers as the page and the Excel file."""
@@ -320,7 +319,7 @@ def _dump_period(period: DutyPeriod, with_shifts: bool = False) -> dict:
 @allow(STAFF)
 @blp.arguments(DistrictQuery, location="query")
 @blp.response(200, DutyPeriodSchema(many=True))
-@_errors(401, 403)
+@blp.errors(401, 403)
 def api_duty_periods(args):
     """The telephone duty periods of the caller's district."""
     from trainer.api.schemas import paginate_select
@@ -336,7 +335,7 @@ def api_duty_periods(args):
 @allow(STAFF)
 @blp.arguments(DutyPeriodSchema)
 @blp.response(201, DutyPeriodSchema)
-@_errors(401, 403, 422)
+@blp.errors(401, 403, 422)
 def api_duty_period_add(data):
     """Create a duty period (days, shifts, lawyers per shift, the lawyers' pool); plan it with POST .../plan."""
     district = _target_district(data.pop("district", None))
@@ -348,7 +347,7 @@ def api_duty_period_add(data):
 @blp.route("/duty-periods/<int:period_id>")
 @allow(STAFF)
 @blp.response(200, DutyPeriodSchema)
-@_errors(401, 403, 404)
+@blp.errors(401, 403, 404)
 def api_duty_period(period_id: int):
     """A duty period with its roster (`duty_shifts`) and the problems in words."""
     period = _get(DutyPeriod, period_id)
@@ -358,7 +357,7 @@ def api_duty_period(period_id: int):
 @blp.route("/duty-periods/<int:period_id>/plan", methods=["POST"])
 @allow(STAFF)
 @blp.response(200, DutyPeriodSchema)
-@_errors(401, 403, 404)
+@blp.errors(401, 403, 404)
 def api_duty_plan(period_id: int):
     """Plan the roster (shifts changed by hand stay). Shifts nobody can take come back in `problems`."""
     period = _get(DutyPeriod, period_id)
@@ -371,7 +370,7 @@ def api_duty_plan(period_id: int):
 @allow(STAFF)
 @blp.arguments(ShiftChangeSchema)
 @blp.response(200, DutyPeriodSchema)
-@_errors(401, 403, 404, 412, 422, 428)
+@blp.errors(401, 403, 404, 412, 422, 428)
 def api_duty_change(data, period_id: int):
     """Change one shift: put `lawyer_id` on it, in place of `remove_lawyer_id` if given. Refused (422, with every
     reason) when the lawyer is on leave, at a station visit or on another shift then. Send `If-Match`."""

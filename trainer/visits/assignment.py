@@ -16,8 +16,8 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from trainer.clock import today_local
-from trainer.extensions import db
+from trainer.core.clock import today_local
+from trainer.core.extensions import db
 from trainer.org.models import District, Station
 from trainer.visits.models import Assignment, Firm, Lawyer
 

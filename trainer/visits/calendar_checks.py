@@ -9,7 +9,7 @@ from flask import has_request_context, url_for
 from sqlalchemy import extract, select
 from sqlalchemy.orm import selectinload
 
-from trainer.extensions import db
+from trainer.core.extensions import db
 from trainer.visits.models import Visit
 
 

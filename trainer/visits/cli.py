@@ -7,27 +7,19 @@ from flask.cli import with_appcontext
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from trainer.extensions import db
+from trainer.core.extensions import db
+from trainer.launch.options import district_of
 
 cli = click.Group("visits", help="Lawyer visits (一站一家一律师): plan, re-plan, list and check.")
 
 
-def _district(code: str):
-    from trainer.org.operations import district_by_code
-
-    district = district_by_code(code)
-    if district is None:
-        raise click.BadParameter(f"no district {code!r}", param_hint="--district")
-    return district
-
-
 def _run_plan(district_code, first, last, provisional, mode, time_limit, allow_past):
-    from trainer.validation import InvalidInput
+    from trainer.core.validation import InvalidInput
     from trainer.visits import operations
     from trainer.visits.calendar import year_not_announced
     from trainer.visits.messages import describe_all
 
-    district = _district(district_code)
+    district = district_of(district_code)
     try:
         outcome = operations.plan_range(district, first, last, allow_provisional=provisional, mode=mode,
                                         time_limit_s=time_limit, allow_past=allow_past)
@@ -88,12 +80,12 @@ def replan(district_code, first, last, provisional, time_limit, allow_past):
 @with_appcontext
 def list_visits(district_code, first, last, lawyer, station, show_all):
     """List visits, one a line: day, half, station, lawyer, flags."""
+    from trainer.core.validation import InvalidInput
     from trainer.org.models import Station
-    from trainer.validation import InvalidInput
     from trainer.visits.models import Lawyer, Visit
     from trainer.visits.planner import month_bounds, parse_month
 
-    district = _district(district_code)
+    district = district_of(district_code)
     try:
         start = month_bounds(parse_month(first))[0]
         end = month_bounds(parse_month(last or first))[1]
@@ -124,12 +116,12 @@ def list_visits(district_code, first, last, lawyer, station, show_all):
 @with_appcontext
 def check(district_code, first, last):
     """Check the stored visits against the hard rules; exit status 1 when any is broken."""
-    from trainer.validation import InvalidInput
+    from trainer.core.validation import InvalidInput
     from trainer.visits import operations
     from trainer.visits.messages import describe_all, problem_dict
     from trainer.visits.planner import month_bounds, parse_month
 
-    district = _district(district_code)
+    district = district_of(district_code)
     try:
         start = month_bounds(parse_month(first))[0]
         end = month_bounds(parse_month(last or first))[1]

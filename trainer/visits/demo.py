@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from trainer.extensions import db
+from trainer.core.extensions import db
 from trainer.visits import assignment as suggestion
 from trainer.visits import operations
 
@@ -130,7 +130,7 @@ def _deliver_past(district, today, wang_id) -> None:
     from sqlalchemy import select
     from sqlalchemy.orm import selectinload
 
-    from trainer.clock import local_datetime
+    from trainer.core.clock import local_datetime
     from trainer.visits import records
     from trainer.visits.models import Visit
 
@@ -212,7 +212,7 @@ def _duty_period(district) -> None:
 def load(ctx) -> None:
     from sqlalchemy import select
 
-    from trainer.clock import today_local
+    from trainer.core.clock import today_local
     from trainer.visits.models import Lawyer
 
     chaoyang = ctx.districts["chaoyang"]

@@ -12,9 +12,9 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from trainer.extensions import db
+from trainer.core.extensions import db
+from trainer.core.validation import InvalidInput
 from trainer.org.models import District, Station
-from trainer.validation import InvalidInput
 from trainer.visits import operations
 from trainer.visits.models import VISIT_STATUSES, Assignment, Firm, Lawyer, LawyerStation, Visit
 
@@ -76,7 +76,7 @@ def export_section(district: District) -> dict:
 
 
 def _moment(value) -> str | None:
-    from trainer.clock import as_utc
+    from trainer.core.clock import as_utc
 
     return as_utc(value).isoformat() if value else None
 
@@ -97,7 +97,7 @@ def _record_of(visit: Visit) -> dict:
 def _parse_moment(value, errors, where: str):
     from datetime import datetime
 
-    from trainer.clock import as_utc
+    from trainer.core.clock import as_utc
 
     if value in (None, ""):
         return None

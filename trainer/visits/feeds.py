@@ -12,8 +12,8 @@ from sqlalchemy.orm import selectinload
 
 from trainer.auth.models import Role
 from trainer.calendars.events import FeedEvent
-from trainer.clock import LOCAL_TZ, as_utc, local_datetime
-from trainer.extensions import db
+from trainer.core.clock import LOCAL_TZ, as_utc, local_datetime
+from trainer.core.extensions import db
 from trainer.visits.models import DutyShift, Firm, Lawyer, Visit
 
 FEED_SUBJECT_MODELS = {"firm": Firm}

@@ -19,7 +19,7 @@ from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, select
 
-from trainer.extensions import db
+from trainer.core.extensions import db
 
 log = logging.getLogger(__name__)
 

@@ -13,8 +13,8 @@ from babel.dates import format_date
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from trainer.extensions import db
-from trainer.i18n import format_month, format_weekday, lang
+from trainer.core.extensions import db
+from trainer.core.i18n import format_month, format_weekday, lang
 
 # Rules that leave stations unplanned (the rest of the plan goes ahead).
 BLOCKING_RULES = {"no_receiving_day", "min_gap", "lawyer_unavailable", "lawyer_capacity", "unassigned"}

@@ -23,9 +23,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from trainer.audit.models import Audited
 from trainer.calendars.stamps import FeedSource
-from trainer.clock import now_utc
-from trainer.concurrency import Versioned
-from trainer.extensions import db
+from trainer.core.clock import now_utc
+from trainer.core.concurrency import Versioned
+from trainer.core.extensions import db
 
 HALVES = ("am", "pm")
 # Part 2 (what happens at and after a visit) adds delivered and missed; the database already knows them.
@@ -241,9 +241,7 @@ class Visit(Audited, Versioned, FeedSource, db.Model):
     by_backup: Mapped[bool] = mapped_column(default=False)
     provisional: Mapped[bool] = mapped_column(default=False)
     note: Mapped[str | None] = mapped_column(Text)
-    sequence: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now_utc)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now_utc)
     # Part 2: what happened. Moments are UTC, shown in Beijing time.
     checked_in_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     checked_out_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
@@ -267,10 +265,6 @@ class Visit(Audited, Versioned, FeedSource, db.Model):
     def is_active(self) -> bool:
         return self.status != "cancelled"
 
-    def touch(self) -> None:
-        """A real change (time, place, person, status): feeds show it as a new SEQUENCE."""
-        self.sequence = (self.sequence or 0) + 1
-        self.updated_at = now_utc()
 
 
 class PlanRun(db.Model):
@@ -424,8 +418,6 @@ class DutyShift(Audited, FeedSource, db.Model):
     lawyer_id: Mapped[int] = mapped_column(ForeignKey("lawyers.id"))
     status: Mapped[str] = mapped_column(String(10), default="planned")
     pinned: Mapped[bool] = mapped_column(default=False)
-    sequence: Mapped[int] = mapped_column(default=0)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now_utc)
 
     period: Mapped[DutyPeriod] = relationship(back_populates="duty_shifts")
     lawyer: Mapped[Lawyer] = relationship()
@@ -434,6 +426,3 @@ class DutyShift(Audited, FeedSource, db.Model):
     def audit_label(self) -> str:
         return f"{self.day} {self.shift_code} {self.lawyer.name if self.lawyer else self.lawyer_id}"
 
-    def touch(self) -> None:
-        self.sequence = (self.sequence or 0) + 1
-        self.updated_at = now_utc()

@@ -15,10 +15,10 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from trainer.concurrency import check_version
-from trainer.extensions import db
+from trainer.core.concurrency import check_version
+from trainer.core.extensions import db
+from trainer.core.validation import InvalidInput
 from trainer.org.models import District, Station
-from trainer.validation import InvalidInput
 from trainer.visits.messages import half_label, short_day
 from trainer.visits.models import (
     HALVES,
@@ -187,7 +187,7 @@ def _lawyer_has_assignments(lawyer: Lawyer) -> bool:
 def assign_station(station: Station, *, firm: Firm, lead: Lawyer, backup: Lawyer | None = None,
                    start: date | None = None, version: int | None = None) -> Assignment:
     """Give a station its firm, lead lawyer and backup (一站一家一律师); the previous assignment ends."""
-    from trainer.clock import today_local
+    from trainer.core.clock import today_local
 
     errors = {}
     if firm.district_id != station.district_id:
@@ -230,7 +230,7 @@ def assign_station(station: Station, *, firm: Firm, lead: Lawyer, backup: Lawyer
 
 
 def end_assignment(assignment: Assignment, *, version: int | None = None) -> None:
-    from trainer.clock import today_local
+    from trainer.core.clock import today_local
 
     check_version(assignment, version)
     assignment.active = False

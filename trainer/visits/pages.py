@@ -16,10 +16,10 @@ from sqlalchemy.orm import selectinload
 
 from trainer.auth.models import Role
 from trainer.auth.permissions import STAFF, allow, check_district, working_district
-from trainer.clock import LOCAL_TZ, to_local, today_local
-from trainer.concurrency import StaleEdit
-from trainer.extensions import db
-from trainer.validation import InvalidInput, form_errors_from
+from trainer.core.clock import LOCAL_TZ, to_local, today_local
+from trainer.core.concurrency import StaleEdit
+from trainer.core.extensions import db
+from trainer.core.validation import InvalidInput, form_errors_from
 from trainer.visits import accounts as accounting
 from trainer.visits import labels, records, roster, spreadsheets
 from trainer.visits.forms import (
@@ -535,7 +535,7 @@ def import_template(kind: str):
 @bp.route("/import/<kind>", methods=["GET", "POST"])
 @allow(STAFF)
 def import_sheet(kind: str):
-    from trainer.exchange.excel import SheetErrors
+    from trainer.exchange.rows import SheetErrors
 
     columns, title = _kind(kind)
     district = working_district()

@@ -15,10 +15,10 @@ from flask_babel import gettext as _
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
-from trainer.clock import today_local
-from trainer.extensions import db
+from trainer.core.clock import today_local
+from trainer.core.extensions import db
+from trainer.core.validation import InvalidInput
 from trainer.org.models import District, Station
-from trainer.validation import InvalidInput
 from trainer.visits.messages import BLOCKING_RULES, problem_dict
 from trainer.visits.models import Assignment, Firm, Lawyer, LawyerLeave, PlanRun, Visit
 

@@ -1,7 +1,7 @@
 """What happened at a visit (part 2): check-in, check-out, no-show with its reason, and the consultations taken.
 
 The same rules for the lawyer's page, the coordinator's page and the API: check-in only on the visit's day (the
-server's Beijing date, ``trainer.clock.today_local``), check-out after check-in, consultations only at a visit
+server's Beijing date, ``trainer.core.clock.today_local``), check-out after check-in, consultations only at a visit
 that took place. Callers commit.
 
 Personal data (a worker's name and phone) is shown only to the visit's own lawyer and the district's
@@ -16,10 +16,10 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from trainer.auth.models import Role
-from trainer.clock import as_utc, now_utc, to_local
-from trainer.concurrency import check_version
-from trainer.extensions import db
-from trainer.validation import InvalidInput
+from trainer.core.clock import as_utc, now_utc, to_local
+from trainer.core.concurrency import check_version
+from trainer.core.extensions import db
+from trainer.core.validation import InvalidInput
 from trainer.visits.messages import short_day
 from trainer.visits.models import (
     ASKER_TYPES,

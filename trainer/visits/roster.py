@@ -16,10 +16,10 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from trainer.clock import now_utc
-from trainer.concurrency import check_version
-from trainer.extensions import db
-from trainer.validation import InvalidInput
+from trainer.core.clock import now_utc
+from trainer.core.concurrency import check_version
+from trainer.core.extensions import db
+from trainer.core.validation import InvalidInput
 from trainer.visits.messages import short_day
 from trainer.visits.models import DEFAULT_SHIFTS, DutyPeriod, DutyShift, Lawyer, LawyerLeave, Visit
 

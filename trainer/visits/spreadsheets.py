@@ -21,11 +21,12 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from trainer.clock import to_local
-from trainer.exchange.excel import Column, RowError, Sheet, SheetErrors, read_sheet
-from trainer.extensions import db
+from trainer.core.clock import to_local
+from trainer.core.extensions import db
+from trainer.core.validation import InvalidInput
+from trainer.exchange.excel import Sheet
+from trainer.exchange.rows import Column, RowError, SheetErrors, read_sheet
 from trainer.org.models import District, Station, Union
-from trainer.validation import InvalidInput
 from trainer.visits import labels, operations
 from trainer.visits.models import Contract, Firm, Lawyer, Visit
 

@@ -17,12 +17,11 @@ from sqlalchemy.orm import selectinload
 
 from trainer.auth.models import Role, User
 from trainer.auth.permissions import STAFF, allow, check_district, working_district
-from trainer.clock import today_local
-from trainer.concurrency import StaleEdit
-from trainer.extensions import db
-from trainer.navigation import register_nav
+from trainer.core.clock import today_local
+from trainer.core.concurrency import StaleEdit
+from trainer.core.extensions import db
+from trainer.core.validation import InvalidInput, form_errors_from
 from trainer.org.models import District, Station
-from trainer.validation import InvalidInput, form_errors_from
 from trainer.visits import assignment as suggestion
 from trainer.visits import operations
 from trainer.visits.forms import (
@@ -39,6 +38,7 @@ from trainer.visits.forms import (
 from trainer.visits.messages import describe_all, half_label, short_day
 from trainer.visits.models import Assignment, Contract, Firm, Lawyer, LawyerLeave, PlanRun, Visit
 from trainer.visits.planner import month_bounds, month_key, parse_month
+from trainer.web.navigation import register_nav
 
 bp = Blueprint("visits", __name__, url_prefix="/visits")
 

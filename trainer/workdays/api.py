@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from functools import partial
 
 from flask import abort
 from flask_babel import gettext as _
@@ -11,15 +10,14 @@ from flask_login import current_user
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from trainer.api import Blueprint
-from trainer.api.schemas import ERROR_RESPONSES, documented_errors
+from trainer.api.schemas import ERROR_RESPONSES
 from trainer.auth.permissions import ANY_USER, allow
-from trainer.extensions import db
+from trainer.core.extensions import db
 from trainer.workdays import operations, service
 from trainer.workdays.models import STATUS_NOT_ANNOUNCED
 
 blp = Blueprint("workdays_api", __name__, url_prefix="/api/v1/workdays",
                 description="The official working-day calendar: holidays, make-up working days, unannounced years")
-_errors = partial(documented_errors, blp)
 
 MAX_RANGE_DAYS = 1100
 NOT_ANNOUNCED = {"description": "The year is not announced (or only a draft) and `provisional` was not true; "
@@ -125,7 +123,7 @@ def year_payload(year: int) -> dict:
 @blp.route("/years/<int:year>")
 @allow(ANY_USER)
 @blp.response(200, YearSchema)
-@_errors(401, 404)
+@blp.errors(401, 404)
 def get_year(year: int):
     """A year's calendar: status, holidays (as ranges), make-up working days and the number of working days.
     A year not announced answers 200 with `status: not_announced` and the provisional count."""
@@ -138,9 +136,9 @@ def get_year(year: int):
 @allow(ANY_USER)
 @blp.arguments(CheckArgs, location="query")
 @blp.response(200, DaySchema)
-@_errors(401)
+@blp.errors(401)
 @blp.alt_response(409, **NOT_ANNOUNCED)
-@_errors(422)
+@blp.errors(422)
 def check(args):
     """Is a date a working day? `GET /api/v1/workdays/check?date=2026-10-10`."""
     info = service.day_info(args["date"], allow_provisional=args["provisional"])
@@ -152,9 +150,9 @@ def check(args):
 @allow(ANY_USER)
 @blp.arguments(RangeArgs, location="query")
 @blp.response(200, RangeSchema)
-@_errors(401)
+@blp.errors(401)
 @blp.alt_response(409, **NOT_ANNOUNCED)
-@_errors(422)
+@blp.errors(422)
 def working_range(args):
     """The working days from `from` to `to` (both included). Refused with 409 when the range reaches a year
     that is not announced, unless `provisional=true`."""
@@ -168,7 +166,7 @@ def working_range(args):
 @allow("admin")
 @blp.arguments(NoticeSchema)
 @blp.response(201, YearSchema)
-@_errors(401, 403, 422)
+@blp.errors(401, 403, 422)
 def post_notice(data):
     """Enter a year's notice (same format as the notice file). A draft unless `confirm` is true; for an official
     year it is a correction. Everything is checked first; nothing changes on any error (422 lists each)."""

@@ -11,7 +11,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from trainer.extensions import db
+from trainer.core.extensions import db
 
 STATUS_TEXT = {"official": "official 正式", "draft": "draft 草稿（未确认）", "not_announced": "not announced 未公布"}
 KIND_TEXT = {"holiday": "holiday 放假", "makeup_workday": "make-up working day 调休上班",
@@ -100,7 +100,7 @@ def check(day):
 @_in_request
 def import_file(file, confirm):
     """Import a State Council notice file (JSON; format in docs/workdays.md). Nothing changes on any error."""
-    from trainer.validation import InvalidInput
+    from trainer.core.validation import InvalidInput
     from trainer.workdays import operations
 
     try:
@@ -140,7 +140,7 @@ def _report(result) -> None:
 @_in_request
 def confirm(year):
     """Confirm a draft year as official and list the conflicts it causes."""
-    from trainer.validation import InvalidInput
+    from trainer.core.validation import InvalidInput
     from trainer.workdays import operations
 
     try:

@@ -18,8 +18,8 @@ from datetime import date
 
 from sqlalchemy import select
 
-from trainer.areas import area_modules
-from trainer.extensions import db
+from trainer.core.areas import area_modules
+from trainer.core.extensions import db
 
 log = logging.getLogger(__name__)
 

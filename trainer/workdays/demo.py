@@ -3,7 +3,7 @@ is until the State Council's notice), so the demo shows that state and the admin
 
 from __future__ import annotations
 
-from trainer.extensions import db
+from trainer.core.extensions import db
 from trainer.workdays import service
 
 

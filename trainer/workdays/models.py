@@ -14,8 +14,8 @@ from sqlalchemy import CheckConstraint, Date, DateTime, ForeignKey, Index, Strin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from trainer.audit.models import Audited
-from trainer.clock import now_utc
-from trainer.extensions import db
+from trainer.core.clock import now_utc
+from trainer.core.extensions import db
 
 STATUS_OFFICIAL = "official"
 STATUS_DRAFT = "draft"

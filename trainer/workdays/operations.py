@@ -14,9 +14,9 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from trainer.clock import now_utc
-from trainer.extensions import db
-from trainer.validation import InvalidInput
+from trainer.core.clock import now_utc
+from trainer.core.extensions import db
+from trainer.core.validation import InvalidInput
 from trainer.workdays import library, service
 from trainer.workdays.models import (
     KIND_HOLIDAY,
@@ -263,7 +263,7 @@ def validate_notice(year: int, holidays: list[HolidayRange], makeups: list[Makeu
                     notice: str | None = None, require_holiday: bool = True) -> None:
     """Refuse, with every reason at once: dates outside the year, last before first, overlapping ranges,
     a make-up day on a weekday or inside a holiday, duplicates. Fills in the festival of make-up days."""
-    from trainer.i18n import format_weekday
+    from trainer.core.i18n import format_weekday
 
     errors: dict[str, list[str]] = {"year": [], "holidays": [], "makeup_days": [], "notice": []}
     if not (MIN_YEAR <= year <= MAX_YEAR):

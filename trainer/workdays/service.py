@@ -24,7 +24,7 @@ from flask import g, has_request_context
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from trainer.extensions import db
+from trainer.core.extensions import db
 from trainer.workdays import library
 from trainer.workdays.models import (
     KIND_HOLIDAY,
@@ -76,7 +76,7 @@ def current_lang() -> str:
     """The language of the current page; Chinese outside a request (CLI, jobs)."""
     if not has_request_context():
         return "zh"
-    from trainer.i18n import lang
+    from trainer.core.i18n import lang
 
     try:
         return lang()

@@ -15,10 +15,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from trainer.auth.permissions import ANY_USER, STAFF, allow, check_district, scoped
-from trainer.clock import today_local
-from trainer.extensions import db
-from trainer.navigation import register_nav
-from trainer.validation import InvalidInput, form_errors_from
+from trainer.core.clock import today_local
+from trainer.core.extensions import db
+from trainer.core.validation import InvalidInput, form_errors_from
+from trainer.web.navigation import register_nav
 from trainer.workdays import library, operations, service
 from trainer.workdays.forms import KIND_LABELS, EntryForm, ImportForm, YearForm
 from trainer.workdays.models import (
@@ -49,7 +49,7 @@ LAST_YEAR_SHOWN = 2100
 def _year_not_announced(error: YearNotAnnounced):
     """Any page or API call that needs an unannounced year says so plainly (409), naming the year."""
     from trainer.auth.permissions import is_api_request
-    from trainer.errors import api_error
+    from trainer.web.errors import api_error
 
     db.session.rollback()
     if is_api_request():
@@ -130,7 +130,7 @@ def index(year: int | None = None):
 
 
 def _weekday_short(index: int) -> str:
-    from trainer.i18n import format_weekday
+    from trainer.core.i18n import format_weekday
 
     return format_weekday(index)
 

@@ -10,7 +10,7 @@ from flask import current_app, has_request_context, request, session
 from flask_babel import get_locale
 from flask_login import current_user
 
-from trainer.clock import to_local
+from trainer.core.clock import to_local
 
 DATE_PATTERNS = {"zh": "y年M月d日 EEE", "en": "EEE d MMM y"}
 MONTH_PATTERNS = {"zh": "y年M月", "en": "MMMM y"}

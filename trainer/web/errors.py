@@ -12,9 +12,10 @@ from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from trainer.auth.permissions import is_api_request
-from trainer.concurrency import StaleEdit
-from trainer.extensions import db
-from trainer.validation import InvalidInput
+from trainer.core.concurrency import StaleEdit
+from trainer.core.extensions import db
+from trainer.core.validation import InvalidInput
+from trainer.web.forms import stale_edit_answer
 
 log = logging.getLogger(__name__)
 
@@ -90,10 +91,12 @@ def _keep_headers(error: HTTPException, response) -> None:
 
 
 def handle_stale(error: Exception):
-    db.session.rollback()
+    """A stale edit that no form caught (a button on a page): the page again, with the saved values and who
+    saved them (the same answer as ``trainer.web.forms.save_form``); the API answers 412."""
     if is_api_request():
+        db.session.rollback()
         return api_error(412, _("The record was changed by someone else; fetch it again and retry."))
-    return render_template("errors/error.html", status=409, message=_friendly_message(409), detail=None), 409
+    return stale_edit_answer(getattr(error, "obj", None))
 
 
 def handle_invalid_input(error: InvalidInput):

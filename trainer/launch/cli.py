@@ -6,7 +6,8 @@ import click
 from flask import Flask
 from sqlalchemy import select
 
-from trainer.extensions import db
+from trainer.core.extensions import db
+from trainer.launch.options import district_of
 
 
 def register_cli(app: Flask) -> None:
@@ -30,15 +31,10 @@ def register_cli(app: Flask) -> None:
     def create_user(username, display_name, role, district, password):
         """Create an account."""
         from trainer.auth.operations import create_user as create
-        from trainer.org.operations import district_by_code
-        from trainer.validation import InvalidInput
+        from trainer.core.validation import InvalidInput
 
-        district_id = None
-        if district:
-            found = district_by_code(district)
-            if found is None:
-                raise click.BadParameter(f"no district {district!r}", param_hint="--district")
-            district_id = found.id
+        found = district_of(district, required=False)
+        district_id = found.id if found else None
         try:
             user = create(username=username, display_name=display_name, role=role, password=password,
                           district_id=district_id)
@@ -90,7 +86,7 @@ def register_cli(app: Flask) -> None:
     @click.option("--port", default=5000, show_default=True)
     def serve(host, port):
         """Start the web app and the scheduler side by side (what `make run` does); Ctrl-C stops both."""
-        from trainer.launcher import run_side_by_side
+        from trainer.launch.launcher import run_side_by_side
 
         raise SystemExit(run_side_by_side(host, port))
 
@@ -98,7 +94,7 @@ def register_cli(app: Flask) -> None:
     @click.option("--if-empty", is_flag=True, help="Load only into an empty database (what `make run` does).")
     def demo(if_empty):
         """Load the demo programme (Chaoyang and a few other districts) and print the demo logins."""
-        from trainer.demo import DEMO_LOGINS, database_is_empty, load_demo
+        from trainer.org.demo import DEMO_LOGINS, database_is_empty, load_demo
 
         if if_empty and not database_is_empty():
             click.echo("database has data; demo not loaded")

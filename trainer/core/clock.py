@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
-from trainer.config import TIMEZONE
+from trainer.core.config import TIMEZONE
 
 LOCAL_TZ = ZoneInfo(TIMEZONE)
 

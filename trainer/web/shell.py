@@ -10,10 +10,10 @@ from sqlalchemy import select
 from trainer.auth.forms import ROLE_LABELS
 from trainer.auth.models import ApiToken, User, hash_token
 from trainer.auth.permissions import is_api_request
-from trainer.clock import as_utc, now_utc, today_local
-from trainer.extensions import db, login_manager
-from trainer.i18n import format_day, format_moment, format_month, format_weekday, lang
-from trainer.navigation import grouped_nav_for, nav_for
+from trainer.core.clock import as_utc, now_utc, today_local
+from trainer.core.extensions import db, login_manager
+from trainer.core.i18n import format_day, format_moment, format_month, format_weekday, lang
+from trainer.web.navigation import grouped_nav_for, nav_for
 
 CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; "
        "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")

@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
 
-from trainer.areas import area_modules
 from trainer.auth.models import Role, User
-from trainer.extensions import db
+from trainer.core.areas import area_modules
+from trainer.core.extensions import db
 from trainer.org.models import District, Station, Union
 
 DEMO_PASSWORD = "trainer-demo-2026"

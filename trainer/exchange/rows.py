@@ -1,0 +1,340 @@
+"""The one row reader behind every import: Excel sheets and the JSON programme file.
+
+Guarantees, the same in every area:
+- every bad row (or item) is listed, each with its row number and column (or its place in the file) and a
+  message worded the same way everywhere ("is required", "… is not a date (write 2027-03-05)");
+- when anything is bad, nothing is imported (callers raise before changing anything, and ``run_import``
+  rolls back whatever an operation refused half-way);
+- a second import saving the same records at the same moment is refused with a clear message, never a crash;
+- a workbook is read in time proportional to the cells it really holds, whatever dimension it claims, and
+  refused early when it is larger than a sheet people type by hand.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, TypeVar
+
+from flask_babel import gettext as _
+from openpyxl import load_workbook
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm.exc import StaleDataError
+
+from trainer.core.extensions import db
+from trainer.core.validation import InvalidInput
+
+MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
+MAX_ROWS = 5000
+MAX_COLUMNS = 60
+MAX_UNPACKED_BYTES = 40 * 1024 * 1024  # what the workbook's parts take once unzipped
+DATE_PATTERNS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日")
+LIST_SEPARATORS = r"[、,，;；]"
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a sheet: ``header`` is what people see (Chinese), ``key`` what the code uses.
+
+    kind: "str" | "int" | "float" | "date" | "mobile" | "choice" | "list" (values separated by 、 , ; or ，)
+    choices: for "choice", the accepted cell texts mapped to stored values, e.g. {"街道": "street"}.
+    """
+
+    key: str
+    header: str
+    required: bool = True
+    kind: str = "str"
+    choices: dict[str, str] | None = None
+    max_length: int | None = None
+    example: Any = None
+
+
+# ----------------------------------------------------------------------------------------- reading values
+
+def text_of(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def convert(value: Any, kind: str = "str", *, required: bool = True, choices: dict[str, str] | None = None,
+            max_length: int | None = None) -> tuple[Any, str | None]:
+    """A cell's or a JSON value's content -> (Python value, None) or (None, the message saying what is wrong)."""
+    text = text_of(value)
+    if text == "":
+        if required:
+            return None, _("is required")
+        return ([] if kind == "list" else None), None
+    if max_length and len(text) > max_length:
+        return None, _("is longer than %(n)s characters", n=max_length)
+    if kind == "str":
+        return text, None
+    if kind == "int":
+        try:
+            return int(text), None
+        except ValueError:
+            return None, _("%(value)s is not a whole number", value=text)
+    if kind == "float":
+        try:
+            return float(text), None
+        except ValueError:
+            return None, _("%(value)s is not a number", value=text)
+    if kind == "date":
+        return _date(value, text)
+    if kind == "mobile":
+        digits = re.sub(r"[\s-]", "", text)
+        if not MOBILE_RE.match(digits):
+            return None, _("%(value)s is not an 11-digit mainland mobile number", value=text)
+        return digits, None
+    if kind == "choice":
+        choices = choices or {}
+        if text in choices:
+            return choices[text], None
+        if text in choices.values():
+            return text, None
+        return None, _("%(value)s is not one of: %(choices)s", value=text, choices="、".join(choices))
+    if kind == "list":
+        if isinstance(value, list | tuple):
+            return [text_of(part) for part in value if text_of(part)], None
+        return [part.strip() for part in re.split(LIST_SEPARATORS, text) if part.strip()], None
+    raise ValueError(f"unknown kind {kind}")
+
+
+def _date(value: Any, text: str) -> tuple[date | None, str | None]:
+    if isinstance(value, datetime):
+        return value.date(), None
+    if isinstance(value, date):
+        return value, None
+    for pattern in DATE_PATTERNS:
+        try:
+            return datetime.strptime(text, pattern).date(), None
+        except ValueError:
+            continue
+    return None, _("%(value)s is not a date (write 2027-03-05)", value=text)
+
+
+# ------------------------------------------------------------------------------------------ Excel sheets
+
+@dataclass(frozen=True)
+class RowError:
+    row: int | None  # the row number as Excel shows it (the header is row 1); None: the file as a whole
+    column: str  # the column header, or "" for the row as a whole
+    message: str
+
+    def __str__(self) -> str:
+        if self.row is None:
+            return self.message
+        where = _("row %(row)s", row=self.row)
+        return f"{where}, {self.column}: {self.message}" if self.column else f"{where}: {self.message}"
+
+
+class SheetErrors(InvalidInput):
+    """Every bad row of a sheet; nothing was imported."""
+
+    def __init__(self, errors: list[RowError]):
+        self.errors = sorted(errors, key=lambda e: (e.row or 0, e.column))
+        fields = {(f"row {e.row}" if e.row is not None else "file"): str(e) for e in self.errors}
+        super().__init__(fields, _("%(n)s problem(s) in the file; nothing was imported.", n=len(self.errors)))
+
+
+def _file_error(message: str) -> SheetErrors:
+    return SheetErrors([RowError(None, "", message)])
+
+
+def _open_workbook(file):
+    """Open an uploaded .xlsx for reading, refusing a file whose parts unzip to more than a hand-made sheet."""
+    try:
+        with zipfile.ZipFile(file) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise _file_error(_("The file is not an Excel workbook (.xlsx).")) from None
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise _file_error(_("The workbook is too large to import (over %(n)s MB unpacked).",
+                            n=MAX_UNPACKED_BYTES // (1024 * 1024)))
+    if hasattr(file, "seek"):
+        file.seek(0)
+    try:
+        return load_workbook(file, read_only=True, data_only=True)
+    except Exception:  # openpyxl raises many kinds for a file that is not a workbook
+        raise _file_error(_("The file is not an Excel workbook (.xlsx).")) from None
+
+
+class SheetImport:
+    """One Excel import: every row read and checked, every problem collected, nothing saved unless none.
+
+    ::
+
+        sheet = SheetImport(file, COLUMNS, validate_row=check)
+        sheet.duplicates(lambda row: row["name"], "name", _("This station"))
+        sheet.check()                      # raises SheetErrors listing every bad row
+        for row in sheet.rows:
+            try:
+                operations.save_station(...)
+            except InvalidInput as error:
+                sheet.refused(row, error)  # the operation's fields become the columns they came from
+        sheet.check()
+    """
+
+    def __init__(self, file, columns: Sequence[Column], *, sheet: str | None = None,
+                 validate_row: Callable[[dict], dict[str, str]] | None = None):
+        self.columns = list(columns)
+        self.headers = {c.key: c.header for c in self.columns}
+        self.errors: list[RowError] = []
+        self.rows: list[dict] = []
+        self._read(file, sheet, validate_row)
+
+    def header(self, key: str) -> str:
+        return self.headers.get(key, "")
+
+    def error(self, row: dict | int, column_key: str, message: str) -> None:
+        number = row["_row"] if isinstance(row, dict) else row
+        self.errors.append(RowError(number, self.header(column_key) if column_key else "", message))
+
+    def refused(self, row: dict, error: InvalidInput, aliases: dict[str, str] | None = None) -> None:
+        """An operation's InvalidInput for this row: each field as the column it came from."""
+        aliases = aliases or {}
+        if not error.fields:
+            self.error(row, "", error.message)
+        for key, message in error.fields.items():
+            self.error(row, aliases.get(key, key), message)
+
+    def duplicates(self, key: Callable[[dict], Any], column_key: str, what: str) -> None:
+        seen: dict = {}
+        for row in self.rows:
+            value = key(row)
+            if value in seen:
+                self.error(row, column_key, _("%(what)s appears twice in the file (also row %(other)s).",
+                                              what=what, other=seen[value]))
+            else:
+                seen[value] = row["_row"]
+
+    def check(self) -> None:
+        if self.errors:
+            raise SheetErrors(self.errors)
+
+    def _read(self, file, sheet_name: str | None, validate_row) -> None:
+        workbook = _open_workbook(file)
+        try:
+            worksheet = (workbook[sheet_name] if sheet_name and sheet_name in workbook.sheetnames
+                         else workbook.worksheets[0])
+            # The dimension a file declares is not trusted: a sheet claiming A1:XFD1048576 would otherwise be
+            # padded to 16,384 columns on every row.
+            worksheet.reset_dimensions()
+            header_row = next(worksheet.iter_rows(min_row=1, max_row=1, max_col=MAX_COLUMNS, values_only=True),
+                              None)
+            if header_row is None or all(text_of(h) == "" for h in header_row):
+                raise _file_error(_("The sheet is empty."))
+            headers = [text_of(h) for h in header_row]
+            positions: dict[str, int] = {}
+            for column in self.columns:
+                for index, header in enumerate(headers):
+                    if header in (column.header, column.key):
+                        positions[column.key] = index
+            missing = [c.header for c in self.columns if c.required and c.key not in positions]
+            if missing:
+                raise _file_error(_("Missing column(s): %(names)s", names="、".join(missing)))
+            width = max(positions.values()) + 1
+            for number, row in enumerate(worksheet.iter_rows(min_row=2, max_col=width, values_only=True), start=2):
+                if number > MAX_ROWS + 1:
+                    self.errors.append(RowError(number, "", _("Too many rows (at most %(n)s).", n=MAX_ROWS)))
+                    break
+                if row is None or all(text_of(v) == "" for v in row):
+                    continue
+                self._take(number, row, positions, validate_row)
+        finally:
+            workbook.close()
+
+    def _take(self, number: int, row: tuple, positions: dict[str, int], validate_row) -> None:
+        values: dict[str, Any] = {"_row": number}
+        bad = False
+        for column in self.columns:
+            index = positions.get(column.key)
+            raw = row[index] if index is not None and index < len(row) else None
+            converted, message = convert(raw, column.kind, required=column.required, choices=column.choices,
+                                         max_length=column.max_length)
+            if message:
+                self.errors.append(RowError(number, column.header, message))
+                bad = True
+            values[column.key] = converted
+        if not bad and validate_row is not None:
+            for key, message in validate_row(values).items():
+                self.error(number, key, message)
+                bad = True
+        if not bad:
+            self.rows.append(values)
+
+
+def read_sheet(file, columns: Sequence[Column], *, sheet: str | None = None,
+               validate_row: Callable[[dict], dict[str, str]] | None = None) -> list[dict]:
+    """Every row of a sheet that has no problem at all, or SheetErrors listing every bad row."""
+    reader = SheetImport(file, columns, sheet=sheet, validate_row=validate_row)
+    reader.check()
+    return reader.rows
+
+
+# ------------------------------------------------------------------------------------- the programme file
+
+class Problems(dict):
+    """The problems of a JSON import, by their place in the file ("visits.lawyers[3].name" -> message)."""
+
+    def add(self, where: str, error: InvalidInput | str) -> None:
+        if isinstance(error, InvalidInput):
+            if error.fields:
+                for key, message in error.fields.items():
+                    self[f"{where}.{key}"] = message
+            else:
+                self[where] = error.message
+        else:
+            self[where] = error
+
+    def value(self, raw: Any, where: str, kind: str = "str", *, required: bool = True, **options) -> Any:
+        """Read one value as ``convert`` does for a cell; a problem is noted at ``where``."""
+        converted, message = convert(raw, kind, required=required, **options)
+        if message:
+            self.add(where, message)
+        return converted
+
+    def list_of(self, data: Any, key: str, where: str | None = None) -> list:
+        """``data[key]`` as a list of objects (missing: an empty list); anything else is a problem."""
+        where = where or key
+        value = data.get(key) if isinstance(data, dict) else None
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            self.add(where, _("must be a list"))
+            return []
+        return value
+
+    def check(self) -> None:
+        if self:
+            raise InvalidInput(dict(self), _("%(n)s problem(s) in the file; nothing was imported.", n=len(self)))
+
+
+# ------------------------------------------------------------------------------------------ saving it all
+
+class ImportClash(InvalidInput):
+    """Another import (or edit) saved the same records at the same moment; this one saved nothing."""
+
+    def __init__(self):
+        super().__init__({}, _("Another import or change saved the same records at the same moment; nothing "
+                               "from this file was imported. Check what is there now and import again if needed."))
+
+
+def run_import(do: Callable[[], T]) -> T:
+    """Run an import and commit it as one transaction: everything or, on any refusal, nothing."""
+    try:
+        result = do()
+        db.session.commit()
+    except InvalidInput:
+        db.session.rollback()
+        raise
+    except (IntegrityError, OperationalError, StaleDataError) as error:
+        db.session.rollback()
+        raise ImportClash() from error
+    return result

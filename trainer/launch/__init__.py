@@ -1,0 +1,1 @@
+"""Process launchers: the operator's commands that belong to no single area and `flask serve`."""

@@ -1,0 +1,90 @@
+"""The one way a form is saved, and the one behaviour for a stale edit.
+
+A view builds its form, then hands ``save_form`` the operation to run::
+
+    response = save_form(form, lambda: operations.save_firm(firm, ...), record=firm,
+                         message=lambda firm: _("Firm %(name)s saved.", name=firm.name),
+                         next_url=lambda firm: url_for("visits.firm_edit", firm_id=firm.id))
+    if response is not None:
+        return response
+    return render_template(..., form=form)
+
+- valid form, the operation succeeds: one commit, a success message, a redirect (post/redirect/get);
+- the operation raises ``InvalidInput``: nothing is kept, the form is shown again with what the user typed and
+  each message beside its field;
+- someone else saved the record since the form was opened (``StaleEdit`` from the form's hidden version, or
+  ``StaleDataError`` from the database's version check in a race): nothing is kept, and the same page is shown
+  again with the other person's saved values and a message naming who changed it and when.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from flask import flash, redirect, request
+from flask_babel import gettext as _
+from sqlalchemy import inspect
+from sqlalchemy.orm.exc import StaleDataError
+
+from trainer.audit.models import last_change
+from trainer.core.concurrency import StaleEdit
+from trainer.core.extensions import db
+from trainer.core.i18n import format_moment
+from trainer.core.validation import InvalidInput, form_errors_from
+
+T = TypeVar("T")
+
+
+def _resolve(value: Callable[[Any], str] | str, result: Any) -> str:
+    return value(result) if callable(value) else value
+
+
+def save_form(form, save: Callable[[], T], *, message: Callable[[T], str] | str,
+              next_url: Callable[[T], str] | str, record: Any = None):
+    """Run ``save`` for a submitted, valid form; answer a redirect, or None when the form is to be shown."""
+    if not form.validate_on_submit():
+        return None
+    try:
+        result = save()
+        db.session.flush()
+    except InvalidInput as error:
+        db.session.rollback()
+        form_errors_from(form, error)
+        return None
+    except (StaleEdit, StaleDataError) as error:
+        return stale_edit_answer(getattr(error, "obj", None) or record)
+    db.session.commit()
+    flash(_resolve(message, result), "success")
+    return redirect(_resolve(next_url, result))
+
+
+def stale_message(record: Any) -> str:
+    """'王芳 saved this record at …': who saved the version now in the database, from the audit log."""
+    entry = None
+    identity = inspect(record).identity if record is not None else None
+    if identity:
+        entry = last_change(type(record).__name__, ",".join(str(part) for part in identity))
+    if entry is None:
+        return _("Someone else saved this record after you opened it. The form now shows what is saved; "
+                 "check it and make your change again.")
+    who = entry.user.display_name if entry.user is not None else _("the system")
+    return _("%(who)s saved this record at %(when)s, after you opened it. The form now shows what they saved; "
+             "check it and make your change again.", who=who, when=format_moment(entry.at))
+
+
+def stale_edit_answer(record: Any = None):
+    """Nothing of the refused edit is kept; the page is shown again (GET) with the saved values and a message."""
+    identity = inspect(record).identity if record is not None else None
+    model = type(record) if record is not None else None
+    db.session.rollback()
+    current = db.session.get(model, identity) if identity else None
+    flash(stale_message(current), "warning")
+    target = request.url if _shows_itself(request) else (request.referrer or request.url)
+    return redirect(target, code=303)
+
+
+def _shows_itself(req) -> bool:
+    """Whether the URL that was posted to also answers GET (a form page), so redirecting there shows the form."""
+    rule = req.url_rule
+    return rule is not None and "GET" in (rule.methods or ())
