@@ -7,7 +7,7 @@ from pathlib import Path
 
 from flask import Flask, abort, request
 
-from trainer.core.areas import AREAS, area_module
+from trainer.core.areas import AREAS, area_blueprints, area_module
 from trainer.core.config import load_config
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -39,13 +39,12 @@ def create_app(config: dict | None = None) -> Flask:
 
     api = init_api(app)
     for area in AREAS:
-        views = area_module(area, "views")
-        if views is not None:
-            app.register_blueprint(views.bp)
-        api_module = area_module(area, "api")
-        if api_module is not None:
-            api.register_blueprint(api_module.blp)
-            csrf.exempt(api_module.blp)
+        bp, blp = area_blueprints(area)
+        if bp is not None:
+            app.register_blueprint(bp)
+        if blp is not None:
+            api.register_blueprint(blp)
+            csrf.exempt(blp)
         cli_module = area_module(area, "cli")
         if cli_module is not None:
             app.cli.add_command(cli_module.cli)
