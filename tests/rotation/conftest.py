@@ -8,8 +8,11 @@ import pytest
 
 from trainer.core.extensions import db
 from trainer.org.models import Union
-from trainer.rotation import operations
+from trainer.rotation.mentors.operations import assign_mentor, save_mentor
 from trainer.rotation.models import Mentor
+from trainer.rotation.placements.operations import plan_year
+from trainer.rotation.trainees.operations import save_trainee
+from trainer.rotation.years.operations import add_blackout, save_programme_year
 
 NAMES = ["李晓红", "王建华", "张丽", "刘洋", "陈静", "杨帆", "赵敏", "黄磊"]
 STREETS = ["朝外街道", "劲松街道", "建外街道", "呼家楼街道", "八里庄街道", "三里屯街道", "团结湖街道", "双井街道",
@@ -38,7 +41,7 @@ def unions(districts):
 
 
 def make_year(districts, *, year=2026, capacity=2, window=(date(2026, 3, 2), date(2026, 12, 31)), **extra):
-    return operations.save_programme_year(
+    return save_programme_year(
         None, district_id=districts["chaoyang"].id, year=year, centre_name="朝阳区劳动人事争议仲裁院工会劳动争议调解中心",
         centre_address="北京市朝阳区工体东路", capacity=capacity, window_start=window[0], window_end=window[1],
         status="open", **extra)
@@ -48,14 +51,14 @@ def make_year(districts, *, year=2026, capacity=2, window=(date(2026, 3, 2), dat
 def programme(districts, unions):
     """Programme 2026: 2 mentors on duty Monday-Friday (and on make-up days), blackouts, 8 trainees."""
     py = make_year(districts)
-    operations.add_blackout(py, start=date(2026, 2, 14), end=date(2026, 2, 24), label="春节")
-    operations.add_blackout(py, start=date(2026, 7, 20), end=date(2026, 8, 14), label="暑期")
+    add_blackout(py, start=date(2026, 2, 14), end=date(2026, 2, 24), label="春节")
+    add_blackout(py, start=date(2026, 7, 20), end=date(2026, 8, 14), label="暑期")
     mentors = []
     for name in ("周律师", "吴律师"):
-        mentor = operations.save_mentor(None, district_id=py.district_id, name=name, phone="13900000001")
-        operations.assign_mentor(py, mentor, duty_weekdays=[0, 1, 2, 3, 4])
+        mentor = save_mentor(None, district_id=py.district_id, name=name, phone="13900000001")
+        assign_mentor(py, mentor, duty_weekdays=[0, 1, 2, 3, 4])
         mentors.append(mentor)
-    trainees = [operations.save_trainee(None, py=py, union_id=unions[i].id, name=NAMES[i], phone="13800138000")
+    trainees = [save_trainee(None, py=py, union_id=unions[i].id, name=NAMES[i], phone="13800138000")
                 for i in range(8)]
     db.session.commit()
     return py, mentors, trainees
@@ -64,7 +67,7 @@ def programme(districts, unions):
 @pytest.fixture
 def planned(programme):
     py, mentors, trainees = programme
-    outcome = operations.plan_year(py, not_before=date(2026, 3, 2), time_limit_s=3)
+    outcome = plan_year(py, not_before=date(2026, 3, 2), time_limit_s=3)
     db.session.commit()
     return py, mentors, trainees, outcome
 

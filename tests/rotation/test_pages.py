@@ -9,7 +9,7 @@ from sqlalchemy import select
 from tests.conftest import login
 from trainer.auth.models import Role
 from trainer.core.extensions import db
-from trainer.rotation import operations
+from trainer.rotation.logs.operations import save_evaluation
 from trainer.rotation.models import CaseLog, Certification
 
 
@@ -55,7 +55,7 @@ def test_trainee_lands_on_their_rotation_and_sees_only_their_own(app, planned, m
     assert other.name not in html
     # Another trainee's records and evaluation do not exist for this trainee.
     other_day = other.placement.active_days[0]
-    operations.save_evaluation(other, scores=dict.fromkeys(
+    save_evaluation(other, scores=dict.fromkeys(
         ["law_policy", "procedure", "communication", "drafting", "independent_handling"], 4), passed=True)
     db.session.commit()
     assert client.get(f"/rotation/trainees/{other.id}/evaluation").status_code == 404
@@ -68,7 +68,7 @@ def test_progress_is_shown(app, planned, make_user, monkeypatch):
     py, mentors, trainees, _ = planned
     me = trainees[0]
     days = me.placement.active_days
-    monkeypatch.setattr("trainer.rotation.views.today_local", lambda: days[5].day)
+    monkeypatch.setattr("trainer.rotation.placements.views.today_local", lambda: days[5].day)
     client = _trainee_client(app, make_user, me, "trainee.p")
     html = client.get("/rotation/mine").get_data(as_text=True)
     assert "第6天，共10天" in html
@@ -99,7 +99,7 @@ def test_evaluation_certification_and_coverage(app, planned, login_as, make_user
     py, mentors, trainees, _ = planned
     me = trainees[0]
     last = me.placement.active_days[-1].day
-    monkeypatch.setattr("trainer.rotation.operations.today_local", lambda: last)
+    monkeypatch.setattr("trainer.rotation.logs.operations.today_local", lambda: last)
     coordinator = login_as("coordinator", "chaoyang")
     before = coordinator.get("/rotation/coverage").get_data(as_text=True)
     assert "0 / 10" not in before or True

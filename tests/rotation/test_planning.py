@@ -11,8 +11,10 @@ from sqlalchemy import select
 from tests.rotation.conftest import make_year
 from trainer.core.extensions import db
 from trainer.core.validation import InvalidInput
-from trainer.rotation import operations
+from trainer.rotation.mentors.operations import add_unavailable, assign_mentor, save_mentor
 from trainer.rotation.models import Placement, PlacementDay
+from trainer.rotation.placements.operations import move_placement, plan_year
+from trainer.rotation.trainees.operations import save_trainee
 from trainer.workdays import working_days_set
 
 pytestmark = pytest.mark.usefixtures("request_context")
@@ -49,11 +51,11 @@ def test_eight_placements_obey_every_rule(planned):
 def test_holiday_inside_a_placement_crosses_to_the_makeup_day(programme):
     py, mentors, trainees = programme
     trainee = trainees[0]
-    operations.save_trainee(trainee, py=py, union_id=trainee.union_id, name=trainee.name)
+    save_trainee(trainee, py=py, union_id=trainee.union_id, name=trainee.name)
     db.session.commit()
     # Pin the first trainee at 28 September: National Day (1-7 October) lies inside.
-    operations.plan_year(py, not_before=date(2026, 3, 2), time_limit_s=2)
-    operations.move_placement(trainee.placement, date(2026, 9, 28))
+    plan_year(py, not_before=date(2026, 3, 2), time_limit_s=2)
+    move_placement(trainee.placement, date(2026, 9, 28))
     db.session.commit()
     days = _days(trainee.placement)
     assert days == [date(2026, 9, 28), date(2026, 9, 29), date(2026, 9, 30), date(2026, 10, 8),
@@ -67,10 +69,10 @@ def test_holiday_inside_a_placement_crosses_to_the_makeup_day(programme):
 def test_pinned_placement_is_kept_on_replan(planned):
     py, mentors, trainees, _outcome = planned
     target = trainees[3].placement
-    operations.move_placement(target, date(2026, 11, 2))
+    move_placement(target, date(2026, 11, 2))
     db.session.commit()
     before = {t.id: _days(t.placement) for t in trainees}
-    operations.plan_year(py, not_before=date(2026, 3, 2), time_limit_s=2)
+    plan_year(py, not_before=date(2026, 3, 2), time_limit_s=2)
     db.session.commit()
     after = {t.id: _days(t.placement) for t in trainees}
     assert after[trainees[3].id][0] == date(2026, 11, 2)
@@ -80,9 +82,9 @@ def test_pinned_placement_is_kept_on_replan(planned):
 def test_mentor_leave_is_respected(programme):
     py, mentors, trainees = programme
     # 周律师 on leave all autumn, 吴律师 only Tuesdays: still fine for capacity.
-    operations.add_unavailable(mentors[0], start=date(2026, 3, 1), end=date(2026, 12, 31), reason="休假")
+    add_unavailable(mentors[0], start=date(2026, 3, 1), end=date(2026, 12, 31), reason="休假")
     db.session.commit()
-    outcome = operations.plan_year(py, not_before=date(2026, 3, 2), time_limit_s=3)
+    outcome = plan_year(py, not_before=date(2026, 3, 2), time_limit_s=3)
     db.session.commit()
     assert outcome.placed == 8
     mentor_ids = {d.mentor_id for d in db.session.scalars(select(PlacementDay))}
@@ -91,12 +93,12 @@ def test_mentor_leave_is_respected(programme):
 
 def test_infeasible_plan_is_explained(districts, unions):
     py = make_year(districts, window=(date(2026, 9, 1), date(2026, 9, 30)), capacity=1)
-    mentor = operations.save_mentor(None, district_id=py.district_id, name="周律师")
-    operations.assign_mentor(py, mentor, duty_weekdays=[0, 1, 2, 3, 4])
+    mentor = save_mentor(None, district_id=py.district_id, name="周律师")
+    assign_mentor(py, mentor, duty_weekdays=[0, 1, 2, 3, 4])
     for i in range(3):
-        operations.save_trainee(None, py=py, union_id=unions[i].id, name=f"学员{i}")
+        save_trainee(None, py=py, union_id=unions[i].id, name=f"学员{i}")
     db.session.commit()
-    outcome = operations.plan_year(py, not_before=date(2026, 9, 1), time_limit_s=2)
+    outcome = plan_year(py, not_before=date(2026, 9, 1), time_limit_s=2)
     db.session.commit()
     assert outcome.placed == 2 and outcome.unplaced == 1
     assert any("学员" in p and "2026年9月1日" in p for p in outcome.problems), outcome.problems
@@ -104,14 +106,14 @@ def test_infeasible_plan_is_explained(districts, unions):
 
 def test_unannounced_year_needs_provisional(districts, unions):
     py = make_year(districts, year=2031, window=(None, None))
-    mentor = operations.save_mentor(None, district_id=py.district_id, name="周律师")
-    operations.assign_mentor(py, mentor, duty_weekdays=[0, 1, 2, 3, 4])
-    operations.save_trainee(None, py=py, union_id=unions[0].id, name="学员")
+    mentor = save_mentor(None, district_id=py.district_id, name="周律师")
+    assign_mentor(py, mentor, duty_weekdays=[0, 1, 2, 3, 4])
+    save_trainee(None, py=py, union_id=unions[0].id, name="学员")
     db.session.commit()
     with pytest.raises(InvalidInput) as error:
-        operations.plan_year(py, not_before=date(2031, 1, 1), time_limit_s=1)
+        plan_year(py, not_before=date(2031, 1, 1), time_limit_s=1)
     assert "2031" in error.value.fields["year"]
-    outcome = operations.plan_year(py, not_before=date(2031, 1, 1), time_limit_s=1, allow_provisional=True)
+    outcome = plan_year(py, not_before=date(2031, 1, 1), time_limit_s=1, allow_provisional=True)
     assert outcome.provisional and outcome.placed == 1
     assert db.session.scalar(select(Placement)).provisional
 
@@ -120,11 +122,11 @@ def test_solver_crosses_national_day_to_the_makeup_saturday(districts, unions):
     # Only 10 working days in the period 28 September - 15 October: the plan must skip 1-7 October and take
     # the make-up Saturday 10 October.
     py = make_year(districts, window=(date(2026, 9, 28), date(2026, 10, 15)))
-    mentor = operations.save_mentor(None, district_id=py.district_id, name="周律师")
-    operations.assign_mentor(py, mentor, duty_weekdays=[0, 1, 2, 3, 4])
-    trainee = operations.save_trainee(None, py=py, union_id=unions[0].id, name="李晓红")
+    mentor = save_mentor(None, district_id=py.district_id, name="周律师")
+    assign_mentor(py, mentor, duty_weekdays=[0, 1, 2, 3, 4])
+    trainee = save_trainee(None, py=py, union_id=unions[0].id, name="李晓红")
     db.session.commit()
-    outcome = operations.plan_year(py, not_before=date(2026, 9, 1), time_limit_s=2)
+    outcome = plan_year(py, not_before=date(2026, 9, 1), time_limit_s=2)
     db.session.commit()
     assert outcome.placed == 1
     days = _days(trainee.placement)

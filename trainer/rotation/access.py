@@ -1,16 +1,30 @@
-"""Who may see which rotation record: staff of the district, the trainee themselves, the trainee's mentor.
-Shared by the pages and the API (the role check comes first, from ``allow``)."""
+"""Who may see which rotation record: staff of the district (the city admin: every district), the trainee
+themselves, the trainee's mentor. The one place for "this record, if the current user may see it", shared by the
+pages and the API (the role check comes first, from ``allow``)."""
 
 from __future__ import annotations
 
 from flask import abort
 from flask_login import current_user
 
+from trainer.api.helpers import load_scoped
 from trainer.auth.models import Role
-from trainer.auth.permissions import check_district
+from trainer.auth.permissions import check_district, working_district
 from trainer.core.extensions import db
-from trainer.rotation import operations
-from trainer.rotation.models import CaseLog, Mentor, PlacementDay, ProgrammeYear, Trainee
+from trainer.org.models import District
+from trainer.rotation.coverage.operations import all_districts
+from trainer.rotation.mentors.queries import centre_link, mentor_of_user
+from trainer.rotation.models import (
+    Blackout,
+    CaseLog,
+    CentreMentor,
+    Certification,
+    Mentor,
+    Placement,
+    PlacementDay,
+    ProgrammeYear,
+    Trainee,
+)
 
 
 def is_staff() -> bool:
@@ -20,7 +34,7 @@ def is_staff() -> bool:
 def my_mentor() -> Mentor | None:
     if current_user.role != Role.LAWYER:
         return None
-    return operations.mentor_of_user(current_user)
+    return mentor_of_user(current_user)
 
 
 def mentors_trainee(mentor: Mentor | None, trainee: Trainee) -> bool:
@@ -30,11 +44,27 @@ def mentors_trainee(mentor: Mentor | None, trainee: Trainee) -> bool:
 
 
 def programme_year(year_id: int) -> ProgrammeYear:
-    py = db.session.get(ProgrammeYear, year_id)
-    if py is None:
+    return load_scoped(ProgrammeYear, year_id)
+
+
+def blackout(blackout_id: int) -> Blackout:
+    return load_scoped(Blackout, blackout_id, district_of=lambda row: row.programme_year.district_id)
+
+
+def year_mentor(py: ProgrammeYear, mentor_id: int) -> Mentor:
+    """A mentor of the programme year's district (404 for any other)."""
+    mentor = db.session.get(Mentor, mentor_id)
+    if mentor is None or mentor.district_id != py.district_id:
         abort(404)
-    check_district(py.district_id)
-    return py
+    return mentor
+
+
+def centre_mentor(py: ProgrammeYear, mentor_id: int) -> CentreMentor:
+    """A mentor's duty at the centre in the programme year."""
+    link = centre_link(py, mentor_id)
+    if link is None:
+        abort(404)
+    return link
 
 
 def trainee(trainee_id: int, *, mentor_ok: bool = True, own_ok: bool = True) -> Trainee:
@@ -55,6 +85,10 @@ def trainee(trainee_id: int, *, mentor_ok: bool = True, own_ok: bool = True) -> 
     return row
 
 
+def placement(placement_id: int) -> Placement:
+    return load_scoped(Placement, placement_id)
+
+
 def placement_day(day_id: int) -> PlacementDay:
     day = db.session.get(PlacementDay, day_id)
     if day is None:
@@ -71,6 +105,14 @@ def case_log(case_id: int) -> CaseLog:
     return case
 
 
+def certification(certification_id: int) -> Certification:
+    row = db.session.get(Certification, certification_id)
+    if row is None:
+        abort(404)
+    trainee(row.trainee_id)
+    return row
+
+
 def may_write_log(day: PlacementDay) -> bool:
     owner = day.placement.trainee
     return (current_user.role == Role.TRAINEE and owner.user_id == current_user.id) or is_staff()
@@ -79,3 +121,18 @@ def may_write_log(day: PlacementDay) -> bool:
 def may_remark(day: PlacementDay) -> bool:
     mentor = my_mentor()
     return is_staff() or (mentor is not None and mentors_trainee(mentor, day.placement.trainee))
+
+
+def district_at_work() -> District:
+    """The district a staff page works on (the admin's chosen one), if the user works there (else 403)."""
+    district = working_district()
+    check_district(district.id)
+    return district
+
+
+def coverage_districts(city: bool = False) -> list[District]:
+    """The districts whose coverage a page shows: the city admin may ask for every district; anyone else, and the
+    admin by default, gets the district at work."""
+    if city and current_user.role == Role.ADMIN:
+        return all_districts()
+    return [district_at_work()]

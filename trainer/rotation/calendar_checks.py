@@ -11,11 +11,10 @@ from sqlalchemy.orm import selectinload
 
 from trainer.core.extensions import db
 from trainer.rotation.models import Placement, PlacementDay
+from trainer.workdays.conflicts import PlannedItem
 
 
-def planned_on(days: set[date], district_id: int | None):
-    from trainer.workdays.conflicts import PlannedItem
-
+def planned_on(days: set[date], district_id: int | None) -> list[PlannedItem]:
     if not days:
         return []
     stmt = (select(PlacementDay).where(PlacementDay.day.in_(sorted(days)), PlacementDay.status == "planned")

@@ -5,19 +5,19 @@ from __future__ import annotations
 import click
 from flask.cli import with_appcontext
 from flask_babel import force_locale
-from sqlalchemy import select
 
 from trainer.core.extensions import db
-from trainer.launch.options import district_of
+from trainer.core.validation import InvalidInput
+from trainer.launch.options import district_of, refused
+from trainer.rotation.coverage.operations import all_districts, coverage
+from trainer.rotation.placements.operations import plan_year
+from trainer.rotation.years.queries import year_counts, year_of, years_for
 
 cli = click.Group("rotation", help="Rotation training (以干代训): plan placements, list them, coverage.")
 
 
 def _year(district, year: int):
-    from trainer.rotation.models import ProgrammeYear
-
-    py = db.session.scalar(select(ProgrammeYear).where(ProgrammeYear.district_id == district.id,
-                                                       ProgrammeYear.year == year))
+    py = year_of(district.id, year)
     if py is None:
         raise click.ClickException(f"{district.code} has no programme year {year}")
     return py
@@ -33,18 +33,15 @@ def _year(district, year: int):
 @with_appcontext
 def plan(district_code, year, provisional, fresh, time_limit, lang):
     """Plan (or re-plan) every trainee's placement of a programme year."""
-    from trainer.core.validation import InvalidInput
-    from trainer.rotation import operations
-
     district = district_of(district_code)
     py = _year(district, year)
     with force_locale(lang):
         try:
-            outcome = operations.plan_year(py, allow_provisional=provisional, mode="full" if fresh else "replan",
-                                           time_limit_s=time_limit)
+            outcome = plan_year(py, allow_provisional=provisional, mode="full" if fresh else "replan",
+                                time_limit_s=time_limit)
         except InvalidInput as error:
             db.session.rollback()
-            raise click.ClickException(error.message) from None
+            raise refused(error) from None
         db.session.commit()
         click.echo(f"{district.code} {year}: {outcome.placed} placed, {outcome.unplaced} not placed, "
                    f"{outcome.moved} changed{' (provisional calendar)' if outcome.provisional else ''}")
@@ -60,13 +57,9 @@ def plan(district_code, year, provisional, fresh, time_limit, lang):
 @with_appcontext
 def list_years(district_code, year):
     """List programme years, or one year's placements."""
-    from trainer.rotation.models import ProgrammeYear
-    from trainer.rotation.reports import year_counts
-
     district = district_of(district_code)
     if year is None:
-        years = db.session.scalars(select(ProgrammeYear).where(ProgrammeYear.district_id == district.id)
-                                   .order_by(ProgrammeYear.year)).all()
+        years = sorted(years_for(district.id), key=lambda py: py.year)
         counts = year_counts([py.id for py in years])
         for py in years:
             click.echo(f"{py.year}  {py.status:7} trainees {counts[py.id]['trainees']}/{py.trainee_target}  "
@@ -84,14 +77,10 @@ def list_years(district_code, year):
 @cli.command("coverage")
 @click.option("--district", "district_code", help="District code; all districts when left out")
 @with_appcontext
-def coverage(district_code):
+def coverage_report(district_code):
     """Streets with a certified independent mediator, per district."""
-    from trainer.org.models import District
-    from trainer.rotation import operations
-
-    districts = ([district_of(district_code)] if district_code else
-                 db.session.scalars(select(District).order_by(District.sort_order)).all())
-    for cov in operations.coverage(districts):
+    districts = [district_of(district_code)] if district_code else all_districts()
+    for cov in coverage(districts):
         if not cov.streets_total and not cov.years:
             continue
         click.echo(f"{cov.district.code:12} streets covered {cov.streets_covered}/{cov.streets_total} "

@@ -10,8 +10,13 @@ from sqlalchemy import select
 
 from trainer.core.clock import today_local
 from trainer.core.extensions import db
-from trainer.rotation import operations
+from trainer.rotation.logs.operations import confirm_completion, save_evaluation
+from trainer.rotation.mentors.operations import add_unavailable, assign_mentor, save_mentor
 from trainer.rotation.models import CATEGORIES, CaseLog, Trainee
+from trainer.rotation.placements.operations import plan_year
+from trainer.rotation.trainees.operations import save_trainee
+from trainer.rotation.years.operations import add_blackout, save_programme_year, select_unions
+from trainer.visits.models import Lawyer
 
 CENTRE = "朝阳区劳动人事争议仲裁院工会劳动争议调解中心"
 CENTRE_ADDRESS = "北京市朝阳区工人体育场东路20号（朝阳区劳动人事争议仲裁院一层）"
@@ -33,46 +38,42 @@ def load(ctx) -> None:
     if len(streets) < 8:
         return
     coordinator = ctx.users.get("chaoyang")
-    py = operations.save_programme_year(
+    py = save_programme_year(
         None, district_id=district.id, year=2026, centre_name=CENTRE, centre_address=CENTRE_ADDRESS,
         trainee_target=8, capacity=2, placement_length=10, mentor_max_trainees=2, status="open",
         window_start=date(2026, 9, 1), window_end=date(2026, 12, 31))
-    operations.add_blackout(py, start=date(2026, 2, 14), end=date(2026, 2, 24), label="春节")
-    operations.add_blackout(py, start=date(2026, 10, 1), end=date(2026, 10, 8), label="国庆节")
+    add_blackout(py, start=date(2026, 2, 14), end=date(2026, 2, 24), label="春节")
+    add_blackout(py, start=date(2026, 10, 1), end=date(2026, 10, 8), label="国庆节")
     lawyer_user = ctx.users.get("lawyer.wang")
     for name, phone, weekdays in MENTORS:
         linked = lawyer_user if name == "王律师" and lawyer_user is not None else None
-        mentor = operations.save_mentor(None, district_id=district.id, name=name, phone=phone,
+        mentor = save_mentor(None, district_id=district.id, name=name, phone=phone,
                                         user_id=linked.id if linked else None,
                                         lawyer_id=_lawyer_of(linked.id) if linked else None)
-        operations.assign_mentor(py, mentor, duty_weekdays=weekdays)
-    operations.add_unavailable(mentor, start=date(2026, 11, 16), end=date(2026, 11, 20), reason="出庭")
+        assign_mentor(py, mentor, duty_weekdays=weekdays)
+    add_unavailable(mentor, start=date(2026, 11, 16), end=date(2026, 11, 20), reason="出庭")
     chosen = streets[:8]
-    operations.select_unions(py, [u.id for u in chosen])
+    select_unions(py, [u.id for u in chosen])
     stations = {s.union_id: s for s in ctx.stations.get("chaoyang", [])}
     trainees = []
     for number, (name, union) in enumerate(zip(TRAINEES, chosen, strict=True)):
         station = stations.get(union.id)
-        trainees.append(operations.save_trainee(
+        trainees.append(save_trainee(
             None, py=py, union_id=union.id, name=name, phone=f"1371001{number:04d}",
             station_id=station.id if station else None, prior_experience=EXPERIENCE[number],
             unavailable=[date(2026, 12, 24), date(2026, 12, 25)] if number == 5 else []))
     with force_locale("zh"):
-        operations.plan_year(py, not_before=date(2026, 9, 1), time_limit_s=3)
+        plan_year(py, not_before=date(2026, 9, 1), time_limit_s=3)
     today = today_local()
     _link_trainee_login(ctx, trainees, today)
     _past_work(py, trainees, today, coordinator)
-    operations.save_programme_year(
+    save_programme_year(
         None, district_id=district.id, year=2027, centre_name=CENTRE, centre_address=CENTRE_ADDRESS,
         trainee_target=8, capacity=2, status="draft")
     db.session.flush()
 
 
 def _lawyer_of(user_id: int) -> int | None:
-    try:
-        from trainer.visits.models import Lawyer
-    except ImportError:
-        return None
     return db.session.scalar(select(Lawyer.id).where(Lawyer.user_id == user_id))
 
 
@@ -122,12 +123,12 @@ def _past_work(py, trainees: list[Trainee], today: date, coordinator) -> None:
         if not days or days[-1].day >= today:
             continue
         mentor_id = days[-1].mentor_id
-        operations.save_evaluation(
+        save_evaluation(
             trainee, scores={"law_policy": 4, "procedure": 4 + (index % 2), "communication": 5, "drafting": 3 + (index % 3),
                              "independent_handling": 4},
             comments={"drafting": "协议条款表述需更具体。"}, passed=True, summary="能够独立主持劳动争议调解。",
             mentor_id=mentor_id, evaluated_on=days[-1].day)
         if certified < 3:
-            operations.confirm_completion(trainee, by=coordinator, on=days[-1].day + timedelta(days=1))
+            confirm_completion(trainee, by=coordinator, on=days[-1].day + timedelta(days=1))
             certified += 1
     db.session.flush()

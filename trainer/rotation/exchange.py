@@ -18,7 +18,7 @@ file; every bad item is listed (``rotation.years[0].trainees[2].union``) and not
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Iterator
 from typing import Any
 
 from flask_babel import gettext as _
@@ -27,19 +27,26 @@ from sqlalchemy.orm import selectinload
 
 from trainer.core.extensions import db
 from trainer.core.validation import InvalidInput
+from trainer.exchange.rows import Problems
 from trainer.org.models import District
-from trainer.rotation import operations
+from trainer.rotation.logs.operations import save_evaluation
+from trainer.rotation.mentors.operations import add_unavailable, assign_mentor, save_mentor
+from trainer.rotation.mentors.queries import district_mentors
 from trainer.rotation.models import (
     PHASES,
     RUBRIC,
     Certification,
     Mentor,
-    MentorUnavailable,
     Placement,
-    PlacementDay,
     ProgrammeYear,
     Trainee,
 )
+from trainer.rotation.placements.operations import write_placement
+from trainer.rotation.trainees.operations import save_trainee
+from trainer.rotation.years.operations import add_blackout, save_programme_year, select_unions
+from trainer.rotation.years.queries import year_of
+from trainer.visits.exchange import lawyer_ref
+from trainer.visits.models import Lawyer
 
 SECTION = "rotation"
 
@@ -49,8 +56,7 @@ def _iso(value) -> str | None:
 
 
 def export_section(district: District) -> dict[str, Any]:
-    mentors = db.session.scalars(select(Mentor).where(Mentor.district_id == district.id)
-                                 .options(selectinload(Mentor.unavailable)).order_by(Mentor.name)).all()
+    mentors = district_mentors(district.id)
     lawyer_refs = _lawyer_refs({m.lawyer_id for m in mentors if m.lawyer_id})
     names = {m.id: m.name for m in mentors}
     years = db.session.scalars(
@@ -111,226 +117,186 @@ def _export_trainee(trainee: Trainee, names: dict[int, str]) -> dict:
 def _lawyer_refs(lawyer_ids: set[int]) -> dict[int, str]:
     if not lawyer_ids:
         return {}
-    try:
-        from trainer.visits.exchange import lawyer_ref
-        from trainer.visits.models import Lawyer
-    except ImportError:
-        return {}
     return {lw.id: lawyer_ref(lw) for lw in db.session.scalars(select(Lawyer).where(Lawyer.id.in_(lawyer_ids)))}
 
 
 # --- import ---------------------------------------------------------------------------------------------------
 
-class _Errors(dict):
-    def fail(self, where: str, message: str) -> None:
-        self.setdefault(where, message)
+YEAR_NUMBERS = {"trainee_target": 8, "capacity": 2, "placement_length": 10, "mentor_max_trainees": 2}
+DUTY_WEEKDAYS = [0, 1, 2, 3, 4]
 
 
-def _date(value, errors: _Errors, where: str, *, required: bool = True) -> date | None:
-    if value in (None, ""):
-        if required:
-            errors.fail(where, _("Required."))
-        return None
-    try:
-        return date.fromisoformat(str(value))
-    except ValueError:
-        errors.fail(where, _("%(value)s is not an ISO date (2026-10-12).", value=value))
-        return None
+def _objects(problems: Problems, data: Any, key: str, where: str) -> Iterator[tuple[str, dict]]:
+    """(place in the file, item) for each object of the list ``data[key]``; anything else is a problem."""
+    for index, item in enumerate(problems.list_of(data, key, where)):
+        place = f"{where}[{index}]"
+        if isinstance(item, dict):
+            yield place, item
+        else:
+            problems.add(place, _("Must be an object."))
 
 
-def _list(data: dict, key: str, errors: _Errors, where: str) -> list:
-    value = data.get(key) or []
-    if not isinstance(value, list):
-        errors.fail(f"{where}.{key}" if where else key, _("Must be a list."))
-        return []
-    return value
+def _known(ids: dict, kind: str, name: Any):
+    """The row the file names by ``name`` in an earlier section (a union, a station, a lawyer), or None."""
+    return ids.get((kind, name)) if isinstance(name, str) else None
 
 
 def import_section(district: District, data: dict, ids: dict) -> None:
-    errors = _Errors()
-    mentors = {m.name: m for m in db.session.scalars(select(Mentor).where(Mentor.district_id == district.id))}
-    for i, item in enumerate(_list(data, "mentors", errors, "")):
-        where = f"mentors[{i}]"
-        if not isinstance(item, dict) or not str(item.get("name") or "").strip():
-            errors.fail(f"{where}.name", _("Required."))
+    problems = Problems()
+    mentors = {m.name: m for m in district_mentors(district.id)}
+    for where, item in _objects(problems, data, "mentors", "mentors"):
+        name = problems.value(item.get("name"), f"{where}.name")
+        if name is None:
             continue
-        name = str(item["name"]).strip()
-        lawyer = ids.get(("lawyer", item.get("lawyer"))) if item.get("lawyer") else None
+        lawyer = _known(ids, "lawyer", item.get("lawyer"))
         if item.get("lawyer") and lawyer is None:
-            errors.fail(f"{where}.lawyer", _("No lawyer %(ref)s in the visits section.", ref=item["lawyer"]))
+            problems.add(f"{where}.lawyer", _("No lawyer %(ref)s in the visits section.", ref=item["lawyer"]))
         mentor = mentors.get(name)
         try:
-            mentor = operations.save_mentor(mentor, district_id=district.id, name=name, phone=item.get("phone"),
-                                            lawyer_id=lawyer.id if lawyer is not None else
-                                            (mentor.lawyer_id if mentor else None),
-                                            user_id=mentor.user_id if mentor else None)
+            mentor = save_mentor(mentor, district_id=district.id, name=name, phone=item.get("phone"),
+                                 lawyer_id=lawyer.id if lawyer is not None else (mentor.lawyer_id if mentor else None),
+                                 user_id=mentor.user_id if mentor else None)
         except InvalidInput as error:
-            errors.update({f"{where}.{k}": v for k, v in error.fields.items()})
+            problems.add(where, error)
             continue
         mentors[name] = mentor
-        have = {(u.start, u.end) for u in mentor.unavailable}
-        for j, leave in enumerate(_list(item, "unavailable", errors, where)):
-            start = _date(leave.get("start"), errors, f"{where}.unavailable[{j}].start")
-            end = _date(leave.get("end"), errors, f"{where}.unavailable[{j}].end")
-            if start and end and (start, end) not in have:
-                if end < start:
-                    errors.fail(f"{where}.unavailable[{j}].end", _("The end must not come before the start."))
-                else:
-                    db.session.add(MentorUnavailable(mentor=mentor, start=start, end=end,
-                                                     reason=str(leave.get("reason") or "")[:120]))
+        _import_leave(mentor, item, problems, where)
     db.session.flush()
-    for i, item in enumerate(_list(data, "years", errors, "")):
-        if not isinstance(item, dict):
-            errors.fail(f"years[{i}]", _("Must be an object."))
-            continue
-        _import_year(district, item, ids, mentors, errors, f"years[{i}]")
-    if errors:
-        raise InvalidInput(dict(errors))
+    for where, item in _objects(problems, data, "years", "years"):
+        _import_year(district, item, ids, mentors, problems, where)
+    problems.check()
 
 
-def _import_year(district: District, item: dict, ids: dict, mentors: dict[str, Mentor], errors: _Errors,
+def _import_leave(mentor: Mentor, item: dict, problems: Problems, where: str) -> None:
+    have = {(u.start, u.end) for u in mentor.unavailable}
+    for at, leave in _objects(problems, item, "unavailable", f"{where}.unavailable"):
+        start = problems.value(leave.get("start"), f"{at}.start", "date")
+        end = problems.value(leave.get("end"), f"{at}.end", "date")
+        if start and end and (start, end) not in have:
+            try:
+                add_unavailable(mentor, start=start, end=end, reason=str(leave.get("reason") or "")[:120])
+            except InvalidInput as error:
+                problems.add(at, error)
+
+
+def _import_year(district: District, item: dict, ids: dict, mentors: dict[str, Mentor], problems: Problems,
                  where: str) -> None:
-    try:
-        year = int(item.get("year"))
-    except (TypeError, ValueError):
-        errors.fail(f"{where}.year", _("Required."))
+    year = problems.value(item.get("year"), f"{where}.year", "int")
+    numbers = {key: problems.value(item.get(key, default), f"{where}.{key}", "int")
+               for key, default in YEAR_NUMBERS.items()}
+    window = [problems.value(item.get(key), f"{where}.{key}", "date", required=False)
+              for key in ("window_start", "window_end")]
+    if year is None or None in numbers.values():
         return
-    py = db.session.scalar(select(ProgrammeYear).where(ProgrammeYear.district_id == district.id,
-                                                       ProgrammeYear.year == year))
     try:
-        py = operations.save_programme_year(
-            py, district_id=district.id, year=year, centre_name=str(item.get("centre_name") or ""),
-            centre_address=str(item.get("centre_address") or ""), trainee_target=int(item.get("trainee_target", 8)),
-            capacity=int(item.get("capacity", 2)), placement_length=int(item.get("placement_length", 10)),
-            mentor_max_trainees=int(item.get("mentor_max_trainees", 2)), status=str(item.get("status", "draft")),
-            window_start=_date(item.get("window_start"), errors, f"{where}.window_start", required=False),
-            window_end=_date(item.get("window_end"), errors, f"{where}.window_end", required=False))
-    except (TypeError, ValueError):
-        errors.fail(where, _("Numbers are expected for capacity, length and target."))
-        return
+        py = save_programme_year(year_of(district.id, year), district_id=district.id, year=year,
+                                 centre_name=str(item.get("centre_name") or ""),
+                                 centre_address=str(item.get("centre_address") or ""),
+                                 status=str(item.get("status", "draft")), window_start=window[0],
+                                 window_end=window[1], **numbers)
     except InvalidInput as error:
-        errors.update({f"{where}.{k}": v for k, v in error.fields.items()})
+        problems.add(where, error)
         return
     have = {(b.start, b.end, b.label) for b in py.blackouts}
-    for j, blackout in enumerate(_list(item, "blackouts", errors, where)):
-        start = _date(blackout.get("start"), errors, f"{where}.blackouts[{j}].start")
-        end = _date(blackout.get("end"), errors, f"{where}.blackouts[{j}].end")
+    for at, blackout in _objects(problems, item, "blackouts", f"{where}.blackouts"):
+        start = problems.value(blackout.get("start"), f"{at}.start", "date")
+        end = problems.value(blackout.get("end"), f"{at}.end", "date")
         label = str(blackout.get("label") or "").strip()
         if start and end and (start, end, label) not in have:
             try:
-                operations.add_blackout(py, start=start, end=end, label=label)
+                add_blackout(py, start=start, end=end, label=label)
             except InvalidInput as error:
-                errors.update({f"{where}.blackouts[{j}].{k}": v for k, v in error.fields.items()})
-    for j, duty in enumerate(_list(item, "mentors_on_duty", errors, where)):
-        mentor = mentors.get(duty.get("mentor"))
+                problems.add(at, error)
+    for at, duty in _objects(problems, item, "mentors_on_duty", f"{where}.mentors_on_duty"):
+        mentor = mentors.get(duty.get("mentor")) if isinstance(duty.get("mentor"), str) else None
         if mentor is None:
-            errors.fail(f"{where}.mentors_on_duty[{j}].mentor", _("No mentor %(name)s in the file.",
-                                                                  name=duty.get("mentor")))
+            problems.add(f"{at}.mentor", _("No mentor %(name)s in the file.", name=duty.get("mentor")))
+            continue
+        weekdays = duty.get("duty_weekdays") or DUTY_WEEKDAYS
+        if not isinstance(weekdays, list) or not all(isinstance(d, int) for d in weekdays):
+            problems.add(f"{at}.duty_weekdays", _("must be a list of weekday numbers (0 = Monday)"))
             continue
         try:
-            operations.assign_mentor(py, mentor, duty_weekdays=duty.get("duty_weekdays") or [0, 1, 2, 3, 4],
-                                     on_makeup_days=bool(duty.get("on_makeup_days", True)))
-        except (InvalidInput, TypeError, ValueError) as error:
-            errors.fail(f"{where}.mentors_on_duty[{j}]", getattr(error, "message", str(error)))
+            assign_mentor(py, mentor, duty_weekdays=weekdays, on_makeup_days=bool(duty.get("on_makeup_days", True)))
+        except InvalidInput as error:
+            problems.add(at, error)
     selected = []
-    for j, name in enumerate(_list(item, "selected_unions", errors, where)):
-        union = ids.get(("union", name))
+    for j, name in enumerate(problems.list_of(item, "selected_unions", f"{where}.selected_unions")):
+        union = _known(ids, "union", name)
         if union is None:
-            errors.fail(f"{where}.selected_unions[{j}]", _("No union %(name)s.", name=name))
+            problems.add(f"{where}.selected_unions[{j}]", _("No union %(name)s.", name=name))
         else:
             selected.append(union.id)
     if selected:
-        operations.select_unions(py, selected)
+        select_unions(py, selected)
     existing = {(t.name, t.union_id): t for t in py.trainees}
-    for j, entry in enumerate(_list(item, "trainees", errors, where)):
-        _import_trainee(py, entry, ids, mentors, existing, errors, f"{where}.trainees[{j}]")
+    for at, entry in _objects(problems, item, "trainees", f"{where}.trainees"):
+        _import_trainee(py, entry, ids, mentors, existing, problems, at)
 
 
 def _import_trainee(py: ProgrammeYear, entry: dict, ids: dict, mentors: dict[str, Mentor], existing: dict,
-                    errors: _Errors, where: str) -> None:
-    union = ids.get(("union", entry.get("union")))
+                    problems: Problems, where: str) -> None:
+    union = _known(ids, "union", entry.get("union"))
     if union is None:
-        errors.fail(f"{where}.union", _("No union %(name)s.", name=entry.get("union")))
+        problems.add(f"{where}.union", _("No union %(name)s.", name=entry.get("union")))
         return
-    station = ids.get(("station", entry.get("station"))) if entry.get("station") else None
+    station = _known(ids, "station", entry.get("station")) if entry.get("station") else None
     if entry.get("station") and station is None:
-        errors.fail(f"{where}.station", _("No station %(name)s.", name=entry.get("station")))
+        problems.add(f"{where}.station", _("No station %(name)s.", name=entry.get("station")))
         return
-    unavailable = [d for d in (_date(v, errors, f"{where}.unavailable") for v in entry.get("unavailable") or []) if d]
+    unavailable = [problems.value(value, f"{where}.unavailable[{k}]", "date")
+                   for k, value in enumerate(problems.list_of(entry, "unavailable", f"{where}.unavailable"))]
     trainee = existing.get((str(entry.get("name") or "").strip(), union.id))
     try:
-        trainee = operations.save_trainee(trainee, py=py, union_id=union.id, name=str(entry.get("name") or ""),
-                                          phone=entry.get("phone"), station_id=station.id if station else None,
-                                          prior_experience=entry.get("prior_experience"), unavailable=unavailable)
+        trainee = save_trainee(trainee, py=py, union_id=union.id, name=str(entry.get("name") or ""),
+                               phone=entry.get("phone"), station_id=station.id if station else None,
+                               prior_experience=entry.get("prior_experience"),
+                               unavailable=[day for day in unavailable if day])
     except InvalidInput as error:
-        errors.update({f"{where}.{k}": v for k, v in error.fields.items()})
+        problems.add(where, error)
         return
-    placement_data = entry.get("placement")
-    if placement_data:
-        days = []
-        for k, day in enumerate(placement_data.get("days") or []):
-            value = _date(day.get("day"), errors, f"{where}.placement.days[{k}].day")
-            mentor = mentors.get(day.get("mentor")) if day.get("mentor") else None
-            if day.get("mentor") and mentor is None:
-                errors.fail(f"{where}.placement.days[{k}].mentor", _("No mentor %(name)s in the file.",
-                                                                     name=day.get("mentor")))
-            if day.get("phase") not in PHASES:
-                errors.fail(f"{where}.placement.days[{k}].phase", _("guided or independent."))
-            if value:
-                days.append((value, mentor.id if mentor else None, day.get("phase")))
-        if days and not any(k.startswith(f"{where}.placement") for k in errors):
-            _write_placement(py, trainee, sorted(days), placement_data)
+    if isinstance(entry.get("placement"), dict):
+        _import_placement(py, trainee, entry["placement"], mentors, problems, f"{where}.placement")
     evaluation = entry.get("evaluation")
-    if evaluation:
-        scores = {name: evaluation.get(name) for name in RUBRIC}
-        mentor = mentors.get(evaluation.get("mentor")) if evaluation.get("mentor") else None
+    if isinstance(evaluation, dict) and trainee.certification is None:
+        mentor = mentors.get(evaluation.get("mentor")) if isinstance(evaluation.get("mentor"), str) else None
+        evaluated_on = problems.value(evaluation.get("evaluated_on"), f"{where}.evaluation.evaluated_on", "date",
+                                      required=False)
         try:
-            if trainee.certification is None:
-                operations.save_evaluation(
-                    trainee, scores=scores, comments=evaluation.get("comments") or {},
-                    passed=bool(evaluation.get("passed")), summary=evaluation.get("summary"),
-                    mentor_id=mentor.id if mentor else None,
-                    evaluated_on=_date(evaluation.get("evaluated_on"), errors, f"{where}.evaluation.evaluated_on",
-                                       required=False))
+            save_evaluation(trainee, scores={name: evaluation.get(name) for name in RUBRIC},
+                            comments=evaluation.get("comments") or {}, passed=bool(evaluation.get("passed")),
+                            summary=evaluation.get("summary"), mentor_id=mentor.id if mentor else None,
+                            evaluated_on=evaluated_on)
         except InvalidInput as error:
-            errors.update({f"{where}.evaluation.{k}": v for k, v in error.fields.items()})
+            problems.add(f"{where}.evaluation", error)
     certification = entry.get("certification")
-    if certification and trainee.certification is None:
+    if isinstance(certification, dict) and trainee.certification is None:
         number = str(certification.get("number") or "").strip()
-        on = _date(certification.get("certified_on"), errors, f"{where}.certification.certified_on")
+        on = problems.value(certification.get("certified_on"), f"{where}.certification.certified_on", "date")
         clash = db.session.scalar(select(Certification).where(Certification.number == number))
         if not number or clash is not None:
-            errors.fail(f"{where}.certification.number", _("Missing or already used certificate number."))
+            problems.add(f"{where}.certification.number", _("Missing or already used certificate number."))
         elif on:
             db.session.add(Certification(trainee=trainee, district_id=trainee.district_id, union_id=union.id,
                                          certified_on=on, number=number))
 
 
-def _write_placement(py: ProgrammeYear, trainee: Trainee, days: list[tuple], data: dict) -> None:
+def _import_placement(py: ProgrammeYear, trainee: Trainee, data: dict, mentors: dict[str, Mentor],
+                      problems: Problems, where: str) -> None:
+    before = len(problems)
+    days = []
+    for at, day in _objects(problems, data, "days", f"{where}.days"):
+        value = problems.value(day.get("day"), f"{at}.day", "date")
+        mentor = mentors.get(day.get("mentor")) if isinstance(day.get("mentor"), str) else None
+        if day.get("mentor") and mentor is None:
+            problems.add(f"{at}.mentor", _("No mentor %(name)s in the file.", name=day.get("mentor")))
+        phase = problems.value(day.get("phase"), f"{at}.phase", "choice", choices={p: p for p in PHASES})
+        if value and phase:
+            days.append((value, mentor.id if mentor else None, phase))
+    completed_on = problems.value(data.get("completed_on"), f"{where}.completed_on", "date", required=False)
+    if not days or len(problems) > before:
+        return
+    write_placement(py, trainee, days, provisional=bool(data.get("provisional")))
     placement = trainee.placement
-    if placement is None:
-        placement = Placement(trainee=trainee, programme_year_id=py.id, district_id=py.district_id,
-                              start=days[0][0], end=days[-1][0])
-        db.session.add(placement)
-    rows = {d.day: d for d in placement.days}
-    wanted = {d for d, _m, _p in days}
-    for number, (day, mentor_id, phase) in enumerate(days, start=1):
-        row = rows.get(day)
-        if row is None:
-            placement.days.append(PlacementDay(day=day, district_id=py.district_id, phase=phase,
-                                               mentor_id=mentor_id, number=number))
-        elif (row.status, row.mentor_id, row.phase, row.number) != ("planned", mentor_id, phase, number):
-            row.status, row.mentor_id, row.phase, row.number = "planned", mentor_id, phase, number
-            row.sequence += 1
-    for day, row in rows.items():
-        if day not in wanted and row.status == "planned":
-            row.status, row.sequence = "cancelled", row.sequence + 1
-    placement.start, placement.end = days[0][0], days[-1][0]
     placement.pinned = bool(data.get("pinned"))
-    placement.provisional = bool(data.get("provisional"))
-    if data.get("completed_on"):
-        try:
-            placement.completed_on = date.fromisoformat(data["completed_on"])
-        except ValueError:
-            pass
-
+    placement.completed_on = completed_on or placement.completed_on

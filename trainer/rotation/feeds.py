@@ -12,7 +12,7 @@ from sqlalchemy.orm import selectinload
 
 from trainer.auth.models import Role
 from trainer.calendars.events import FeedEvent
-from trainer.core.clock import as_utc, local_datetime
+from trainer.core.clock import as_utc, local_datetime, now_utc
 from trainer.core.extensions import db
 from trainer.rotation.models import Mentor, Placement, PlacementDay, ProgrammeYear, Trainee
 
@@ -53,8 +53,6 @@ def _events(stmt, start: date, end: date) -> list[FeedEvent]:
                      selectinload(PlacementDay.mentor))
             .order_by(PlacementDay.day, PlacementDay.id))
     events = []
-    from trainer.core.clock import now_utc
-
     for day in db.session.scalars(stmt):
         if day.status == "cancelled" and (now_utc() - as_utc(day.updated_at)).days > grace:
             continue  # cancelled long ago: dropped from the feed (its UID is never reused)

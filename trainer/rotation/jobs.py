@@ -7,30 +7,22 @@ from datetime import date
 
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import exists, select
 
 from trainer.core.extensions import db
+from trainer.core.validation import InvalidInput
+from trainer.rotation.placements.operations import plan_year
+from trainer.rotation.years.queries import years_waiting_for_a_plan
 
 log = logging.getLogger(__name__)
 
 
 def plan_open_years(today: date) -> str:
     """Idempotent: a year with any placement is left alone, so a second run changes nothing."""
-    from trainer.core.validation import InvalidInput
-    from trainer.rotation import operations
-    from trainer.rotation.models import Placement, ProgrammeYear, Trainee
-
-    years = db.session.scalars(
-        select(ProgrammeYear).where(
-            ProgrammeYear.status == "open", ProgrammeYear.year >= today.year,
-            exists().where(Trainee.programme_year_id == ProgrammeYear.id),
-            ~exists().where(Placement.programme_year_id == ProgrammeYear.id))
-        .order_by(ProgrammeYear.year)).all()
     done = []
     with force_locale("zh"):
-        for py in years:
+        for py in years_waiting_for_a_plan(today.year):
             try:
-                outcome = operations.plan_year(py, not_before=today, time_limit_s=20)
+                outcome = plan_year(py, not_before=today, time_limit_s=20)
             except InvalidInput as error:
                 db.session.rollback()
                 log.warning("rotation %s %s not planned: %s", py.district_id, py.year, error.message)

@@ -1,0 +1,14 @@
+"""How the rotation's stored codes read on the pages (statuses, phases, parts, outcomes, the rubric)."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+STATUS_LABELS = {"draft": _l("Draft"), "open": _l("Open"), "closed": _l("Closed")}
+PHASE_LABELS = {"guided": _l("Guided (week one)"), "independent": _l("Independent mediation (week two)")}
+ROLE_LABELS = {"observed": _l("Observed"), "assisted": _l("Assisted"), "independent": _l("Mediated independently")}
+OUTCOME_LABELS = {"agreement": _l("Agreement reached"), "no_agreement": _l("No agreement"),
+                  "withdrawn": _l("Withdrawn"), "referred": _l("Referred to arbitration")}
+RUBRIC_LABELS = {"law_policy": _l("Law and policy"), "procedure": _l("Mediation procedure"),
+                 "communication": _l("Communication"), "drafting": _l("Drafting the agreement"),
+                 "independent_handling": _l("Independent handling")}

@@ -1,0 +1,65 @@
+"""Forms of the daily log: a case, the mentor's remarks, the evaluation."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    HiddenField,
+    RadioField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Length, Optional
+
+from trainer.rotation.labels import OUTCOME_LABELS, ROLE_LABELS, RUBRIC_LABELS
+from trainer.rotation.models import CATEGORIES
+
+SCORE_CHOICES = [(str(n), str(n)) for n in range(1, 6)]
+
+
+class CaseLogForm(FlaskForm):
+    version = HiddenField()
+    case_ref = StringField(_l("Case reference"), validators=[DataRequired(), Length(max=60)],
+                           description=_l("e.g. 朝调字〔2026〕123号"))
+    category = SelectField(_l("Dispute category"), choices=[(c, c) for c in CATEGORIES])
+    role = SelectField(_l("My part"), choices=list(ROLE_LABELS.items()))
+    accepted_on = DateField(_l("Accepted on"), validators=[DataRequired()],
+                            description=_l("The 15-day mediation time limit counts from this day."))
+    outcome = SelectField(_l("Outcome"), choices=[("", _l("Still under way"))] + list(OUTCOME_LABELS.items()),
+                          validators=[Optional()])
+    summary = TextAreaField(_l("What happened"), validators=[Optional(), Length(max=4000)])
+    submit = SubmitField(_l("Save case"))
+
+
+class RemarksForm(FlaskForm):
+    version = HiddenField()
+    mentor_remarks = TextAreaField(_l("Mentor's remarks"), validators=[Optional(), Length(max=4000)])
+    submit = SubmitField(_l("Save remarks"))
+
+
+class EvaluationForm(FlaskForm):
+    version = HiddenField()
+    mentor_id = SelectField(_l("Mentor"), coerce=int, validators=[Optional()])
+    law_policy = RadioField(RUBRIC_LABELS["law_policy"], choices=SCORE_CHOICES,
+                            validators=[DataRequired(message=_l("Give a score from 1 to 5."))])
+    law_policy_comment = TextAreaField(_l("Comment"), validators=[Optional(), Length(max=1000)])
+    procedure = RadioField(RUBRIC_LABELS["procedure"], choices=SCORE_CHOICES,
+                           validators=[DataRequired(message=_l("Give a score from 1 to 5."))])
+    procedure_comment = TextAreaField(_l("Comment"), validators=[Optional(), Length(max=1000)])
+    communication = RadioField(RUBRIC_LABELS["communication"], choices=SCORE_CHOICES,
+                               validators=[DataRequired(message=_l("Give a score from 1 to 5."))])
+    communication_comment = TextAreaField(_l("Comment"), validators=[Optional(), Length(max=1000)])
+    drafting = RadioField(RUBRIC_LABELS["drafting"], choices=SCORE_CHOICES,
+                          validators=[DataRequired(message=_l("Give a score from 1 to 5."))])
+    drafting_comment = TextAreaField(_l("Comment"), validators=[Optional(), Length(max=1000)])
+    independent_handling = RadioField(RUBRIC_LABELS["independent_handling"], choices=SCORE_CHOICES,
+                                      validators=[DataRequired(message=_l("Give a score from 1 to 5."))])
+    independent_handling_comment = TextAreaField(_l("Comment"), validators=[Optional(), Length(max=1000)])
+    summary = TextAreaField(_l("Overall remarks"), validators=[Optional(), Length(max=4000)])
+    passed = BooleanField(_l("Passed: able to mediate independently"))
+    submit = SubmitField(_l("Save evaluation"))

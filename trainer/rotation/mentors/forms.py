@@ -1,0 +1,40 @@
+"""Forms of the mentor pages: the mentor with their duty days, and their leave."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    HiddenField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+)
+from wtforms.validators import DataRequired, Length, Optional
+
+from trainer.auth.forms import MOBILE
+
+WEEKDAY_CHOICES = [(0, _l("Monday")), (1, _l("Tuesday")), (2, _l("Wednesday")), (3, _l("Thursday")),
+                   (4, _l("Friday"))]
+
+
+class MentorForm(FlaskForm):
+    version = HiddenField()
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=60)])
+    phone = StringField(_l("Mobile phone"), validators=[Optional(), MOBILE])
+    user_id = SelectField(_l("Login (lawyer account)"), coerce=int, validators=[Optional()])
+    duty_weekdays = SelectMultipleField(_l("On duty at the centre"), coerce=int, choices=WEEKDAY_CHOICES,
+                                        render_kw={"checkboxes": True})
+    on_makeup_days = BooleanField(_l("Also on make-up working days (调休上班日)"), default=True)
+    submit = SubmitField(_l("Save"))
+
+
+class UnavailableForm(FlaskForm):
+    mentor_id = SelectField(_l("Mentor"), coerce=int)
+    start = DateField(_l("From"), validators=[DataRequired()])
+    end = DateField(_l("Until"), validators=[DataRequired()])
+    reason = StringField(_l("Reason"), validators=[Optional(), Length(max=120)])
+    submit = SubmitField(_l("Add leave"))
