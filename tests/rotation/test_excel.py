@@ -49,6 +49,25 @@ def test_import_with_a_bad_row_imports_nothing(login_as, districts, unions):
     assert db.session.scalar(select(func.count()).select_from(Trainee)) == 0
 
 
+def test_import_lists_every_bad_row_in_the_shared_wording(login_as, districts, unions):
+    py = _year(districts, unions)
+    client = login_as("coordinator", "chaoyang")
+    file = _xlsx([["李晓红", "朝外街道总工会", None, "13800138000", None, None],
+                  [None, "劲松街道总工会", None, None, None, None],
+                  ["王建华", "劲松街道总工会", None, "1380013", None, None],
+                  ["李晓红", "朝外街道总工会", None, None, None, None]])
+    response = client.post(f"/rotation/years/{py.id}/import", data={"file": (file, "trainees.xlsx")},
+                           content_type="multipart/form-data")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "文件中有 3 处问题，未导入任何内容。" in html
+    assert "第 3 行, 姓名: 必填" in html
+    assert "第 4 行, 手机: 1380013 不是 11 位手机号" in html
+    assert "第 5 行, 姓名: 该学员在文件中出现了两次（另见第 2 行）。" in html
+    assert "第 2 行," not in html
+    assert db.session.scalar(select(func.count()).select_from(Trainee)) == 0
+
+
 def test_import_good_file_and_export_plan(login_as, districts, unions):
     py = _year(districts, unions)
     client = login_as("coordinator", "chaoyang")

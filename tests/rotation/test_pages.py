@@ -102,7 +102,8 @@ def test_evaluation_certification_and_coverage(app, planned, login_as, make_user
     monkeypatch.setattr("trainer.rotation.logs.operations.today_local", lambda: last)
     coordinator = login_as("coordinator", "chaoyang")
     before = coordinator.get("/rotation/coverage").get_data(as_text=True)
-    assert "0 / 10" not in before or True
+    # The 2026 row: 8 trainees, none certified yet, no street covered.
+    assert "<td>2026</td><td>8</td><td>0</td>" in before and "<td>0 / 10</td>" in before
     assert "10 条街道中有 0 条" in before
     # The mentor evaluates through their own login.
     lawyer = make_user(Role.LAWYER, "chaoyang", username="lawyer.zhou")
@@ -127,4 +128,5 @@ def test_evaluation_certification_and_coverage(app, planned, login_as, make_user
     assert "独立调解员资格证书" in html and me.name in html and "CY-2026-001" in html
     after = coordinator.get("/rotation/coverage").get_data(as_text=True)
     assert "10 条街道中有 1 条" in after
+    assert "<td>2026</td><td>8</td><td>1</td>" in after and "<td>1 / 10</td>" in after
     assert "<svg" in after and 'class="target"' in after
