@@ -53,25 +53,20 @@ def blackout(blackout_id: int) -> Blackout:
 
 def year_mentor(py: ProgrammeYear, mentor_id: int) -> Mentor:
     """A mentor of the programme year's district (404 for any other)."""
-    mentor = db.session.get(Mentor, mentor_id)
-    if mentor is None or mentor.district_id != py.district_id:
+    mentor = db.get_or_404(Mentor, mentor_id)
+    if mentor.district_id != py.district_id:
         abort(404)
     return mentor
 
 
 def centre_mentor(py: ProgrammeYear, mentor_id: int) -> CentreMentor:
     """A mentor's duty at the centre in the programme year."""
-    link = centre_link(py, mentor_id)
-    if link is None:
-        abort(404)
-    return link
+    return present(centre_link(py, mentor_id))
 
 
 def trainee(trainee_id: int, *, mentor_ok: bool = True, own_ok: bool = True) -> Trainee:
     """A trainee the current user may see. To a trainee, another trainee's record does not exist (404)."""
-    row = db.session.get(Trainee, trainee_id)
-    if row is None:
-        abort(404)
+    row = db.get_or_404(Trainee, trainee_id)
     if is_staff():
         check_district(row.district_id)
     elif current_user.role == Role.TRAINEE:
@@ -90,37 +85,56 @@ def placement(placement_id: int) -> Placement:
 
 
 def placement_day(day_id: int) -> PlacementDay:
-    day = db.session.get(PlacementDay, day_id)
-    if day is None:
-        abort(404)
+    day = db.get_or_404(PlacementDay, day_id)
     trainee(day.placement.trainee_id)
     return day
 
 
 def case_log(case_id: int) -> CaseLog:
-    case = db.session.get(CaseLog, case_id)
-    if case is None:
-        abort(404)
+    case = db.get_or_404(CaseLog, case_id)
     placement_day(case.placement_day_id)
     return case
 
 
 def certification(certification_id: int) -> Certification:
-    row = db.session.get(Certification, certification_id)
-    if row is None:
-        abort(404)
+    row = db.get_or_404(Certification, certification_id)
     trainee(row.trainee_id)
     return row
 
 
 def may_write_log(day: PlacementDay) -> bool:
+    """The trainee writes their own log; staff may correct it."""
     owner = day.placement.trainee
     return (current_user.role == Role.TRAINEE and owner.user_id == current_user.id) or is_staff()
 
 
 def may_remark(day: PlacementDay) -> bool:
+    """The trainee's mentor remarks on the cases; staff may too."""
     mentor = my_mentor()
     return is_staff() or (mentor is not None and mentors_trainee(mentor, day.placement.trainee))
+
+
+def case_to_write(case_id: int) -> CaseLog:
+    """A logged case the current user may change or remove (403 for a mentor, who only remarks)."""
+    case = case_log(case_id)
+    if not may_write_log(case.placement_day):
+        abort(403)
+    return case
+
+
+def case_to_remark(case_id: int) -> CaseLog:
+    """A logged case the current user may remark on (403 for the trainee)."""
+    case = case_log(case_id)
+    if not may_remark(case.placement_day):
+        abort(403)
+    return case
+
+
+def present(row):
+    """The record, or 404 when there is none (a trainee's placement or evaluation not made yet)."""
+    if row is None:
+        abort(404)
+    return row
 
 
 def district_at_work() -> District:

@@ -91,9 +91,7 @@ def create_log(data, day_id: int):
 @blp.errors(401, 403, 404, 412, 428)
 def put_remarks(data, case_id: int):
     """The mentor's remarks on a logged case. Send `If-Match` with the case's ETag."""
-    case = access.case_log(case_id)
-    if not access.may_remark(case.placement_day):
-        abort(403)
+    case = access.case_to_remark(case_id)
     require_if_match(case)
     operations.add_remarks(case, data["mentor_remarks"])
     db.session.commit()
@@ -106,10 +104,7 @@ def put_remarks(data, case_id: int):
 @blp.errors(401, 403, 404)
 def get_evaluation(trainee_id: int):
     """A trainee's evaluation: staff, their mentor, or the trainee themselves (nobody else's)."""
-    trainee = access.trainee(trainee_id)
-    if trainee.evaluation is None:
-        abort(404)
-    return respond(RotationEvaluationSchema(), trainee.evaluation)
+    return respond(RotationEvaluationSchema(), access.present(access.trainee(trainee_id).evaluation))
 
 
 @blp.route("/trainees/<int:trainee_id>/evaluation", methods=["PUT"])

@@ -65,10 +65,8 @@ def day_log(day_id: int):
 @bp.route("/cases/<int:case_id>", methods=["GET", "POST"])
 @allow(STAFF, Role.TRAINEE)
 def case_edit(case_id: int):
-    case = access.case_log(case_id)
+    case = access.case_to_write(case_id)
     day = case.placement_day
-    if not access.may_write_log(day):
-        abort(403)
     form = CaseLogForm(obj=case)
     if request.method == "GET":
         form.outcome.data = case.outcome or ""
@@ -81,10 +79,8 @@ def case_edit(case_id: int):
 @bp.route("/cases/<int:case_id>/delete", methods=["POST"])
 @allow(STAFF, Role.TRAINEE)
 def case_delete(case_id: int):
-    case = access.case_log(case_id)
+    case = access.case_to_write(case_id)
     day = case.placement_day
-    if not access.may_write_log(day):
-        abort(403)
     operations.delete_case_log(case)
     db.session.commit()
     flash(_("Case removed from the log."), "success")
@@ -94,9 +90,7 @@ def case_delete(case_id: int):
 @bp.route("/cases/<int:case_id>/remarks", methods=["GET", "POST"])
 @allow(STAFF, Role.LAWYER)
 def case_remarks(case_id: int):
-    case = access.case_log(case_id)
-    if not access.may_remark(case.placement_day):
-        abort(403)
+    case = access.case_to_remark(case_id)
     form = RemarksForm(obj=case)
     response = save_form(form, lambda: operations.add_remarks(case, form.mentor_remarks.data, version=form.version.data),
                          record=case, message=_("Remarks saved."), next_url=_day_url(case.placement_day))

@@ -95,7 +95,4 @@ def my_placement():
 @blp.errors(401, 403, 404)
 def get_placement(trainee_id: int):
     """A trainee's placement with its days."""
-    trainee = access.trainee(trainee_id)
-    if trainee.placement is None:
-        abort(404)
-    return trainee.placement
+    return access.present(access.trainee(trainee_id).placement)
