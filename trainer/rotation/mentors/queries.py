@@ -30,7 +30,9 @@ def mentors_on_duty(programme_year_id: int) -> list[Mentor]:
 
 
 def district_mentors(district_id: int) -> list[Mentor]:
-    return db.session.scalars(select(Mentor).where(Mentor.district_id == district_id).order_by(Mentor.name)).all()
+    """The district's mentors by name, with their leave."""
+    return db.session.scalars(select(Mentor).where(Mentor.district_id == district_id)
+                              .options(selectinload(Mentor.unavailable)).order_by(Mentor.name)).all()
 
 
 def lawyer_accounts(district_id: int) -> list[User]:
