@@ -13,7 +13,7 @@ from trainer.core.validation import InvalidInput
 from trainer.exchange.excel import Sheet
 from trainer.exchange.rows import Column, SheetImport
 from trainer.instructors.engagements.operations import save_engagement
-from trainer.instructors.excel.kinds import SheetKind, cell_texts, districts_by_name
+from trainer.instructors.excel.kinds import SheetKind, cell_texts, districts_by_name, save_rows
 from trainer.instructors.models import Engagement, Instructor, Tier
 
 STAGE_CELLS = {"要约已发出": "request_sent", "等待回应": "awaiting_reply", "协商准备": "preparation",
@@ -67,42 +67,38 @@ def import_engagements(file, district_id: int | None, sheet: str | None = "集�
         row["district_obj"] = district
         return {}
 
-    sheet_rows = SheetImport(file, ENGAGEMENT_COLUMNS, sheet=sheet, validate_row=check_district)
-    sheet_rows.check()
-    created = updated = 0
-    for row in sheet_rows.rows:
+    def save(row: dict) -> bool:
         district = row["district_obj"]
-        people, missing = [], []
-        for name in row["instructors"]:
-            found = db.session.scalars(select(Instructor).where(Instructor.name == name, (
-                Instructor.district_id == district.id) | (Instructor.tier == Tier.CITY_FULL))).all()
-            if len(found) == 1:
-                people.append(found[0])
-            else:
-                missing.append(name)
-        if missing:
-            sheet_rows.error(row, "instructors", _("No single instructor of the district is named %(names)s.",
-                                                   names="、".join(missing)))
-            continue
         existing = db.session.scalar(select(Engagement).where(
             Engagement.district_id == district.id, Engagement.enterprise == row["enterprise"],
             Engagement.request_sent_on == row["request_sent_on"]))
-        try:
-            save_engagement(
-                existing, district_id=district.id, enterprise=row["enterprise"], union_name=row["union_name"],
-                industry=row["industry"], street=row["street"], stage=row["stage"],
-                request_sent_on=row["request_sent_on"], reply_received_on=row["reply_received_on"],
-                agreement_signed_on=row["agreement_signed_on"], filed_on=row["filed_on"],
-                in_force_on=row["in_force_on"], notes=row["notes"], instructors=people)
-        except InvalidInput as error:
-            sheet_rows.refused(row, error, aliases=ALIASES)
-            continue
-        if existing is None:
-            created += 1
-        else:
-            updated += 1
+        save_engagement(
+            existing, district_id=district.id, enterprise=row["enterprise"], union_name=row["union_name"],
+            industry=row["industry"], street=row["street"], stage=row["stage"],
+            request_sent_on=row["request_sent_on"], reply_received_on=row["reply_received_on"],
+            agreement_signed_on=row["agreement_signed_on"], filed_on=row["filed_on"],
+            in_force_on=row["in_force_on"], notes=row["notes"], instructors=_instructors_named(row, district))
+        return existing is not None
+
+    sheet_rows = SheetImport(file, ENGAGEMENT_COLUMNS, sheet=sheet, validate_row=check_district)
     sheet_rows.check()
-    return created, updated
+    return save_rows(sheet_rows, sheet_rows.rows, save, ALIASES)
+
+
+def _instructors_named(row: dict, district) -> list[Instructor]:
+    """The instructors a row names: each one of the district's or the city's, and only one of that name."""
+    people, missing = [], []
+    for name in row["instructors"]:
+        found = db.session.scalars(select(Instructor).where(Instructor.name == name, (
+            Instructor.district_id == district.id) | (Instructor.tier == Tier.CITY_FULL))).all()
+        if len(found) == 1:
+            people.append(found[0])
+        else:
+            missing.append(name)
+    if missing:
+        raise InvalidInput({"instructors": _("No single instructor of the district is named %(names)s.",
+                                             names="、".join(missing))})
+    return people
 
 
 SHEET = SheetKind("engagements", "集体协商", ENGAGEMENT_COLUMNS, export_engagements, import_engagements,

@@ -9,6 +9,7 @@ from trainer.api.helpers import respond, target_district
 from trainer.api.schemas import PageArgs
 from trainer.auth.permissions import STAFF, allow
 from trainer.core.extensions import db
+from trainer.exchange.rows import MOBILE_RE
 from trainer.instructors import access
 from trainer.instructors.blueprint import WITH_INSTRUCTOR, blp
 from trainer.instructors.hierarchy import operations, queries
@@ -21,7 +22,7 @@ class InstructorSchema(Schema):
     district = fields.Str(allow_none=True, load_default=None,
                           metadata={"description": "district code; null for a city instructor", "example": "chaoyang"})
     name = fields.Str(required=True, validate=validate.Length(min=1, max=60), metadata={"example": "赵建国"})
-    phone = fields.Str(allow_none=True, load_default=None, validate=validate.Regexp(r"^1[3-9]\d{9}$"))
+    phone = fields.Str(allow_none=True, load_default=None, validate=validate.Regexp(MOBILE_RE))
     background = fields.Str(required=True, validate=validate.OneOf(BACKGROUNDS))
     specialities = fields.List(fields.Str(validate=validate.Length(max=60)), load_default=list)
     term_from = fields.Date(allow_none=True, load_default=None)

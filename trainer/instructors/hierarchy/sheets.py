@@ -13,7 +13,7 @@ from trainer.core.validation import InvalidInput
 from trainer.exchange.excel import Sheet
 from trainer.exchange.rows import Column, SheetImport
 from trainer.instructors.access import may_write
-from trainer.instructors.excel.kinds import SheetKind, cell_texts, districts_by_name
+from trainer.instructors.excel.kinds import SheetKind, cell_texts, districts_by_name, save_rows
 from trainer.instructors.hierarchy.operations import save_instructor
 from trainer.instructors.models import TIERS, Instructor, Tier
 
@@ -72,32 +72,24 @@ def import_instructors(file, district_id: int | None, sheet: str | None = "æŒ‡å¯
         row["district_id"] = district.id
         return {}
 
-    sheet_rows = SheetImport(file, INSTRUCTOR_COLUMNS, sheet=sheet, validate_row=check_district)
-    sheet_rows.check()
-    created = updated = 0
-    # Guides first: city, then district full-time, then part-time.
-    for row in sorted(sheet_rows.rows, key=lambda r: (TIERS.index(r["tier"]), r["_row"])):
+    def save(row: dict) -> bool:
         existing = db.session.scalar(select(Instructor).where(Instructor.name == row["name"],
                                                               Instructor.district_id.is_(None)
                                                               if row["district_id"] is None
                                                               else Instructor.district_id == row["district_id"]))
-        try:
-            guide = _find_guide(row) if row["guide"] else None
-            save_instructor(
-                existing, tier=row["tier"], district_id=row["district_id"], name=row["name"],
-                background=row["background"], phone=row["phone"], specialities=row["specialities"],
-                term_from=row["term_from"], term_to=row["term_to"], status=row["status"] or "active",
-                guide=guide, user_id=existing.user_id if existing else None,
-                notes=existing.notes if existing else None)
-        except InvalidInput as error:
-            sheet_rows.refused(row, error, aliases=ALIASES)
-            continue
-        if existing is None:
-            created += 1
-        else:
-            updated += 1
+        save_instructor(
+            existing, tier=row["tier"], district_id=row["district_id"], name=row["name"],
+            background=row["background"], phone=row["phone"], specialities=row["specialities"],
+            term_from=row["term_from"], term_to=row["term_to"], status=row["status"] or "active",
+            guide=_find_guide(row) if row["guide"] else None, user_id=existing.user_id if existing else None,
+            notes=existing.notes if existing else None)
+        return existing is not None
+
+    sheet_rows = SheetImport(file, INSTRUCTOR_COLUMNS, sheet=sheet, validate_row=check_district)
     sheet_rows.check()
-    return created, updated
+    # Guides first: city, then district full-time, then part-time.
+    rows = sorted(sheet_rows.rows, key=lambda r: (TIERS.index(r["tier"]), r["_row"]))
+    return save_rows(sheet_rows, rows, save, ALIASES)
 
 
 def _find_guide(row: dict) -> Instructor:
