@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import functools
 from datetime import timedelta
 from pathlib import Path
 
 import click
-from flask import current_app
 from flask.cli import with_appcontext
 from openpyxl import load_workbook
 
@@ -22,18 +20,7 @@ from trainer.instructors.hierarchy import sheets as instructor_sheets
 from trainer.instructors.hierarchy.chart import org_chart
 from trainer.instructors.labels import tier_label
 from trainer.instructors.meetings.operations import expand_all, horizon
-from trainer.launch.options import district_of, refused
-
-
-def _in_request(func):
-    """Translations and the audit log need a request context; commands run in a plain one (Chinese, 'system')."""
-
-    @functools.wraps(func)
-    def wrapper(*args, **kwargs):
-        with current_app.test_request_context("/"):
-            return func(*args, **kwargs)
-
-    return wrapper
+from trainer.launch.options import district_of, in_request, refused
 
 
 def _district_id(code: str | None) -> int | None:
@@ -50,7 +37,7 @@ def cli():
 @click.option("--district", help="District code, e.g. chaoyang (city instructors are always listed)")
 @click.option("--tier", type=click.Choice(["city_full", "district_full", "district_part"]))
 @with_appcontext
-@_in_request
+@in_request
 def list_instructors(district, tier):
     """List instructors: tier, district, name, guide, status."""
     for p in queries.command_listing(_district_id(district), tier):
@@ -61,7 +48,7 @@ def list_instructors(district, tier):
 @cli.command("tree")
 @click.option("--district", help="District code, e.g. chaoyang; without it the whole city")
 @with_appcontext
-@_in_request
+@in_request
 def tree(district):
     """Print the hierarchy with each instructor's span (a ! marks one over INSTRUCTOR_SPAN_LIMIT)."""
     chart = org_chart(_district_id(district))
@@ -86,7 +73,7 @@ def tree(district):
 @click.option("--provisional", is_flag=True,
               help="Also place meetings in years whose holidays are not announced (marked provisional)")
 @with_appcontext
-@_in_request
+@in_request
 def expand_meetings(days, provisional):
     """Place the meetings of every series on working days (idempotent)."""
     until = horizon() if days is None else today_local() + timedelta(days=days)
@@ -99,7 +86,7 @@ def expand_meetings(days, provisional):
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--district", help="Only accept rows of this district (code)")
 @with_appcontext
-@_in_request
+@in_request
 def import_file(file, district):
     """Import instructors (sheet 指导员) and engagements (sheet 集体协商) from an .xlsx file; all or nothing."""
     district_id = _district_id(district)
@@ -133,7 +120,7 @@ def import_file(file, district):
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--district", help="Only this district (code); without it the whole city")
 @with_appcontext
-@_in_request
+@in_request
 def export_file(file, district):
     """Export instructors and engagements to an .xlsx file (two sheets)."""
     district_id = _district_id(district)
