@@ -21,6 +21,7 @@ from flask_login import current_user
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
+from trainer.api.helpers import load_scoped
 from trainer.auth.models import Role
 from trainer.auth.permissions import can_see_district, check_district, district_scope
 from trainer.core.extensions import db
@@ -114,16 +115,9 @@ def district_choices() -> list[District]:
 
 # --- single records ------------------------------------------------------------------------------------------
 
-def _get(model, record_id: int):
-    record = db.session.get(model, record_id)
-    if record is None:
-        abort(404)
-    return record
-
-
 def instructor(instructor_id: int, *, edit: bool = False) -> Instructor:
     """An instructor the current user may see (``edit``: change). An instructor reads only their own record."""
-    person = _get(Instructor, instructor_id)
+    person = db.get_or_404(Instructor, instructor_id)
     if not is_staff():
         own = me()
         if edit or own is None or own.id != person.id:
@@ -146,7 +140,7 @@ def guide(guide_id: int | None) -> Instructor | None:
 
 def responsibility(area_id: int) -> Responsibility:
     """An area of duty; changing it is changing its instructor."""
-    area = _get(Responsibility, area_id)
+    area = db.get_or_404(Responsibility, area_id)
     instructor(area.instructor_id, edit=True)
     return area
 
@@ -162,7 +156,7 @@ def check_level(district_id: int | None, *, edit: bool) -> None:
 
 
 def series(series_id: int, *, edit: bool = False) -> MeetingSeries:
-    row = _get(MeetingSeries, series_id)
+    row = db.get_or_404(MeetingSeries, series_id)
     check_level(row.district_id, edit=edit)
     return row
 
@@ -224,9 +218,8 @@ def engagement(engagement_id: int, *, edit: bool = False) -> Engagement:
 
 
 def session(session_id: int) -> BargainingSession:
-    row = _get(BargainingSession, session_id)
-    check_district(row.district_id)
-    return row
+    """A bargaining session of the user's district (staff)."""
+    return load_scoped(BargainingSession, session_id)
 
 
 # --- lists: own records only ------------------------------------------------------------------------------
