@@ -19,25 +19,25 @@ def ctx(app):
 
 @pytest.fixture
 def tree(ctx, districts, make_user):
-    from trainer.instructors import operations as op
+    from trainer.instructors.hierarchy.operations import save_instructor
 
     cy, xc = districts["chaoyang"].id, districts["xicheng"].id
     zhao_user = make_user("instructor", "chaoyang", username="zhao")
     part_user = make_user("instructor", "chaoyang", username="qian")
-    city = op.save_instructor(None, tier="city_full", district_id=None, name="孙立平", background="expert")
-    city2 = op.save_instructor(None, tier="city_full", district_id=None, name="周敏", background="lawyer")
-    zhao = op.save_instructor(None, tier="district_full", district_id=cy, name="赵建国", background="lawyer",
-                              guide=city, user_id=zhao_user.id, specialities=["建筑业"])
-    li = op.save_instructor(None, tier="district_full", district_id=cy, name="李秀英", background="teacher",
-                            guide=city)
-    qian = op.save_instructor(None, tier="district_part", district_id=cy, name="钱晓梅", background="lawyer",
-                              guide=zhao, user_id=part_user.id)
-    sun = op.save_instructor(None, tier="district_part", district_id=cy, name="孙志强", background="manager",
-                             guide=zhao)
-    wang = op.save_instructor(None, tier="district_full", district_id=xc, name="王海燕", background="lawyer",
-                              guide=city2)
-    chen = op.save_instructor(None, tier="district_part", district_id=xc, name="陈晨", background="lawyer",
-                              guide=wang)
+    city = save_instructor(None, tier="city_full", district_id=None, name="孙立平", background="expert")
+    city2 = save_instructor(None, tier="city_full", district_id=None, name="周敏", background="lawyer")
+    zhao = save_instructor(None, tier="district_full", district_id=cy, name="赵建国", background="lawyer",
+                           guide=city, user_id=zhao_user.id, specialities=["建筑业"])
+    li = save_instructor(None, tier="district_full", district_id=cy, name="李秀英", background="teacher",
+                         guide=city)
+    qian = save_instructor(None, tier="district_part", district_id=cy, name="钱晓梅", background="lawyer",
+                           guide=zhao, user_id=part_user.id)
+    sun = save_instructor(None, tier="district_part", district_id=cy, name="孙志强", background="manager",
+                          guide=zhao)
+    wang = save_instructor(None, tier="district_full", district_id=xc, name="王海燕", background="lawyer",
+                           guide=city2)
+    chen = save_instructor(None, tier="district_part", district_id=xc, name="陈晨", background="lawyer",
+                           guide=wang)
     settle()
     return SimpleNamespace(city=city, city2=city2, zhao=zhao, li=li, qian=qian, sun=sun, wang=wang, chen=chen,
                            zhao_user=zhao_user, part_user=part_user, cy=cy, xc=xc)

@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import date
 
 from tests.instructors.conftest import settle, text_of
-from trainer.instructors import operations as op
+from trainer.instructors.duties.operations import add_responsibility
+from trainer.instructors.engagements.operations import save_engagement
 
 
 def test_instructor_sees_own_page(tree, login_as):
-    op.add_responsibility(tree.qian, "street", "望京街道")
+    add_responsibility(tree.qian, "street", "望京街道")
     settle()
     client = login_as("instructor", "chaoyang", user=tree.part_user)
     page = text_of(client.get("/instructors/mine").get_data(as_text=True))
@@ -25,9 +26,9 @@ def test_part_time_instructor_cannot_edit_others(tree, login_as):
                 "/instructors/chart", "/instructors/duties", "/instructors/training", "/instructors/new"):
         assert client.get(url).status_code == 403, url
     assert client.post(f"/instructors/{tree.sun.id}/guide", data={"guide_id": tree.li.id}).status_code == 403
-    engagement = op.save_engagement(None, district_id=tree.cy, enterprise="某企业", union_name="某企业工会",
-                                    industry=None, street=None, stage="request_sent",
-                                    request_sent_on=date(2026, 11, 2), instructors=[tree.zhao])
+    engagement = save_engagement(None, district_id=tree.cy, enterprise="某企业", union_name="某企业工会",
+                                 industry=None, street=None, stage="request_sent",
+                                 request_sent_on=date(2026, 11, 2), instructors=[tree.zhao])
     settle()
     assert client.get(f"/instructors/engagements/{engagement.id}").status_code == 403  # not assigned
     assert login_as("instructor", "chaoyang", user=tree.zhao_user).get(
@@ -42,9 +43,9 @@ def test_coordinator_district_scope(tree, login_as):
     assert client.get(f"/instructors/{tree.wang.id}/edit").status_code == 403
     assert client.get(f"/instructors/{tree.city.id}/edit").status_code == 403  # the city's, not the district's
     assert client.get(f"/instructors/{tree.city.id}").status_code == 200
-    engagement = op.save_engagement(None, district_id=tree.xc, enterprise="西城某企业", union_name="工会",
-                                    industry=None, street=None, stage="request_sent",
-                                    request_sent_on=date(2026, 11, 2), instructors=[tree.wang])
+    engagement = save_engagement(None, district_id=tree.xc, enterprise="西城某企业", union_name="工会",
+                                 industry=None, street=None, stage="request_sent",
+                                 request_sent_on=date(2026, 11, 2), instructors=[tree.wang])
     settle()
     assert client.get(f"/instructors/engagements/{engagement.id}").status_code == 403
     assert "西城某企业" not in client.get("/instructors/engagements").get_data(as_text=True)

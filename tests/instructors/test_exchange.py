@@ -19,11 +19,11 @@ def _count(model) -> int:
 def test_excel_round_trip(tree, login_as):
     from datetime import date
 
-    from trainer.instructors import operations as op
+    from trainer.instructors.engagements.operations import save_engagement
 
-    op.save_engagement(None, district_id=tree.cy, enterprise="某企业", union_name="某企业工会", industry="建筑业",
-                       street=None, stage="signed", request_sent_on=date(2026, 3, 2),
-                       agreement_signed_on=date(2026, 6, 10), instructors=[tree.zhao, tree.qian])
+    save_engagement(None, district_id=tree.cy, enterprise="某企业", union_name="某企业工会", industry="建筑业",
+                    street=None, stage="signed", request_sent_on=date(2026, 3, 2),
+                    agreement_signed_on=date(2026, 6, 10), instructors=[tree.zhao, tree.qian])
     settle()
     client = login_as("coordinator", "chaoyang")
     exported = client.get("/instructors/excel/instructors/export.xlsx")
@@ -93,12 +93,12 @@ def test_programme_section_round_trip(tree, districts):
 def test_cli_tree_and_expand(tree, app):
     from datetime import date
 
-    from trainer.instructors import operations as op
+    from trainer.instructors.meetings.operations import save_series
 
     with app.test_request_context("/"):
-        op.save_series(None, organiser=tree.zhao, pair="district_part", district_id=tree.cy, title="双周例会",
-                       rrule="FREQ=WEEKLY;INTERVAL=2;BYDAY=WE", starts_on=date(2026, 11, 4), until=None,
-                       start_time="14:00", end_time="15:00")
+        save_series(None, organiser=tree.zhao, pair="district_part", district_id=tree.cy, title="双周例会",
+                    rrule="FREQ=WEEKLY;INTERVAL=2;BYDAY=WE", starts_on=date(2026, 11, 4), until=None,
+                    start_time="14:00", end_time="15:00")
         settle()
     runner = app.test_cli_runner()
     result = runner.invoke(args=["instructors", "tree", "--district", "chaoyang"])

@@ -81,7 +81,7 @@ def test_relink_rules_on_the_instructor_page(tree, login_as):
 
 def test_no_cycles(tree, ctx):
     from trainer.core.validation import InvalidInput
-    from trainer.instructors.operations import check_guide
+    from trainer.instructors.hierarchy.operations import check_guide
 
     # Tiers alone forbid cycles; the general check still catches a loop in bad data.
     # Corrupt in memory only: the database itself refuses such a link (PostgreSQL checks the composite keys).

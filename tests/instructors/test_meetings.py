@@ -8,20 +8,20 @@ from sqlalchemy import select
 
 from tests.instructors.conftest import errors_of, feed, settle, text_of
 from trainer.core.extensions import db
-from trainer.instructors import operations as op
+from trainer.instructors.meetings.operations import create_meeting, expand_series, moved_reason, save_series
 from trainer.instructors.models import Meeting
 from trainer.workdays import is_working_day
 
 
 def _series(tree, rule="FREQ=MONTHLY;BYMONTHDAY=1", **extra):
-    return op.save_series(None, organiser=tree.city, pair="city_district", district_id=tree.cy, title="月度指导会",
-                          rrule=rule, starts_on=date(2026, 1, 1), until=None, start_time="09:30", end_time="11:30",
-                          location="市总工会", **extra)
+    return save_series(None, organiser=tree.city, pair="city_district", district_id=tree.cy, title="月度指导会",
+                       rrule=rule, starts_on=date(2026, 1, 1), until=None, start_time="09:30", end_time="11:30",
+                       location="市总工会", **extra)
 
 
 def test_a_monthly_rule_over_2026_lands_every_meeting_on_a_working_day(tree):
     series = _series(tree)
-    result = op.expand_series(series, date(2026, 12, 31))
+    result = expand_series(series, date(2026, 12, 31))
     settle()
     meetings = db.session.scalars(select(Meeting).where(Meeting.series_id == series.id).order_by(Meeting.day)).all()
     assert result.created == 12 and len(meetings) == 12
@@ -32,11 +32,11 @@ def test_a_monthly_rule_over_2026_lands_every_meeting_on_a_working_day(tree):
     # National Day 2026: 1-7 October off (the official calendar); the meeting moves to Thursday 8 October.
     assert national_day.day == date(2026, 10, 8)
     assert national_day.moved_because == "国庆节"
-    assert op.moved_reason(national_day) == "原定 2026年10月1日 周四 为国庆节，顺延至下一个工作日 2026年10月8日 周四。"
+    assert moved_reason(national_day) == "原定 2026年10月1日 周四 为国庆节，顺延至下一个工作日 2026年10月8日 周四。"
     assert by_original[date(2026, 5, 1)].day == date(2026, 5, 6)  # 劳动节 1-5 May
     assert by_original[date(2026, 1, 1)].day == date(2026, 1, 4)  # 元旦; Sunday 4 January is a make-up working day
     weekend = by_original[date(2026, 2, 1)]
-    assert weekend.day == date(2026, 2, 2) and op.moved_reason(weekend).startswith("原定 2026年2月1日 周日 为周末")
+    assert weekend.day == date(2026, 2, 2) and moved_reason(weekend).startswith("原定 2026年2月1日 周日 为周末")
     assert by_original[date(2026, 4, 1)].day == date(2026, 4, 1) and by_original[date(2026, 4, 1)].moved_because is None
     # everyone guided by the organiser in the district is expected
     assert {a.instructor.name for a in national_day.attendance} == {"孙立平", "赵建国", "李秀英"}
@@ -45,23 +45,23 @@ def test_a_monthly_rule_over_2026_lands_every_meeting_on_a_working_day(tree):
 def test_every_other_wednesday_and_second_tuesday_rules(tree):
     for rule in ("FREQ=WEEKLY;INTERVAL=2;BYDAY=WE", "FREQ=MONTHLY;BYDAY=2TU"):
         series = _series(tree, rule=rule)
-        op.expand_series(series, date(2026, 12, 31))
+        expand_series(series, date(2026, 12, 31))
         assert series.meetings and all(is_working_day(m.day) for m in series.meetings)
         assert all(m.day.year == 2026 for m in series.meetings)
 
 
 def test_expansion_is_idempotent_and_stops_at_an_unannounced_year(tree):
     series = _series(tree)
-    first = op.expand_series(series, date(2027, 3, 31))
+    first = expand_series(series, date(2027, 3, 31))
     settle()
     assert first.created == 12 and first.stopped_year == 2027
     assert "2027" in first.summary() and "尚未公布" in first.summary()
-    second = op.expand_series(series, date(2027, 3, 31))
+    second = expand_series(series, date(2027, 3, 31))
     settle()
     assert second.created == 0
     assert db.session.scalar(select(db.func.count()).select_from(Meeting)) == 12
     # only when asked: 2027 placed provisionally, marked as such
-    third = op.expand_series(series, date(2027, 3, 31), provisional=True)
+    third = expand_series(series, date(2027, 3, 31), provisional=True)
     settle()
     assert third.created == 3 and third.provisional == 3
     provisional = [m for m in series.meetings if m.day.year == 2027]
@@ -84,7 +84,7 @@ def test_the_job_expands_all_series_idempotently(tree, app):
 
 def test_moving_and_cancelling_a_single_meeting(tree, login_as):
     series = _series(tree)
-    op.expand_series(series, date(2026, 12, 31))
+    expand_series(series, date(2026, 12, 31))
     settle()
     meeting = next(m for m in series.meetings if m.original_day == date(2026, 12, 1))
     client = login_as("coordinator", "chaoyang")
@@ -103,7 +103,7 @@ def test_moving_and_cancelling_a_single_meeting(tree, login_as):
     moved = db.session.get(Meeting, meeting.id)
     assert (moved.day, moved.start_time, moved.sequence, moved.moved_by_hand) == (date(2026, 12, 3), "14:00", 1, True)
     # the next expansion leaves the moved meeting alone
-    op.expand_series(moved.series, date(2026, 12, 31))
+    expand_series(moved.series, date(2026, 12, 31))
     assert db.session.get(Meeting, meeting.id).day == date(2026, 12, 3)
     response = client.post(f"/instructors/meetings/{meeting.id}/cancel", data={"reason": "与区人大会议冲突",
                                                                               "version": moved.version})
@@ -120,8 +120,8 @@ def test_moving_and_cancelling_a_single_meeting(tree, login_as):
 
 def test_organiser_records_attendance_and_minutes_others_cannot(tree, login_as, make_user):
 
-    meeting = op.create_meeting(organiser=tree.zhao, district_id=tree.cy, title="联系组例会", day=date(2026, 11, 4),
-                                start_time="14:00", end_time="15:00", location="区总工会")
+    meeting = create_meeting(organiser=tree.zhao, district_id=tree.cy, title="联系组例会", day=date(2026, 11, 4),
+                             start_time="14:00", end_time="15:00", location="区总工会")
     settle()
     assert {a.instructor.name for a in meeting.attendance} == {"赵建国", "钱晓梅", "孙志强"}
     part_time = login_as("instructor", "chaoyang", user=tree.part_user)
@@ -157,7 +157,7 @@ def test_api_move_and_cancel_need_if_match(tree, app):
     from trainer.auth.operations import create_api_token
 
     series = _series(tree)
-    op.expand_series(series, date(2026, 12, 31))
+    expand_series(series, date(2026, 12, 31))
     with app.test_request_context("/"):
         _token, secret = create_api_token(tree.zhao_user, "phone")
     settle()

@@ -9,11 +9,11 @@ from sqlalchemy.orm import selectinload
 
 from trainer.core.extensions import db
 from trainer.instructors.models import BargainingSession, Meeting
+from trainer.workdays import is_working_day
+from trainer.workdays.conflicts import PlannedItem
 
 
-def planned_on(days: set[date], district_id: int | None) -> list:
-    from trainer.workdays.conflicts import PlannedItem
-
+def planned_on(days: set[date], district_id: int | None) -> list[PlannedItem]:
     if not days:
         return []
     items = []
@@ -41,8 +41,6 @@ def planned_on(days: set[date], district_id: int | None) -> list:
 def year_became_official(year: int) -> None:
     """Meetings and sessions placed provisionally in ``year`` lose the mark when their day is a working day of
     the official calendar; the others stay marked and appear in the conflicts list (planned_on)."""
-    from trainer.workdays import is_working_day
-
     first, last = date(year, 1, 1), date(year, 12, 31)
     for model in (Meeting, BargainingSession):
         for row in db.session.scalars(select(model).where(model.provisional.is_(True), model.day >= first,

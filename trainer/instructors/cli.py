@@ -2,27 +2,25 @@
 
 from __future__ import annotations
 
-import functools
 from datetime import timedelta
 from pathlib import Path
 
 import click
-from flask import current_app
 from flask.cli import with_appcontext
+from openpyxl import load_workbook
 
+from trainer.core.clock import today_local
 from trainer.core.extensions import db
-from trainer.launch.options import district_of
-
-
-def _in_request(func):
-    """Translations and the audit log need a request context; commands run in a plain one (Chinese, 'system')."""
-
-    @functools.wraps(func)
-    def wrapper(*args, **kwargs):
-        with current_app.test_request_context("/"):
-            return func(*args, **kwargs)
-
-    return wrapper
+from trainer.core.validation import InvalidInput
+from trainer.exchange.excel import workbook_bytes
+from trainer.exchange.rows import SheetErrors, run_import
+from trainer.instructors.engagements import sheets as engagement_sheets
+from trainer.instructors.hierarchy import queries
+from trainer.instructors.hierarchy import sheets as instructor_sheets
+from trainer.instructors.hierarchy.chart import org_chart
+from trainer.instructors.labels import tier_label
+from trainer.instructors.meetings.operations import expand_all, horizon
+from trainer.launch.options import district_of, in_request, refused
 
 
 def _district_id(code: str | None) -> int | None:
@@ -39,20 +37,10 @@ def cli():
 @click.option("--district", help="District code, e.g. chaoyang (city instructors are always listed)")
 @click.option("--tier", type=click.Choice(["city_full", "district_full", "district_part"]))
 @with_appcontext
-@_in_request
+@in_request
 def list_instructors(district, tier):
     """List instructors: tier, district, name, guide, status."""
-    from sqlalchemy.orm import selectinload
-
-    from trainer.instructors.models import Instructor
-    from trainer.instructors.operations import visible_instructors_stmt
-
-    stmt = visible_instructors_stmt(_district_id(district)).options(
-        selectinload(Instructor.guide), selectinload(Instructor.district)).order_by(
-        Instructor.tier, Instructor.district_id, Instructor.name)
-    if tier:
-        stmt = stmt.where(Instructor.tier == tier)
-    for p in db.session.scalars(stmt):
+    for p in queries.command_listing(_district_id(district), tier):
         click.echo(f"{p.id:5} {p.tier:14} {(p.district.code if p.district else 'city'):12} {p.name:10} "
                    f"guide={p.guide.name if p.guide else '-':10} {p.status}")
 
@@ -60,11 +48,9 @@ def list_instructors(district, tier):
 @cli.command("tree")
 @click.option("--district", help="District code, e.g. chaoyang; without it the whole city")
 @with_appcontext
-@_in_request
+@in_request
 def tree(district):
     """Print the hierarchy with each instructor's span (a ! marks one over INSTRUCTOR_SPAN_LIMIT)."""
-    from trainer.instructors.operations import org_chart, tier_label
-
     chart = org_chart(_district_id(district))
 
     def show(node, depth):
@@ -87,14 +73,11 @@ def tree(district):
 @click.option("--provisional", is_flag=True,
               help="Also place meetings in years whose holidays are not announced (marked provisional)")
 @with_appcontext
-@_in_request
+@in_request
 def expand_meetings(days, provisional):
     """Place the meetings of every series on working days (idempotent)."""
-    from trainer.core.clock import today_local
-    from trainer.instructors.operations import expand_all
-
-    days = days if days is not None else current_app.config["JOBS_MEETING_HORIZON_DAYS"]
-    result = expand_all(today_local() + timedelta(days=days), provisional=provisional)
+    until = horizon() if days is None else today_local() + timedelta(days=days)
+    result = expand_all(until, provisional=provisional)
     db.session.commit()
     click.echo(result.summary())
 
@@ -103,32 +86,33 @@ def expand_meetings(days, provisional):
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--district", help="Only accept rows of this district (code)")
 @with_appcontext
-@_in_request
+@in_request
 def import_file(file, district):
     """Import instructors (sheet 指导员) and engagements (sheet 集体协商) from an .xlsx file; all or nothing."""
-    from openpyxl import load_workbook
-
-    from trainer.exchange.rows import SheetErrors
-    from trainer.instructors import spreadsheets
-
     district_id = _district_id(district)
-    names = load_workbook(file, read_only=True).sheetnames
-    try:
+    workbook = load_workbook(file, read_only=True)
+    names = workbook.sheetnames
+    workbook.close()
+    wanted = [kind for kind in (instructor_sheets.SHEET, engagement_sheets.SHEET) if kind.title in names]
+    if engagement_sheets.SHEET.title not in names:
+        wanted = [instructor_sheets.SHEET]  # a workbook of one unnamed sheet holds instructors
+
+    def import_all() -> list[str]:
         done = []
-        if "指导员" in names or "集体协商" not in names:
+        for kind in wanted:
             with file.open("rb") as handle:
-                created, updated = spreadsheets.import_instructors(handle, district_id)
-            done.append(f"instructors: {created} new, {updated} updated")
-        if "集体协商" in names:
-            with file.open("rb") as handle:
-                created, updated = spreadsheets.import_engagements(handle, district_id)
-            done.append(f"engagements: {created} new, {updated} updated")
+                created, updated = kind.importer(handle, district_id)
+            done.append(f"{kind.name}: {created} new, {updated} updated")
+        return done
+
+    try:
+        done = run_import(import_all)
     except SheetErrors as error:
-        db.session.rollback()
         for item in error.errors:
             click.echo(str(item), err=True)
         raise click.ClickException(error.message) from None
-    db.session.commit()
+    except InvalidInput as error:
+        raise refused(error) from None
     click.echo("; ".join(done))
 
 
@@ -136,13 +120,10 @@ def import_file(file, district):
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--district", help="Only this district (code); without it the whole city")
 @with_appcontext
-@_in_request
+@in_request
 def export_file(file, district):
     """Export instructors and engagements to an .xlsx file (two sheets)."""
-    from trainer.exchange.excel import workbook_bytes
-    from trainer.instructors import spreadsheets
-
     district_id = _district_id(district)
-    file.write_bytes(workbook_bytes([spreadsheets.export_instructors(district_id),
-                                     spreadsheets.export_engagements(district_id)]))
+    file.write_bytes(workbook_bytes([instructor_sheets.export_instructors(district_id),
+                                     engagement_sheets.export_engagements(district_id)]))
     click.echo(f"written {file}")

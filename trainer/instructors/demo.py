@@ -8,7 +8,11 @@ from datetime import date, timedelta
 
 from trainer.core.clock import today_local
 from trainer.core.extensions import db
-from trainer.instructors import operations as op
+from trainer.instructors.duties.operations import add_responsibility
+from trainer.instructors.engagements.operations import save_engagement, save_session
+from trainer.instructors.hierarchy.operations import save_instructor
+from trainer.instructors.meetings.operations import expand_series, save_series
+from trainer.instructors.training.operations import add_training, save_assessment
 
 CHAOYANG_FULL = [  # name, background, specialities, guided part-time: (name, background, streets, industries)
     ("赵建国", "lawyer", ["信息技术服务业", "金融业"], [
@@ -45,58 +49,58 @@ def load(ctx) -> None:
     chaoyang, xicheng = ctx.districts["chaoyang"], ctx.districts["xicheng"]
     term = {"term_from": date(2025, 1, 1), "term_to": date(2027, 12, 31)}
     number = iter(range(1, 100))
-    sun = op.save_instructor(None, tier="city_full", district_id=None, name="孙立平", background="expert",
-                             specialities=["制造业", "建筑业"], phone=_phone(next(number)), **term)
-    zhou = op.save_instructor(None, tier="city_full", district_id=None, name="周敏", background="lawyer",
-                              specialities=["金融业", "信息技术服务业"], phone=_phone(next(number)), **term)
+    sun = save_instructor(None, tier="city_full", district_id=None, name="孙立平", background="expert",
+                          specialities=["制造业", "建筑业"], phone=_phone(next(number)), **term)
+    zhou = save_instructor(None, tier="city_full", district_id=None, name="周敏", background="lawyer",
+                           specialities=["金融业", "信息技术服务业"], phone=_phone(next(number)), **term)
     people = {}
     zhao_user = ctx.users.get("instructor.zhao")
     for name, background, specialities, part_timers in CHAOYANG_FULL:
-        full = op.save_instructor(None, tier="district_full", district_id=chaoyang.id, name=name,
-                                  background=background, specialities=specialities, guide=sun,
-                                  phone=_phone(next(number)), user_id=zhao_user.id if name == "赵建国" and zhao_user
-                                  else None, **term)
+        full = save_instructor(None, tier="district_full", district_id=chaoyang.id, name=name,
+                               background=background, specialities=specialities, guide=sun,
+                               phone=_phone(next(number)), user_id=zhao_user.id if name == "赵建国" and zhao_user
+                               else None, **term)
         people[name] = full
         for p_name, p_background, streets, industries in part_timers:
-            part = op.save_instructor(None, tier="district_part", district_id=chaoyang.id, name=p_name,
-                                      background=p_background, specialities=industries, guide=full,
-                                      phone=_phone(next(number)), **term)
+            part = save_instructor(None, tier="district_part", district_id=chaoyang.id, name=p_name,
+                                   background=p_background, specialities=industries, guide=full,
+                                   phone=_phone(next(number)), **term)
             people[p_name] = part
             for street in streets:
-                op.add_responsibility(part, "street", street)
+                add_responsibility(part, "street", street)
             for industry in industries:
-                op.add_responsibility(part, "industry", industry)
-    op.add_responsibility(people["赵建国"], "enterprise", "北京望京智联科技有限公司")
-    op.add_responsibility(people["钱卫东"], "industry", "建筑业")
+                add_responsibility(part, "industry", industry)
+    add_responsibility(people["赵建国"], "enterprise", "北京望京智联科技有限公司")
+    add_responsibility(people["钱卫东"], "industry", "建筑业")
     name, background, specialities, part_timers = XICHENG_FULL
-    wang = op.save_instructor(None, tier="district_full", district_id=xicheng.id, name=name, background=background,
-                              specialities=specialities, guide=zhou, phone=_phone(next(number)), **term)
+    wang = save_instructor(None, tier="district_full", district_id=xicheng.id, name=name, background=background,
+                           specialities=specialities, guide=zhou, phone=_phone(next(number)), **term)
     for p_name, p_background, streets, industries in part_timers:
-        part = op.save_instructor(None, tier="district_part", district_id=xicheng.id, name=p_name,
-                                  background=p_background, specialities=industries, guide=wang,
-                                  phone=_phone(next(number)), **term)
+        part = save_instructor(None, tier="district_part", district_id=xicheng.id, name=p_name,
+                               background=p_background, specialities=industries, guide=wang,
+                               phone=_phone(next(number)), **term)
         for street in streets:
-            op.add_responsibility(part, "street", street)
+            add_responsibility(part, "street", street)
         for industry in industries:
-            op.add_responsibility(part, "industry", industry)
+            add_responsibility(part, "industry", industry)
 
     # Meetings: through 2026 (the last announced year); the job keeps them rolling once 2027 is announced.
     horizon = max(date(2026, 12, 31), today_local() + timedelta(days=120))
-    monthly = op.save_series(None, organiser=sun, pair="city_district", district_id=chaoyang.id,
-                             title="市级指导员月度指导会（朝阳）", rrule="FREQ=MONTHLY;BYMONTHDAY=1",
-                             starts_on=date(2026, 1, 1), until=None, start_time="09:30", end_time="11:30",
-                             location="北京市总工会 3楼会议室")
-    op.expand_series(monthly, horizon)
-    fortnightly = op.save_series(None, organiser=people["赵建国"], pair="district_part", district_id=chaoyang.id,
-                                 title="赵建国联系组双周例会", rrule="FREQ=WEEKLY;INTERVAL=2;BYDAY=WE",
-                                 starts_on=date(2026, 1, 7), until=None, start_time="14:00", end_time="15:30",
-                                 location="朝阳区总工会 权益部会议室")
-    op.expand_series(fortnightly, horizon)
-    xicheng_series = op.save_series(None, organiser=zhou, pair="city_district", district_id=xicheng.id,
-                                    title="市级指导员月度指导会（西城）", rrule="FREQ=MONTHLY;BYDAY=2TU",
-                                    starts_on=date(2026, 1, 1), until=None, start_time="09:30", end_time="11:00",
-                                    location="西城区总工会 2楼会议室")
-    op.expand_series(xicheng_series, horizon)
+    monthly = save_series(None, organiser=sun, pair="city_district", district_id=chaoyang.id,
+                          title="市级指导员月度指导会（朝阳）", rrule="FREQ=MONTHLY;BYMONTHDAY=1",
+                          starts_on=date(2026, 1, 1), until=None, start_time="09:30", end_time="11:30",
+                          location="北京市总工会 3楼会议室")
+    expand_series(monthly, horizon)
+    fortnightly = save_series(None, organiser=people["赵建国"], pair="district_part", district_id=chaoyang.id,
+                              title="赵建国联系组双周例会", rrule="FREQ=WEEKLY;INTERVAL=2;BYDAY=WE",
+                              starts_on=date(2026, 1, 7), until=None, start_time="14:00", end_time="15:30",
+                              location="朝阳区总工会 权益部会议室")
+    expand_series(fortnightly, horizon)
+    xicheng_series = save_series(None, organiser=zhou, pair="city_district", district_id=xicheng.id,
+                                 title="市级指导员月度指导会（西城）", rrule="FREQ=MONTHLY;BYDAY=2TU",
+                                 starts_on=date(2026, 1, 1), until=None, start_time="09:30", end_time="11:00",
+                                 location="西城区总工会 2楼会议室")
+    expand_series(xicheng_series, horizon)
     # Past meetings of the fortnightly series get attendance and minutes.
     for meeting in fortnightly.meetings:
         if meeting.day < today_local() - timedelta(days=60) or meeting.day >= today_local():
@@ -106,30 +110,30 @@ def load(ctx) -> None:
         meeting.minutes = "通报各街道集体协商进展；布置下一阶段要约发出工作；孙志强、钱晓梅协调望京街道分工。"
 
     # Engagements at three stages.
-    e1 = op.save_engagement(None, district_id=chaoyang.id, enterprise="北京望京智联科技有限公司",
-                            union_name="北京望京智联科技有限公司工会", industry="信息技术服务业", street="望京街道",
-                            stage="awaiting_reply", request_sent_on=date(2026, 11, 16),
-                            instructors=[people["赵建国"], people["钱晓梅"]],
-                            notes="工资专项集体协商：年度工资调整幅度、加班工资计算基数。")
-    e2 = op.save_engagement(None, district_id=chaoyang.id, enterprise="北京朝外商业管理有限公司",
-                            union_name="北京朝外商业管理有限公司工会", industry="商业服务业", street="朝外街道",
-                            stage="sessions", request_sent_on=date(2026, 9, 1), reply_received_on=date(2026, 9, 15),
-                            instructors=[people["李秀英"], people["周海涛"]])
+    e1 = save_engagement(None, district_id=chaoyang.id, enterprise="北京望京智联科技有限公司",
+                         union_name="北京望京智联科技有限公司工会", industry="信息技术服务业", street="望京街道",
+                         stage="awaiting_reply", request_sent_on=date(2026, 11, 16),
+                         instructors=[people["赵建国"], people["钱晓梅"]],
+                         notes="工资专项集体协商：年度工资调整幅度、加班工资计算基数。")
+    e2 = save_engagement(None, district_id=chaoyang.id, enterprise="北京朝外商业管理有限公司",
+                         union_name="北京朝外商业管理有限公司工会", industry="商业服务业", street="朝外街道",
+                         stage="sessions", request_sent_on=date(2026, 9, 1), reply_received_on=date(2026, 9, 15),
+                         instructors=[people["李秀英"], people["周海涛"]])
     for day in (date(2026, 10, 14), date(2026, 10, 28), date(2026, 11, 11)):
-        op.save_session(None, engagement=e2, day=day, start_time="14:00", end_time="16:30",
-                        location="朝外商业管理公司 会议室")
-    op.save_engagement(e2, district_id=chaoyang.id, enterprise=e2.enterprise, union_name=e2.union_name,
-                       industry=e2.industry, street=e2.street, stage="signed", request_sent_on=e2.request_sent_on,
-                       reply_received_on=e2.reply_received_on, agreement_signed_on=date(2026, 11, 18),
-                       instructors=list(e2.instructors))
-    e3 = op.save_engagement(None, district_id=chaoyang.id, enterprise="北京建工第五建筑有限公司",
-                            union_name="北京建工第五建筑有限公司工会", industry="建筑业", street="劲松街道",
-                            stage="preparation", request_sent_on=date(2026, 10, 9),
-                            reply_received_on=date(2026, 10, 20),
-                            instructors=[people["钱卫东"], people["吴丽华"], people["赵建国"]])
+        save_session(None, engagement=e2, day=day, start_time="14:00", end_time="16:30",
+                     location="朝外商业管理公司 会议室")
+    save_engagement(e2, district_id=chaoyang.id, enterprise=e2.enterprise, union_name=e2.union_name,
+                    industry=e2.industry, street=e2.street, stage="signed", request_sent_on=e2.request_sent_on,
+                    reply_received_on=e2.reply_received_on, agreement_signed_on=date(2026, 11, 18),
+                    instructors=list(e2.instructors))
+    e3 = save_engagement(None, district_id=chaoyang.id, enterprise="北京建工第五建筑有限公司",
+                         union_name="北京建工第五建筑有限公司工会", industry="建筑业", street="劲松街道",
+                         stage="preparation", request_sent_on=date(2026, 10, 9),
+                         reply_received_on=date(2026, 10, 20),
+                         instructors=[people["钱卫东"], people["吴丽华"], people["赵建国"]])
     for day in (date(2026, 11, 26), date(2026, 12, 10), date(2026, 12, 24)):
-        op.save_session(None, engagement=e3, day=day, start_time="09:30", end_time="11:30",
-                        location="北京建工第五建筑有限公司 职工之家")
+        save_session(None, engagement=e3, day=day, start_time="09:30", end_time="11:30",
+                     location="北京建工第五建筑有限公司 职工之家")
     del e1
 
     # Training and assessment 2026.
@@ -138,6 +142,6 @@ def load(ctx) -> None:
     everyone = [sun, zhou, wang] + list(people.values())
     for index, person in enumerate(everyone):
         for c_index, (course, hours) in enumerate(courses[: 1 + index % 3]):
-            op.add_training(person, year=2026, course=course, hours=hours, day=date(2026, 3 + c_index * 3, 12))
-        op.save_assessment(person, year=2026, result=results[index % len(results)], score=95 - (index % 7) * 4)
+            add_training(person, year=2026, course=course, hours=hours, day=date(2026, 3 + c_index * 3, 12))
+        save_assessment(person, year=2026, result=results[index % len(results)], score=95 - (index % 7) * 4)
     db.session.flush()

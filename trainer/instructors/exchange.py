@@ -9,28 +9,30 @@ as the forms, and lists every bad item.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
-from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from trainer.core.clock import today_local
 from trainer.core.extensions import db
 from trainer.core.validation import InvalidInput
-from trainer.instructors import operations
+from trainer.exchange.rows import Problems
+from trainer.instructors.duties.operations import add_responsibility
+from trainer.instructors.engagements.operations import cancel_session, save_engagement, save_session
+from trainer.instructors.hierarchy.operations import save_instructor
+from trainer.instructors.meetings.operations import horizon, save_and_place
 from trainer.instructors.models import (
     TIERS,
     Assessment,
-    BargainingSession,
     Engagement,
     Instructor,
     MeetingSeries,
     Tier,
     TrainingRecord,
 )
+from trainer.instructors.training.operations import add_training, save_assessment
 
 SECTION = "instructors"
 
@@ -91,41 +93,17 @@ def export_section(district) -> dict:
     }
 
 
-def _date(item: dict, key: str, errors: dict, where: str, required: bool = False) -> date | None:
-    value = item.get(key)
-    if value in (None, ""):
-        if required:
-            errors[f"{where}.{key}"] = _("is required")
-        return None
-    try:
-        return date.fromisoformat(str(value))
-    except ValueError:
-        errors[f"{where}.{key}"] = _("%(value)s is not a date (write 2027-03-05)", value=value)
-        return None
+def _day_of(problems: Problems, item: dict, key: str, where: str, *, required: bool = False) -> date | None:
+    return problems.value(item.get(key), f"{where}.{key}", "date", required=required)
 
 
-def _list(data: dict, key: str, errors: dict) -> list:
-    value = data.get(key) or []
-    if not isinstance(value, list):
-        errors[key] = _("Must be a list.")
-        return []
-    return value
-
-
-def _collect(errors: dict, where: str, error: InvalidInput) -> None:
-    if error.fields:
-        errors.update({f"{where}.{k}": v for k, v in error.fields.items()})
-    else:
-        errors[where] = error.message
-
-
-def _import_instructor(item: Any, where: str, district_id: int | None, ids: dict, errors: dict) -> None:
+def _import_instructor(item: Any, where: str, district_id: int | None, ids: dict, problems: Problems) -> None:
     if not isinstance(item, dict):
-        errors[where] = _("Must be an object.")
+        problems.add(where, _("Must be an object."))
         return
     tier = item.get("tier")
     if tier not in TIERS:
-        errors[f"{where}.tier"] = _("Unknown tier.")
+        problems.add(f"{where}.tier", _("Unknown tier."))
         return
     own_district = None if tier == Tier.CITY_FULL else district_id
     name = str(item.get("name") or "").strip()
@@ -136,20 +114,19 @@ def _import_instructor(item: Any, where: str, district_id: int | None, ids: dict
     if item.get("guide"):
         guide = ids.get(("instructor", str(item["guide"])))
         if guide is None:
-            errors[f"{where}.guide"] = _("Unknown guide %(ref)s (list guides before the people they guide).",
-                                         ref=item["guide"])
+            problems.add(f"{where}.guide", _("Unknown guide %(ref)s (list guides before the people they guide).",
+                                             ref=item["guide"]))
             return
-    local_errors: dict = {}
-    term_from = _date(item, "term_from", local_errors, where)
-    term_to = _date(item, "term_to", local_errors, where)
-    if local_errors:
-        errors.update(local_errors)
+    before = len(problems)
+    term_from = _day_of(problems, item, "term_from", where)
+    term_to = _day_of(problems, item, "term_to", where)
+    if len(problems) > before:
         return
     if tier == Tier.CITY_FULL and existing is not None:
         ids[("instructor", str(item.get("id")))] = existing  # city instructors are the city's: use, never change
         return
     try:
-        person = operations.save_instructor(
+        person = save_instructor(
             existing, tier=tier, district_id=own_district, name=name, background=item.get("background") or "",
             phone=item.get("phone"), specialities=item.get("specialities") or [], term_from=term_from,
             term_to=term_to, status=item.get("status") or "active", guide=guide,
@@ -157,55 +134,57 @@ def _import_instructor(item: Any, where: str, district_id: int | None, ids: dict
         have = {(a.kind, a.value) for a in person.responsibilities}
         for area in item.get("areas") or []:
             if isinstance(area, dict) and (area.get("kind"), str(area.get("value", "")).strip()) not in have:
-                operations.add_responsibility(person, area.get("kind"), str(area.get("value", "")))
+                add_responsibility(person, area.get("kind"), str(area.get("value", "")))
     except InvalidInput as error:
-        _collect(errors, where, error)
+        problems.add(where, error)
         return
     ids[("instructor", str(item.get("id")))] = person
 
 
-def import_section(district, data: dict, ids: dict) -> None:
-    errors: dict[str, str] = {}
-    for index, item in enumerate(_list(data, "city_instructors", errors)):
-        _import_instructor(item, f"city_instructors[{index}]", None, ids, errors)
-    people = _list(data, "instructors", errors)
-    # Guides first, whatever order the file has.
-    order = sorted(range(len(people)), key=lambda i: TIERS.index(people[i].get("tier"))
-                   if isinstance(people[i], dict) and people[i].get("tier") in TIERS else -1)
-    for index in order:
-        _import_instructor(people[index], f"instructors[{index}]", district.id, ids, errors)
-
-    def person(ref, where) -> Instructor | None:
-        found = ids.get(("instructor", str(ref)))
-        if found is None:
-            errors[where] = _("Unknown instructor %(ref)s.", ref=ref)
-        return found
-
-    horizon = today_local() + timedelta(days=current_app.config.get("JOBS_MEETING_HORIZON_DAYS", 120))
-    for index, item in enumerate(_list(data, "meeting_series", errors)):
+def _import_series(district, items: list, person, problems: Problems) -> None:
+    until = horizon()
+    for index, item in enumerate(items):
         where = f"meeting_series[{index}]"
         organiser = person(item.get("organiser"), f"{where}.organiser") if isinstance(item, dict) else None
-        starts_on = _date(item, "starts_on", errors, where, required=True) if isinstance(item, dict) else None
+        starts_on = _day_of(problems, item, "starts_on", where, required=True) if isinstance(item, dict) else None
         if organiser is None or starts_on is None:
             continue
         existing = db.session.scalar(select(MeetingSeries).where(MeetingSeries.title == item.get("title"),
                                                                  MeetingSeries.organiser_id == organiser.id))
         try:
-            series = operations.save_series(
-                existing, organiser=organiser, pair=item.get("pair"), district_id=district.id,
+            save_and_place(
+                existing, place_until=until, organiser=organiser, pair=item.get("pair"), district_id=district.id,
                 title=item.get("title") or "", rrule=item.get("rrule") or "", starts_on=starts_on,
-                until=_date(item, "until", errors, where), start_time=item.get("start_time") or "",
+                until=_day_of(problems, item, "until", where), start_time=item.get("start_time") or "",
                 end_time=item.get("end_time") or "", location=item.get("location") or "",
                 active=bool(item.get("active", True)))
-            operations.expand_series(series, horizon)
         except InvalidInput as error:
-            _collect(errors, where, error)
-    for index, item in enumerate(_list(data, "engagements", errors)):
+            problems.add(where, error)
+
+
+def _import_sessions(engagement: Engagement, sessions: list, where: str, problems: Problems) -> None:
+    known = {(s.day, s.start_time) for s in engagement.sessions}
+    for index, session in enumerate(sessions):
+        s_where = f"{where}.sessions[{index}]"
+        day = _day_of(problems, session, "day", s_where, required=True)
+        if day is None or (day, session.get("start_time")) in known:
+            continue
+        try:
+            row = save_session(None, engagement=engagement, day=day, start_time=session.get("start_time") or "",
+                               end_time=session.get("end_time") or "", location=session.get("location") or "")
+            if session.get("status") == "cancelled":
+                cancel_session(row)
+        except InvalidInput as error:
+            problems.add(s_where, error)
+
+
+def _import_engagements(district, items: list, person, problems: Problems) -> None:
+    for index, item in enumerate(items):
         where = f"engagements[{index}]"
         if not isinstance(item, dict):
-            errors[where] = _("Must be an object.")
+            problems.add(where, _("Must be an object."))
             continue
-        dates = {key: _date(item, key, errors, where, required=key == "request_sent_on") for key in (
+        dates = {key: _day_of(problems, item, key, where, required=key == "request_sent_on") for key in (
             "request_sent_on", "reply_received_on", "agreement_signed_on", "filed_on", "in_force_on")}
         assigned = [person(ref, f"{where}.instructors") for ref in item.get("instructors") or []]
         if any(p is None for p in assigned) or dates["request_sent_on"] is None:
@@ -214,38 +193,26 @@ def import_section(district, data: dict, ids: dict) -> None:
             Engagement.district_id == district.id, Engagement.enterprise == item.get("enterprise"),
             Engagement.request_sent_on == dates["request_sent_on"]))
         try:
-            engagement = operations.save_engagement(
+            engagement = save_engagement(
                 existing, district_id=district.id, enterprise=item.get("enterprise") or "",
                 union_name=item.get("union_name") or "", industry=item.get("industry"), street=item.get("street"),
                 stage=item.get("stage") or "", notes=item.get("notes"), instructors=assigned, **dates)
-            known = {(s.day, s.start_time) for s in engagement.sessions}
-            for s_index, session in enumerate(item.get("sessions") or []):
-                s_where = f"{where}.sessions[{s_index}]"
-                day = _date(session, "day", errors, s_where, required=True)
-                if day is None or (day, session.get("start_time")) in known:
-                    continue
-                try:
-                    row = operations.save_session(None, engagement=engagement, day=day,
-                                                  start_time=session.get("start_time") or "",
-                                                  end_time=session.get("end_time") or "",
-                                                  location=session.get("location") or "")
-                    if session.get("status") == "cancelled":
-                        operations.cancel_session(row)
-                except InvalidInput as error:
-                    _collect(errors, s_where, error)
+            _import_sessions(engagement, item.get("sessions") or [], where, problems)
             if item.get("stage") and engagement.stage != item["stage"]:
                 engagement.stage = item["stage"]  # adding sessions must not move the recorded stage
         except InvalidInput as error:
-            _collect(errors, where, error)
-    for index, item in enumerate(_list(data, "training", errors)):
+            problems.add(where, error)
+
+
+def _import_training(items: list, person, problems: Problems) -> None:
+    for index, item in enumerate(items):
         where = f"training[{index}]"
         who = person(item.get("instructor"), f"{where}.instructor") if isinstance(item, dict) else None
         if who is None:
             continue
-        try:
-            year, hours = int(item.get("year")), float(item.get("hours"))
-        except (TypeError, ValueError):
-            errors[where] = _("Give the year and the hours as numbers.")
+        year = problems.value(item.get("year"), f"{where}.year", "int")
+        hours = problems.value(item.get("hours"), f"{where}.hours", "float")
+        if year is None or hours is None:
             continue
         duplicate = db.session.scalar(select(TrainingRecord).where(
             TrainingRecord.instructor_id == who.id, TrainingRecord.year == year,
@@ -253,29 +220,50 @@ def import_section(district, data: dict, ids: dict) -> None:
         if duplicate is not None:
             continue
         try:
-            operations.add_training(who, year=year, course=str(item.get("course") or ""), hours=hours,
-                                    day=_date(item, "day", errors, where))
+            add_training(who, year=year, course=str(item.get("course") or ""), hours=hours,
+                         day=_day_of(problems, item, "day", where))
         except InvalidInput as error:
-            _collect(errors, where, error)
-    for index, item in enumerate(_list(data, "assessments", errors)):
+            problems.add(where, error)
+
+
+def _import_assessments(items: list, person, problems: Problems) -> None:
+    for index, item in enumerate(items):
         where = f"assessments[{index}]"
         who = person(item.get("instructor"), f"{where}.instructor") if isinstance(item, dict) else None
         if who is None:
             continue
-        try:
-            year = int(item.get("year"))
-            score = float(item["score"]) if item.get("score") is not None else None
-        except (TypeError, ValueError):
-            errors[where] = _("Give the year and the score as numbers.")
+        before = len(problems)
+        year = problems.value(item.get("year"), f"{where}.year", "int")
+        score = problems.value(item.get("score"), f"{where}.score", "float", required=False)
+        if len(problems) > before:
             continue
         try:
-            operations.save_assessment(who, year=year, result=item.get("result") or "", score=score,
-                                       remarks=item.get("remarks"))
+            save_assessment(who, year=year, result=item.get("result") or "", score=score,
+                            remarks=item.get("remarks"))
         except InvalidInput as error:
-            _collect(errors, where, error)
-    if errors:
-        raise InvalidInput(errors)
+            problems.add(where, error)
+
+
+def import_section(district, data: dict, ids: dict) -> None:
+    problems = Problems()
+    for index, item in enumerate(problems.list_of(data, "city_instructors")):
+        _import_instructor(item, f"city_instructors[{index}]", None, ids, problems)
+    people = problems.list_of(data, "instructors")
+    # Guides first, whatever order the file has.
+    order = sorted(range(len(people)), key=lambda i: TIERS.index(people[i].get("tier"))
+                   if isinstance(people[i], dict) and people[i].get("tier") in TIERS else -1)
+    for index in order:
+        _import_instructor(people[index], f"instructors[{index}]", district.id, ids, problems)
+
+    def person(ref, where) -> Instructor | None:
+        found = ids.get(("instructor", str(ref)))
+        if found is None:
+            problems.add(where, _("Unknown instructor %(ref)s.", ref=ref))
+        return found
+
+    _import_series(district, problems.list_of(data, "meeting_series"), person, problems)
+    _import_engagements(district, problems.list_of(data, "engagements"), person, problems)
+    _import_training(problems.list_of(data, "training"), person, problems)
+    _import_assessments(problems.list_of(data, "assessments"), person, problems)
+    problems.check()
     db.session.flush()
-
-
-__all__ = ["SECTION", "export_section", "import_section", "BargainingSession"]

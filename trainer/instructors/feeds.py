@@ -17,14 +17,9 @@ from sqlalchemy.orm import selectinload
 from trainer.calendars.events import FeedEvent
 from trainer.core.clock import as_utc, local_datetime, now_utc
 from trainer.core.extensions import db
-from trainer.instructors.models import (
-    BargainingSession,
-    Engagement,
-    Instructor,
-    Meeting,
-    MeetingAttendance,
-    engagement_instructors,
-)
+from trainer.instructors.access import engagements_of, instructor_of_user, meetings_of
+from trainer.instructors.meetings.operations import moved_reason
+from trainer.instructors.models import BargainingSession, Engagement, Instructor, Meeting, MeetingAttendance
 
 
 def _base_url() -> str:
@@ -43,8 +38,6 @@ def _keep(status: str, updated_at: datetime, cutoff: datetime) -> bool:
 
 
 def meeting_event(meeting: Meeting) -> FeedEvent:
-    from trainer.instructors.operations import moved_reason
-
     lines = [_("Guidance meeting organised by %(name)s.", name=meeting.organiser.name)]
     reason = moved_reason(meeting)
     if reason:
@@ -130,15 +123,12 @@ _SESSION_LOAD = (selectinload(BargainingSession.engagement).selectinload(Engagem
 
 
 def instructor_events(instructor: Instructor, start: date, end: date) -> list[FeedEvent]:
-    attending = select(MeetingAttendance.meeting_id).where(MeetingAttendance.instructor_id == instructor.id)
     meetings = db.session.scalars(select(Meeting).where(
-        or_(Meeting.organiser_id == instructor.id, Meeting.id.in_(attending)),
-        Meeting.day >= start, Meeting.day <= end).options(*_MEETING_LOAD)).all()
-    mine = select(engagement_instructors.c.engagement_id).where(engagement_instructors.c.instructor_id == instructor.id)
+        meetings_of(instructor.id), Meeting.day >= start, Meeting.day <= end).options(*_MEETING_LOAD)).all()
     sessions = db.session.scalars(select(BargainingSession).where(
-        BargainingSession.engagement_id.in_(mine), BargainingSession.day >= start,
+        engagements_of(instructor.id, BargainingSession.engagement_id), BargainingSession.day >= start,
         BargainingSession.day <= end).options(*_SESSION_LOAD)).all()
-    engagements = db.session.scalars(select(Engagement).where(Engagement.id.in_(mine))
+    engagements = db.session.scalars(select(Engagement).where(engagements_of(instructor.id))
                                      .options(selectinload(Engagement.instructors))).all()
     return _events(meetings, sessions, engagements, start, end)
 
@@ -157,7 +147,7 @@ def district_events(district_id: int, start: date, end: date) -> list[FeedEvent]
 def user_events(user, start: date, end: date) -> list[FeedEvent]:
     role = str(getattr(user, "role", ""))
     if role == "instructor":
-        instructor = db.session.scalar(select(Instructor).where(Instructor.user_id == user.id))
+        instructor = instructor_of_user(user)
         return instructor_events(instructor, start, end) if instructor is not None else []
     if role == "coordinator" and user.district_id:
         return district_events(user.district_id, start, end)

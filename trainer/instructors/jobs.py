@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from trainer.core.extensions import db
+from trainer.instructors.meetings.operations import expand_all, horizon
 
 
 def expand_meetings(today: date) -> str:
     """Idempotent: a meeting exists once per (series, rule date); a second run creates nothing."""
-    from trainer.instructors.operations import expand_all
-
-    horizon = today + timedelta(days=int(current_app.config.get("JOBS_MEETING_HORIZON_DAYS", 120)))
-    result = expand_all(horizon)
+    result = expand_all(horizon(today))
     db.session.commit()
     return result.summary()
 

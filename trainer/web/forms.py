@@ -41,8 +41,11 @@ def _resolve(value: Callable[[Any], str] | str, result: Any) -> str:
 
 
 def save_form(form, save: Callable[[], T], *, message: Callable[[T], str] | str,
-              next_url: Callable[[T], str] | str, record: Any = None):
-    """Run ``save`` for a submitted, valid form; answer a redirect, or None when the form is to be shown."""
+              next_url: Callable[[T], str] | str, record: Any = None,
+              category: Callable[[T], str] | str = "success"):
+    """Run ``save`` for a submitted, valid form; answer a redirect, or None when the form is to be shown.
+
+    ``category`` is the message's kind ("success", or "warning" when the saved result needs a look)."""
     if not form.validate_on_submit():
         return None
     try:
@@ -55,7 +58,7 @@ def save_form(form, save: Callable[[], T], *, message: Callable[[T], str] | str,
     except (StaleEdit, StaleDataError) as error:
         return stale_edit_answer(getattr(error, "obj", None) or record)
     db.session.commit()
-    flash(_resolve(message, result), "success")
+    flash(_resolve(message, result), _resolve(category, result))
     return redirect(_resolve(next_url, result))
 
 

@@ -1,0 +1,1 @@
+"""Bargaining engagements (集体协商): stages, deadlines, bargaining sessions."""

@@ -1,0 +1,37 @@
+"""The forms of an engagement and of its bargaining sessions."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+
+from trainer.instructors.forms import CHECKBOXES, TIME
+from trainer.instructors.labels import STAGE_LABELS
+
+
+class EngagementForm(FlaskForm):
+    version = HiddenField()
+    enterprise = StringField(_l("Enterprise"), validators=[DataRequired(), Length(max=160)])
+    union_name = StringField(_l("Enterprise union"), validators=[DataRequired(), Length(max=160)])
+    industry = SelectField(_l("Industry"), validators=[Optional()])
+    street = SelectField(_l("Street"), validators=[Optional()])
+    stage = SelectField(_l("Stage"), choices=list(STAGE_LABELS.items()))
+    request_sent_on = DateField(_l("Request sent on"), validators=[DataRequired()])
+    reply_received_on = DateField(_l("Reply received on"), validators=[Optional()])
+    agreement_signed_on = DateField(_l("Agreement signed on"), validators=[Optional()])
+    filed_on = DateField(_l("Submitted to the labour bureau on"), validators=[Optional()])
+    in_force_on = DateField(_l("In force from"), validators=[Optional()])
+    instructor_ids = SelectMultipleField(_l("Instructors assigned"), coerce=int, render_kw=CHECKBOXES,
+                                         validators=[Optional()])
+    notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=4000)])
+
+
+class SessionForm(FlaskForm):
+    version = HiddenField()
+    day = DateField(_l("Day"), validators=[DataRequired()])
+    start_time = StringField(_l("Starts at"), default="14:00", validators=[DataRequired(), TIME])
+    end_time = StringField(_l("Ends at"), default="16:00", validators=[DataRequired(), TIME])
+    location = StringField(_l("Location"), validators=[Optional(), Length(max=200)])
+    notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=2000)])

@@ -1,0 +1,1 @@
+"""Excel templates, exports and imports of the instructors and the engagements."""

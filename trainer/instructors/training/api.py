@@ -1,0 +1,63 @@
+"""/api/v1: an instructor's training hours and yearly assessments."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from trainer.auth.permissions import STAFF, allow
+from trainer.core.extensions import db
+from trainer.instructors import access
+from trainer.instructors.blueprint import WITH_INSTRUCTOR, blp
+from trainer.instructors.models import ASSESSMENT_RESULTS
+from trainer.instructors.training import operations, queries
+
+
+class TrainingSchema(Schema):
+    id = fields.Int(dump_only=True)
+    instructor_id = fields.Int(dump_only=True)
+    year = fields.Int(required=True, strict=True)
+    course = fields.Str(required=True, validate=validate.Length(min=1, max=160))
+    hours = fields.Float(required=True, validate=validate.Range(min=0.5, max=500))
+    day = fields.Date(allow_none=True, load_default=None)
+
+
+class AssessmentSchema(Schema):
+    id = fields.Int(dump_only=True)
+    instructor_id = fields.Int(dump_only=True)
+    year = fields.Int(dump_only=True)
+    result = fields.Str(required=True, validate=validate.OneOf(ASSESSMENT_RESULTS))
+    score = fields.Float(allow_none=True, load_default=None, validate=validate.Range(min=0, max=100))
+    remarks = fields.Str(allow_none=True, load_default=None)
+
+
+@blp.route("/instructors/<int:instructor_id>/training")
+@allow(WITH_INSTRUCTOR)
+@blp.response(200, TrainingSchema(many=True))
+@blp.errors(401, 403, 404)
+def list_training(instructor_id: int):
+    """Training records of an instructor, newest year first."""
+    return queries.records_of(access.instructor(instructor_id))
+
+
+@blp.route("/instructors/<int:instructor_id>/training", methods=["POST"])
+@allow(STAFF)
+@blp.arguments(TrainingSchema)
+@blp.response(201, TrainingSchema)
+@blp.errors(401, 403, 404, 422)
+def add_training(data, instructor_id: int):
+    """Record training hours."""
+    record = operations.add_training(access.instructor(instructor_id, edit=True), **data)
+    db.session.commit()
+    return record
+
+
+@blp.route("/instructors/<int:instructor_id>/assessments/<int:year>", methods=["PUT"])
+@allow(STAFF)
+@blp.arguments(AssessmentSchema)
+@blp.response(200, AssessmentSchema)
+@blp.errors(401, 403, 404, 422)
+def put_assessment(data, instructor_id: int, year: int):
+    """Set the yearly assessment (excellent | competent | basic | not_competent)."""
+    row = operations.save_assessment(access.instructor(instructor_id, edit=True), year=year, **data)
+    db.session.commit()
+    return row
