@@ -5,12 +5,14 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from tests.visits.conftest import TODAY
 from trainer.core.concurrency import StaleEdit
 from trainer.core.extensions import db
 from trainer.core.validation import InvalidInput
+from trainer.visits.labels import half_label, short_day
 from trainer.visits.models import Visit
 from trainer.visits.plan import operations as plan_ops
 from trainer.visits.plan import planner
@@ -45,18 +47,23 @@ def test_move_refused_with_every_reason(planned):
     db.session.rollback()
     with pytest.raises(InvalidInput) as error:
         plan_ops.move_visit(first, day=date(2027, 1, 4), half="am")
-    assert "月" in error.value.message
+    assert "走访不能跨月调整（合同按月计次），请调整到 2026-12 的另一天。" in error.value.fields["day"]
 
 
 def test_move_onto_leave_and_busy_slot_explained(planned):
     first, _second = _first_visit(planned)
     lawyer = first.lawyer
-    # Another visit of the same lawyer elsewhere: moving onto its slot names that station.
-    other = db.session.query(Visit).filter(Visit.lawyer_id == lawyer.id, Visit.station_id != first.station_id,
-                                           Visit.status == "planned").first()
-    if other is not None and (other.day.month == first.day.month):
-        reasons = plan_ops.visit_conflicts(first, lawyer_id=lawyer.id, day=other.day, half=other.half)
-        assert any(other.station.name in r for r in reasons)
+    # Another visit of the same lawyer at another station this month: moving onto its slot names that station.
+    elsewhere = planned["stations"][2]
+    day = next(d for d in (date(2026, 12, n) for n in range(1, 32)) if d.weekday() < 5 and not db.session.scalar(
+        select(Visit.id).where((Visit.lawyer_id == lawyer.id) | (Visit.station_id == elsewhere.id),
+                               Visit.day == d, Visit.half == "pm")))
+    other = Visit(district_id=elsewhere.district_id, station_id=elsewhere.id, lawyer_id=lawyer.id,
+                  firm_id=lawyer.firm_id, day=day, half="pm", status="planned")
+    db.session.add(other)
+    db.session.flush()
+    reasons = plan_ops.visit_conflicts(first, lawyer_id=lawyer.id, day=day, half="pm")
+    assert f"{lawyer.name}在{short_day(day)} {half_label('pm')}已安排走访{elsewhere.name}。" in reasons
     leave.add_leave(lawyer, date(2026, 12, 21), date(2026, 12, 21), "开庭")
     reasons = plan_ops.visit_conflicts(first, lawyer_id=lawyer.id, day=date(2026, 12, 21), half="am")
     assert any("请假" in r for r in reasons)
@@ -121,12 +128,14 @@ def test_leave_proposes_the_backup_in_the_same_slot(planned):
     assignment = setup_ops.current_assignment(first.station_id)
     absent = first.lawyer
     substitute = assignment.backup if absent.id == assignment.lead_lawyer_id else assignment.lead
+    # The other lawyer of the station is free in that slot (whatever the planner gave them there is cancelled).
+    for busy in db.session.scalars(select(Visit).where(Visit.lawyer_id == substitute.id, Visit.day == first.day,
+                                                       Visit.half == first.half, Visit.status == "planned")):
+        plan_ops.cancel_visit(busy)
+    assert plan_queries.busy(substitute.id, first.day, first.half, {first.id}) is None
     impact = leave.add_leave(absent, first.day, first.day, "病假")
     proposal = next(p for p in impact.proposals if p.visit.id == first.id)
-    if plan_queries.busy(substitute.id, first.day, first.half, {first.id}) is None:
-        assert proposal.kind == "backup" and proposal.lawyer.id == substitute.id and proposal.day == first.day
-        leave.apply_proposal(first, lawyer_id=substitute.id, day=first.day, half=first.half)
-        db.session.commit()
-        assert first.lawyer_id == substitute.id
-    else:
-        assert proposal.kind in ("other_day", "none")
+    assert proposal.kind == "backup" and proposal.lawyer.id == substitute.id and proposal.day == first.day
+    leave.apply_proposal(first, lawyer_id=substitute.id, day=first.day, half=first.half)
+    db.session.commit()
+    assert first.lawyer_id == substitute.id

@@ -12,6 +12,7 @@ changes nothing the second time.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -85,6 +86,25 @@ KINDS = {"stations": (STATION_COLUMNS, "服务站"), "firms": (FIRM_COLUMNS, "�
          "lawyers": (LAWYER_COLUMNS, "律师"), "leave": (LEAVE_COLUMNS, "请假")}
 
 
+def _save_each(sheet: SheetImport, save: Callable[[dict], bool], aliases: dict[str, str] | None = None
+               ) -> tuple[int, int]:
+    """Save every row through ``save`` (which answers whether the row's record existed before): (created,
+    updated), or SheetErrors naming every row an operation refused."""
+    created = updated = 0
+    for row in sheet.rows:
+        try:
+            existed = save(row)
+        except InvalidInput as error:
+            sheet.refused(row, error, aliases)
+            continue
+        if existed:
+            updated += 1
+        else:
+            created += 1
+    sheet.check()
+    return created, updated
+
+
 # ----------------------------------------------------------------------------------------------- stations
 
 def parse_receiving(text: str | None) -> list[str]:
@@ -132,33 +152,26 @@ def import_stations(file, district: District) -> tuple[int, int]:
             sheet.error(row, "union_kind", _("%(union)s has another type in row %(other)s.", union=row["union"],
                                              other=first[1]))
     sheet.check()
-    created = updated = 0
-    for row in sheet.rows:
-        try:
-            union = unions.get(row["union"])
-            kind = row["union_kind"] or (union.kind if union else "street")
-            if union is None or union.kind != kind or (row["street"] and union.street != row["street"]):
-                union = org.save_union(union, district_id=district.id, name=row["union"], kind=kind,
-                                       street=row["street"] or (union.street if union else None)
-                                       or (row["union"].removesuffix("总工会") if kind == "street" else None))
-                unions[union.name] = union
-            existing = db.session.scalar(select(Station).where(Station.district_id == district.id,
-                                                               Station.name == row["name"]))
-            org.save_station(existing, union=union, name=row["name"], address=row["address"],
-                             receiving=row["receiving_list"], contact_name=row["contact_name"],
-                             contact_phone=row["contact_phone"],
-                             am_hours=row["am_hours"] or (existing.am_hours if existing else "09:00-12:00"),
-                             pm_hours=row["pm_hours"] or (existing.pm_hours if existing else "14:00-17:00"),
-                             rhythm=existing.rhythm if existing else None, notes=existing.notes if existing else None)
-        except InvalidInput as error:
-            sheet.refused(row, error)
-            continue
-        if existing is None:
-            created += 1
-        else:
-            updated += 1
-    sheet.check()
-    return created, updated
+
+    def save(row: dict) -> bool:
+        union = unions.get(row["union"])
+        kind = row["union_kind"] or (union.kind if union else "street")
+        if union is None or union.kind != kind or (row["street"] and union.street != row["street"]):
+            union = org.save_union(union, district_id=district.id, name=row["union"], kind=kind,
+                                   street=row["street"] or (union.street if union else None)
+                                   or (row["union"].removesuffix("总工会") if kind == "street" else None))
+            unions[union.name] = union
+        existing = db.session.scalar(select(Station).where(Station.district_id == district.id,
+                                                           Station.name == row["name"]))
+        org.save_station(existing, union=union, name=row["name"], address=row["address"],
+                         receiving=row["receiving_list"], contact_name=row["contact_name"],
+                         contact_phone=row["contact_phone"],
+                         am_hours=row["am_hours"] or (existing.am_hours if existing else "09:00-12:00"),
+                         pm_hours=row["pm_hours"] or (existing.pm_hours if existing else "14:00-17:00"),
+                         rhythm=existing.rhythm if existing else None, notes=existing.notes if existing else None)
+        return existing is not None
+
+    return _save_each(sheet, save)
 
 
 # -------------------------------------------------------------------------------------------------- firms
@@ -176,31 +189,23 @@ def import_firms(file, district: District) -> tuple[int, int]:
     sheet = SheetImport(file, FIRM_COLUMNS, validate_row=check)
     sheet.duplicates(lambda r: r["name"], "name", _("This firm"))
     sheet.check()
-    created = updated = 0
-    aliases = {"start": "contract_start", "end": "contract_end"}
-    for row in sheet.rows:
+
+    def save(row: dict) -> bool:
         existing = db.session.scalar(select(Firm).where(Firm.district_id == district.id, Firm.name == row["name"]))
-        try:
-            firm = operations.save_firm(existing, district_id=district.id, name=row["name"],
-                                        contact_name=row["contact_name"], contact_phone=row["contact_phone"],
-                                        address=row["address"], active=existing.active if existing else True)
-            if row["contract_start"]:
-                same = db.session.scalar(select(Contract).where(Contract.firm_id == firm.id,
-                                                                Contract.start == row["contract_start"]))
-                operations.save_contract(
-                    same, firm=firm, start=row["contract_start"], end=row["contract_end"],
-                    stations_covered=row["stations_covered"] or 0,
-                    visits_per_station_month=row["visits_per_station_month"] or 2,
-                    hours_per_visit=row["hours_per_visit"] or 3, reference=row["reference"])
-        except InvalidInput as error:
-            sheet.refused(row, error, aliases)
-            continue
-        if existing is None:
-            created += 1
-        else:
-            updated += 1
-    sheet.check()
-    return created, updated
+        firm = operations.save_firm(existing, district_id=district.id, name=row["name"],
+                                    contact_name=row["contact_name"], contact_phone=row["contact_phone"],
+                                    address=row["address"], active=existing.active if existing else True)
+        if row["contract_start"]:
+            same = db.session.scalar(select(Contract).where(Contract.firm_id == firm.id,
+                                                            Contract.start == row["contract_start"]))
+            operations.save_contract(
+                same, firm=firm, start=row["contract_start"], end=row["contract_end"],
+                stations_covered=row["stations_covered"] or 0,
+                visits_per_station_month=row["visits_per_station_month"] or 2,
+                hours_per_visit=row["hours_per_visit"] or 3, reference=row["reference"])
+        return existing is not None
+
+    return _save_each(sheet, save, {"start": "contract_start", "end": "contract_end"})
 
 
 # ------------------------------------------------------------------------------------------------ lawyers
@@ -218,26 +223,19 @@ def import_lawyers(file, district: District) -> tuple[int, int]:
     # Rows without a phone never clash with each other.
     sheet.duplicates(lambda r: r["phone"] or ("no phone", r["_row"]), "phone", _("This mobile number"))
     sheet.check()
-    created = updated = 0
-    for row in sheet.rows:
+
+    def save(row: dict) -> bool:
         firm = firms[row["firm"]]
         existing = db.session.scalar(select(Lawyer).where(Lawyer.firm_id == firm.id, Lawyer.name == row["name"]))
-        try:
-            operations.save_lawyer(existing, firm=firm, name=row["name"], phone=row["phone"],
-                                   specialities=row["specialities"] or (existing.specialities if existing else []),
-                                   office_area=row["office_area"] or (existing.office_area if existing else None),
-                                   station_ids=sorted(existing.allowed_station_ids) if existing else None,
-                                   user_id=existing.user_id if existing else None,
-                                   active=existing.active if existing else True)
-        except InvalidInput as error:
-            sheet.refused(row, error, {"firm_id": "firm"})
-            continue
-        if existing is None:
-            created += 1
-        else:
-            updated += 1
-    sheet.check()
-    return created, updated
+        operations.save_lawyer(existing, firm=firm, name=row["name"], phone=row["phone"],
+                               specialities=row["specialities"] or (existing.specialities if existing else []),
+                               office_area=row["office_area"] or (existing.office_area if existing else None),
+                               station_ids=sorted(existing.allowed_station_ids) if existing else None,
+                               user_id=existing.user_id if existing else None,
+                               active=existing.active if existing else True)
+        return existing is not None
+
+    return _save_each(sheet, save, {"firm_id": "firm"})
 
 
 # -------------------------------------------------------------------------------------------------- leave
