@@ -129,18 +129,14 @@ def readable_visit(visit_id: int) -> Visit:
 
 def consultation(consultation_id: int) -> Consultation:
     """A consultation of a visit the caller may read."""
-    row = db.session.get(Consultation, consultation_id)
-    if row is None:
-        abort(404)
+    row = db.get_or_404(Consultation, consultation_id)
     readable_visit(row.visit_id)
     return row
 
 
 def station_for_viewer(station_id: int) -> tuple[Station, Assignment | None]:
     """A station and its current assignment: staff of its district, or the lawyer who leads or backs it up."""
-    row = db.session.get(Station, station_id)
-    if row is None:
-        abort(404)
+    row = db.get_or_404(Station, station_id)
     current = current_assignment(row.id)
     if current_user.role == Role.LAWYER:
         me = my_lawyer()

@@ -6,6 +6,7 @@ References are by name where names are unique (stations and firms in a district)
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import datetime
 
 from flask_babel import gettext as _
@@ -121,6 +122,17 @@ class _ByRef(dict):
         return default if key is None else super().get(str(key), default)
 
 
+def _objects(errors: Problems, data: dict, key: str, parent: str | None = None) -> Iterator[tuple[str, dict]]:
+    """(its place in the file, the object) for each object of the list ``data[key]``; a list that is not one, or
+    an item that is not an object, is a problem at its place."""
+    where = f"{parent}.{key}" if parent else key
+    for index, item in enumerate(errors.list_of(data, key, where)):
+        if isinstance(item, dict):
+            yield f"{where}[{index}]", item
+        else:
+            errors.add(f"{where}[{index}]", _("Must be an object."))
+
+
 def import_section(district: District, section: dict, ids: dict) -> None:
     """Create or update the district's firms, lawyers, assignments and visits from the file's section.
     Collects every bad item; raises InvalidInput listing them (the importer rolls back)."""
@@ -135,9 +147,8 @@ def import_section(district: District, section: dict, ids: dict) -> None:
     # Firms and their contracts.
     firms = _ByRef({f.name: f for f in db.session.scalars(select(Firm).where(Firm.district_id == district.id)
                                                           .options(selectinload(Firm.contracts)))})
-    for index, item in enumerate(errors.list_of(section, "firms")):
-        where = f"firms[{index}]"
-        if not isinstance(item, dict) or not item.get("name"):
+    for where, item in _objects(errors, section, "firms"):
+        if not item.get("name"):
             errors.add(where, _("A firm needs a name."))
             continue
         try:
@@ -153,11 +164,7 @@ def import_section(district: District, section: dict, ids: dict) -> None:
         if item.get("id") not in (None, ""):
             firms[str(item["id"])] = firm
             ids[("firm", str(item["id"]))] = firm
-        for c_index, contract in enumerate(item.get("contracts") or []):
-            c_where = f"{where}.contracts[{c_index}]"
-            if not isinstance(contract, dict):
-                errors.add(c_where, _("Must be an object."))
-                continue
+        for c_where, contract in _objects(errors, item, "contracts", where):
             start = errors.value(contract.get("start"), f"{c_where}.start", "date")
             end = errors.value(contract.get("end"), f"{c_where}.end", "date")
             if start is None or end is None:
@@ -176,9 +183,8 @@ def import_section(district: District, section: dict, ids: dict) -> None:
 
     # Lawyers, their stations and leave.
     lawyers: dict[str, Lawyer] = {}
-    for index, item in enumerate(errors.list_of(section, "lawyers")):
-        where = f"lawyers[{index}]"
-        if not isinstance(item, dict) or not item.get("name"):
+    for where, item in _objects(errors, section, "lawyers"):
+        if not item.get("name"):
             errors.add(where, _("A lawyer needs a name."))
             continue
         firm = firms.get(str(item.get("firm") or "").strip())
@@ -215,11 +221,7 @@ def import_section(district: District, section: dict, ids: dict) -> None:
         lawyers[ref] = lawyer
         ids[("lawyer", ref)] = lawyer
         have = {(lv.start, lv.end, lv.half) for lv in lawyer.leave}
-        for l_index, leave in enumerate(item.get("leave") or []):
-            l_where = f"{where}.leave[{l_index}]"
-            if not isinstance(leave, dict):
-                errors.add(l_where, _("Must be an object."))
-                continue
+        for l_where, leave in _objects(errors, item, "leave", where):
             start = errors.value(leave.get("start"), f"{l_where}.start", "date")
             end = errors.value(leave.get("end") or leave.get("start"), f"{l_where}.end", "date")
             if start is None or end is None or (start, end, leave.get("half") or None) in have:
@@ -249,11 +251,7 @@ def import_section(district: District, section: dict, ids: dict) -> None:
 
     # Assignments: ended ones are history, the active one (at most one per station) is the current pairing.
     seen_active: set[str] = set()
-    for index, item in enumerate(errors.list_of(section, "assignments")):
-        where = f"assignments[{index}]"
-        if not isinstance(item, dict):
-            errors.add(where, _("Must be an object."))
-            continue
+    for where, item in _objects(errors, section, "assignments"):
         station = stations.get(item.get("station"))
         firm = firms.get(item.get("firm"))
         lead = lawyer_for(item.get("lead"), f"{where}.lead")
@@ -302,11 +300,7 @@ def import_section(district: District, section: dict, ids: dict) -> None:
     # Visits: matched by station, day and half-day.
     file_slots: dict[tuple, str] = {}
     rows = []
-    for index, item in enumerate(errors.list_of(section, "visits")):
-        where = f"visits[{index}]"
-        if not isinstance(item, dict):
-            errors.add(where, _("Must be an object."))
-            continue
+    for where, item in _objects(errors, section, "visits"):
         station = stations.get(item.get("station"))
         if station is None:
             errors.add(f"{where}.station", _("No station %(name)s in the file or the district.",
