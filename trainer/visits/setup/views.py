@@ -22,6 +22,7 @@ from trainer.visits.models import Firm, Lawyer, Visit
 from trainer.visits.plan.operations import DoubleBooking
 from trainer.visits.setup import leave, operations, queries, sheets, suggestion
 from trainer.visits.setup.forms import AssignForm, ContractForm, FirmForm, ImportForm, LawyerForm, LeaveForm
+from trainer.visits.web import button_action
 from trainer.web.forms import save_form
 
 # ---------------------------------------------------------------------------------------------------- firms
@@ -158,11 +159,8 @@ def leave_add(lawyer_id: int):
 @allow(STAFF)
 def leave_delete(leave_id: int):
     row = access.leave(leave_id)
-    lawyer = row.lawyer
-    leave.delete_leave(row)
-    db.session.commit()
-    flash(_("Leave removed."), "success")
-    return redirect(url_for("visits.lawyer_edit", lawyer_id=lawyer.id))
+    return button_action(lambda: leave.delete_leave(row), message=_("Leave removed."),
+                         next_url=url_for("visits.lawyer_edit", lawyer_id=row.lawyer_id))
 
 
 @bp.route("/lawyers/<int:lawyer_id>/leave/<int:leave_id>/proposals")
