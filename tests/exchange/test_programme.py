@@ -12,7 +12,6 @@ from tests.visits.conftest import TODAY
 from trainer.core.extensions import db
 from trainer.exchange.programme import ProgrammeError, export_programme, import_programme
 from trainer.org.models import Station, Union
-from trainer.visits import operations
 from trainer.visits.models import (
     Assignment,
     Contract,
@@ -23,6 +22,10 @@ from trainer.visits.models import (
     PlanRun,
     Visit,
 )
+from trainer.visits.plan import operations as plan_ops
+from trainer.visits.plan import planner
+from trainer.visits.setup import leave
+from trainer.visits.setup import operations as setup_ops
 
 
 def _wipe():
@@ -33,12 +36,12 @@ def _wipe():
 
 def _planned(districts, programme):
     lawyer = programme["lawyers"][0]
-    operations.add_leave(lawyer, date(2026, 12, 21), date(2026, 12, 23), "年假")
-    operations.save_lawyer(lawyer, firm=lawyer.firm, name=lawyer.name, phone=lawyer.phone,
+    leave.add_leave(lawyer, date(2026, 12, 21), date(2026, 12, 23), "年假")
+    setup_ops.save_lawyer(lawyer, firm=lawyer.firm, name=lawyer.name, phone=lawyer.phone,
                            station_ids=[programme["stations"][0].id, programme["stations"][2].id])
-    operations.plan_range(districts["chaoyang"], "2026-12", "2026-12", time_limit_s=2, today=TODAY)
+    planner.plan_range(districts["chaoyang"], "2026-12", "2026-12", time_limit_s=2, today=TODAY)
     visit = db.session.scalar(select(Visit).order_by(Visit.day))
-    operations.set_pinned(visit, True)
+    plan_ops.set_pinned(visit, True)
     db.session.commit()
 
 
@@ -134,10 +137,10 @@ def test_hand_written_file_with_short_ids_imports_and_plans(app, districts):
     }
     import_programme(data)
     db.session.commit()
-    outcome = operations.plan_range(districts["xicheng"], "2026-12", "2026-12", time_limit_s=2, today=TODAY)
+    outcome = planner.plan_range(districts["xicheng"], "2026-12", "2026-12", time_limit_s=2, today=TODAY)
     db.session.commit()
     assert outcome.problems == []
-    problems, _loaded = operations.check_visits(districts["xicheng"], date(2026, 12, 1), date(2026, 12, 31))
+    problems, _loaded = plan_ops.check_visits(districts["xicheng"], date(2026, 12, 1), date(2026, 12, 31))
     assert problems == []
     exported = export_programme(districts["xicheng"])
     assert len(exported["visits"]["visits"]) == 4

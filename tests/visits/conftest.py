@@ -8,7 +8,7 @@ import pytest
 
 from trainer.core.extensions import db
 from trainer.org.models import Station, Union
-from trainer.visits import operations
+from trainer.visits.setup import operations as setup_ops
 
 TODAY = date(2026, 11, 24)
 
@@ -20,13 +20,13 @@ def make_programme(district, *, stations=4, receiving=None, lawyers_per_firm=2, 
     """A small programme: ``firms`` firms with contracts, lawyers, stations and assignments (lead + backup)."""
     made = {"firms": [], "lawyers": [], "stations": [], "assignments": []}
     for f in range(firms):
-        firm = operations.save_firm(None, district_id=district.id, name=f"{prefix}测试律师事务所{f + 1}",
+        firm = setup_ops.save_firm(None, district_id=district.id, name=f"{prefix}测试律师事务所{f + 1}",
                                     contact_name="张主任", contact_phone="13800000000")
-        operations.save_contract(None, firm=firm, start=date(2026, 1, 1), end=date(2027, 12, 31),
+        setup_ops.save_contract(None, firm=firm, start=date(2026, 1, 1), end=date(2027, 12, 31),
                                  stations_covered=stations // firms or 1)
         made["firms"].append(firm)
         for n in range(lawyers_per_firm):
-            made["lawyers"].append(operations.save_lawyer(
+            made["lawyers"].append(setup_ops.save_lawyer(
                 None, firm=firm, name=f"{prefix}律师{f + 1}{n + 1}", phone=f"1390000{f:02d}{n:02d}",
                 specialities=["劳动争议"]))
     union = Union(district_id=district.id, name=f"{prefix}测试街道总工会", kind="street", street="测试街道")
@@ -42,7 +42,7 @@ def make_programme(district, *, stations=4, receiving=None, lawyers_per_firm=2, 
         firm_lawyers = [lw for lw in made["lawyers"] if lw.firm_id == firm.id]
         lead = firm_lawyers[(s // firms) % len(firm_lawyers)]
         backup = next(lw for lw in firm_lawyers if lw is not lead) if len(firm_lawyers) > 1 else None
-        made["assignments"].append(operations.assign_station(station, firm=firm, lead=lead, backup=backup,
+        made["assignments"].append(setup_ops.assign_station(station, firm=firm, lead=lead, backup=backup,
                                                              start=date(2026, 11, 1)))
     db.session.commit()
     return made

@@ -10,13 +10,14 @@ from sqlalchemy import select
 from tests.visits.conftest import TODAY
 from trainer.auth.operations import create_api_token
 from trainer.core.extensions import db
-from trainer.visits import operations
 from trainer.visits.models import Visit
+from trainer.visits.plan import planner
+from trainer.visits.setup import operations as setup_ops
 
 
 @pytest.fixture(autouse=True)
 def fixed_today():
-    with mock.patch("trainer.visits.planner.today_local", return_value=TODAY):
+    with mock.patch("trainer.visits.plan.planner.today_local", return_value=TODAY):
         yield
 
 
@@ -56,14 +57,14 @@ def test_plan_list_get_and_patch_with_if_match(client, make_user, programme):
 
 def test_api_double_booking_race_answers_409(client, make_user, districts, programme):
     headers = _token(make_user)
-    operations.plan_range(districts["chaoyang"], "2026-12", "2026-12", time_limit_s=2, today=TODAY)
+    planner.plan_range(districts["chaoyang"], "2026-12", "2026-12", time_limit_s=2, today=TODAY)
     db.session.commit()
     visit = db.session.scalar(select(Visit).order_by(Visit.id))
     other = db.session.scalar(select(Visit).where(Visit.lawyer_id != visit.lawyer_id,
                                                   Visit.station_id != visit.station_id))
     etag = client.get(f"/api/v1/visits/{other.id}", headers=headers).headers["ETag"]
     # The checks pass (as in a race where the other booking lands just after them); the database refuses.
-    with mock.patch("trainer.visits.operations.visit_conflicts", return_value=[]):
+    with mock.patch("trainer.visits.plan.operations.visit_conflicts", return_value=[]):
         response = client.patch(f"/api/v1/visits/{other.id}",
                                 json={"day": visit.day.isoformat(), "half": visit.half,
                                       "lawyer_id": visit.lawyer_id}, headers={**headers, "If-Match": etag})
@@ -72,7 +73,7 @@ def test_api_double_booking_race_answers_409(client, make_user, districts, progr
 
 
 def test_api_scope_and_lawyer_view(client, make_user, districts, programme):
-    operations.plan_range(districts["chaoyang"], "2026-12", "2026-12", time_limit_s=2, today=TODAY)
+    planner.plan_range(districts["chaoyang"], "2026-12", "2026-12", time_limit_s=2, today=TODAY)
     db.session.commit()
     visit = db.session.scalar(select(Visit))
     xicheng = _token(make_user, district="xicheng")
@@ -80,7 +81,7 @@ def test_api_scope_and_lawyer_view(client, make_user, districts, programme):
     assert client.get("/api/v1/visits", headers=xicheng).json == []
     user = make_user("lawyer", "chaoyang")
     me = programme["lawyers"][0]
-    operations.save_lawyer(me, firm=me.firm, name=me.name, user_id=user.id)
+    setup_ops.save_lawyer(me, firm=me.firm, name=me.name, user_id=user.id)
     db.session.commit()
     mine = client.get("/api/v1/visits", headers=_token(make_user, user=user)).json
     assert mine and {v["lawyer_id"] for v in mine} == {me.id}

@@ -15,17 +15,24 @@ from sqlalchemy import func, select
 from tests.visits.conftest import TODAY
 from trainer.core.extensions import db
 from trainer.planning.duty import shift_times
-from trainer.visits import feeds, jobs, operations, roster
+from trainer.visits import feeds, jobs
+from trainer.visits.duty import messages as duty_messages
+from trainer.visits.duty import operations as duty
 from trainer.visits.models import DutyPeriod, DutyShift, Firm, FirmMonthlyAccount, Lawyer, LawyerLeave, Visit
+from trainer.visits.plan import planner
+from trainer.visits.setup import leave
+from trainer.visits.setup import operations as setup_ops
 
 FIRST, LAST = date(2026, 11, 2), date(2026, 11, 15)
 
 
 @pytest.fixture(autouse=True)
 def fixed_today():
-    with mock.patch("trainer.visits.planner.today_local", return_value=TODAY), \
-            mock.patch("trainer.visits.pages.today_local", return_value=TODAY), \
-            mock.patch("trainer.visits.views.today_local", return_value=TODAY):
+    with mock.patch("trainer.visits.plan.planner.today_local", return_value=TODAY), \
+            mock.patch("trainer.visits.web.today_local", return_value=TODAY), \
+            mock.patch("trainer.visits.plan.views.today_local", return_value=TODAY), \
+            mock.patch("trainer.visits.setup.views.today_local", return_value=TODAY), \
+            mock.patch("trainer.visits.records.views.today_local", return_value=TODAY):
         yield
 
 
@@ -33,7 +40,7 @@ def test_two_week_duty_roster_covers_every_shift_without_double_booking_or_leave
                                                                                  programme):
     lawyers = programme["lawyers"]
     on_leave = lawyers[1]
-    operations.add_leave(on_leave, date(2026, 11, 5), date(2026, 11, 9), "外地开庭", propose=False)
+    leave.add_leave(on_leave, date(2026, 11, 5), date(2026, 11, 9), "外地开庭", propose=False)
     station = programme["stations"][0]
     db.session.add(Visit(district_id=station.district_id, station_id=station.id, lawyer_id=lawyers[0].id,
                          firm_id=lawyers[0].firm_id, day=date(2026, 11, 10), half="am", status="delivered"))
@@ -54,7 +61,7 @@ def test_two_week_duty_roster_covers_every_shift_without_double_booking_or_leave
         cells[(row.day, row.shift_code)].append(row.lawyer_id)
     assert len(cells) == 14 * 3 and all(len(v) == 1 for v in cells.values())
     # No lawyer on two shifts at once, none on leave, none on duty during a station visit.
-    specs = {s.code: s for s in roster.shift_specs(period)}
+    specs = {s.code: s for s in duty.shift_specs(period)}
     by_lawyer = defaultdict(list)
     for row in rows:
         by_lawyer[row.lawyer_id].append(shift_times(row.day, specs[row.shift_code]))
@@ -66,7 +73,7 @@ def test_two_week_duty_roster_covers_every_shift_without_double_booking_or_leave
             datetime(2026, 11, 5) < end <= datetime(2026, 11, 10))
     visit_start, visit_end = datetime(2026, 11, 10, 9), datetime(2026, 11, 10, 12)
     assert all(not (s < visit_end and visit_start < e) for s, e in by_lawyer[lawyers[0].id])
-    assert roster.check_period(period) == []
+    assert duty.check_period(period) == []
     # A change by hand gets the same checks: the lawyer on leave is refused, with the reason.
     target = next(r for r in rows if r.day == date(2026, 11, 6) and r.shift_code == "08-16")
     html = coordinator.post(f"/visits/duty/{period.id}/change", data={
@@ -86,7 +93,7 @@ def test_two_week_duty_roster_covers_every_shift_without_double_booking_or_leave
     book = load_workbook(BytesIO(coordinator.get(f"/visits/duty/{period.id}/roster.xlsx").data))
     assert book.worksheets[0].max_row == 15 and book.worksheets[0].cell(1, 2).value == "00:00–08:00"
     user = make_user("lawyer", "chaoyang")
-    operations.save_lawyer(free, firm=free.firm, name=free.name, phone=free.phone, user_id=user.id)
+    setup_ops.save_lawyer(free, firm=free.firm, name=free.name, phone=free.phone, user_id=user.id)
     db.session.commit()
     events = [e for e in feeds.user_events(user, FIRST, LAST) if e.uid.startswith("duty-")]
     assert events and all("电话值班" in e.summary for e in events)
@@ -95,13 +102,13 @@ def test_two_week_duty_roster_covers_every_shift_without_double_booking_or_leave
 def test_duty_shortfall_is_explained(login_as, programme):
     lawyers = programme["lawyers"][:2]
     for lawyer in lawyers:
-        operations.add_leave(lawyer, date(2026, 11, 3), date(2026, 11, 3), "病假", propose=False)
-    period = roster.save_period(None, district_id=lawyers[0].district_id, title="测试值班", first_day=FIRST,
+        leave.add_leave(lawyer, date(2026, 11, 3), date(2026, 11, 3), "病假", propose=False)
+    period = duty.save_period(None, district_id=lawyers[0].district_id, title="测试值班", first_day=FIRST,
                                 last_day=date(2026, 11, 4), lawyer_ids=[lw.id for lw in lawyers])
-    outcome = roster.plan_period(period, time_limit_s=2)
+    outcome = duty.plan_period(period, time_limit_s=2)
     db.session.commit()
     assert outcome.status == "partial"
-    messages = roster.describe_all(period)
+    messages = duty_messages.describe_all(period)
     assert any("11月3日" in m and "请假" in m for m in messages)
 
 
@@ -175,7 +182,7 @@ def test_import_firms_and_stations_then_again_changes_nothing(login_as, district
 
 
 def test_exports_of_plan_and_records(login_as, districts, programme):
-    operations.plan_range(districts["chaoyang"], "2026-12", "2026-12", time_limit_s=2, today=TODAY)
+    planner.plan_range(districts["chaoyang"], "2026-12", "2026-12", time_limit_s=2, today=TODAY)
     db.session.commit()
     coordinator = login_as("coordinator", "chaoyang")
     book = load_workbook(BytesIO(coordinator.get("/visits/export/plan.xlsx?from=2026-12-01&to=2026-12-31").data))

@@ -8,18 +8,20 @@ from sqlalchemy import select
 
 from tests.visits.conftest import TODAY
 from trainer.core.extensions import db
-from trainer.visits import calendar_checks, feeds, operations
+from trainer.visits import calendar_checks, feeds
 from trainer.visits.models import Visit
+from trainer.visits.plan import operations as plan_ops
+from trainer.visits.plan import planner
 
 
 def test_feed_events_and_planned_on(make_user, districts, programme):
-    operations.plan_range(districts["chaoyang"], "2026-12", "2026-12", time_limit_s=2, today=TODAY)
+    planner.plan_range(districts["chaoyang"], "2026-12", "2026-12", time_limit_s=2, today=TODAY)
     db.session.commit()
     coordinator = make_user("coordinator", "chaoyang")
     events = feeds.user_events(coordinator, date(2026, 12, 1), date(2026, 12, 31))
     assert len(events) == 8 and all(e.uid.startswith("visit-") and e.status == "CONFIRMED" for e in events)
     visit = db.session.scalar(select(Visit).order_by(Visit.day))
-    operations.cancel_visit(visit)
+    plan_ops.cancel_visit(visit)
     db.session.commit()
     station_events = feeds.station_events(visit.station, date(2026, 12, 1), date(2026, 12, 31))
     cancelled = next(e for e in station_events if e.uid == f"visit-{visit.id}@trainer")

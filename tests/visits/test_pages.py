@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from unittest import mock
 
 import pytest
@@ -9,13 +10,16 @@ from sqlalchemy import select
 
 from tests.visits.conftest import TODAY, make_programme
 from trainer.core.extensions import db
-from trainer.visits import operations
 from trainer.visits.models import Assignment, Firm, Lawyer, LawyerLeave, Visit
+from trainer.visits.plan import operations as plan_ops
+from trainer.visits.plan import planner
+from trainer.visits.setup import leave
+from trainer.visits.setup import operations as setup_ops
 
 
 @pytest.fixture(autouse=True)
 def fixed_today():
-    with mock.patch("trainer.visits.planner.today_local", return_value=TODAY):
+    with mock.patch("trainer.visits.plan.planner.today_local", return_value=TODAY):
         yield
 
 
@@ -78,13 +82,15 @@ def test_firm_lawyer_and_contract_forms(login_as, districts):
                                                     "specialities": "劳动争议、工伤赔偿", "active": "y"}).status_code == 302
     lawyer = db.session.scalar(select(Lawyer))
     assert lawyer.specialities == ["劳动争议", "工伤赔偿"]
-    # A stale form (someone saved in between) is refused with a message, not overwritten.
-    operations.save_lawyer(lawyer, firm=firm, name="王建华", phone="13911110009")
+    # A stale form (someone saved in between) is refused with a message, not overwritten: the form shows what
+    # is saved now.
+    setup_ops.save_lawyer(lawyer, firm=firm, name="王建华", phone="13911110009")
     db.session.commit()
     response = client.post(f"/visits/lawyers/{lawyer.id}", data={"name": "王建华", "firm_id": firm.id,
                                                                   "phone": "13911110001", "version": "1",
                                                                   "active": "y"}, follow_redirects=True)
-    assert "其他人修改了这条记录" in response.get_data(as_text=True)
+    html = response.get_data(as_text=True)
+    assert "保存了这条记录" in html and 'value="13911110009"' in html
     db.session.refresh(lawyer)
     assert lawyer.phone == "13911110009"
 
@@ -92,14 +98,14 @@ def test_firm_lawyer_and_contract_forms(login_as, districts):
 def test_suggested_assignment_accepted_in_part(login_as, districts):
     made = make_programme(districts["chaoyang"], stations=4)
     for assignment in made["assignments"]:
-        operations.end_assignment(assignment)
+        setup_ops.end_assignment(assignment)
     db.session.commit()
     client = login_as("coordinator", "chaoyang")
     html = client.get("/visits/assignments?suggest=1").get_data(as_text=True)
     assert "采纳勾选的建议" in html and "未指派的服务站（4 个）" in html
     chosen = made["stations"][:2]
     form = {"accept": [s.id for s in chosen]}
-    from trainer.visits.assignment import suggest
+    from trainer.visits.setup.suggestion import suggest
 
     for item in suggest(districts["chaoyang"]):
         form[f"firm_{item.station.id}"] = item.firm.id
@@ -115,7 +121,7 @@ def test_suggested_assignment_accepted_in_part(login_as, districts):
 
 
 def test_leave_page_lists_broken_visits_and_applies_a_replacement(login_as, districts, programme):
-    operations.plan_range(districts["chaoyang"], "2026-12", "2026-12", time_limit_s=2, today=TODAY)
+    planner.plan_range(districts["chaoyang"], "2026-12", "2026-12", time_limit_s=2, today=TODAY)
     db.session.commit()
     visit = db.session.scalar(select(Visit).order_by(Visit.day))
     lawyer = visit.lawyer
@@ -124,7 +130,7 @@ def test_leave_page_lists_broken_visits_and_applies_a_replacement(login_as, dist
     html = client.post(f"/visits/lawyers/{lawyer.id}/leave", data={
         "start": visit.day.isoformat(), "end": visit.day.isoformat(), "reason": "开庭"}).get_data(as_text=True)
     assert "这次请假影响 1 次已排定的走访" in html and visit.station.name in html
-    proposal = operations.propose_replacements([visit])[0]
+    proposal = leave.propose_replacements([visit])[0]
     db.session.rollback()
     assert proposal.kind in ("backup", "other_day")
     response = client.post("/visits/proposals/apply", data={
@@ -139,7 +145,7 @@ def test_leave_page_lists_broken_visits_and_applies_a_replacement(login_as, dist
 
 
 def test_visit_page_refuses_a_stale_move_and_explains_a_bad_one(login_as, districts, programme):
-    operations.plan_range(districts["chaoyang"], "2026-12", "2026-12", time_limit_s=2, today=TODAY)
+    planner.plan_range(districts["chaoyang"], "2026-12", "2026-12", time_limit_s=2, today=TODAY)
     db.session.commit()
     visit = db.session.scalar(select(Visit).order_by(Visit.day))
     client = login_as("coordinator", "chaoyang")
@@ -150,16 +156,19 @@ def test_visit_page_refuses_a_stale_move_and_explains_a_bad_one(login_as, distri
     assert "不是法定工作日" in html
     # Another coordinator pins it meanwhile; the first one's move on the old version is refused.
     seen = visit.version
-    operations.set_pinned(visit, True)
+    plan_ops.set_pinned(visit, True)
     db.session.commit()
     response = client.post(f"/visits/v/{visit.id}", data={
         "action": "move", "move-day": "2026-12-28", "move-half": "am", "move-lawyer_id": visit.lawyer_id,
         "move-version": seen}, follow_redirects=True)
-    assert "其他人修改了这次走访" in response.get_data(as_text=True)
+    html = response.get_data(as_text=True)
+    assert "保存了这条记录" in html and "已锁定" in html
+    db.session.refresh(visit)
+    assert visit.day != date(2026, 12, 28) and visit.pinned
 
 
 def test_district_scope(login_as, districts, programme):
-    operations.plan_range(districts["chaoyang"], "2026-12", "2026-12", time_limit_s=2, today=TODAY)
+    planner.plan_range(districts["chaoyang"], "2026-12", "2026-12", time_limit_s=2, today=TODAY)
     db.session.commit()
     visit = db.session.scalar(select(Visit))
     xicheng = login_as("coordinator", "xicheng")
@@ -174,10 +183,10 @@ def test_district_scope(login_as, districts, programme):
 
 
 def test_lawyer_sees_only_own_visits(app, login_as, make_user, districts, programme):
-    operations.plan_range(districts["chaoyang"], "2026-12", "2026-12", time_limit_s=2, today=TODAY)
+    planner.plan_range(districts["chaoyang"], "2026-12", "2026-12", time_limit_s=2, today=TODAY)
     user = make_user("lawyer", "chaoyang")
     me, other = programme["lawyers"][0], programme["lawyers"][-1]
-    operations.save_lawyer(me, firm=me.firm, name=me.name, phone=me.phone, user_id=user.id)
+    setup_ops.save_lawyer(me, firm=me.firm, name=me.name, phone=me.phone, user_id=user.id)
     db.session.commit()
     client = login_as(user=user)
     assert client.get("/").headers["Location"].endswith("/visits/mine")

@@ -10,8 +10,11 @@ from sqlalchemy import select
 
 from tests.visits.conftest import TODAY
 from trainer.core.extensions import db
-from trainer.visits import operations
 from trainer.visits.models import Visit
+from trainer.visits.plan import operations as plan_ops
+from trainer.visits.plan import planner
+from trainer.visits.setup import leave
+from trainer.visits.setup import operations as setup_ops
 
 
 def active_visits():
@@ -19,7 +22,7 @@ def active_visits():
 
 
 def test_plan_december_two_visits_per_station_on_working_receiving_days(districts, programme):
-    outcome = operations.plan_range(districts["chaoyang"], "2026-12", "2026-12", time_limit_s=2, today=TODAY)
+    outcome = planner.plan_range(districts["chaoyang"], "2026-12", "2026-12", time_limit_s=2, today=TODAY)
     db.session.commit()
     assert outcome.problems == []
     visits = active_visits()
@@ -40,9 +43,9 @@ def test_leave_is_respected_and_the_backup_takes_over(districts, programme):
     station = programme["stations"][0]
     assignment = programme["assignments"][0]
     lead, backup = assignment.lead, assignment.backup
-    operations.add_leave(lead, date(2026, 12, 1), date(2026, 12, 31), "长期出差")
+    leave.add_leave(lead, date(2026, 12, 1), date(2026, 12, 31), "长期出差")
     db.session.commit()
-    operations.plan_range(districts["chaoyang"], "2026-12", "2026-12", time_limit_s=2, today=TODAY)
+    planner.plan_range(districts["chaoyang"], "2026-12", "2026-12", time_limit_s=2, today=TODAY)
     db.session.commit()
     visits = [v for v in active_visits() if v.station_id == station.id]
     assert len(visits) == 2
@@ -52,19 +55,19 @@ def test_leave_is_respected_and_the_backup_takes_over(districts, programme):
 
 def test_replan_keeps_pinned_visits_and_a_new_leave_moves_only_what_it_breaks(districts, programme):
     district = districts["chaoyang"]
-    operations.plan_range(district, "2026-12", "2026-12", time_limit_s=2, today=TODAY)
+    planner.plan_range(district, "2026-12", "2026-12", time_limit_s=2, today=TODAY)
     db.session.commit()
     before = {v.id: (v.lawyer_id, v.day, v.half) for v in active_visits()}
     pinned = active_visits()[0]
-    operations.set_pinned(pinned, True)
+    plan_ops.set_pinned(pinned, True)
     # The lead of another visit takes a day of leave exactly on it.
     victim = next(v for v in active_visits() if v.id != pinned.id and v.lawyer_id != pinned.lawyer_id)
-    impact = operations.add_leave(victim.lawyer, victim.day, victim.day, "开庭")
+    impact = leave.add_leave(victim.lawyer, victim.day, victim.day, "开庭")
     db.session.commit()
     assert [v.id for v in impact.broken] == [victim.id]
     assert impact.proposals and impact.proposals[0].kind in ("backup", "other_day")
 
-    outcome = operations.plan_range(district, "2026-12", "2026-12", mode="replan", time_limit_s=2, today=TODAY)
+    outcome = planner.plan_range(district, "2026-12", "2026-12", mode="replan", time_limit_s=2, today=TODAY)
     db.session.commit()
     after = {v.id: (v.lawyer_id, v.day, v.half) for v in active_visits()}
     changed = {vid for vid in before if after.get(vid) != before[vid]}
@@ -79,12 +82,12 @@ def test_replan_keeps_pinned_visits_and_a_new_leave_moves_only_what_it_breaks(di
 
 def test_full_plan_keeps_pinned_visit(districts, programme):
     district = districts["chaoyang"]
-    operations.plan_range(district, "2026-12", "2026-12", time_limit_s=2, today=TODAY)
+    planner.plan_range(district, "2026-12", "2026-12", time_limit_s=2, today=TODAY)
     pinned = active_visits()[-1]
-    operations.set_pinned(pinned, True)
+    plan_ops.set_pinned(pinned, True)
     db.session.commit()
     where = (pinned.lawyer_id, pinned.day, pinned.half)
-    operations.plan_range(district, "2026-12", "2026-12", mode="full", time_limit_s=2, today=TODAY)
+    planner.plan_range(district, "2026-12", "2026-12", mode="full", time_limit_s=2, today=TODAY)
     db.session.commit()
     db.session.refresh(pinned)
     assert (pinned.lawyer_id, pinned.day, pinned.half) == where and pinned.status == "planned"
@@ -92,13 +95,13 @@ def test_full_plan_keeps_pinned_visit(districts, programme):
 
 def test_impossible_month_is_explained_and_the_rest_is_planned(districts):
     from tests.visits.conftest import make_programme
-    from trainer.visits.messages import describe_all
+    from trainer.visits.plan.messages import describe_all
 
     district = districts["chaoyang"]
     made = make_programme(district, stations=2)
     # 王律师 leads six stations that receive only on Tuesday mornings, with no backup: December 2026 has five.
     firm = made["firms"][0]
-    wang = operations.save_lawyer(None, firm=firm, name="王律师", phone="13911112222")
+    wang = setup_ops.save_lawyer(None, firm=firm, name="王律师", phone="13911112222")
     from trainer.org.models import Station
 
     crowded = []
@@ -107,10 +110,10 @@ def test_impossible_month_is_explained_and_the_rest_is_planned(districts):
                           address="北京市朝阳区", receiving=["1:am"])
         db.session.add(station)
         db.session.flush()
-        operations.assign_station(station, firm=firm, lead=wang, backup=None)
+        setup_ops.assign_station(station, firm=firm, lead=wang, backup=None)
         crowded.append(station)
     db.session.commit()
-    outcome = operations.plan_range(district, "2026-12", "2026-12", time_limit_s=2, today=TODAY)
+    outcome = planner.plan_range(district, "2026-12", "2026-12", time_limit_s=2, today=TODAY)
     db.session.commit()
     rules = {p["rule"] for p in outcome.problems}
     assert rules & {"lawyer_capacity", "lawyer_unavailable"}
@@ -134,10 +137,10 @@ def test_unannounced_year_is_refused_unless_provisional(districts, programme):
     from trainer.workdays import YearNotAnnounced
 
     with pytest.raises(YearNotAnnounced) as error:
-        operations.plan_range(districts["chaoyang"], "2027-01", "2027-01", time_limit_s=1, today=TODAY)
+        planner.plan_range(districts["chaoyang"], "2027-01", "2027-01", time_limit_s=1, today=TODAY)
     assert "2027" in str(error.value)
     db.session.rollback()
-    outcome = operations.plan_range(districts["chaoyang"], "2027-01", "2027-01", allow_provisional=True,
+    outcome = planner.plan_range(districts["chaoyang"], "2027-01", "2027-01", allow_provisional=True,
                                     time_limit_s=1, today=TODAY)
     db.session.commit()
     visits = active_visits()

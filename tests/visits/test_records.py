@@ -16,18 +16,22 @@ from sqlalchemy import func, select
 from tests.visits.conftest import TODAY
 from trainer.auth.operations import create_api_token
 from trainer.core.extensions import db
-from trainer.visits import accounts, feeds, operations
+from trainer.visits import feeds
 from trainer.visits.models import Consultation, Visit
+from trainer.visits.records import accounts
+from trainer.visits.setup import operations as setup_ops
 
 PHONE = "13812345678"
 
 
 @pytest.fixture(autouse=True)
 def fixed_today():
-    with mock.patch("trainer.visits.planner.today_local", return_value=TODAY), \
-            mock.patch("trainer.visits.pages.today_local", return_value=TODAY), \
-            mock.patch("trainer.visits.views.today_local", return_value=TODAY), \
-            mock.patch("trainer.visits.api_records.today_local", return_value=TODAY):
+    with mock.patch("trainer.visits.plan.planner.today_local", return_value=TODAY), \
+            mock.patch("trainer.visits.web.today_local", return_value=TODAY), \
+            mock.patch("trainer.visits.plan.views.today_local", return_value=TODAY), \
+            mock.patch("trainer.visits.setup.views.today_local", return_value=TODAY), \
+            mock.patch("trainer.visits.records.views.today_local", return_value=TODAY), \
+            mock.patch("trainer.visits.records.api.today_local", return_value=TODAY):
         yield
 
 
@@ -42,7 +46,7 @@ def _visit(programme, station_index: int, lawyer, day: date, half: str = "am") -
 
 def _lawyer_login(login_as, make_user, lawyer):
     user = make_user("lawyer", "chaoyang")
-    operations.save_lawyer(lawyer, firm=lawyer.firm, name=lawyer.name, phone=lawyer.phone, user_id=user.id)
+    setup_ops.save_lawyer(lawyer, firm=lawyer.firm, name=lawyer.name, phone=lawyer.phone, user_id=user.id)
     db.session.commit()
     return login_as(user=user)
 
@@ -123,7 +127,7 @@ def test_worker_phone_hidden_from_another_firms_lawyer(app, client, login_as, ma
     consultation = db.session.scalar(select(Consultation))
     # The station passes to the other firm: its new lawyer sees the station's history, not the worker's data.
     station = programme["stations"][0]
-    operations.assign_station(station, firm=other.firm, lead=other, start=date(2026, 11, 25))
+    setup_ops.assign_station(station, firm=other.firm, lead=other, start=date(2026, 11, 25))
     db.session.commit()
     stranger = _lawyer_login(login_as, make_user, other)
     station_page = stranger.get(f"/visits/stations/{station.id}")
@@ -215,7 +219,7 @@ def test_api_record_and_consultations(client, make_user, programme):
     me = programme["lawyers"][0]
     visit = _visit(programme, 0, me, TODAY)
     user = make_user("lawyer", "chaoyang")
-    operations.save_lawyer(me, firm=me.firm, name=me.name, phone=me.phone, user_id=user.id)
+    setup_ops.save_lawyer(me, firm=me.firm, name=me.name, phone=me.phone, user_id=user.id)
     _row, secret = create_api_token(user, "t")
     db.session.commit()
     headers = {"Authorization": f"Bearer {secret}"}

@@ -11,6 +11,7 @@ Reading sheets is ``trainer.exchange.rows``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -29,6 +30,7 @@ from trainer.exchange.rows import Column
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 TEMPLATE_ROWS = 500  # how far down a template's drop-down lists reach
+CONTROL_CHARACTERS_RE = re.compile(r"[\x00-\x1f\x7f]")
 
 
 @dataclass
@@ -110,8 +112,10 @@ def _drop_down(worksheet, column: int, allowed: list[str]) -> None:
 
 
 def workbook_response(sheets: Iterable[Sheet], filename: str, **options):
+    # The file name often holds a name people typed (a firm, a duty period): a control character (a newline)
+    # cannot travel in the Content-Disposition header, so it is left out there too.
     return send_file(BytesIO(workbook_bytes(sheets, **options)), mimetype=XLSX_MIMETYPE, as_attachment=True,
-                     download_name=filename)
+                     download_name=CONTROL_CHARACTERS_RE.sub("", filename))
 
 
 def template_response(columns: Sequence[Column], filename: str, title: str = "导入"):

@@ -9,14 +9,15 @@ from flask import has_request_context, url_for
 from sqlalchemy import extract, select
 from sqlalchemy.orm import selectinload
 
+from trainer import workdays
 from trainer.core.extensions import db
 from trainer.visits.models import Visit
+from trainer.visits.plan.operations import visit_conflicts
+from trainer.workdays.conflicts import PlannedItem
 
 
 def _suggest_day(visit: Visit) -> date | None:
     """The nearest day of the same month where the visit could go (receiving, working, free, gap kept)."""
-    from trainer.visits.operations import visit_conflicts
-
     first = visit.day.replace(day=1)
     candidates = []
     current = first
@@ -31,9 +32,7 @@ def _suggest_day(visit: Visit) -> date | None:
     return None
 
 
-def planned_on(days: set[date], district_id: int | None):
-    from trainer.workdays.conflicts import PlannedItem
-
+def planned_on(days: set[date], district_id: int | None) -> list[PlannedItem]:
     if not days:
         return []
     stmt = (select(Visit).where(Visit.day.in_(sorted(days)), Visit.status == "planned")
@@ -52,11 +51,9 @@ def planned_on(days: set[date], district_id: int | None):
 def year_became_official(year: int) -> None:
     """Visits planned on the provisional calendar of ``year`` that fall on official working days lose the mark;
     the others keep it and appear in the workday conflicts list."""
-    from trainer.workdays import is_working_day
-
     visits = db.session.scalars(select(Visit).where(Visit.provisional, Visit.status == "planned",
                                                     extract("year", Visit.day) == year))
     for visit in visits:
-        if is_working_day(visit.day):
+        if workdays.is_working_day(visit.day):
             visit.provisional = False
     db.session.flush()

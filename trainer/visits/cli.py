@@ -4,29 +4,27 @@ from __future__ import annotations
 
 import click
 from flask.cli import with_appcontext
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from trainer.core.extensions import db
-from trainer.launch.options import district_of
+from trainer.core.months import month_bounds, parse_month
+from trainer.core.validation import InvalidInput
+from trainer.launch.options import district_of, refused
+from trainer.visits.plan import operations, planner, queries
+from trainer.visits.plan.messages import describe_all, problem_dict
+from trainer.workdays import YearNotAnnounced
 
 cli = click.Group("visits", help="Lawyer visits (一站一家一律师): plan, re-plan, list and check.")
 
 
 def _run_plan(district_code, first, last, provisional, mode, time_limit, allow_past):
-    from trainer.core.validation import InvalidInput
-    from trainer.visits import operations
-    from trainer.visits.calendar import year_not_announced
-    from trainer.visits.messages import describe_all
-
     district = district_of(district_code)
     try:
-        outcome = operations.plan_range(district, first, last, allow_provisional=provisional, mode=mode,
-                                        time_limit_s=time_limit, allow_past=allow_past)
-    except year_not_announced() as error:
+        outcome = planner.plan_range(district, first, last, allow_provisional=provisional, mode=mode,
+                                     time_limit_s=time_limit, allow_past=allow_past)
+    except YearNotAnnounced as error:
         raise click.ClickException(f"{error}  (use --provisional to plan on a provisional calendar)") from None
     except InvalidInput as error:
-        raise click.ClickException(error.message) from None
+        raise refused(error) from None
     db.session.commit()
     run = outcome.run
     click.echo(f"{district.code} {run.first_month}..{run.last_month} ({mode}): {run.status}; "
@@ -80,27 +78,14 @@ def replan(district_code, first, last, provisional, time_limit, allow_past):
 @with_appcontext
 def list_visits(district_code, first, last, lawyer, station, show_all):
     """List visits, one a line: day, half, station, lawyer, flags."""
-    from trainer.core.validation import InvalidInput
-    from trainer.org.models import Station
-    from trainer.visits.models import Lawyer, Visit
-    from trainer.visits.planner import month_bounds, parse_month
-
     district = district_of(district_code)
     try:
         start = month_bounds(parse_month(first))[0]
         end = month_bounds(parse_month(last or first))[1]
     except InvalidInput as error:
-        raise click.ClickException(error.message) from None
-    stmt = (select(Visit).where(Visit.district_id == district.id, Visit.day >= start, Visit.day <= end)
-            .options(selectinload(Visit.station), selectinload(Visit.lawyer)).order_by(Visit.day, Visit.half))
-    if not show_all:
-        stmt = stmt.where(Visit.status != "cancelled")
-    if lawyer:
-        stmt = stmt.join(Lawyer, Visit.lawyer_id == Lawyer.id).where(Lawyer.name == lawyer)
-    if station:
-        stmt = stmt.join(Station, Visit.station_id == Station.id).where(Station.name == station)
+        raise refused(error) from None
     count = 0
-    for visit in db.session.scalars(stmt):
+    for visit in queries.listed_visits(district.id, start, end, lawyer=lawyer, station=station, show_all=show_all):
         flags = " ".join(f for f, on in (("pinned", visit.pinned), ("backup", visit.by_backup),
                                           ("provisional", visit.provisional), (visit.status, visit.status != "planned"))
                          if on)
@@ -116,18 +101,13 @@ def list_visits(district_code, first, last, lawyer, station, show_all):
 @with_appcontext
 def check(district_code, first, last):
     """Check the stored visits against the hard rules; exit status 1 when any is broken."""
-    from trainer.core.validation import InvalidInput
-    from trainer.visits import operations
-    from trainer.visits.messages import describe_all, problem_dict
-    from trainer.visits.planner import month_bounds, parse_month
-
     district = district_of(district_code)
     try:
         start = month_bounds(parse_month(first))[0]
         end = month_bounds(parse_month(last or first))[1]
         problems, loaded = operations.check_visits(district, start, end)
     except InvalidInput as error:
-        raise click.ClickException(error.message) from None
+        raise refused(error) from None
     dicts = [problem_dict(p) for p in problems]
     for station in loaded.unassigned:
         dicts.append(problem_dict({"rule": "unassigned", "station_ids": [station.id], "days": [], "month": None,

@@ -5,11 +5,20 @@ telephone duty period is planned, and 王建华 (login lawyer.wang) has a visit 
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, timedelta
 
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from trainer.core.clock import local_datetime, today_local
 from trainer.core.extensions import db
-from trainer.visits import assignment as suggestion
-from trainer.visits import operations
+from trainer.visits.duty import operations as duty
+from trainer.visits.models import Assignment, Lawyer, Visit
+from trainer.visits.plan.operations import official_working_day
+from trainer.visits.plan.planner import plan_range
+from trainer.visits.records import operations as records
+from trainer.visits.setup import operations, suggestion
+from trainer.visits.setup.leave import add_leave
 
 CONTRACT = (date(2026, 1, 1), date(2027, 12, 31))
 
@@ -86,12 +95,12 @@ def _programme(district, firms_data, lawyers_data, leave_data=(), linked=None):
         lawyers[name] = operations.save_lawyer(None, firm=firms[firm_index], name=name, phone=phone,
                                                specialities=specialities, office_area=area, user_id=user_id)
     for name, start, end, reason in leave_data:
-        operations.add_leave(lawyers[name], start, end, reason, propose=False)
+        add_leave(lawyers[name], start, end, reason, propose=False)
     for item in suggestion.suggest(district, day=date(2026, 11, 1)):
         operations.assign_station(item.station, firm=item.firm, lead=item.lead, backup=item.backup,
                                   start=date(2026, 11, 1))
     db.session.flush()
-    operations.plan_range(district, "2026-12", "2026-12", allow_past=True, time_limit_s=2.0)
+    plan_range(district, "2026-12", "2026-12", allow_past=True, time_limit_s=2.0)
 
 
 # asker, people, channel, category, question, advice, referral, follow-up note, enterprise, worker name, phone
@@ -125,15 +134,6 @@ CONSULTATIONS = [
 
 def _deliver_past(district, today, wang_id) -> None:
     """November's visits before today took place (with consultations), except one that was missed."""
-    from datetime import UTC, timedelta
-
-    from sqlalchemy import select
-    from sqlalchemy.orm import selectinload
-
-    from trainer.core.clock import local_datetime
-    from trainer.visits import records
-    from trainer.visits.models import Visit
-
     visits = db.session.scalars(select(Visit).where(
         Visit.district_id == district.id, Visit.day >= date(2026, 11, 1), Visit.day < min(today, date(2026, 12, 1)),
         Visit.status == "planned").options(selectinload(Visit.station)).order_by(Visit.day, Visit.id)).all()
@@ -162,18 +162,11 @@ def _deliver_past(district, today, wang_id) -> None:
 def _visit_today_for(lawyer, today) -> None:
     """Make sure the lawyer has a visit on ``today`` (or, when today is not a working day, on the next working
     day): a pinned visit at one of the stations they lead, in a free half-day."""
-    from datetime import timedelta
-
-    from sqlalchemy import select
-
-    from trainer.visits.calendar import is_working_day
-    from trainer.visits.models import Assignment, Visit
-
     if db.session.scalar(select(Visit.id).where(Visit.lawyer_id == lawyer.id, Visit.day == today,
                                                 Visit.status != "cancelled").limit(1)):
         return
     day = today
-    while is_working_day(day) is False or (is_working_day(day) is None and day.weekday() >= 5):
+    while official_working_day(day) is False or (official_working_day(day) is None and day.weekday() >= 5):
         day += timedelta(days=1)
     if db.session.scalar(select(Visit.id).where(Visit.lawyer_id == lawyer.id, Visit.day == day,
                                                 Visit.status != "cancelled").limit(1)):
@@ -188,38 +181,28 @@ def _visit_today_for(lawyer, today) -> None:
             if taken is None:
                 db.session.add(Visit(district_id=assignment.district_id, station_id=assignment.station_id,
                                      lawyer_id=lawyer.id, firm_id=lawyer.firm_id, day=day, half=half,
-                                     status="planned", pinned=True, provisional=is_working_day(day) is None,
+                                     status="planned", pinned=True, provisional=official_working_day(day) is None,
                                      note="演示：今天的走访，可试用签到、记录咨询、签退"))
                 db.session.flush()
                 return
 
 
 def _duty_period(district) -> None:
-    from sqlalchemy import select
-
-    from trainer.visits import roster
-    from trainer.visits.models import Lawyer
-
     pool = db.session.scalars(select(Lawyer).where(Lawyer.district_id == district.id).order_by(Lawyer.id)
                               .limit(12)).all()
-    period = roster.save_period(None, district_id=district.id, title="疫情防控特别时期24小时法律咨询电话值班",
-                                first_day=date(2026, 11, 2), last_day=date(2026, 11, 15),
-                                shifts="00:00-08:00, 08:00-16:00, 16:00-24:00", per_shift=1,
-                                lawyer_ids=[lw.id for lw in pool], phone="010-12351")
-    roster.plan_period(period, time_limit_s=3.0)
+    period = duty.save_period(None, district_id=district.id, title="疫情防控特别时期24小时法律咨询电话值班",
+                              first_day=date(2026, 11, 2), last_day=date(2026, 11, 15),
+                              shifts="00:00-08:00, 08:00-16:00, 16:00-24:00", per_shift=1,
+                              lawyer_ids=[lw.id for lw in pool], phone="010-12351")
+    duty.plan_period(period, time_limit_s=3.0)
 
 
 def load(ctx) -> None:
-    from sqlalchemy import select
-
-    from trainer.core.clock import today_local
-    from trainer.visits.models import Lawyer
-
     chaoyang = ctx.districts["chaoyang"]
     _programme(chaoyang, CHAOYANG_FIRMS, CHAOYANG_LAWYERS, CHAOYANG_LEAVE, linked=ctx.users.get("lawyer.wang"))
     _programme(ctx.districts["xicheng"], XICHENG_FIRMS, XICHENG_LAWYERS)
     # Part 2: November happened (as far as it is past), a special period's hotline, and a visit for today.
-    operations.plan_range(chaoyang, "2026-11", "2026-11", allow_past=True, time_limit_s=2.0)
+    plan_range(chaoyang, "2026-11", "2026-11", allow_past=True, time_limit_s=2.0)
     today = today_local()
     wang = db.session.scalar(select(Lawyer).where(Lawyer.district_id == chaoyang.id, Lawyer.name == "王建华"))
     _deliver_past(chaoyang, today, wang.id if wang else None)

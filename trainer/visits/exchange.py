@@ -6,17 +6,30 @@ References are by name where names are unique (stations and firms in a district)
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Iterator
+from datetime import datetime
 
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from trainer.auth.models import Role, User
+from trainer.core.clock import as_utc
 from trainer.core.extensions import db
 from trainer.core.validation import InvalidInput
+from trainer.exchange.rows import Problems
 from trainer.org.models import District, Station
-from trainer.visits import operations
-from trainer.visits.models import VISIT_STATUSES, Assignment, Firm, Lawyer, LawyerStation, Visit
+from trainer.visits.models import (
+    MISSED_REASONS,
+    VISIT_STATUSES,
+    Assignment,
+    Firm,
+    Lawyer,
+    LawyerStation,
+    Visit,
+)
+from trainer.visits.setup import operations
+from trainer.visits.setup.leave import add_leave
 
 SECTION = "visits"
 
@@ -76,8 +89,6 @@ def export_section(district: District) -> dict:
 
 
 def _moment(value) -> str | None:
-    from trainer.core.clock import as_utc
-
     return as_utc(value).isoformat() if value else None
 
 
@@ -94,11 +105,7 @@ def _record_of(visit: Visit) -> dict:
     return out
 
 
-def _parse_moment(value, errors, where: str):
-    from datetime import datetime
-
-    from trainer.core.clock import as_utc
-
+def _parse_moment(value, errors: Problems, where: str):
     if value in (None, ""):
         return None
     try:
@@ -115,44 +122,21 @@ class _ByRef(dict):
         return default if key is None else super().get(str(key), default)
 
 
-class _Errors(dict):
-    def add(self, where: str, error: InvalidInput | str) -> None:
-        if isinstance(error, InvalidInput):
-            if error.fields:
-                for key, message in error.fields.items():
-                    self[f"{where}.{key}"] = message
-            else:
-                self[where] = error.message
+def _objects(errors: Problems, data: dict, key: str, parent: str | None = None) -> Iterator[tuple[str, dict]]:
+    """(its place in the file, the object) for each object of the list ``data[key]``; a list that is not one, or
+    an item that is not an object, is a problem at its place."""
+    where = f"{parent}.{key}" if parent else key
+    for index, item in enumerate(errors.list_of(data, key, where)):
+        if isinstance(item, dict):
+            yield f"{where}[{index}]", item
         else:
-            self[where] = error
-
-
-def _date(value, errors: _Errors, where: str, *, required: bool = True) -> date | None:
-    if value in (None, ""):
-        if required:
-            errors.add(where, _("Missing date."))
-        return None
-    try:
-        return date.fromisoformat(str(value))
-    except ValueError:
-        errors.add(where, _("Write dates as 2027-01-31."))
-        return None
-
-
-def _list(section: dict, key: str, errors: _Errors) -> list:
-    value = section.get(key) or []
-    if not isinstance(value, list):
-        errors.add(key, _("Must be a list."))
-        return []
-    return value
+            errors.add(f"{where}[{index}]", _("Must be an object."))
 
 
 def import_section(district: District, section: dict, ids: dict) -> None:
     """Create or update the district's firms, lawyers, assignments and visits from the file's section.
     Collects every bad item; raises InvalidInput listing them (the importer rolls back)."""
-    from trainer.auth.models import Role, User
-
-    errors = _Errors()
+    errors = Problems()
     stations = {s.name: s for s in db.session.scalars(select(Station).where(Station.district_id == district.id))}
     for (kind, key), row in ids.items():
         if kind == "station":
@@ -163,9 +147,8 @@ def import_section(district: District, section: dict, ids: dict) -> None:
     # Firms and their contracts.
     firms = _ByRef({f.name: f for f in db.session.scalars(select(Firm).where(Firm.district_id == district.id)
                                                           .options(selectinload(Firm.contracts)))})
-    for index, item in enumerate(_list(section, "firms", errors)):
-        where = f"firms[{index}]"
-        if not isinstance(item, dict) or not item.get("name"):
+    for where, item in _objects(errors, section, "firms"):
+        if not item.get("name"):
             errors.add(where, _("A firm needs a name."))
             continue
         try:
@@ -181,13 +164,9 @@ def import_section(district: District, section: dict, ids: dict) -> None:
         if item.get("id") not in (None, ""):
             firms[str(item["id"])] = firm
             ids[("firm", str(item["id"]))] = firm
-        for c_index, contract in enumerate(item.get("contracts") or []):
-            c_where = f"{where}.contracts[{c_index}]"
-            if not isinstance(contract, dict):
-                errors.add(c_where, _("Must be an object."))
-                continue
-            start = _date(contract.get("start"), errors, f"{c_where}.start")
-            end = _date(contract.get("end"), errors, f"{c_where}.end")
+        for c_where, contract in _objects(errors, item, "contracts", where):
+            start = errors.value(contract.get("start"), f"{c_where}.start", "date")
+            end = errors.value(contract.get("end"), f"{c_where}.end", "date")
             if start is None or end is None:
                 continue
             same = next((c for c in firm.contracts if c.start == start), None)
@@ -204,9 +183,8 @@ def import_section(district: District, section: dict, ids: dict) -> None:
 
     # Lawyers, their stations and leave.
     lawyers: dict[str, Lawyer] = {}
-    for index, item in enumerate(_list(section, "lawyers", errors)):
-        where = f"lawyers[{index}]"
-        if not isinstance(item, dict) or not item.get("name"):
+    for where, item in _objects(errors, section, "lawyers"):
+        if not item.get("name"):
             errors.add(where, _("A lawyer needs a name."))
             continue
         firm = firms.get(str(item.get("firm") or "").strip())
@@ -243,18 +221,13 @@ def import_section(district: District, section: dict, ids: dict) -> None:
         lawyers[ref] = lawyer
         ids[("lawyer", ref)] = lawyer
         have = {(lv.start, lv.end, lv.half) for lv in lawyer.leave}
-        for l_index, leave in enumerate(item.get("leave") or []):
-            l_where = f"{where}.leave[{l_index}]"
-            if not isinstance(leave, dict):
-                errors.add(l_where, _("Must be an object."))
-                continue
-            start = _date(leave.get("start"), errors, f"{l_where}.start")
-            end = _date(leave.get("end") or leave.get("start"), errors, f"{l_where}.end")
+        for l_where, leave in _objects(errors, item, "leave", where):
+            start = errors.value(leave.get("start"), f"{l_where}.start", "date")
+            end = errors.value(leave.get("end") or leave.get("start"), f"{l_where}.end", "date")
             if start is None or end is None or (start, end, leave.get("half") or None) in have:
                 continue
             try:
-                operations.add_leave(lawyer, start, end, leave.get("reason"), leave.get("half") or None,
-                                     propose=False)
+                add_leave(lawyer, start, end, leave.get("reason"), leave.get("half") or None, propose=False)
             except InvalidInput as error:
                 errors.add(l_where, error)
     # References by the export's "firm/lawyer" form work too, and a bare name when it is unique.
@@ -278,17 +251,13 @@ def import_section(district: District, section: dict, ids: dict) -> None:
 
     # Assignments: ended ones are history, the active one (at most one per station) is the current pairing.
     seen_active: set[str] = set()
-    for index, item in enumerate(_list(section, "assignments", errors)):
-        where = f"assignments[{index}]"
-        if not isinstance(item, dict):
-            errors.add(where, _("Must be an object."))
-            continue
+    for where, item in _objects(errors, section, "assignments"):
         station = stations.get(item.get("station"))
         firm = firms.get(item.get("firm"))
         lead = lawyer_for(item.get("lead"), f"{where}.lead")
         backup = lawyer_for(item.get("backup"), f"{where}.backup") if item.get("backup") else None
-        start = _date(item.get("start"), errors, f"{where}.start", required=False)
-        end = _date(item.get("end"), errors, f"{where}.end", required=False)
+        start = errors.value(item.get("start"), f"{where}.start", "date", required=False)
+        end = errors.value(item.get("end"), f"{where}.end", "date", required=False)
         if station is None:
             errors.add(f"{where}.station", _("No station %(name)s in the file or the district.",
                                              name=item.get("station")))
@@ -331,17 +300,13 @@ def import_section(district: District, section: dict, ids: dict) -> None:
     # Visits: matched by station, day and half-day.
     file_slots: dict[tuple, str] = {}
     rows = []
-    for index, item in enumerate(_list(section, "visits", errors)):
-        where = f"visits[{index}]"
-        if not isinstance(item, dict):
-            errors.add(where, _("Must be an object."))
-            continue
+    for where, item in _objects(errors, section, "visits"):
         station = stations.get(item.get("station"))
         if station is None:
             errors.add(f"{where}.station", _("No station %(name)s in the file or the district.",
                                              name=item.get("station")))
         lawyer = lawyer_for(item.get("lawyer"), f"{where}.lawyer")
-        day = _date(item.get("day"), errors, f"{where}.day")
+        day = errors.value(item.get("day"), f"{where}.day", "date")
         half = item.get("half")
         status = item.get("status") or "planned"
         if half not in ("am", "pm"):
@@ -393,8 +358,6 @@ def import_section(district: District, section: dict, ids: dict) -> None:
             visit.by_backup = bool(item.get("by_backup", False))
             visit.provisional = bool(item.get("provisional", False))
             visit.note = (item.get("note") or None) if isinstance(item.get("note"), str | None) else None
-            from trainer.visits.models import MISSED_REASONS
-
             checked_in = _parse_moment(item.get("checked_in_at"), errors, f"{where}.checked_in_at")
             checked_out = _parse_moment(item.get("checked_out_at"), errors, f"{where}.checked_out_at")
             if checked_out is not None and (checked_in is None or checked_out <= checked_in):
@@ -408,7 +371,6 @@ def import_section(district: District, section: dict, ids: dict) -> None:
                 visit.missed_note = note[:300] if isinstance(note, str) and note else None
             else:
                 visit.missed_reason = visit.missed_note = None
-    if errors:
-        raise InvalidInput(dict(errors))
+    errors.check()
     db.session.flush()
 

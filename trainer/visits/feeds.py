@@ -14,7 +14,10 @@ from trainer.auth.models import Role
 from trainer.calendars.events import FeedEvent
 from trainer.core.clock import LOCAL_TZ, as_utc, local_datetime
 from trainer.core.extensions import db
-from trainer.visits.models import DutyShift, Firm, Lawyer, Visit
+from trainer.planning.duty import shift_times
+from trainer.visits.access import lawyer_of
+from trainer.visits.duty.operations import shift_specs
+from trainer.visits.models import DutyShift, Firm, Visit
 
 FEED_SUBJECT_MODELS = {"firm": Firm}
 
@@ -49,9 +52,6 @@ def _events(stmt, start: date, end: date) -> list[FeedEvent]:
 
 def duty_event_of(row: DutyShift) -> FeedEvent:
     """A telephone duty shift (电话值班). No personal data of callers is ever in a feed."""
-    from trainer.planning.duty import shift_times
-    from trainer.visits.roster import shift_specs
-
     period = row.period
     spec = next((s for s in shift_specs(period) if s.code == row.shift_code), None)
     start, end = shift_times(row.day, spec)
@@ -75,9 +75,10 @@ def _duty_events(stmt, start: date, end: date) -> list[FeedEvent]:
 
 def user_events(user, start: date, end: date) -> list[FeedEvent]:
     if user.role == Role.LAWYER:
-        lawyer_id = db.session.scalar(select(Lawyer.id).where(Lawyer.user_id == user.id))
-        if lawyer_id is None:
+        lawyer = lawyer_of(user)
+        if lawyer is None:
             return []
+        lawyer_id = lawyer.id
         return (_events(select(Visit).where(Visit.lawyer_id == lawyer_id), start, end)
                 + _duty_events(select(DutyShift).where(DutyShift.lawyer_id == lawyer_id), start, end))
     if user.role == Role.COORDINATOR and user.district_id:

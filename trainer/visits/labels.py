@@ -1,11 +1,19 @@
-"""Words for the codes stored in the part-2 tables (consultation categories, channels, referrals, missed reasons).
+"""Words for the codes the visits store (half-days, consultation categories, channels, referrals, missed
+reasons) and the short way a visit's day is written.
 
 English source strings, Chinese in the catalogue; ``label(kind, code)`` is what pages, exports and the API show.
 """
 
 from __future__ import annotations
 
+from datetime import date
+
+from babel.dates import format_date
+from flask_babel import force_locale
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+
+from trainer.core.i18n import lang
 
 CATEGORY_LABELS = {
     "pay": _l("Labour pay"),  # 劳动报酬
@@ -24,6 +32,7 @@ REFERRAL_LABELS = {"none": _l("No referral"), "mediation": _l("Referred to media
 MISSED_LABELS = {"lawyer_ill": _l("Lawyer ill"), "lawyer_absent": _l("Lawyer did not come"),
                  "station_closed": _l("Station closed"), "emergency": _l("Emergency or bad weather"),
                  "other": _l("Other reason")}
+HALF_CHOICES = [("am", _l("morning")), ("pm", _l("afternoon"))]
 STATUS_LABELS = {"planned": _l("planned"), "cancelled": _l("cancelled"), "delivered": _l("delivered"),
                  "missed": _l("missed")}
 
@@ -44,7 +53,16 @@ def choices(kind: str) -> list[tuple[str, object]]:
 
 def cell_choices(kind: str) -> dict[str, str]:
     """Excel cells: the Chinese label (and the code) accepted for each code."""
-    from flask_babel import force_locale
-
     with force_locale("zh"):
         return {str(text): code for code, text in KINDS[kind].items()}
+
+
+def half_label(half: str | None) -> str:
+    return {"am": _("morning"), "pm": _("afternoon")}.get(half or "", "")
+
+
+def short_day(day: date) -> str:
+    """1月5日 周二 / Tue 5 Jan."""
+    if lang() == "zh":
+        return format_date(day, "M月d日 EEE", locale="zh_Hans_CN")
+    return format_date(day, "EEE d MMM", locale="en_GB")

@@ -3,6 +3,7 @@
 Rules (the same as for visits): no lawyer on two shifts at once (also across periods), none on leave, none on a
 shift that overlaps one of their station visits; every shift gets ``per_shift`` lawyers, and a shift nobody can
 take is explained, never silently left empty. A shift changed by hand is pinned and checked the same way.
+Callers commit.
 """
 
 from __future__ import annotations
@@ -20,10 +21,21 @@ from trainer.core.clock import now_utc
 from trainer.core.concurrency import check_version
 from trainer.core.extensions import db
 from trainer.core.validation import InvalidInput
-from trainer.visits.messages import short_day
+from trainer.planning.duty import (
+    DutyAssignment,
+    DutyLawyerSpec,
+    DutyRequest,
+    ShiftSpec,
+    check_duty,
+    plan_duty,
+    shift_times,
+)
+from trainer.visits.duty.messages import describe_problem
 from trainer.visits.models import DEFAULT_SHIFTS, DutyPeriod, DutyShift, Lawyer, LawyerLeave, Visit
 
 MAX_DAYS = 92
+
+
 HHMM = re.compile(r"^([01]\d|2[0-4]):[0-5]\d$")
 
 
@@ -33,15 +45,8 @@ def _time(text: str) -> time:
 
 
 def shift_specs(period: DutyPeriod):
-    from trainer.planning.duty import ShiftSpec
-
     return tuple(ShiftSpec(s["code"], _time(s["start"]), _time(s["end"]), bool(s.get("night")))
                  for s in period.shifts)
-
-
-def shift_label(shift: dict) -> str:
-    end = "24:00" if shift["end"] in ("00:00", "24:00") else shift["end"]
-    return f"{shift['start']}–{end}"
 
 
 def parse_shifts(text: str | list | None) -> list[dict]:
@@ -173,8 +178,6 @@ def _busy_for(lawyer_ids: list[int], first: date, last: date, period_id: int | N
         spec = row.period.shift(row.shift_code)
         if spec is None:
             continue
-        from trainer.planning.duty import ShiftSpec, shift_times
-
         busy[row.lawyer_id].append(shift_times(row.day, ShiftSpec(spec["code"], _time(spec["start"]),
                                                                   _time(spec["end"]))))
     return days, busy
@@ -182,8 +185,6 @@ def _busy_for(lawyer_ids: list[int], first: date, last: date, period_id: int | N
 
 def build_request(period: DutyPeriod, *, time_limit_s: float = 5.0, roster: list | None = None):
     """The solver's request for the period (pinned rows stay); ``roster`` overrides the stored assignments."""
-    from trainer.planning.duty import DutyAssignment, DutyLawyerSpec, DutyRequest
-
     pool = list(period.lawyers)
     ids = [lw.id for lw in pool]
     days, busy = _busy_for(ids, period.first_day, period.last_day, period.id)
@@ -216,8 +217,6 @@ def _problem_dict(problem) -> dict:
 
 def plan_period(period: DutyPeriod, *, time_limit_s: float = 5.0) -> RosterOutcome:
     """Plan the roster: pinned shifts stay; the rest is planned anew. Flushes; the caller commits."""
-    from trainer.planning.duty import plan_duty
-
     pool_ids = {lw.id for lw in period.lawyers}
     request = build_request(period, time_limit_s=time_limit_s, roster=[
         a for a in build_request(period, time_limit_s=0).existing if a.pinned and a.lawyer_id in pool_ids])
@@ -265,8 +264,6 @@ def roster_grid(period: DutyPeriod) -> tuple[list[date], dict[tuple[date, str], 
 
 def check_period(period: DutyPeriod) -> list[dict]:
     """Every hard-rule violation of the stored roster (coverage, overlap, leave, busy, hours)."""
-    from trainer.planning.duty import check_duty
-
     request = build_request(period, time_limit_s=0)
     return [_problem_dict(p) for p in check_duty(request, request.existing)]
 
@@ -275,8 +272,6 @@ def change_shift(period: DutyPeriod, *, day: date, shift_code: str, remove_lawye
                  lawyer_id: int | None, version: int | None = None) -> DutyShift | None:
     """Put ``lawyer_id`` on a shift (in place of ``remove_lawyer_id``, if given), with the same checks as the
     planner: refused with every reason when the lawyer is on leave, busy, or on another shift then."""
-    from trainer.planning.duty import DutyAssignment, check_duty
-
     check_version(period, version)
     errors = {}
     if day is None or not period.first_day <= day <= period.last_day:
@@ -330,47 +325,6 @@ def change_shift(period: DutyPeriod, *, day: date, shift_code: str, remove_lawye
     period.planned_at = now_utc()  # an UPDATE of the period: its version moves with every change of its roster
     db.session.flush()
     return result
-
-
-def describe_problem(problem: dict, lawyers: dict[int, Lawyer], period: DutyPeriod) -> str:
-    details = problem.get("details") or {}
-    days = [date.fromisoformat(d) for d in problem.get("days") or []]
-    day = short_day(days[0]) if days else ""
-    names = "、".join(lawyers[i].name if i in lawyers else f"#{i}" for i in problem.get("lawyer_ids") or [])
-    shift = period.shift(details.get("shift") or "")
-    shift_text = shift_label(shift) if shift else details.get("shift", "")
-    rule = problem.get("rule")
-    if rule == "coverage":
-        blocked = details.get("blocked_by") or {}
-        why = []
-        if blocked.get("lawyer_unavailable"):
-            why.append(_("%(n)s on leave", n=blocked["lawyer_unavailable"]))
-        if blocked.get("lawyer_busy"):
-            why.append(_("%(n)s at station visits", n=blocked["lawyer_busy"]))
-        reason = ("（" + "、".join(why) + "）") if why else ""
-        return _("%(day)s %(shift)s: %(needed)s lawyers needed, only %(available)s free%(reason)s; add lawyers to the "
-                 "pool or change a shift by hand.", day=day, shift=shift_text, needed=details.get("needed", 1),
-                 available=details.get("available", details.get("assigned", 0)), reason=reason)
-    if rule == "lawyer_unavailable":
-        return _("%(name)s is on leave on %(day)s (%(shift)s).", name=names, day=day, shift=shift_text)
-    if rule == "lawyer_busy":
-        return _("%(name)s has a station visit or another duty during %(day)s %(shift)s.", name=names, day=day,
-                 shift=shift_text)
-    if rule == "overlap":
-        return _("%(name)s would be on two shifts at once on %(day)s.", name=names, day=day)
-    if rule == "max_hours":
-        return _("%(name)s would work more than %(max)s hours within 24 hours around %(day)s.", name=names,
-                 day=day, max=details.get("max", 16))
-    return f"{rule}: {names} {day}"
-
-
-def describe_all(period: DutyPeriod, problems: list[dict] | None = None) -> list[str]:
-    ids = {i for p in (problems if problems is not None else period.problems or []) for i in p.get("lawyer_ids") or []}
-    lawyers = {lw.id: lw for lw in period.lawyers}
-    missing = ids - set(lawyers)
-    if missing:
-        lawyers.update({lw.id: lw for lw in db.session.scalars(select(Lawyer).where(Lawyer.id.in_(missing)))})
-    return [describe_problem(p, lawyers, period) for p in (problems if problems is not None else period.problems or [])]
 
 
 def load_counts(period: DutyPeriod) -> Counter:

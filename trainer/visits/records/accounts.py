@@ -14,17 +14,14 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from trainer.core.clock import as_utc
 from trainer.core.extensions import db
-from trainer.visits.models import CATEGORIES, Firm, Visit
-from trainer.visits.planner import month_bounds, month_key
-
-Month = tuple[int, int]
+from trainer.core.months import Month, month_bounds, month_key
+from trainer.visits.models import CATEGORIES, Firm, FirmMonthlyAccount, Visit
 
 
 @dataclass
@@ -170,14 +167,8 @@ def district_accounts(district_id: int, month: Month) -> list[FirmAccount]:
     return out
 
 
-def previous_month(today: date) -> Month:
-    return (today.year - 1, 12) if today.month == 1 else (today.year, today.month - 1)
-
-
 def store_snapshot(account: FirmAccount) -> bool:
     """Store the month's figures once (unique firm + month). True when a new snapshot was written."""
-    from trainer.visits.models import FirmMonthlyAccount
-
     exists = db.session.scalar(select(FirmMonthlyAccount.id).where(
         FirmMonthlyAccount.firm_id == account.firm.id, FirmMonthlyAccount.month == account.month_key))
     if exists is not None:
@@ -186,3 +177,21 @@ def store_snapshot(account: FirmAccount) -> bool:
                                       month=account.month_key, figures=account.figures()))
     db.session.flush()
     return True
+
+
+def store_month(month: Month) -> tuple[int, int]:
+    """Store every firm's account of ``month`` (the monthly job): (snapshots stored, already stored before)."""
+    stored = kept = 0
+    for district_id in db.session.scalars(select(Firm.district_id).distinct()).all():
+        for account in district_accounts(district_id, month):
+            if store_snapshot(account):
+                stored += 1
+            else:
+                kept += 1
+    return stored, kept
+
+
+def snapshot_of(firm: Firm, month: Month) -> FirmMonthlyAccount | None:
+    """The figures stored for the firm's month, if the month is closed."""
+    return db.session.scalar(select(FirmMonthlyAccount).where(FirmMonthlyAccount.firm_id == firm.id,
+                                                              FirmMonthlyAccount.month == month_key(month)))

@@ -9,12 +9,14 @@ from __future__ import annotations
 from dataclasses import asdict
 from datetime import date
 
-from babel.dates import format_date
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from trainer.core.extensions import db
 from trainer.core.i18n import format_month, format_weekday, lang
+from trainer.org.models import Station
+from trainer.visits.labels import half_label, short_day
+from trainer.visits.models import Lawyer
 
 # Rules that leave stations unplanned (the rest of the plan goes ahead).
 BLOCKING_RULES = {"no_receiving_day", "min_gap", "lawyer_unavailable", "lawyer_capacity", "unassigned"}
@@ -30,17 +32,6 @@ def problem_dict(problem) -> dict:
     data.pop("trainee_ids", None)
     data["details"] = {k: v for k, v in (data.get("details") or {}).items()}
     return data
-
-
-def half_label(half: str | None) -> str:
-    return {"am": _("morning"), "pm": _("afternoon")}.get(half or "", "")
-
-
-def short_day(day: date) -> str:
-    """1月5日 周二 / Tue 5 Jan."""
-    if lang() == "zh":
-        return format_date(day, "M月d日 EEE", locale="zh_Hans_CN")
-    return format_date(day, "EEE d MMM", locale="en_GB")
 
 
 def _join(items: list[str]) -> str:
@@ -63,9 +54,6 @@ class Names:
     """Station and lawyer names for a batch of problems, loaded in two queries."""
 
     def __init__(self, problems: list[dict]):
-        from trainer.org.models import Station
-        from trainer.visits.models import Lawyer
-
         station_ids = {i for p in problems for i in p.get("station_ids") or ()}
         lawyer_ids = {i for p in problems for i in p.get("lawyer_ids") or ()}
         self.stations = {s.id: s for s in db.session.scalars(select(Station).where(Station.id.in_(station_ids)))} \

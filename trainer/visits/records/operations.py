@@ -1,26 +1,23 @@
-"""What happened at a visit (part 2): check-in, check-out, no-show with its reason, and the consultations taken.
+"""What happened at a visit: check-in, check-out, no-show with its reason, a coordinator's correction of the
+times, and the consultations taken.
 
 The same rules for the lawyer's page, the coordinator's page and the API: check-in only on the visit's day (the
 server's Beijing date, ``trainer.core.clock.today_local``), check-out after check-in, consultations only at a visit
-that took place. Callers commit.
-
-Personal data (a worker's name and phone) is shown only to the visit's own lawyer and the district's
-coordinators (and the city admin): ``may_see_personal``.
+that took place. Callers commit. Who may see a consultation's personal data: ``trainer.visits.access``.
 """
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import select
 
-from trainer.auth.models import Role
 from trainer.core.clock import as_utc, now_utc, to_local
 from trainer.core.concurrency import check_version
 from trainer.core.extensions import db
 from trainer.core.validation import InvalidInput
-from trainer.visits.messages import short_day
+from trainer.visits.labels import short_day
 from trainer.visits.models import (
     ASKER_TYPES,
     CATEGORIES,
@@ -28,43 +25,10 @@ from trainer.visits.models import (
     MISSED_REASONS,
     REFERRALS,
     Consultation,
-    Lawyer,
     Visit,
 )
 
 MOBILE_OR_PHONE = r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$"
-HIDDEN = "hidden"
-
-
-def lawyer_of(user) -> Lawyer | None:
-    if user is None or not getattr(user, "is_authenticated", True) or user.role != Role.LAWYER:
-        return None
-    return db.session.scalar(select(Lawyer).where(Lawyer.user_id == user.id))
-
-
-def is_own_visit(user, visit: Visit) -> bool:
-    lawyer = lawyer_of(user)
-    return lawyer is not None and visit.lawyer_id == lawyer.id
-
-
-def may_see_personal(user, visit: Visit, *, own_lawyer_id: int | None = None) -> bool:
-    """The visit's lawyer, the coordinators of its district and the city admin see workers' names and phones."""
-    if user is None or not getattr(user, "is_authenticated", False):
-        return False
-    if user.role == Role.ADMIN:
-        return True
-    if user.role == Role.COORDINATOR:
-        return user.district_id == visit.district_id
-    if user.role == Role.LAWYER:
-        if own_lawyer_id is None:
-            lawyer = lawyer_of(user)
-            own_lawyer_id = lawyer.id if lawyer else None
-        return own_lawyer_id is not None and own_lawyer_id == visit.lawyer_id
-    return False
-
-
-def hidden_text() -> str:
-    return _("hidden")
 
 
 # ------------------------------------------------------------------------------------------- check in and out
@@ -196,8 +160,6 @@ def save_consultation(consultation: Consultation | None, *, visit: Visit, user, 
                       worker_name: str | None = None, worker_phone: str | None = None,
                       version: int | None = None) -> Consultation:
     """Record (or correct) one consultation of a visit that took place."""
-    import re
-
     errors = {}
     if visit.status != "delivered":
         errors["question"] = _("Consultations are recorded at a visit that took place: check in first.")
@@ -260,12 +222,3 @@ def delete_consultation(consultation: Consultation, *, version: int | None = Non
     check_version(consultation, version)
     db.session.delete(consultation)
     db.session.flush()
-
-
-def todays_visits(lawyer: Lawyer, today) -> list[Visit]:
-    from sqlalchemy.orm import selectinload
-
-    return db.session.scalars(select(Visit).where(Visit.lawyer_id == lawyer.id, Visit.day == today,
-                                                  Visit.status != "cancelled")
-                              .options(selectinload(Visit.station), selectinload(Visit.consultations))
-                              .order_by(Visit.half)).all()

@@ -1,62 +1,34 @@
 """Plan a district's visits: load the data, call the pure solver (``trainer.planning.visits``), persist the result.
 
 The solver decides; this module only translates between the database and plain data, keeps visit ids when the
-solver keeps or moves a visit, cancels the ones it removes and raises ``sequence`` on every real change.
+solver keeps or moves a visit, cancels the ones it removes and raises ``sequence`` on every real change. Every
+planning run (the plan page, the API, the CLI, the monthly job) ends in ``_record_run``: a ``PlanRun`` with the
+problems in words for the plan page. Callers commit.
 """
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import or_, select
+from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import selectinload
 
 from trainer.core.clock import today_local
 from trainer.core.extensions import db
+from trainer.core.months import Month, month_bounds, month_key, month_range, parse_month
 from trainer.core.validation import InvalidInput
 from trainer.org.models import District, Station
-from trainer.visits.messages import BLOCKING_RULES, problem_dict
+from trainer.planning.visits import FixedVisit, LawyerSpec, Slot, StationSpec, VisitPlanRequest, plan_visits
 from trainer.visits.models import Assignment, Firm, Lawyer, LawyerLeave, PlanRun, Visit
+from trainer.visits.plan.messages import BLOCKING_RULES, problem_dict
+from trainer.workdays import is_provisional_range, working_days_set
 
-Month = tuple[int, int]
 DEFAULT_TIME_LIMIT_S = 8.0
 CONTEXT_DAYS = 21  # visits this close to the range count for the gap rule and busy lawyers
 PARK_DAY = date(1900, 1, 1)  # where a visit waits for one flush while two visits swap places
-
-
-def parse_month(value: str | Month, field_name: str = "month") -> Month:
-    if isinstance(value, tuple):
-        return value
-    match = re.fullmatch(r"\s*(\d{4})-(\d{1,2})\s*", str(value or ""))
-    if not match or not 1 <= int(match.group(2)) <= 12 or not 2000 <= int(match.group(1)) <= 2099:
-        raise InvalidInput({field_name: _("Write a month as 2027-01.")})
-    return int(match.group(1)), int(match.group(2))
-
-
-def month_range(first: Month, last: Month) -> list[Month]:
-    if last < first:
-        raise InvalidInput({"last_month": _("The last month must not come before the first.")})
-    months, current = [], first
-    while current <= last:
-        months.append(current)
-        current = (current[0] + 1, 1) if current[1] == 12 else (current[0], current[1] + 1)
-    if len(months) > 12:
-        raise InvalidInput({"last_month": _("Plan at most 12 months at once.")})
-    return months
-
-
-def month_bounds(month: Month) -> tuple[date, date]:
-    first = date(month[0], month[1], 1)
-    following = date(month[0] + (month[1] == 12), month[1] % 12 + 1, 1)
-    return first, following - timedelta(days=1)
-
-
-def month_key(month: Month) -> str:
-    return f"{month[0]:04d}-{month[1]:02d}"
 
 
 @dataclass
@@ -94,8 +66,6 @@ def _active_assignments(district_id: int) -> dict[int, Assignment]:
 
 def lawyer_specs(lawyers: list[Lawyer], first: date, last: date, not_before: date | None = None):
     """LawyerSpecs with leave (whole days or half-days) between first and last."""
-    from trainer.planning.visits import LawyerSpec, Slot
-
     ids = [lw.id for lw in lawyers]
     leave_rows = db.session.scalars(select(LawyerLeave).where(
         LawyerLeave.lawyer_id.in_(ids), LawyerLeave.end >= first, LawyerLeave.start <= last)).all() if ids else []
@@ -117,12 +87,11 @@ def load_request(district: District, months: list[Month], *, mode: str = "full",
                  station_ids: set[int] | None = None, working: frozenset[date] | None = None,
                  provisional: bool = False) -> Loaded:
     """Everything the solver needs for ``months`` of ``district`` as plain data."""
-    from trainer.planning.visits import FixedVisit, Slot, StationSpec, VisitPlanRequest
-    from trainer.visits.calendar import working_days
-
     first_day, last_day = month_bounds(months[0])[0], month_bounds(months[-1])[1]
     if working is None:
-        working, provisional = working_days(first_day, last_day, allow_provisional=allow_provisional)
+        # Raises YearNotAnnounced (naming the year) unless a provisional calendar is allowed.
+        working = working_days_set(first_day, last_day, allow_provisional=allow_provisional)
+        provisional = is_provisional_range(first_day, last_day)
     if not_before is not None:
         # Nothing new is planned in the past: earlier days of the current month are closed to the solver.
         working = frozenset(d for d in working if d >= not_before)
@@ -185,8 +154,6 @@ def plan_range(district: District, first_month: str | Month, last_month: str | M
     Raises ``YearNotAnnounced`` when a year is not announced and ``allow_provisional`` is false, and
     ``InvalidInput`` for a bad range.
     """
-    from trainer.planning.visits import plan_visits
-
     if mode not in ("full", "replan"):
         raise InvalidInput({"mode": _("Unknown planning mode.")})
     first, last = parse_month(first_month, "first_month"), parse_month(last_month, "last_month")
@@ -208,14 +175,54 @@ def plan_range(district: District, first_month: str | Month, last_month: str | M
     if loaded.unassigned and status in ("optimal", "feasible"):
         status = "partial"
     stats = {k: v for k, v in result.stats.items() if isinstance(v, int | float | str | None)}
+    _record_run(outcome, district, first, last, mode=mode, provisional=loaded.provisional, status=status,
+                problems=problems, stats=stats, user_id=user_id)
+    return outcome
+
+
+def fill_month(district: District, month: Month, *, allow_provisional: bool,
+               time_limit_s: float = 20.0) -> tuple[PlanRun | None, int]:
+    """Plan ``month`` for the stations of ``district`` that have an assignment and no visit in it; every visit
+    already there stays where it is (the monthly job: running it twice adds nothing the second time).
+    Returns (the PlanRun, or None when every station is planned already; the number of stations planned)."""
+    first, last = month_bounds(month)
+    assigned = set(db.session.scalars(select(Assignment.station_id).where(
+        Assignment.district_id == district.id, Assignment.active)))
+    planned = set(db.session.scalars(select(Visit.station_id).where(
+        Visit.district_id == district.id, Visit.day >= first, Visit.day <= last, Visit.status != "cancelled")))
+    missing = assigned - planned
+    if not missing:
+        return None, 0
+    loaded = load_request(district, [month], mode="full", allow_provisional=allow_provisional,
+                          time_limit_s=time_limit_s, station_ids=missing)
+    # Everything already planned holds still: only the missing stations get visits.
+    request = replace(loaded.request, existing=tuple(replace(f, pinned=True) for f in loaded.request.existing))
+    result = plan_visits(request)
+    outcome = persist(loaded, result, district)
+    run = _record_run(outcome, district, month, month, mode="full", provisional=loaded.provisional,
+                      status=result.status, problems=[problem_dict(p) for p in result.problems],
+                      stats={"job": "visits.roll_forward", "stations": len(missing)})
+    return run, len(missing)
+
+
+def districts_with_assignments() -> list[District]:
+    """The districts that have at least one station assigned, in the city's order."""
+    return list(db.session.scalars(select(District).where(exists().where(
+        Assignment.district_id == District.id, Assignment.active)).order_by(District.sort_order)))
+
+
+def _record_run(outcome: PlanOutcome, district: District, first: Month, last: Month, *, mode: str,
+                provisional: bool, status: str, problems: list[dict], stats: dict,
+                user_id: int | None = None) -> PlanRun:
+    """The run as the plan page shows it later: what was asked, what changed, the problems."""
     run = PlanRun(district_id=district.id, first_month=month_key(first), last_month=month_key(last), mode=mode,
-                  provisional=loaded.provisional, status=status, created=len(outcome.created),
+                  provisional=provisional, status=status, created=len(outcome.created),
                   moved=len(outcome.moved), cancelled=len(outcome.cancelled), kept=outcome.kept,
                   problems=problems, stats=stats, user_id=user_id)
     db.session.add(run)
     db.session.flush()
     outcome.run, outcome.problems, outcome.status = run, problems, status
-    return outcome
+    return run
 
 
 def _key_lawyer(lawyer_id, day, half):

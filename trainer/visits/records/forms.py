@@ -1,0 +1,61 @@
+"""The records' forms: a consultation, a no-show, a coordinator's correction of the times."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
+
+from trainer.visits import labels
+
+
+class ConsultationForm(FlaskForm):
+    """One consultation taken at a visit. Single column on a phone (see static/css/visits.css)."""
+
+    version = HiddenField()
+    asker_type = SelectField(_l("Who asked"), choices=lambda: labels.choices("asker"), default="worker")
+    people_count = IntegerField(_l("How many people"), default=1,
+                                validators=[DataRequired(message=_l("Between 1 and 500 people.")),
+                                            NumberRange(min=1, max=500, message=_l("Between 1 and 500 people."))])
+    channel = SelectField(_l("Channel"), choices=lambda: labels.choices("channel"), default="on_site")
+    category = SelectField(_l("Category"), choices=lambda: labels.choices("category"))
+    enterprise_name = StringField(_l("Enterprise"), validators=[Optional(), Length(max=160)])
+    question = TextAreaField(_l("Question (summary)"),
+                             validators=[DataRequired(message=_l("Summarise the question.")), Length(max=2000)])
+    advice = TextAreaField(_l("Advice given"), validators=[Optional(), Length(max=4000)])
+    referral = SelectField(_l("Referral"), choices=lambda: labels.choices("referral"), default="none")
+    follow_up = BooleanField(_l("Follow-up needed"))
+    follow_up_note = StringField(_l("Follow-up note"), validators=[Optional(), Length(max=300)])
+    worker_name = StringField(_l("Worker's name"), validators=[Optional(), Length(max=60)],
+                              description=_l("personal data: seen only by you and the district's coordinators"))
+    worker_phone = StringField(_l("Worker's phone"), validators=[Optional(), Length(max=20)])
+    submit = SubmitField(_l("Save the consultation"))
+
+
+class MissedForm(FlaskForm):
+    version = HiddenField()
+    reason = SelectField(_l("Why the visit did not take place"), choices=lambda: labels.choices("missed"))
+    note = StringField(_l("What happened"), validators=[Optional(), Length(max=300)],
+                       description=_l("e.g. 律师发烧就医; 服务站临时停电闭站. A visit where nobody came is still delivered."))
+    submit = SubmitField(_l("Record as missed"))
+
+
+class TimesForm(FlaskForm):
+    """A coordinator's correction: the check-in and check-out times of a past visit (Beijing time)."""
+
+    version = HiddenField()
+    checked_in = StringField(_l("Checked in at"), validators=[DataRequired(message=_l("Enter a time such as 09:05.")),
+                                                              Regexp(r"^([01]?\d|2[0-3]):[0-5]\d$",
+                                                                     message=_l("Enter a time such as 09:05."))])
+    checked_out = StringField(_l("Checked out at"), validators=[Optional(), Regexp(
+        r"^([01]?\d|2[0-3]):[0-5]\d$", message=_l("Enter a time such as 11:50."))])
+    submit = SubmitField(_l("Save the times"))

@@ -1,0 +1,96 @@
+"""The records as Excel files: the visits with their consultations (workers' names and phones only for those
+allowed to see them), a firm's monthly account, and every firm's account of a month."""
+
+from __future__ import annotations
+
+from flask_babel import force_locale
+
+from trainer.core.clock import to_local
+from trainer.exchange.excel import Sheet
+from trainer.visits import labels
+from trainer.visits.access import lawyer_of, may_see_personal
+from trainer.visits.models import Visit
+from trainer.visits.records.accounts import visit_hours
+
+
+def _moment(value) -> str:
+    return to_local(value).strftime("%Y-%m-%d %H:%M") if value else ""
+
+
+RECORD_HEADERS = ["日期", "时段", "服务站", "律所", "律师", "状态", "签到", "签退", "未到原因", "咨询方", "人数", "方式",
+                  "类别", "企业名称", "问题摘要", "解答意见", "转介", "需跟进", "跟进说明", "职工姓名", "职工电话"]
+
+
+def records_sheet(visits: list[Visit], viewer, hidden: str) -> Sheet:
+    """Visits with their consultations, one consultation a row (a visit without any: one row).
+    Workers' names and phones only where ``viewer`` may see them; "已隐藏" elsewhere."""
+    own = lawyer_of(viewer)
+    own_id = own.id if own else None
+    sheet = Sheet("走访记录", RECORD_HEADERS, widths=[12, 6, 26, 24, 10, 8, 17, 17, 14, 8, 6, 8, 16, 24, 40, 40,
+                                                     12, 6, 24, 10, 14])
+    with force_locale("zh"):
+        for v in visits:
+            base = [v.day, "上午" if v.half == "am" else "下午", v.station.name, v.firm.name, v.lawyer.name,
+                    labels.label("status", v.status), _moment(v.checked_in_at), _moment(v.checked_out_at),
+                    (labels.label("missed", v.missed_reason) + (f"：{v.missed_note}" if v.missed_note else ""))
+                    if v.status == "missed" else ""]
+            allowed = may_see_personal(viewer, v, own_lawyer_id=own_id)
+            if not v.consultations:
+                sheet.rows.append(base + [""] * 12)
+                continue
+            for c in v.consultations:
+                personal = [c.worker_name or "", c.worker_phone or ""] if allowed else [
+                    hidden if c.worker_name else "", hidden if c.worker_phone else ""]
+                sheet.rows.append(base + [labels.label("asker", c.asker_type), c.people_count,
+                                          labels.label("channel", c.channel), labels.label("category", c.category),
+                                          c.enterprise_name or "", c.question, c.advice or "",
+                                          labels.label("referral", c.referral), "是" if c.follow_up else "",
+                                          c.follow_up_note or ""] + personal)
+    return sheet
+
+
+ACCOUNT_SUMMARY_ROWS = [
+    ("contracted", "合同约定走访次数"), ("planned", "已排走访次数"), ("delivered", "已完成走访次数"),
+    ("missed", "未到次数"), ("open", "待完成次数"), ("hours", "服务时长（小时）"),
+    ("hours_measured", "其中按签到签退计（小时）"), ("hours_estimated", "其中按合同时长估计（小时）"),
+    ("estimated_visits", "按合同时长估计的走访次数"), ("consultations", "咨询次数"), ("people", "咨询人数"),
+    ("follow_ups", "需跟进"),
+]
+
+
+def account_sheets(account) -> list[Sheet]:
+    """The account on screen, as sheets: the summary (the same numbers), consultations by category, the missed
+    visits with their reasons, and each visit."""
+    with force_locale("zh"):
+        summary = Sheet("汇总", ["项目", "数值"], widths=[28, 16])
+        summary.rows.append(["律所", account.firm.name])
+        summary.rows.append(["月份", account.month_key])
+        for key, header in ACCOUNT_SUMMARY_ROWS:
+            summary.rows.append([header, getattr(account, key)])
+        categories = Sheet("咨询分类", ["类别", "咨询次数", "咨询人数"], widths=[24, 10, 10])
+        for code, count in account.by_category.items():
+            categories.rows.append([labels.label("category", code), count, account.people_by_category.get(code, 0)])
+        missed = Sheet("未到走访", ["日期", "时段", "服务站", "律师", "原因", "说明"], widths=[12, 6, 26, 10, 16, 40])
+        for v in account.missed_visits:
+            missed.rows.append([v.day, "上午" if v.half == "am" else "下午", v.station.name, v.lawyer.name,
+                                labels.label("missed", v.missed_reason), v.missed_note or ""])
+        detail = Sheet("走访明细", ["日期", "时段", "服务站", "律师", "状态", "签到", "签退", "时长（小时）", "时长来源",
+                                "咨询次数"], widths=[12, 6, 26, 10, 8, 17, 17, 10, 12, 8])
+        for v in account.visits:
+            hours, source = "", ""
+            if v.status == "delivered":
+                value, estimated = visit_hours(v, account.hours_per_visit or 3.0)
+                hours, source = round(value, 2), "合同时长估计" if estimated else "签到签退"
+            detail.rows.append([v.day, "上午" if v.half == "am" else "下午", v.station.name, v.lawyer.name,
+                                labels.label("status", v.status), _moment(v.checked_in_at),
+                                _moment(v.checked_out_at), hours, source, len(v.consultations)])
+    return [summary, categories, missed, detail]
+
+
+def district_accounts_sheet(accounts) -> Sheet:
+    sheet = Sheet("各律所月度台账", ["律所", "合同约定", "已排", "已完成", "未到", "待完成", "服务时长（小时）", "咨询次数",
+                               "咨询人数"], widths=[28, 10, 8, 8, 8, 8, 14, 10, 10])
+    for a in accounts:
+        sheet.rows.append([a.firm.name, a.contracted, a.planned, a.delivered, a.missed, a.open, a.hours,
+                           a.consultations, a.people])
+    return sheet

@@ -1,0 +1,85 @@
+"""The setup's forms: firm, contract, lawyer, leave, station assignment, Excel import."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField, FileRequired
+from wtforms import (
+    BooleanField,
+    DateField,
+    DecimalField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+)
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from trainer.auth.forms import MOBILE
+from trainer.visits.labels import HALF_CHOICES
+from trainer.visits.web import optional_int
+
+
+class FirmForm(FlaskForm):
+    version = HiddenField()
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
+    contact_name = StringField(_l("Contact person"), validators=[Optional(), Length(max=60)])
+    contact_phone = StringField(_l("Contact phone"), validators=[Optional(), Length(max=20)])
+    address = StringField(_l("Address"), validators=[Optional(), Length(max=250)])
+    active = BooleanField(_l("Active"), default=True)
+    submit = SubmitField(_l("Save"))
+
+
+class ContractForm(FlaskForm):
+    version = HiddenField()
+    reference = StringField(_l("Contract number"), validators=[Optional(), Length(max=60)])
+    start = DateField(_l("First day"), validators=[DataRequired(message=_l("Enter a date such as 2027-01-01."))])
+    end = DateField(_l("Last day"), validators=[DataRequired(message=_l("Enter a date such as 2027-12-31."))])
+    stations_covered = IntegerField(_l("Stations covered"), default=0,
+                                    validators=[Optional(), NumberRange(min=0, max=500)])
+    visits_per_station_month = IntegerField(_l("Visits per station and month"), default=2,
+                                            validators=[DataRequired(), NumberRange(min=1, max=8)])
+    hours_per_visit = DecimalField(_l("Hours per visit"), default=3, places=1,
+                                   validators=[DataRequired(), NumberRange(min=0.5, max=12)])
+    submit = SubmitField(_l("Save"))
+
+
+class LawyerForm(FlaskForm):
+    version = HiddenField()
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=60)])
+    firm_id = SelectField(_l("Firm"), coerce=int)
+    phone = StringField(_l("Mobile phone"), validators=[Optional(), MOBILE])
+    specialities = StringField(_l("Specialities"), validators=[Optional(), Length(max=300)],
+                               description=_l("separated by commas, e.g. 劳动争议, 工伤赔偿"))
+    office_area = StringField(_l("Office near (street or area)"), validators=[Optional(), Length(max=80)])
+    station_ids = SelectMultipleField(_l("Stations the lawyer may serve"), coerce=int, validators=[Optional()],
+                                      description=_l("none chosen: any station of the district"))
+    user_id = SelectField(_l("Login account"), coerce=optional_int, validators=[Optional()])
+    active = BooleanField(_l("Active"), default=True)
+    submit = SubmitField(_l("Save"))
+
+
+class LeaveForm(FlaskForm):
+    start = DateField(_l("First day"), validators=[DataRequired(message=_l("Enter a date such as 2027-01-04."))])
+    end = DateField(_l("Last day"), validators=[DataRequired(message=_l("Enter a date such as 2027-01-08."))])
+    half = SelectField(_l("Only"), choices=[("", _l("whole days"))] + HALF_CHOICES, validators=[Optional()])
+    reason = StringField(_l("Reason"), validators=[Optional(), Length(max=200)])
+    submit = SubmitField(_l("Add leave"))
+
+
+class AssignForm(FlaskForm):
+    version = HiddenField()
+    firm_id = SelectField(_l("Firm"), coerce=int)
+    lead_lawyer_id = SelectField(_l("Lead lawyer"), coerce=int)
+    backup_lawyer_id = SelectField(_l("Backup lawyer"), coerce=optional_int, validators=[Optional()])
+    start = DateField(_l("From"), validators=[Optional()])
+    submit = SubmitField(_l("Assign"))
+
+
+class ImportForm(FlaskForm):
+    file = FileField(_l("Excel file (.xlsx)"), validators=[FileRequired(message=_l("Choose a file.")), FileAllowed(
+        ["xlsx"], _l("Upload an .xlsx file."))])
+    submit = SubmitField(_l("Import"))

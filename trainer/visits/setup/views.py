@@ -1,0 +1,340 @@
+"""The setup's pages: law firms and their contracts, lawyers and their leave (with the visits a leave breaks and
+proposed replacements), station assignments and their suggestion, and the Excel hub with its imports."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from trainer.auth.permissions import STAFF, allow, check_district, working_district
+from trainer.core.clock import today_local
+from trainer.core.extensions import db
+from trainer.core.months import month_bounds, month_of
+from trainer.core.validation import InvalidInput, form_errors_from
+from trainer.exchange.excel import template_response
+from trainer.exchange.rows import run_import
+from trainer.org.models import District, Station
+from trainer.visits import access
+from trainer.visits.blueprint import bp
+from trainer.visits.models import Firm, Lawyer, Visit
+from trainer.visits.plan.operations import DoubleBooking
+from trainer.visits.setup import leave, operations, queries, sheets, suggestion
+from trainer.visits.setup.forms import AssignForm, ContractForm, FirmForm, ImportForm, LawyerForm, LeaveForm
+from trainer.visits.web import button_action
+from trainer.web.forms import save_form
+
+# ---------------------------------------------------------------------------------------------------- firms
+
+@bp.route("/firms")
+@allow(STAFF)
+def firms():
+    district = working_district()
+    return render_template("visits/firms.html", district=district, loads=suggestion.firm_loads(district),
+                           lawyer_counts=queries.active_lawyer_counts(district.id))
+
+
+@bp.route("/firms/new", methods=["GET", "POST"])
+@bp.route("/firms/<int:firm_id>", methods=["GET", "POST"])
+@allow(STAFF)
+def firm_edit(firm_id: int | None = None):
+    firm = access.firm(firm_id) if firm_id else None
+    district = firm.district if firm else working_district()
+    form = FirmForm(obj=firm)
+    response = save_form(form, lambda: operations.save_firm(
+        firm, district_id=district.id, name=form.name.data, contact_name=form.contact_name.data,
+        contact_phone=form.contact_phone.data, address=form.address.data, active=form.active.data,
+        version=form.version.data), record=firm,
+        message=lambda saved: _("Firm %(name)s saved.", name=saved.name),
+        next_url=lambda saved: url_for("visits.firm_edit", firm_id=saved.id))
+    if response is not None:
+        return response
+    return render_template("visits/firm_form.html", form=form, firm=firm, district=district)
+
+
+@bp.route("/firms/<int:firm_id>/contracts/new", methods=["GET", "POST"])
+@bp.route("/contracts/<int:contract_id>", methods=["GET", "POST"])
+@allow(STAFF)
+def contract_edit(firm_id: int | None = None, contract_id: int | None = None):
+    contract = access.contract(contract_id) if contract_id else None
+    firm = contract.firm if contract else access.firm(firm_id)
+    form = ContractForm(obj=contract)
+    response = save_form(form, lambda: operations.save_contract(
+        contract, firm=firm, start=form.start.data, end=form.end.data,
+        stations_covered=form.stations_covered.data or 0,
+        visits_per_station_month=form.visits_per_station_month.data,
+        hours_per_visit=float(form.hours_per_visit.data), reference=form.reference.data,
+        version=form.version.data), record=contract,
+        message=_("Contract saved."), next_url=url_for("visits.firm_edit", firm_id=firm.id))
+    if response is not None:
+        return response
+    return render_template("visits/contract_form.html", form=form, firm=firm, contract=contract)
+
+
+# -------------------------------------------------------------------------------------------------- lawyers
+
+@bp.route("/lawyers")
+@allow(STAFF)
+def lawyers():
+    district = working_district()
+    query = request.args.get("q", "").strip()
+    page = db.paginate(queries.lawyer_search(district.id, query), per_page=current_app.config["PAGE_SIZE"],
+                       error_out=False)
+    roles = queries.lawyer_roles([lw.id for lw in page.items], today_local())
+    return render_template("visits/lawyers.html", district=district, page=page, query=query, leads=roles.leads,
+                           backups=roles.backups, on_leave=roles.on_leave)
+
+
+def _firm_of_district(firm_id: int | None, district_id: int) -> Firm:
+    firm = db.session.get(Firm, firm_id) if firm_id else None
+    if firm is None or firm.district_id != district_id:
+        raise InvalidInput({"firm_id": _("Choose a firm of this district.")})
+    return firm
+
+
+def _lawyer_form(lawyer: Lawyer | None, district: District) -> LawyerForm:
+    form = LawyerForm(obj=lawyer)
+    form.firm_id.choices = [(f.id, f.name) for f in queries.district_firms(district.id)]
+    form.station_ids.choices = [(s.id, s.name) for s in queries.district_stations(district.id, active_only=True)]
+    form.user_id.choices = [(None, _("— none —"))] + [
+        (u.id, f"{u.display_name} ({u.username})") for u in queries.free_lawyer_accounts(lawyer)]
+    if request.method == "GET" and lawyer is not None:
+        form.specialities.data = "、".join(lawyer.specialities or [])
+        form.station_ids.data = sorted(lawyer.allowed_station_ids)
+    return form
+
+
+@bp.route("/lawyers/new", methods=["GET", "POST"])
+@bp.route("/lawyers/<int:lawyer_id>", methods=["GET", "POST"])
+@allow(STAFF)
+def lawyer_edit(lawyer_id: int | None = None):
+    lawyer = access.lawyer(lawyer_id) if lawyer_id else None
+    district = db.session.get(District, lawyer.district_id) if lawyer else working_district()
+    form = _lawyer_form(lawyer, district)
+    if request.method == "GET" and lawyer is None and request.args.get("firm", type=int):
+        form.firm_id.data = request.args.get("firm", type=int)
+
+    def save() -> Lawyer:
+        return operations.save_lawyer(
+            lawyer, firm=_firm_of_district(form.firm_id.data, district.id), name=form.name.data,
+            phone=form.phone.data, specialities=form.specialities.data, office_area=form.office_area.data,
+            station_ids=form.station_ids.data, user_id=form.user_id.data, active=form.active.data,
+            version=form.version.data)
+
+    response = save_form(form, save, record=lawyer,
+                         message=lambda saved: _("Lawyer %(name)s saved.", name=saved.name),
+                         next_url=lambda saved: url_for("visits.lawyer_edit", lawyer_id=saved.id))
+    if response is not None:
+        return response
+    context = queries.lawyer_overview(lawyer, today_local()) if lawyer is not None else {}
+    return render_template("visits/lawyer_form.html", form=form, lawyer=lawyer, district=district,
+                           leave_form=LeaveForm(formdata=None), **context)
+
+
+@bp.route("/lawyers/<int:lawyer_id>/leave", methods=["POST"])
+@allow(STAFF)
+def leave_add(lawyer_id: int):
+    lawyer = access.lawyer(lawyer_id)
+    form = LeaveForm()
+    if form.validate_on_submit():
+        # Not save_form: when the leave breaks planned visits, the answer is the page of proposals.
+        try:
+            impact = leave.add_leave(lawyer, form.start.data, form.end.data, form.reason.data, form.half.data or None)
+        except InvalidInput as error:
+            db.session.rollback()
+            form_errors_from(form, error)
+        else:
+            db.session.commit()
+            if not impact.broken:
+                flash(_("Leave saved; no planned visit falls in it."), "success")
+                return redirect(url_for("visits.lawyer_edit", lawyer_id=lawyer.id))
+            return render_template("visits/leave_impact.html", lawyer=lawyer, impact=impact)
+    edit_form = _lawyer_form(lawyer, db.session.get(District, lawyer.district_id))
+    return render_template("visits/lawyer_form.html", form=edit_form, lawyer=lawyer, district=lawyer.firm.district,
+                           leave_form=form, **queries.lawyer_overview(lawyer, today_local())), 422
+
+
+@bp.route("/leave/<int:leave_id>/delete", methods=["POST"])
+@allow(STAFF)
+def leave_delete(leave_id: int):
+    row = access.leave(leave_id)
+    return button_action(lambda: leave.delete_leave(row), message=_("Leave removed."),
+                         next_url=url_for("visits.lawyer_edit", lawyer_id=row.lawyer_id))
+
+
+@bp.route("/lawyers/<int:lawyer_id>/leave/<int:leave_id>/proposals")
+@allow(STAFF)
+def leave_proposals(lawyer_id: int, leave_id: int):
+    lawyer = access.lawyer(lawyer_id)
+    row = access.leave(leave_id)
+    if row.lawyer_id != lawyer.id:
+        abort(404)
+    impact = leave.LeaveImpact(leave=row, broken=leave.broken_by_leave(row))
+    if impact.broken:
+        impact.proposals = leave.propose_replacements(impact.broken)
+    db.session.rollback()  # proposing changes nothing
+    return render_template("visits/leave_impact.html", lawyer=lawyer, impact=impact)
+
+
+@bp.route("/proposals/apply", methods=["POST"])
+@allow(STAFF)
+def proposals_apply():
+    chosen = request.form.getlist("apply", type=int)
+    applied, refused = 0, []
+    back = request.form.get("lawyer_id", type=int)
+    for visit_id in chosen:
+        visit = db.session.get(Visit, visit_id)
+        if visit is None:
+            continue
+        check_district(visit.district_id)
+        # Each proposal on its own: one that someone changed meanwhile is left alone, the others are applied.
+        try:
+            if leave.changed_since(visit, request.form.get(f"version_{visit_id}")):
+                refused.append(_("%(station)s: someone changed this visit in the meantime; it was left alone.",
+                                 station=visit.station.name))
+                continue
+            day = date.fromisoformat(request.form.get(f"day_{visit_id}", ""))
+            leave.apply_proposal(visit, lawyer_id=request.form.get(f"lawyer_{visit_id}", type=int),
+                                 day=day, half=request.form.get(f"half_{visit_id}", ""))
+            db.session.commit()
+            applied += 1
+        except ValueError:
+            db.session.rollback()
+            refused.append(_("%(station)s: the proposal is incomplete.", station=visit.station.name))
+        except DoubleBooking:
+            db.session.rollback()
+            refused.append(f"{visit.station.name}: {_('the slot was taken')}")
+        except InvalidInput as error:
+            db.session.rollback()
+            refused.append(f"{visit.station.name}: {error.message}")
+    if applied:
+        flash(_("%(n)s visits changed.", n=applied), "success")
+    for message in refused:
+        flash(message, "error")
+    if back:
+        return redirect(url_for("visits.lawyer_edit", lawyer_id=back))
+    return redirect(url_for("visits.calendar"))
+
+
+# ---------------------------------------------------------------------------------------------- assignments
+
+@bp.route("/assignments")
+@allow(STAFF)
+def assignments():
+    district = working_district()
+    stations = queries.district_stations(district.id, active_only=True)
+    current = queries.current_assignments(district.id)
+    unassigned = [s for s in stations if s.id not in current]
+    suggestions = suggestion.suggest(district) if request.args.get("suggest") else []
+    return render_template("visits/assignments.html", district=district, stations=stations, current=current,
+                           unassigned=unassigned, loads=suggestion.firm_loads(district), suggestions=suggestions,
+                           asked=bool(request.args.get("suggest")))
+
+
+@bp.route("/assignments/accept", methods=["POST"])
+@allow(STAFF)
+def assignments_accept():
+    district = working_district()
+    accepted, refused = 0, []
+    for station_id in request.form.getlist("accept", type=int):
+        station = db.session.get(Station, station_id)
+        if station is None:
+            continue
+        check_district(station.district_id)
+        firm = db.session.get(Firm, request.form.get(f"firm_{station_id}", type=int) or 0)
+        lead = db.session.get(Lawyer, request.form.get(f"lead_{station_id}", type=int) or 0)
+        backup_id = request.form.get(f"backup_{station_id}", type=int)
+        backup = db.session.get(Lawyer, backup_id) if backup_id else None
+        if firm is None or lead is None or firm.district_id != district.id:
+            refused.append(_("%(station)s: the suggestion is incomplete.", station=station.name))
+            continue
+        if operations.current_assignment(station.id) is not None:
+            refused.append(_("%(station)s was assigned by someone else in the meantime.", station=station.name))
+            continue
+        try:
+            operations.assign_station(station, firm=firm, lead=lead, backup=backup)
+            db.session.commit()
+            accepted += 1
+        except InvalidInput as error:
+            db.session.rollback()
+            refused.append(f"{station.name}: {error.message}")
+    flash(_("%(n)s stations assigned.", n=accepted), "success" if accepted else "info")
+    for message in refused:
+        flash(message, "error")
+    return redirect(url_for("visits.assignments"))
+
+
+@bp.route("/stations/<int:station_id>/assign", methods=["GET", "POST"])
+@allow(STAFF)
+def station_assign(station_id: int):
+    station = access.station(station_id)
+    current = operations.current_assignment(station.id)
+    form = AssignForm(obj=current)
+    form.firm_id.choices = [(f.id, f.name) for f in queries.district_firms(station.district_id, active_only=True)]
+    form.lead_lawyer_id.choices = [(lw.id, f"{lw.name}（{lw.firm.name}）")
+                                   for lw in queries.active_lawyers(station.district_id)]
+    form.backup_lawyer_id.choices = [(None, _("— none —"))] + form.lead_lawyer_id.choices
+
+    def save():
+        lead = db.session.get(Lawyer, form.lead_lawyer_id.data)
+        backup = db.session.get(Lawyer, form.backup_lawyer_id.data) if form.backup_lawyer_id.data else None
+        if lead is None:
+            raise InvalidInput({"firm_id": _("Choose a firm of this district.")})
+        return operations.assign_station(station, firm=_firm_of_district(form.firm_id.data, station.district_id),
+                                         lead=lead, backup=backup, start=form.start.data, version=form.version.data)
+
+    response = save_form(form, save, record=current,
+                         message=_("%(station)s assigned.", station=station.name),
+                         next_url=url_for("visits.station", station_id=station.id))
+    if response is not None:
+        return response
+    return render_template("visits/assign_form.html", form=form, station=station, current=current)
+
+
+# ------------------------------------------------------------------------------------------- Excel imports
+
+@bp.route("/excel")
+@allow(STAFF)
+def excel():
+    district = working_district()
+    first, last = month_bounds(month_of(today_local()))
+    return render_template("visits/excel.html", district=district, kinds=sheets.KINDS,
+                           first=first, last=last)
+
+
+def _kind(kind: str):
+    if kind not in sheets.KINDS:
+        abort(404)
+    return sheets.KINDS[kind]
+
+
+@bp.route("/import/<kind>/template.xlsx")
+@allow(STAFF)
+def import_template(kind: str):
+    columns, title = _kind(kind)
+    return template_response(columns, f"{title}-导入模板.xlsx", title=title)
+
+
+@bp.route("/import/<kind>", methods=["GET", "POST"])
+@allow(STAFF)
+def import_sheet(kind: str):
+    columns, title = _kind(kind)
+    district = working_district()
+    form = ImportForm()
+    problems, status = [], 200
+    if form.validate_on_submit():
+        # Not save_form: a refused file is answered with the list of its bad rows.
+        try:
+            created, updated = run_import(lambda: sheets.IMPORTERS[kind](form.file.data.stream, district))
+        except InvalidInput as error:
+            problems = getattr(error, "errors", [])
+            form.file.errors = list(form.file.errors or []) + [error.message]
+            status = 422
+        else:
+            flash(_("Imported: %(created)s new, %(updated)s updated.", created=created, updated=updated), "success")
+            return redirect(url_for("visits.excel"))
+    elif request.method == "POST":
+        status = 422
+    return render_template("visits/import.html", form=form, kind=kind, title=title, columns=columns,
+                           problems=problems, district=district), status
