@@ -6,13 +6,17 @@ import click
 from flask import Flask
 from sqlalchemy import select
 
+from trainer.auth.models import User
+from trainer.auth.operations import create_user as create
 from trainer.core.extensions import db
+from trainer.core.validation import InvalidInput
+from trainer.exchange.cli import export_command, import_command
+from trainer.launch.launcher import run_side_by_side
 from trainer.launch.options import district_of
+from trainer.org.demo import DEMO_LOGINS, database_is_empty, load_demo
 
 
 def register_cli(app: Flask) -> None:
-    from trainer.exchange.cli import export_command, import_command
-
     # The programme file: `flask --app trainer export FILE.json` / `import FILE.json`.
     app.cli.add_command(export_command)
     app.cli.add_command(import_command)
@@ -30,9 +34,6 @@ def register_cli(app: Flask) -> None:
     @click.password_option()
     def create_user(username, display_name, role, district, password):
         """Create an account."""
-        from trainer.auth.operations import create_user as create
-        from trainer.core.validation import InvalidInput
-
         found = district_of(district, required=False)
         district_id = found.id if found else None
         try:
@@ -46,8 +47,6 @@ def register_cli(app: Flask) -> None:
     @users.command("list")
     def list_users():
         """List accounts."""
-        from trainer.auth.models import User
-
         for user in db.session.scalars(select(User).order_by(User.role, User.username)):
             district = user.district.code if user.district else "-"
             state = "active" if user.active else "disabled"
@@ -57,8 +56,6 @@ def register_cli(app: Flask) -> None:
     @click.argument("username")
     def disable_user(username):
         """Disable an account (never deleted); its sessions, tokens and feeds stop."""
-        from trainer.auth.models import User
-
         user = db.session.scalar(select(User).where(User.username == username))
         if user is None:
             raise click.ClickException(f"no user {username!r}")
@@ -72,8 +69,6 @@ def register_cli(app: Flask) -> None:
     @click.password_option()
     def set_password(username, password):
         """Set a user's password."""
-        from trainer.auth.models import User
-
         user = db.session.scalar(select(User).where(User.username == username))
         if user is None:
             raise click.ClickException(f"no user {username!r}")
@@ -86,16 +81,12 @@ def register_cli(app: Flask) -> None:
     @click.option("--port", default=5000, show_default=True)
     def serve(host, port):
         """Start the web app and the scheduler side by side (what `make run` does); Ctrl-C stops both."""
-        from trainer.launch.launcher import run_side_by_side
-
         raise SystemExit(run_side_by_side(host, port))
 
     @app.cli.command("demo")
     @click.option("--if-empty", is_flag=True, help="Load only into an empty database (what `make run` does).")
     def demo(if_empty):
         """Load the demo programme (Chaoyang and a few other districts) and print the demo logins."""
-        from trainer.org.demo import DEMO_LOGINS, database_is_empty, load_demo
-
         if if_empty and not database_is_empty():
             click.echo("database has data; demo not loaded")
         else:
