@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import click
 from flask import Flask
-from sqlalchemy import select
 
-from trainer.auth.models import User
-from trainer.auth.operations import create_user as create
+from trainer.auth import operations, queries
 from trainer.core.extensions import db
 from trainer.core.validation import InvalidInput
 from trainer.exchange.cli import export_command, import_command
@@ -37,7 +35,7 @@ def register_cli(app: Flask) -> None:
         found = district_of(district, required=False)
         district_id = found.id if found else None
         try:
-            user = create(username=username, display_name=display_name, role=role, password=password,
+            user = operations.create_user(username=username, display_name=display_name, role=role, password=password,
                           district_id=district_id)
         except InvalidInput as error:
             raise click.ClickException(error.message) from None
@@ -47,7 +45,7 @@ def register_cli(app: Flask) -> None:
     @users.command("list")
     def list_users():
         """List accounts."""
-        for user in db.session.scalars(select(User).order_by(User.role, User.username)):
+        for user in queries.all_users():
             district = user.district.code if user.district else "-"
             state = "active" if user.active else "disabled"
             click.echo(f"{user.username:20} {user.role:12} {district:12} {state:8} {user.display_name}")
@@ -56,11 +54,10 @@ def register_cli(app: Flask) -> None:
     @click.argument("username")
     def disable_user(username):
         """Disable an account (never deleted); its sessions, tokens and feeds stop."""
-        user = db.session.scalar(select(User).where(User.username == username))
+        user = queries.user_named(username)
         if user is None:
             raise click.ClickException(f"no user {username!r}")
-        user.active = False
-        user.session_version += 1
+        operations.disable_user(user)
         db.session.commit()
         click.echo(f"disabled {username}")
 
@@ -69,10 +66,10 @@ def register_cli(app: Flask) -> None:
     @click.password_option()
     def set_password(username, password):
         """Set a user's password."""
-        user = db.session.scalar(select(User).where(User.username == username))
+        user = queries.user_named(username)
         if user is None:
             raise click.ClickException(f"no user {username!r}")
-        user.set_password(password)
+        operations.set_password(user, password)
         db.session.commit()
         click.echo(f"password set for {username}")
 
