@@ -9,7 +9,7 @@ from marshmallow import Schema, fields, validate
 from trainer.api import Blueprint
 from trainer.api.conventions import require_if_match
 from trainer.api.helpers import DistrictQuery, load_scoped, respond
-from trainer.api.schemas import paginate_select
+from trainer.api.schemas import paginate
 from trainer.auth.permissions import ANY_USER, STAFF, allow
 from trainer.core.extensions import db
 from trainer.core.validation import InvalidInput
@@ -70,7 +70,7 @@ def list_districts():
 @blp.errors(401, 403)
 def list_unions(args):
     """The unions of the caller's district (the admin: of every district, or of ?district=)."""
-    return paginate_select(queries.unions_in_scope(args.get("district")), args)
+    return paginate(queries.unions_in_scope(args.get("district")), args)
 
 
 @blp.route("/stations")
@@ -80,7 +80,7 @@ def list_unions(args):
 @blp.errors(401, 403)
 def list_stations(args):
     """Service stations, paginated (`page`, `page_size`; totals in the `X-Total-Count` header)."""
-    return paginate_select(queries.stations_in_scope(args.get("district")), args)
+    return paginate(queries.stations_in_scope(args.get("district")), args)
 
 
 def _union_for(union_id: int) -> Union:
