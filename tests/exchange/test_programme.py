@@ -175,19 +175,9 @@ def test_two_bad_items_are_both_listed_in_the_shared_wording_and_nothing_is_impo
     assert _counts() == (0, 0)  # the good union and station of the same file were not kept
 
 
-def test_two_identical_imports_at_the_same_moment_one_is_refused_clearly(app, districts, monkeypatch):
-    """Each import runs in its own thread, app context and session, on the test database; both have read the
-    district (no union yet) before either writes, as two operators pressing import together."""
-    data = _small_file()
-    together = threading.Barrier(2, timeout=20)
-    real_save_union = org_operations.save_union
-
-    def save_union_together(*args, **kwargs):
-        together.wait()
-        return real_save_union(*args, **kwargs)
-
-    monkeypatch.setattr(org_operations, "save_union", save_union_together)
-    outcomes: list[tuple[str, str]] = []
+def _import_in_thread(app, data: dict, outcomes: list, name: str, done: threading.Event | None = None):
+    """The programme-file import in its own thread, app context and session; what came of it goes to
+    ``outcomes`` ("imported", "refused" with the message, or "escaped" with anything else)."""
 
     def run() -> None:
         with app.app_context():
@@ -198,14 +188,60 @@ def test_two_identical_imports_at_the_same_moment_one_is_refused_clearly(app, di
                 outcomes.append(("refused", error.message))
             except Exception as error:  # noqa: BLE001 - the test reports anything else that escaped
                 outcomes.append(("escaped", repr(error)))
+            finally:
+                if done is not None:
+                    done.set()
 
-    threads = [threading.Thread(target=run) for _ in range(2)]
+    return threading.Thread(target=run, name=name)
+
+
+def _one_imported_one_refused(outcomes: list) -> None:
+    assert sorted(kind for kind, _detail in outcomes) == ["imported", "refused"], outcomes
+    assert next(detail for kind, detail in outcomes if kind == "refused") == ImportClash().message
+    db.session.expire_all()
+    assert _counts() == (1, 1)  # the first import whole, nothing of the second
+
+
+def test_two_identical_imports_at_the_same_moment_one_is_refused_clearly(app, districts, monkeypatch):
+    """Both imports have read the district (no union yet) before either writes, as two operators pressing
+    import together; whichever writes second clashes with the first (in the database or in an operation)."""
+    together = threading.Barrier(2, timeout=20)
+    real_save_union = org_operations.save_union
+
+    def save_union_together(*args, **kwargs):
+        together.wait()
+        return real_save_union(*args, **kwargs)
+
+    monkeypatch.setattr(org_operations, "save_union", save_union_together)
+    outcomes: list[tuple[str, str]] = []
+    threads = [_import_in_thread(app, _small_file(), outcomes, f"import {n}") for n in (1, 2)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(timeout=60)
-    assert sorted(kind for kind, _detail in outcomes) == ["imported", "refused"], outcomes
-    refusal = next(detail for kind, detail in outcomes if kind == "refused")
-    assert refusal == ImportClash().message
-    db.session.expire_all()
-    assert _counts() == (1, 1)  # the first import whole, nothing of the second
+    _one_imported_one_refused(outcomes)
+
+
+def test_an_import_that_read_before_an_identical_one_was_saved_is_refused_clearly(app, districts, monkeypatch):
+    """The second import read the district before the first was saved, and writes after: its operations find
+    "a union of that name" that was not there when it read; that is a clash, not a problem of the file."""
+    both_read = threading.Barrier(2, timeout=20)
+    first_saved = threading.Event()
+    real_save_union = org_operations.save_union
+
+    def save_union_in_turn(*args, **kwargs):
+        both_read.wait()
+        if threading.current_thread().name == "second":
+            assert first_saved.wait(timeout=20)
+        return real_save_union(*args, **kwargs)
+
+    monkeypatch.setattr(org_operations, "save_union", save_union_in_turn)
+    outcomes: list[tuple[str, str]] = []
+    threads = [_import_in_thread(app, _small_file(), outcomes, "first", done=first_saved),
+               _import_in_thread(app, _small_file(), outcomes, "second")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    _one_imported_one_refused(outcomes)
+    assert outcomes[0] == ("imported", "xicheng")

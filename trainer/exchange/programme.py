@@ -13,6 +13,7 @@ transaction through ``rows.run_import``, so a second identical import at the sam
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from flask_babel import gettext as _
@@ -80,13 +81,19 @@ UNION_CHOICES = {kind: kind for kind in UNION_KINDS}
 ALL_HALF_DAYS = [f"{d}:{h}" for d in range(5) for h in ("am", "pm")]
 
 
+def _items(data: dict, key: str, problems: Problems) -> Iterator[tuple[str, dict]]:
+    """(its place, e.g. ``stations[3]``, the item) for each object in the list ``data[key]``; others are problems."""
+    for index, item in enumerate(problems.list_of(data, key)):
+        where = f"{key}[{index}]"
+        if isinstance(item, dict):
+            yield where, item
+        else:
+            problems.add(where, _("Must be an object."))
+
+
 def _import_unions(district: District, data: dict, ids: dict, problems: Problems) -> dict[str, Union]:
     existing = {u.name: u for u in db.session.scalars(select(Union).where(Union.district_id == district.id))}
-    for index, item in enumerate(problems.list_of(data, "unions")):
-        where = f"unions[{index}]"
-        if not isinstance(item, dict):
-            problems.add(where, _("Must be an object."))
-            continue
+    for where, item in _items(data, "unions", problems):
         before = len(problems)
         name = problems.value(item.get("name"), f"{where}.name", max_length=120)
         kind = problems.value(item.get("kind") or "street", f"{where}.kind", "choice", choices=UNION_CHOICES)
@@ -108,11 +115,7 @@ def _import_unions(district: District, data: dict, ids: dict, problems: Problems
 def _import_stations(district: District, data: dict, ids: dict, problems: Problems,
                      unions: dict[str, Union]) -> None:
     existing = {s.name: s for s in db.session.scalars(select(Station).where(Station.district_id == district.id))}
-    for index, item in enumerate(problems.list_of(data, "stations")):
-        where = f"stations[{index}]"
-        if not isinstance(item, dict):
-            problems.add(where, _("Must be an object."))
-            continue
+    for where, item in _items(data, "stations", problems):
         before = len(problems)
         name = problems.value(item.get("name"), f"{where}.name", max_length=120)
         union_name = problems.value(item.get("union"), f"{where}.union", required=False, max_length=120)
@@ -161,7 +164,8 @@ def _district_of(data: Any, district_code: str | None) -> District:
     if not isinstance(data, dict):
         raise ProgrammeError({"file": _("A programme file is a JSON object.")})
     if data.get("format") not in (None, FORMAT):
-        raise ProgrammeError({"format": _("Not a Trainer programme file (format %(value)s).", value=data.get("format"))})
+        raise ProgrammeError({"format": _("Not a Trainer programme file (format %(value)s).",
+                                          value=data.get("format"))})
     if data.get("version", VERSION) != VERSION:
         raise ProgrammeError({"version": _("This Trainer reads version %(version)s of the programme file.",
                                            version=VERSION)})
@@ -172,8 +176,7 @@ def _district_of(data: Any, district_code: str | None) -> District:
     return district
 
 
-def _load(data: Any, district_code: str | None) -> District:
-    district = _district_of(data, district_code)
+def _load(data: dict, district: District) -> District:
     problems = Problems()
     ids: dict[tuple[str, str], Any] = {}
     unions = _import_unions(district, data, ids, problems)
@@ -204,4 +207,5 @@ def import_programme(data: Any, *, district_code: str | None = None) -> District
     Raises ``ProgrammeError`` listing every bad item, or ``ImportClash`` when an identical import saved the same
     records at the same moment; either way nothing of the file is kept.
     """
-    return run_import(lambda: _load(data, district_code))
+    district = _district_of(data, district_code)
+    return run_import(lambda: _load(data, district), district_id=district.id)
