@@ -39,8 +39,8 @@ def districts():
 @allow(STAFF)
 def unions():
     district = working_district()
-    return render_template("org/unions.html", district=district, unions=queries.unions_of(district, with_stations=True),
-                           kinds=KIND_LABELS)
+    return render_template("org/unions.html", district=district,
+                           unions=queries.unions_of(district, with_stations=True), kinds=KIND_LABELS)
 
 
 def _union_form(union: Union | None, district: District) -> UnionForm:

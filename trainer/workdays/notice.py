@@ -7,6 +7,7 @@ Nothing here touches the database; ``trainer.workdays.operations`` saves what th
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -98,16 +99,22 @@ def _dates_in(line: str, number: int, errors: list[str]) -> tuple[list[date], st
     return found, " ".join(rest)
 
 
-def parse_holiday_lines(text: str) -> tuple[list[HolidayRange], list[str]]:
-    """One holiday a line: name, first day, last day (春节 2027-02-06 2027-02-13); one date for a single day."""
-    ranges, errors = [], []
+def _dated_lines(text: str, errors: list[str]) -> Iterator[tuple[int, list[date], str]]:
+    """(line number, its dates, the rest of the line) for every line that is neither empty, a # comment, nor
+    holding a date that does not exist (that one is noted in ``errors``)."""
     for number, raw in enumerate((text or "").splitlines(), start=1):
         line = raw.strip()
         if not line or line.startswith("#"):
             continue
         found, rest = _dates_in(line, number, errors)
-        if None in found:
-            continue
+        if None not in found:
+            yield number, found, rest
+
+
+def parse_holiday_lines(text: str) -> tuple[list[HolidayRange], list[str]]:
+    """One holiday a line: name, first day, last day (春节 2027-02-06 2027-02-13); one date for a single day."""
+    ranges, errors = [], []
+    for number, found, rest in _dated_lines(text, errors):
         name = re.sub(r"\s*(至|到|~|～|–|—|-|to)\s*$", "", rest.strip()).strip(" :：,，")
         name = re.sub(r"\s+(至|到|~|～|–|—|-|to)\s+", " ", f" {name} ").strip()
         if len(found) not in (1, 2):
@@ -126,13 +133,7 @@ def parse_holiday_lines(text: str) -> tuple[list[HolidayRange], list[str]]:
 def parse_makeup_lines(text: str) -> tuple[list[MakeupDay], list[str]]:
     """Make-up working days, one or more dates a line, optionally with the festival: 调休 2027-02-20 春节."""
     days, errors = [], []
-    for number, raw in enumerate((text or "").splitlines(), start=1):
-        line = raw.strip()
-        if not line or line.startswith("#"):
-            continue
-        found, rest = _dates_in(line, number, errors)
-        if None in found:
-            continue
+    for number, found, rest in _dated_lines(text, errors):
         if not found:
             errors.append(_("Line %(line)s: write the date of a make-up working day, e.g. 2027-02-20.",
                             line=number))

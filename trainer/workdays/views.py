@@ -213,12 +213,11 @@ def _flash_result(year: int, result: operations.SaveResult) -> None:
         flash(text, category)
 
 
-@bp.route("/<int:year>/confirm", methods=["POST"])
-@allow("admin")
-def confirm(year: int):
-    _check_year(year)
+def _change_and_show(year: int, change) -> object:
+    """A button's change of a year (confirm, delete a day): saved and told, or refused with the reason; then the
+    year's page."""
     try:
-        result = operations.confirm_year(year, user=current_user)
+        result = change()
     except InvalidInput as error:
         db.session.rollback()
         flash(error.message, "error")
@@ -226,6 +225,13 @@ def confirm(year: int):
         db.session.commit()
         _flash_result(year, result)
     return redirect(url_for("workdays.index", year=year))
+
+
+@bp.route("/<int:year>/confirm", methods=["POST"])
+@allow("admin")
+def confirm(year: int):
+    _check_year(year)
+    return _change_and_show(year, lambda: operations.confirm_year(year, user=current_user))
 
 
 @bp.route("/<int:year>/discard", methods=["POST"])
@@ -277,16 +283,8 @@ def entry_edit(entry_id: int):
 @allow("admin")
 def entry_delete(entry_id: int):
     entry = db.get_or_404(CalendarEntry, entry_id)
-    year = entry.calendar_year.year
-    try:
-        result = operations.delete_entry(entry, stamp=request.form.get("stamp") or None)
-    except InvalidInput as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
-        _flash_result(year, result)
-    return redirect(url_for("workdays.index", year=year))
+    return _change_and_show(entry.calendar_year.year,
+                            lambda: operations.delete_entry(entry, stamp=request.form.get("stamp") or None))
 
 
 def _notice_file(upload) -> object:
