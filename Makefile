@@ -54,8 +54,10 @@ e2e-deps:
 test: install e2e-deps
 	$(BIN)/python -m pytest
 
+# Without the browser tests and the tests marked slow (the whole-API fuzz run, real scheduler processes, demo
+# loading): the quick loop while working. `make test` runs everything.
 test-fast: install
-	$(BIN)/python -m pytest -m "not e2e"
+	$(BIN)/python -m pytest -m "not e2e and not slow"
 
 # The same suite against a throwaway PostgreSQL on loopback (installed from Debian when missing).
 test-postgres: install

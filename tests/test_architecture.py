@@ -127,7 +127,7 @@ def test_modules_stay_small(name):
 def test_trainer_modules_are_imported_at_the_top():
     lazy = []
     for name, path in MODULES.items():
-        for node, target, alias in _imports(ast.parse(path.read_text()), top_level=False):
+        for node, target, _alias in _imports(ast.parse(path.read_text()), top_level=False):
             key = f"{name} -> {target}"
             if key not in LAZY_ALLOWED:
                 lazy.append(f"{key} (line {node.lineno})")

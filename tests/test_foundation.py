@@ -119,6 +119,20 @@ def test_stale_edit_shows_the_other_persons_values_and_who_saved_them(login_as, 
     assert station.address == "地址一"
 
 
+def test_stale_union_edit_shows_the_other_persons_values_and_who_saved_them(login_as, districts):
+    union = _station(districts["chaoyang"]).union
+    first, second = login_as("coordinator", "chaoyang"), login_as("coordinator", "chaoyang")
+    data = {"name": union.name, "kind": "street", "district_id": union.district_id, "version": union.version}
+    assert first.post(f"/org/unions/{union.id}", data={**data, "street": "八里庄街道一"}).status_code == 302
+    response = second.post(f"/org/unions/{union.id}", data={**data, "street": "八里庄街道二"}, follow_redirects=True)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and response.request.path == f"/org/unions/{union.id}"
+    assert f"{first.user.display_name} 在" in page and "保存了这条记录" in page
+    assert 'value="八里庄街道一"' in page and "八里庄街道二" not in page
+    db.session.refresh(union)
+    assert union.street == "八里庄街道一"
+
+
 def test_disabled_account_cannot_log_in_and_its_session_ends(app, make_user, login_as):
     user = make_user("coordinator")
     client = login_as(user=user)

@@ -7,8 +7,15 @@ from pathlib import Path
 
 from flask import Flask, abort, request
 
+from trainer.api import init_api
+from trainer.auth.permissions import access_of
 from trainer.core.areas import AREAS, area_blueprints, area_module
 from trainer.core.config import load_config
+from trainer.core.extensions import babel, csrf, db, limiter, login_manager, migrate
+from trainer.core.i18n import select_locale, translation_directories
+from trainer.launch.cli import register_cli
+from trainer.web.errors import register_error_handlers
+from trainer.web.shell import register_web
 
 ROOT = Path(__file__).resolve().parent.parent
 MAX_ID = 2**31 - 1
@@ -22,9 +29,6 @@ def create_app(config: dict | None = None) -> Flask:
     logging.basicConfig(level=app.config.get("LOG_LEVEL", "WARNING"))
     logging.getLogger("trainer").setLevel(logging.INFO)
 
-    from trainer.core.extensions import babel, csrf, db, limiter, login_manager, migrate
-    from trainer.core.i18n import select_locale, translation_directories
-
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", translation_directories(Path(app.root_path)))
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True, compare_type=True)
@@ -34,8 +38,6 @@ def create_app(config: dict | None = None) -> Flask:
     limiter.init_app(app)
 
     _import_models()
-
-    from trainer.api import init_api
 
     api = init_api(app)
     for area in AREAS:
@@ -48,10 +50,6 @@ def create_app(config: dict | None = None) -> Flask:
         cli_module = area_module(area, "cli")
         if cli_module is not None:
             app.cli.add_command(cli_module.cli)
-
-    from trainer.launch.cli import register_cli
-    from trainer.web.errors import register_error_handlers
-    from trainer.web.shell import register_web
 
     register_web(app)
     register_error_handlers(app)
@@ -68,8 +66,6 @@ def _import_models() -> None:
 
 def _fail_closed(app: Flask) -> None:
     """A route without an access mark is refused, so a new route cannot slip through unchecked."""
-    from trainer.auth.permissions import access_of
-
     static_endpoints = {"static"}
 
     @app.before_request

@@ -16,6 +16,7 @@ from trainer.auth.operations import create_api_token
 from trainer.core.extensions import db
 
 EXAMPLES = int(os.environ.get("TRAINER_FUZZ_EXAMPLES", "12"))
+pytestmark = pytest.mark.slow  # the whole API, about half a minute: `make test` runs it, `make test-fast` does not
 
 
 @pytest.fixture

@@ -363,6 +363,22 @@ def test_flask_view_and_fast_path_give_the_same_answers(app, lawyer):
     assert client.post(path).status_code == 405  # only GET and HEAD
 
 
+def test_fast_path_sends_the_security_headers_of_every_answer(app, lawyer):
+    path = feed_path(lawyer)
+    client = app.test_client()
+    names = ("X-Content-Type-Options", "X-Frame-Options", "Referrer-Policy", "Permissions-Policy",
+             "Strict-Transport-Security")
+    fast = client.get(path, base_url="https://trainer.test")
+    app.config["FEED_FAST_PATH"] = False
+    try:
+        slow = client.get(path, base_url="https://trainer.test")
+    finally:
+        app.config["FEED_FAST_PATH"] = True
+    assert fast.headers["Referrer-Policy"] == "no-referrer"  # the feed's own: its URL holds the secret
+    assert {n: fast.headers.get(n) for n in names} == {n: slow.headers.get(n) for n in names}
+    assert all(fast.headers.get(n) for n in names)
+
+
 def test_a_feed_too_big_for_google_keeps_the_events_nearest_today():
     from trainer.calendars import ical
     from trainer.calendars.events import FeedEvent

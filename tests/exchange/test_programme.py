@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import copy
 import json
+import threading
 from datetime import date
 
+import pytest
 from sqlalchemy import delete, func, select
 
 from tests.visits.conftest import TODAY
 from trainer.core.extensions import db
 from trainer.exchange.programme import ProgrammeError, export_programme, import_programme
+from trainer.exchange.rows import ImportClash, convert
+from trainer.org import operations as org_operations
 from trainer.org.models import Station, Union
 from trainer.visits.models import (
     Assignment,
@@ -146,3 +150,101 @@ def test_hand_written_file_with_short_ids_imports_and_plans(app, districts):
     assert len(exported["visits"]["visits"]) == 4
     cao = [v for v in exported["visits"]["visits"] if v["lawyer"].endswith("/曹雨")]
     assert not any("2026-12-07" <= v["day"] <= "2026-12-09" for v in cao)
+
+
+def _small_file(**changes) -> dict:
+    data = {"format": "trainer-programme", "version": 1, "district": "xicheng",
+            "unions": [{"name": "月坛街道总工会", "kind": "street", "street": "月坛街道"}],
+            "stations": [{"name": "月坛街道工会服务站", "union": "月坛街道总工会", "address": "北京市西城区月坛北街1号",
+                          "receiving": ["1:am", "3:pm"]}]}
+    data.update(changes)
+    return data
+
+
+def _counts() -> tuple[int, int]:
+    return (db.session.scalar(select(func.count()).select_from(Union)),
+            db.session.scalar(select(func.count()).select_from(Station)))
+
+
+def test_two_bad_items_are_both_listed_in_the_shared_wording_and_nothing_is_imported(app, districts):
+    data = _small_file(unions=[{"name": "月坛街道总工会", "kind": "street"}, {"kind": "street"}],
+                       stations=[{"name": "月坛街道工会服务站", "union": "月坛街道总工会", "address": "月坛北街1号"},
+                                 {"union": "月坛街道总工会", "address": "月坛北街2号"}])
+    with pytest.raises(ProgrammeError) as refused:
+        import_programme(data)
+    required = convert(None)[1]  # the one wording of every import: "is required"
+    assert refused.value.fields == {"unions[1].name": required, "stations[1].name": required}
+    assert "2" in refused.value.message and "未导入任何内容" in refused.value.message
+    assert _counts() == (0, 0)  # the good union and station of the same file were not kept
+
+
+def _import_in_thread(app, data: dict, outcomes: list, name: str, done: threading.Event | None = None):
+    """The programme-file import in its own thread, app context and session; what came of it goes to
+    ``outcomes`` ("imported", "refused" with the message, or "escaped" with anything else)."""
+
+    def run() -> None:
+        with app.app_context():
+            try:
+                district = import_programme(copy.deepcopy(data))
+                outcomes.append(("imported", district.code))
+            except ImportClash as error:
+                outcomes.append(("refused", error.message))
+            except Exception as error:  # noqa: BLE001 - the test reports anything else that escaped
+                outcomes.append(("escaped", repr(error)))
+            finally:
+                if done is not None:
+                    done.set()
+
+    return threading.Thread(target=run, name=name)
+
+
+def _one_imported_one_refused(outcomes: list) -> None:
+    assert sorted(kind for kind, _detail in outcomes) == ["imported", "refused"], outcomes
+    assert next(detail for kind, detail in outcomes if kind == "refused") == ImportClash().message
+    db.session.expire_all()
+    assert _counts() == (1, 1)  # the first import whole, nothing of the second
+
+
+def test_two_identical_imports_at_the_same_moment_one_is_refused_clearly(app, districts, monkeypatch):
+    """Both imports have read the district (no union yet) before either writes, as two operators pressing
+    import together; whichever writes second clashes with the first (in the database or in an operation)."""
+    together = threading.Barrier(2, timeout=20)
+    real_save_union = org_operations.save_union
+
+    def save_union_together(*args, **kwargs):
+        together.wait()
+        return real_save_union(*args, **kwargs)
+
+    monkeypatch.setattr(org_operations, "save_union", save_union_together)
+    outcomes: list[tuple[str, str]] = []
+    threads = [_import_in_thread(app, _small_file(), outcomes, f"import {n}") for n in (1, 2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    _one_imported_one_refused(outcomes)
+
+
+def test_an_import_that_read_before_an_identical_one_was_saved_is_refused_clearly(app, districts, monkeypatch):
+    """The second import read the district before the first was saved, and writes after: its operations find
+    "a union of that name" that was not there when it read; that is a clash, not a problem of the file."""
+    both_read = threading.Barrier(2, timeout=20)
+    first_saved = threading.Event()
+    real_save_union = org_operations.save_union
+
+    def save_union_in_turn(*args, **kwargs):
+        both_read.wait()
+        if threading.current_thread().name == "second":
+            assert first_saved.wait(timeout=20)
+        return real_save_union(*args, **kwargs)
+
+    monkeypatch.setattr(org_operations, "save_union", save_union_in_turn)
+    outcomes: list[tuple[str, str]] = []
+    threads = [_import_in_thread(app, _small_file(), outcomes, "first", done=first_saved),
+               _import_in_thread(app, _small_file(), outcomes, "second")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    _one_imported_one_refused(outcomes)
+    assert outcomes[0] == ("imported", "xicheng")

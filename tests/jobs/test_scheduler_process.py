@@ -10,6 +10,7 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
 from trainer.core.extensions import db
@@ -53,6 +54,7 @@ def _holder_pid() -> int | None:
     return int(lock.holder.split(":")[2]) if lock else None
 
 
+@pytest.mark.slow  # two real scheduler processes, several seconds
 def test_two_scheduler_processes_run_a_missed_firing_once(app):
     db.session.commit()
     processes = [_start(app), _start(app)]

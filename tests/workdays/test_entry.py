@@ -10,7 +10,7 @@ from sqlalchemy import select
 from trainer import workdays
 from trainer.core.extensions import db
 from trainer.workdays import operations
-from trainer.workdays.models import CalendarYear, WorkdayConflict
+from trainer.workdays.models import CalendarEntry, CalendarYear, WorkdayConflict
 
 HOLIDAYS_2027 = """元旦 2027-01-01 2027-01-03
 春节 2027-02-06 2027-02-14
@@ -126,12 +126,33 @@ def test_form_shows_every_problem_at_once_in_english(login_as):
 
 
 def test_stale_form_is_refused(login_as):
-    admin = login_as("admin", None)
-    _post(admin, 2027, save="1")
-    page = _post(admin, 2027, stamp="none", holidays="春节 2027-02-05 2027-02-13", makeup_days="",
+    """The one answer to a stale edit: the form again with what the other admin saved, and who saved it."""
+    first = login_as("admin", None)
+    _post(first, 2027, save="1")
+    second = login_as("admin", None)  # opened the form before the first save (no row yet)
+    page = _post(second, 2027, stamp="none", holidays="春节 2027-02-05 2027-02-13", makeup_days="",
                  save="1").get_data(as_text=True)
-    assert "有人在您打开此页后修改了2027年的日历" in page
+    assert f"{first.user.display_name} 在" in page and "保存了这条记录" in page
+    assert "春节 2027-02-06 2027-02-14" in page and "2027-02-05" not in page  # the saved values, in the form
     assert workdays.holiday_name(date(2027, 2, 14), allow_provisional=True) == "春节"  # unchanged
+
+
+def test_stale_entry_edit_shows_the_first_admins_values_and_who_saved_them(login_as):
+    _post(login_as("admin", None), 2027, save="1")
+    entry = db.session.scalar(select(CalendarEntry).where(CalendarEntry.day == date(2027, 10, 9)))
+    first, second = login_as("admin", None), login_as("admin", None)
+    opened = {"stamp": entry.calendar_year.stamp, "day": "2027-10-09", "kind": "makeup_workday"}
+    assert entry.name == "国庆节"
+    assert first.post(f"/workdays/entries/{entry.id}", data={**opened, "name": "国庆调休",
+                                                             "name_en": "National Day make-up"}).status_code == 302
+    response = second.post(f"/workdays/entries/{entry.id}", data={**opened, "name": "中秋节", "name_en": ""},
+                           follow_redirects=True)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and f"/workdays/entries/{entry.id}" in response.request.path
+    assert f"{first.user.display_name} 在" in page and "保存了这条记录" in page
+    assert 'value="国庆调休"' in page and 'value="National Day make-up"' in page and "中秋节" not in page
+    db.session.expire_all()
+    assert db.session.get(CalendarEntry, entry.id).name == "国庆调休"
 
 
 def test_only_the_admin_enters_a_calendar(login_as):

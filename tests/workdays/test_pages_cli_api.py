@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import threading
 from datetime import date
 
 import pytest
@@ -13,7 +14,8 @@ from tests.workdays.conftest import NOTICE_2027
 from trainer import workdays
 from trainer.auth.operations import create_api_token
 from trainer.core.extensions import db
-from trainer.workdays import service
+from trainer.exchange.rows import ImportClash, run_import
+from trainer.workdays import operations, service
 from trainer.workdays.models import CalendarEntry, CalendarYear, WorkdayConflict
 
 
@@ -197,3 +199,39 @@ def test_demo_loads_2025_and_2026_and_leaves_2027_open():
     assert [(r.year, r.status, r.source) for r in rows] == [(2025, "official", "library"),
                                                             (2026, "official", "library")]
     assert workdays.year_status(2027) == "not_announced"
+
+
+def test_two_identical_notice_imports_at_the_same_moment_one_is_refused_clearly(app, monkeypatch):
+    """Two admins import the same notice file together (each in its own thread, app context and session): both
+    find no 2027 yet; one import is saved whole, the other refused with the clear message, never a crash."""
+    together = threading.Barrier(2, timeout=20)
+    real_ensure = operations.ensure_year_loaded
+
+    def ensure_together(year):
+        row = real_ensure(year)
+        together.wait()
+        return row
+
+    monkeypatch.setattr(operations, "ensure_year_loaded", ensure_together)
+    outcomes: list[tuple[str, str]] = []
+
+    def run() -> None:
+        with app.app_context():
+            try:
+                result = run_import(lambda: operations.import_notice(json.loads(json.dumps(NOTICE_2027))))
+                outcomes.append(("imported", str(result.added)))
+            except ImportClash as error:
+                outcomes.append(("refused", error.message))
+            except Exception as error:  # noqa: BLE001 - the test reports anything else that escaped
+                outcomes.append(("escaped", repr(error)))
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(kind for kind, _detail in outcomes) == ["imported", "refused"], outcomes
+    assert next(detail for kind, detail in outcomes if kind == "refused") == ImportClash().message
+    db.session.expire_all()
+    assert len(db.session.scalars(select(CalendarYear).where(CalendarYear.year == 2027)).all()) == 1
+    assert workdays.holiday_name(date(2027, 2, 14), allow_provisional=True) == "春节"

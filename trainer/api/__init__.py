@@ -1,7 +1,10 @@
 """The JSON API under /api/v1, described by OpenAPI (flask-smorest).
 
 Conventions every area follows (see docs/api.md):
-- one smorest ``Blueprint`` per area in ``trainer/<area>/api.py`` named ``blp``, registered automatically;
+- one smorest ``Blueprint`` per area named ``blp``, in ``trainer/<area>/api.py`` (or, for an area cut into
+  slices, in ``trainer/<area>/blueprint.py``, each slice's ``api.py`` adding routes), registered automatically;
+- API modules hold no query: lists come from a ``queries.py`` and are paged by ``schemas.paginate``; records
+  are loaded and answered with ``helpers.load_scoped`` / ``helpers.respond``;
 - every view is marked with ``allow(...)`` like the web pages; tokens only, never session cookies;
 - lists take ``page``/``page_size`` (``@blp.paginate()``, metadata in the ``X-Pagination`` header) and date
   ranges as ``from``/``to`` ISO dates;

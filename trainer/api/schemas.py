@@ -49,10 +49,15 @@ class DateRangeArgs(PageArgs):
             raise ValidationError("'from' must not be after 'to'.", "from")
 
 
-def paginate_select(stmt, args: dict):
-    """Run a select() for one page; totals travel in headers (X-Total-Count, X-Page, X-Page-Size)."""
+def paginate(stmt, args: dict):
+    """One page of a query made elsewhere (a ``queries.py``); totals travel in headers (X-Total-Count, X-Page,
+    X-Page-Size). API modules call this and hold no query of their own."""
     page, size = args.get("page", 1), args.get("page_size", 50)
     total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
     items = db.session.scalars(stmt.limit(size).offset((page - 1) * size)).all()
     headers = {"X-Total-Count": str(total), "X-Page": str(page), "X-Page-Size": str(size)}
     return items, 200, headers
+
+
+# The former name, kept while the programme areas move to ``paginate``.
+paginate_select = paginate

@@ -8,7 +8,8 @@ from decimal import Decimal
 from typing import Any
 
 from flask import has_request_context
-from sqlalchemy import JSON, DateTime, ForeignKey, String, event, inspect
+from flask_login import current_user
+from sqlalchemy import JSON, DateTime, ForeignKey, String, event, inspect, select
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from trainer.core.clock import now_utc
@@ -83,8 +84,6 @@ def _snapshot(obj) -> dict:
 def _actor() -> tuple[int | None, str]:
     """The logged-in user in a request; 'system' for CLI commands and scheduled jobs."""
     if has_request_context():
-        from flask_login import current_user
-
         if current_user and current_user.is_authenticated:
             return current_user.id, current_user.username
     return None, "system"
@@ -146,8 +145,6 @@ def _fill_entity_ids(session: Session, flush_context) -> None:
 
 def last_change(entity_type: str, entity_id: int | str) -> AuditEntry | None:
     """The latest audit entry of one record: who changed it last, and when."""
-    from sqlalchemy import select
-
     return db.session.scalar(select(AuditEntry).where(AuditEntry.entity_type == entity_type,
                                                       AuditEntry.entity_id == str(entity_id))
                              .order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).limit(1))

@@ -72,6 +72,19 @@ def update_user(user: User, *, username: str, display_name: str, role: str, dist
     return user
 
 
+def disable_user(user: User) -> None:
+    """Disable an account (never deleted): its sessions end at once; its tokens and feeds stop working."""
+    user.active = False
+    user.session_version += 1
+    db.session.flush()
+
+
+def set_password(user: User, password: str) -> None:
+    """The operator sets a password (``flask users set-password``)."""
+    user.set_password(password)
+    db.session.flush()
+
+
 def change_password(user: User, current: str, new: str) -> None:
     if not user.check_password(current):
         raise InvalidInput({"current": _("The current password is not right.")})

@@ -9,10 +9,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from functools import wraps
 
-from flask import abort, request
+from flask import abort, request, session
 from flask_login import current_user
+from sqlalchemy import select
 
 from trainer.auth.models import Role
+from trainer.core.extensions import db
+from trainer.org.models import District
 
 ACCESS_ATTR = "_trainer_access"
 PUBLIC = "public"
@@ -99,12 +102,6 @@ def is_api_request() -> bool:
 def working_district():
     """The district a page works on: a coordinator's own; for the admin the one chosen with ?district=CODE
     (remembered in the session), else the first. Other roles: their own district, if any."""
-    from flask import session
-    from sqlalchemy import select
-
-    from trainer.core.extensions import db
-    from trainer.org.models import District
-
     if current_user.role != Role.ADMIN:
         return current_user.district
     code = request.args.get("district") or session.get("district")

@@ -8,15 +8,14 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
-from sqlalchemy import select
 
-from trainer.auth import operations
+from trainer.auth import access, operations, queries
 from trainer.auth.forms import LoginForm, PasswordForm, TokenForm, UserForm
-from trainer.auth.models import ApiToken, Role, User
-from trainer.auth.permissions import ANY_USER, STAFF, allow, district_scope, public
+from trainer.auth.models import Role, User
+from trainer.auth.permissions import ANY_USER, STAFF, allow, public
 from trainer.core.extensions import db, limiter
-from trainer.core.validation import InvalidInput, form_errors_from
-from trainer.org.models import District
+from trainer.core.validation import InvalidInput
+from trainer.web.forms import save_form
 from trainer.web.navigation import register_nav
 
 bp = Blueprint("auth", __name__)
@@ -93,55 +92,30 @@ def set_language(code: str):
 @allow(ANY_USER)
 def password():
     form = PasswordForm()
-    if form.validate_on_submit():
-        try:
-            operations.change_password(current_user, form.current.data, form.new.data)
-        except InvalidInput as error:
-            form_errors_from(form, error)
-        else:
-            db.session.commit()
-            # The session version changed: keep this session, end the others.
-            login_user(current_user._get_current_object())
-            flash(_("Your password has been changed."), "success")
-            return redirect(url_for("auth.home"))
-    return render_template("auth/password.html", form=form)
+
+    def save():
+        operations.change_password(current_user, form.current.data, form.new.data)
+        # The session version changed: keep this session, end the others.
+        login_user(current_user._get_current_object())
+
+    response = save_form(form, save, message=_("Your password has been changed."), next_url=url_for("auth.home"))
+    return response or render_template("auth/password.html", form=form)
 
 
 # --- accounts -------------------------------------------------------------------------------------------
 
-def _districts_for_choice():
-    stmt = select(District).order_by(District.sort_order)
-    scope = district_scope()
-    if scope is not None:
-        stmt = stmt.where(District.id == scope)
-    return db.session.scalars(stmt).all()
-
-
 def _user_form(user: User | None = None) -> UserForm:
     form = UserForm(obj=user)
-    districts = _districts_for_choice()
-    form.district_id.choices = [(0, "—")] + [(d.id, d.name) for d in districts]
+    form.district_id.choices = [(0, "—")] + [(d.id, d.name) for d in queries.districts_for_choice()]
     if current_user.role != Role.ADMIN:
         form.role.choices = [c for c in form.role.choices if c[0] != Role.ADMIN]
     return form
 
 
-def _editable_user(user_id: int) -> User:
-    user = db.get_or_404(User, user_id)
-    scope = district_scope()
-    if scope is not None and (user.district_id != scope or user.role == Role.ADMIN):
-        abort(403)
-    return user
-
-
 @bp.route("/accounts")
 @allow(STAFF)
 def users():
-    stmt = select(User).order_by(User.role, User.username)
-    scope = district_scope()
-    if scope is not None:
-        stmt = stmt.where(User.district_id == scope)
-    page = db.paginate(stmt, per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    page = db.paginate(queries.accounts(), per_page=current_app.config["PAGE_SIZE"], error_out=False)
     return render_template("auth/users.html", page=page)
 
 
@@ -149,49 +123,35 @@ def users():
 @allow(STAFF)
 def user_new():
     form = _user_form()
-    if form.validate_on_submit():
-        district_id = form.district_id.data or None
-        if current_user.role != Role.ADMIN:
-            district_id = current_user.district_id
-        try:
-            if not form.password.data:
-                raise InvalidInput({"password": _("Set a first password for the new account.")})
-            user = operations.create_user(
-                username=form.username.data, display_name=form.display_name.data, role=form.role.data,
-                password=form.password.data, district_id=district_id, email=form.email.data,
-                phone=form.phone.data, active=form.active.data)
-        except InvalidInput as error:
-            form_errors_from(form, error)
-        else:
-            db.session.commit()
-            flash(_("Account %(name)s created.", name=user.username), "success")
-            return redirect(url_for("auth.users"))
-    return render_template("auth/user_form.html", form=form, user=None)
+
+    def save() -> User:
+        if not form.password.data:
+            raise InvalidInput({"password": _("Set a first password for the new account.")})
+        return operations.create_user(
+            username=form.username.data, display_name=form.display_name.data, role=form.role.data,
+            password=form.password.data, district_id=access.account_district_id(form.district_id.data),
+            email=form.email.data, phone=form.phone.data, active=form.active.data)
+
+    response = save_form(form, save, message=lambda user: _("Account %(name)s created.", name=user.username),
+                         next_url=url_for("auth.users"))
+    return response or render_template("auth/user_form.html", form=form, user=None)
 
 
 @bp.route("/accounts/<int:user_id>", methods=["GET", "POST"])
 @allow(STAFF)
 def user_edit(user_id: int):
-    user = _editable_user(user_id)
+    user = access.editable_user(user_id)
     form = _user_form(user)
     if request.method == "GET":
         form.district_id.data = user.district_id or 0
-    if form.validate_on_submit():
-        district_id = form.district_id.data or None
-        if current_user.role != Role.ADMIN:
-            district_id = current_user.district_id
-        try:
-            operations.update_user(
-                user, username=form.username.data, display_name=form.display_name.data, role=form.role.data,
-                district_id=district_id, email=form.email.data, phone=form.phone.data,
-                active=form.active.data, password=form.password.data or None)
-        except InvalidInput as error:
-            form_errors_from(form, error)
-        else:
-            db.session.commit()
-            flash(_("Account %(name)s saved.", name=user.username), "success")
-            return redirect(url_for("auth.users"))
-    return render_template("auth/user_form.html", form=form, user=user)
+    response = save_form(
+        form, lambda: operations.update_user(
+            user, username=form.username.data, display_name=form.display_name.data, role=form.role.data,
+            district_id=access.account_district_id(form.district_id.data), email=form.email.data,
+            phone=form.phone.data, active=form.active.data, password=form.password.data or None),
+        record=user, message=lambda user: _("Account %(name)s saved.", name=user.username),
+        next_url=url_for("auth.users"))
+    return response or render_template("auth/user_form.html", form=form, user=user)
 
 
 # --- API tokens -------------------------------------------------------------------------------------------
@@ -199,25 +159,20 @@ def user_edit(user_id: int):
 @bp.route("/account/tokens", methods=["GET", "POST"])
 @allow(ANY_USER)
 def tokens():
+    """The caller's API tokens; a new token's secret is shown once, on the page that answers its creation."""
     form = TokenForm()
     secret = None
     if form.validate_on_submit():
         _token, secret = operations.create_api_token(current_user, form.name.data)
         db.session.commit()
         form = TokenForm(formdata=None)
-    rows = db.session.scalars(select(ApiToken).where(ApiToken.user_id == current_user.id)
-                              .order_by(ApiToken.created_at.desc())).all()
-    return render_template("auth/tokens.html", form=form, tokens=rows, secret=secret)
+    return render_template("auth/tokens.html", form=form, tokens=queries.tokens_of(current_user), secret=secret)
 
 
 @bp.route("/account/tokens/<int:token_id>/revoke", methods=["POST"])
 @allow(ANY_USER)
 def token_revoke(token_id: int):
-    token = db.get_or_404(ApiToken, token_id)
-    if token.user_id != current_user.id:
-        abort(404)
-    operations.revoke_api_token(token)
+    operations.revoke_api_token(access.own_token(token_id))
     db.session.commit()
     flash(_("Token revoked; it no longer works."), "success")
     return redirect(url_for("auth.tokens"))
-

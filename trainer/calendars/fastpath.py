@@ -3,8 +3,9 @@ machinery (sessions, login, locale, rate limiter, templates) that a calendar cli
 
 Calendar apps poll every feed every hour or so; most polls are 304 answers or repeats of stored bytes, so the
 per-request cost is what matters. The shortcut calls the very same ``serving.answer`` as the view inside an app
-context, adds the app's security headers, and hands anything unusual (other methods, odd paths, an exception)
-to the normal Flask app. ``FEED_FAST_PATH = False`` switches it off.
+context, adds the security headers of every answer (``trainer.web.shell.set_security_headers``), and hands
+anything unusual (other methods, odd paths, an exception) to the normal Flask app. ``FEED_FAST_PATH = False``
+switches it off.
 """
 
 from __future__ import annotations
@@ -12,17 +13,15 @@ from __future__ import annotations
 import logging
 from http import HTTPStatus
 
+from werkzeug.datastructures import Headers
+
 from trainer.calendars import serving
+from trainer.web.shell import set_security_headers
 
 log = logging.getLogger(__name__)
 
 PREFIX = "/feeds/"
 SUFFIX = ".ics"
-SECURITY_HEADERS = [
-    ("X-Content-Type-Options", "nosniff"),
-    ("X-Frame-Options", "DENY"),
-    ("Permissions-Policy", "camera=(), microphone=(), geolocation=()"),
-]
 
 
 class FeedFastPath:
@@ -46,10 +45,9 @@ class FeedFastPath:
         except Exception:  # noqa: BLE001 - the Flask view answers (and logs) the same request properly
             log.exception("feed fast path failed; answering through Flask")
             return self.wsgi_app(environ, start_response)
-        headers = list(found.headers) + SECURITY_HEADERS
-        if environ.get("wsgi.url_scheme") == "https":
-            headers.append(("Strict-Transport-Security", "max-age=31536000"))
-        start_response(f"{found.status} {HTTPStatus(found.status).phrase}", headers)
+        headers = Headers(found.headers)
+        set_security_headers(headers, secure=environ.get("wsgi.url_scheme") == "https")
+        start_response(f"{found.status} {HTTPStatus(found.status).phrase}", headers.to_wsgi_list())
         if method == "HEAD" or found.status == 304:
             return [b""]
         return [found.body]

@@ -10,6 +10,7 @@ from sqlalchemy import delete, or_, select
 
 from trainer.calendars import sources
 from trainer.calendars.models import FeedToken, StoredFeed
+from trainer.calendars.serving import memory
 from trainer.core.clock import LOCAL_TZ
 from trainer.core.extensions import db
 
@@ -35,8 +36,6 @@ def drop_expired_cancellations(today: date) -> str:
     result = db.session.execute(delete(StoredFeed).where(or_(StoredFeed.built_at < midnight,
                                                              StoredFeed.token_id.in_(revoked))))
     db.session.commit()
-    from trainer.calendars.serving import memory
-
     memory.clear()
     return (f"cancellations before {cutoff.astimezone(LOCAL_TZ):%Y-%m-%d} leave the feeds; areas expired "
             f"{expired}; {result.rowcount} stored feeds of earlier days removed")

@@ -10,10 +10,10 @@ from urllib.parse import urlsplit, urlunsplit
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from trainer.auth.models import Role, User
-from trainer.calendars.models import ALARM_CHOICES, FeedKind, FeedToken
+from trainer.calendars.models import ALARM_CHOICES, FeedKind, FeedToken, StoredFeed
 from trainer.calendars.sources import Subject
 from trainer.core.clock import now_utc
 from trainer.core.extensions import db
@@ -72,7 +72,9 @@ def tokens_of(user: User) -> dict[tuple[str, int], FeedToken]:
 
 
 def reset_token(token: FeedToken) -> FeedToken:
-    """A new secret: the old link answers 404 from now on (also re-enables a revoked link)."""
+    """A new secret: the old link answers 404 from now on (also re-enables a revoked link); the feed bytes
+    stored for the old link are dropped."""
+    db.session.execute(delete(StoredFeed).where(StoredFeed.token_id == token.id))
     _new_nonce(token)
     token.reset_at = now_utc()
     token.revoked_at = None

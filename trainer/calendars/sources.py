@@ -16,11 +16,13 @@ from types import ModuleType
 
 from sqlalchemy import select
 
+from trainer.auth.models import User
 from trainer.calendars.events import FeedEvent
 from trainer.calendars.models import FeedKind
 from trainer.core.areas import area_modules
 from trainer.core.clock import LOCAL_TZ
 from trainer.core.extensions import db
+from trainer.org.models import Station
 
 log = logging.getLogger(__name__)
 
@@ -101,8 +103,6 @@ def _label_of(obj) -> str:
 
 def subject_models() -> dict[str, type]:
     """The model behind each non-user feed kind that some installed area provides."""
-    from trainer.org.models import Station
-
     models: dict[str, type] = {FeedKind.STATION.value: Station}
     for module in feed_modules():
         models.update({str(kind): model for kind, model in getattr(module, "FEED_SUBJECT_MODELS", {}).items()})
@@ -120,8 +120,6 @@ def available_kinds() -> list[str]:
 
 def load_subject(kind: str, subject_id: int) -> Subject | None:
     if kind == FeedKind.USER:
-        from trainer.auth.models import User
-
         user = db.session.get(User, subject_id)
         return Subject(kind, user.id, user.display_name, user.district_id, user) if user else None
     model = subject_models().get(kind)

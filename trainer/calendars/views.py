@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -10,11 +10,11 @@ from markupsafe import Markup
 
 from trainer.auth.models import Role
 from trainer.auth.permissions import ANY_USER, allow, public, working_district
-from trainer.calendars import fastpath, operations, serving, sources
+from trainer.calendars import access, fastpath, operations, serving, sources
 from trainer.calendars.forms import AlarmForm
 from trainer.calendars.models import FeedKind, FeedToken, StoredFeed
 from trainer.core.extensions import db
-from trainer.core.validation import InvalidInput, form_errors_from
+from trainer.web.forms import save_form
 from trainer.web.navigation import register_nav
 
 bp = Blueprint("calendars", __name__)
@@ -59,11 +59,6 @@ def qr_svg(text: str) -> Markup:
     return Markup(svg)
 
 
-def _own_subject():
-    return sources.Subject(FeedKind.USER.value, current_user.id, current_user.display_name,
-                           current_user.district_id, current_user)
-
-
 def _feed_view(token: FeedToken, subject: sources.Subject, form: AlarmForm | None = None) -> dict:
     urls = operations.feed_urls(token)
     if form is None:
@@ -76,7 +71,7 @@ def _feed_view(token: FeedToken, subject: sources.Subject, form: AlarmForm | Non
 @bp.route("/calendars/subscribe")
 @allow(ANY_USER)
 def subscribe():
-    subject = _own_subject()
+    subject = access.own_subject()
     token = operations.feed_token(current_user, subject)
     db.session.commit()
     own = _feed_view(token, subject)
@@ -91,28 +86,10 @@ def subscribe():
                            kind_labels=KIND_LABELS)
 
 
-def _my_token(token_id: int) -> FeedToken:
-    token = db.get_or_404(FeedToken, token_id)
-    if token.user_id != current_user.id:
-        abort(404)  # another person's link does not exist for this user
-    return token
-
-
-def _subject_or_404(kind: str, subject_id: int) -> sources.Subject:
-    if kind not in {k.value for k in FeedKind}:
-        abort(404)
-    subject = sources.load_subject(kind, subject_id)
-    if subject is None:
-        abort(404)
-    if not operations.may_subscribe(current_user, kind, subject.id, subject.district_id):
-        abort(403)
-    return subject
-
-
 @bp.route("/calendars/subscribe/<kind>/<int:subject_id>", methods=["POST"])
 @allow(ANY_USER)
 def create_link(kind: str, subject_id: int):
-    subject = _subject_or_404(kind, subject_id)
+    subject = access.subject(kind, subject_id)
     token = operations.feed_token(current_user, subject)
     db.session.commit()
     return redirect(url_for("calendars.link", token_id=token.id))
@@ -122,21 +99,16 @@ def create_link(kind: str, subject_id: int):
 @allow(ANY_USER)
 def link(token_id: int):
     """One subscription link: the links, the QR code, the reminder choice."""
-    token = _my_token(token_id)
-    subject = _subject_or_404(token.kind, token.subject_id)
+    token = access.own_token(token_id)
+    subject = access.subject(token.kind, token.subject_id)
     form = AlarmForm()
-    if request.method == "POST":
-        if form.validate_on_submit():
-            try:
-                operations.set_alarm(token, form.alarm_minutes.data)
-            except InvalidInput as error:
-                form_errors_from(form, error)
-            else:
-                db.session.commit()
-                flash(_("Reminder setting saved. Calendar apps pick it up at their next refresh."), "success")
-                return redirect(_back(token))
-    elif token.kind == FeedKind.USER:
+    if request.method == "GET" and token.kind == FeedKind.USER:
         return redirect(url_for("calendars.subscribe"))
+    response = save_form(form, lambda: operations.set_alarm(token, form.alarm_minutes.data),
+                         message=_("Reminder setting saved. Calendar apps pick it up at their next refresh."),
+                         next_url=_back(token))
+    if response is not None:
+        return response
     return render_template("calendars/link.html", feed=_feed_view(token, subject, form if form.errors else None))
 
 
@@ -149,9 +121,8 @@ def _back(token: FeedToken) -> str:
 @bp.route("/calendars/links/<int:token_id>/reset", methods=["POST"])
 @allow(ANY_USER)
 def reset(token_id: int):
-    token = _my_token(token_id)
+    token = access.own_token(token_id)
     operations.reset_token(token)
-    db.session.execute(db.delete(StoredFeed).where(StoredFeed.token_id == token.id))
     db.session.commit()
     flash(_("The link was reset. The old link no longer works; subscribe again with the new one."), "success")
     return redirect(_back(token))
@@ -160,7 +131,7 @@ def reset(token_id: int):
 @bp.route("/calendars/links/<int:token_id>/revoke", methods=["POST"])
 @allow(ANY_USER)
 def revoke(token_id: int):
-    token = _my_token(token_id)
+    token = access.own_token(token_id)
     operations.revoke_token(token)
     db.session.commit()
     flash(_("The link was switched off. Reset it to get a new working link."), "success")

@@ -13,9 +13,9 @@ from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 class StaleEdit(Exception):
     """Someone else saved this record after it was loaded for editing."""
 
-    def __init__(self, obj, submitted: int | None):
-        super().__init__(f"{type(obj).__name__} {getattr(obj, 'id', '')} is at version {obj.version}, "
-                         f"the edit was made on version {submitted}")
+    def __init__(self, obj, submitted: int | str | None):
+        super().__init__(f"{type(obj).__name__} {getattr(obj, 'id', '')} is at version "
+                         f"{getattr(obj, 'version', None)}, the edit was made on version {submitted}")
         self.obj = obj
         self.submitted = submitted
 

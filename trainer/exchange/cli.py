@@ -8,7 +8,8 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 
-from trainer.core.extensions import db
+from trainer.core.validation import InvalidInput
+from trainer.exchange.programme import export_programme, import_programme
 from trainer.launch.options import district_of
 
 
@@ -18,7 +19,6 @@ from trainer.launch.options import district_of
 @with_appcontext
 def export_command(path, district_code):
     """Write a district's whole programme to a JSON programme file ('-' for standard output)."""
-    from trainer.exchange.programme import export_programme
     district = district_of(district_code)
     data = export_programme(district)
     text = json.dumps(data, ensure_ascii=False, indent=1)
@@ -39,8 +39,6 @@ def export_command(path, district_code):
 def import_command(path, district_code):
     """Read a JSON programme file. Everything is checked first; on any error nothing changes and every bad
     item is listed."""
-    from trainer.exchange.programme import ProgrammeError, import_programme
-
     try:
         raw = click.get_text_stream("stdin").read() if path == "-" else Path(path).read_text(encoding="utf-8-sig")
         data = json.loads(raw)
@@ -48,11 +46,10 @@ def import_command(path, district_code):
         raise click.ClickException(f"cannot read {path}: {error}") from None
     try:
         district = import_programme(data, district_code=district_code)
-    except ProgrammeError as error:
+    except InvalidInput as error:  # every bad item (ProgrammeError), or a clash with an identical import
         for where, message in error.fields.items():
             click.echo(f"  ! {where}: {message}", err=True)
         raise click.ClickException(error.message) from None
-    db.session.commit()
     click.echo(f"imported {path} into {district.code}")
 
 

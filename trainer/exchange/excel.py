@@ -4,7 +4,7 @@ Guarantees, the same in every area:
 - a text that a spreadsheet would run as a formula (starting with ``=``, ``+``, ``-``, ``@``, a tab or a
   carriage return) is written as text and shown exactly as typed, never evaluated;
 - characters that a workbook cannot hold (control characters, lone surrogates) are left out instead of making
-  the export fail;
+  the export fail; a carriage return is kept (XML readers would otherwise read it as a line feed);
 - dates are real Excel dates, the header row is bold and frozen.
 Reading sheets is ``trainer.exchange.rows``.
 """
@@ -12,6 +12,7 @@ Reading sheets is ``trainer.exchange.rows``.
 from __future__ import annotations
 
 import re
+import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -55,9 +56,13 @@ def _cell_value(value: Any) -> Any:
     return value
 
 
-def _write_row(worksheet, values: Sequence[Any], row_number: int) -> None:
+def _write_row(worksheet, values: Sequence[Any], row_number: int) -> bool:
+    """Write one row; True when a text holds a carriage return (see ``_keep_carriage_returns``)."""
+    carriage_return = False
     for column, raw in enumerate(values, start=1):
         value = _cell_value(raw)
+        if isinstance(value, str) and "\r" in value:
+            carriage_return = True
         cell = worksheet.cell(row=row_number, column=column)
         if isinstance(value, str) and value.startswith(FORMULA_STARTS):
             # Stored as a plain string with the quote prefix Excel itself uses for "text, not a formula".
@@ -70,6 +75,7 @@ def _write_row(worksheet, values: Sequence[Any], row_number: int) -> None:
             cell.number_format = "yyyy-mm-dd hh:mm"
         elif isinstance(value, date):
             cell.number_format = "yyyy-mm-dd"
+    return carriage_return
 
 
 def workbook_bytes(sheets: Iterable[Sheet], *, validations: dict[str, list[tuple[int, list[str]]]] | None = None
@@ -78,15 +84,16 @@ def workbook_bytes(sheets: Iterable[Sheet], *, validations: dict[str, list[tuple
     workbook = Workbook()
     workbook.remove(workbook.active)
     header_fill = PatternFill("solid", fgColor="EEF0F4")
+    carriage_return = False
     for sheet in sheets:
         worksheet = workbook.create_sheet(title=clean_text(sheet.title)[:31] or "Sheet")
-        _write_row(worksheet, sheet.headers, 1)
+        carriage_return |= _write_row(worksheet, sheet.headers, 1)
         for cell in worksheet[1]:
             cell.font = Font(bold=True)
             cell.fill = header_fill
             cell.alignment = Alignment(vertical="center")
         for number, row in enumerate(sheet.rows, start=2):
-            _write_row(worksheet, row, number)
+            carriage_return |= _write_row(worksheet, row, number)
         worksheet.freeze_panes = "A2"
         for index, header in enumerate(sheet.headers, start=1):
             width = (sheet.widths[index - 1] if sheet.widths else None) or max(10, min(40, len(str(header)) * 2 + 4))
@@ -95,7 +102,20 @@ def workbook_bytes(sheets: Iterable[Sheet], *, validations: dict[str, list[tuple
             _drop_down(worksheet, column, allowed)
     buffer = BytesIO()
     workbook.save(buffer)
-    return buffer.getvalue()
+    return _keep_carriage_returns(buffer.getvalue()) if carriage_return else buffer.getvalue()
+
+
+def _keep_carriage_returns(data: bytes) -> bytes:
+    """A CR written as is in the workbook's XML is read back as LF (XML line-end handling); written as the
+    character reference ``&#13;`` it stays the CR that was typed. openpyxl writes no CR of its own."""
+    out = BytesIO()
+    with zipfile.ZipFile(BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            content = source.read(info)
+            if info.filename.endswith(".xml"):
+                content = content.replace(b"\r", b"&#13;")
+            target.writestr(info, content)
+    return out.getvalue()
 
 
 def _drop_down(worksheet, column: int, allowed: list[str]) -> None:

@@ -5,7 +5,8 @@ Guarantees, the same in every area:
   message worded the same way everywhere ("is required", "… is not a date (write 2027-03-05)");
 - when anything is bad, nothing is imported (callers raise before changing anything, and ``run_import``
   rolls back whatever an operation refused half-way);
-- a second import saving the same records at the same moment is refused with a clear message, never a crash;
+- a second import saving the same records at the same moment is refused with a clear message (``ImportClash``),
+  never a crash, never a list of "already exists" problems that are not in the file;
 - a workbook is read in time proportional to the cells it really holds, whatever dimension it claims, and
   refused early when it is larger than a sheet people type by hand.
 """
@@ -21,9 +22,11 @@ from typing import Any, TypeVar
 
 from flask_babel import gettext as _
 from openpyxl import load_workbook
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 
+from trainer.audit.models import AuditEntry
 from trainer.core.extensions import db
 from trainer.core.validation import InvalidInput
 
@@ -326,15 +329,32 @@ class ImportClash(InvalidInput):
                                "from this file was imported. Check what is there now and import again if needed."))
 
 
-def run_import(do: Callable[[], T]) -> T:
-    """Run an import and commit it as one transaction: everything or, on any refusal, nothing."""
+def run_import(do: Callable[[], T], *, district_id: int | None = None) -> T:
+    """Run an import and commit it as one transaction: everything or, on any refusal, nothing.
+
+    Two identical imports at the same moment each read what is there, then write: the second one's writes
+    clash with the first one's (a unique constraint, a lock, a version) or its operations refuse records that
+    appeared after it read ("already has a station of that name"). Both are answered with ``ImportClash``: the
+    first by the error the database raises, the second when the import is refused while the audit log shows
+    that another transaction saved records of ``district_id`` since the import began.
+    """
+    began = db.session.scalar(select(func.max(AuditEntry.id))) or 0
     try:
         result = do()
         db.session.commit()
-    except InvalidInput:
+    except InvalidInput as error:
         db.session.rollback()
+        if district_id is not None and not isinstance(error, ImportClash) and _saved_since(began, district_id):
+            raise ImportClash() from error
         raise
     except (IntegrityError, OperationalError, StaleDataError) as error:
         db.session.rollback()
         raise ImportClash() from error
     return result
+
+
+def _saved_since(began: int, district_id: int) -> bool:
+    """Whether another transaction saved records of the district since the audit entry ``began`` (this
+    import's own entries are gone with its rollback)."""
+    return db.session.scalar(select(AuditEntry.id).where(AuditEntry.id > began,
+                                                         AuditEntry.district_id == district_id).limit(1)) is not None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import signal
 import threading
 from datetime import date
@@ -9,10 +10,12 @@ from datetime import date
 import click
 from flask import current_app
 from flask.cli import with_appcontext
-from sqlalchemy import select
 
 from trainer.core.clock import now_local, to_local, today_local
-from trainer.core.extensions import db
+from trainer.jobs.queries import job_rows, last_runs
+from trainer.jobs.registry import all_jobs
+from trainer.jobs.runner import process_id, run_job, running_run
+from trainer.jobs.scheduler import Scheduler
 
 
 @click.group("jobs")
@@ -23,10 +26,6 @@ def cli():
 @cli.command("run")
 def run_scheduler():
     """Run the scheduler process (one per deployment; a second one waits and runs nothing)."""
-    import logging
-
-    from trainer.jobs.scheduler import Scheduler
-
     logging.getLogger("trainer.jobs").setLevel(logging.INFO)
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
     app = current_app._get_current_object()
@@ -47,8 +46,6 @@ def run_scheduler():
 @with_appcontext
 def list_jobs():
     """List the jobs with their schedule, next run and last run."""
-    from trainer.jobs.views import job_rows
-
     for row in job_rows(now_local()):
         spec, last = row["spec"], row["last"]
         next_run = row["next_run"].strftime("%Y-%m-%d %H:%M") if row["next_run"] else "-"
@@ -64,9 +61,6 @@ def list_jobs():
 @with_appcontext
 def run_now(name, on):
     """Run one job now and record the run."""
-    from trainer.jobs.registry import all_jobs
-    from trainer.jobs.runner import process_id, run_job, running_run
-
     spec = all_jobs().get(name)
     if spec is None:
         raise click.ClickException(f"no job {name!r}; `flask --app trainer jobs list` shows them")
@@ -84,8 +78,6 @@ def run_now(name, on):
 @with_appcontext
 def list_runs(limit):
     """The last runs, newest first."""
-    from trainer.jobs.models import JobRun
-
-    for run in db.session.scalars(select(JobRun).order_by(JobRun.started_at.desc()).limit(limit)):
+    for run in last_runs(limit):
         click.echo(f"{to_local(run.started_at):%Y-%m-%d %H:%M:%S} {run.name:40} {run.trigger:9} {run.outcome:11} "
                    f"{run.duration_ms or 0:>7} ms  {run.summary}")

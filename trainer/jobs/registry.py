@@ -17,8 +17,11 @@ from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 
+from trainer.core.areas import AREAS, area_modules
 from trainer.core.clock import LOCAL_TZ
+from trainer.jobs.reminders import send_reminders
 
 log = logging.getLogger(__name__)
 
@@ -53,8 +56,6 @@ _override: list[JobSpec] | None = None
 
 
 def _area_specs() -> list[JobSpec]:
-    from trainer.core.areas import AREAS, area_modules
-
     specs = []
     for module in area_modules("jobs", tuple(a for a in AREAS if a != "jobs")):
         area = module.__name__.split(".")[1]
@@ -66,10 +67,6 @@ def _area_specs() -> list[JobSpec]:
 
 
 def _builtin_specs() -> list[JobSpec]:
-    from flask_babel import lazy_gettext as _l
-
-    from trainer.jobs.reminders import send_reminders
-
     return [JobSpec(name="jobs.send_reminders", func=send_reminders, trigger="cron",
                     trigger_args={"hour": 18, "minute": 0},
                     description=_l("E-mail tomorrow's visits, duty shifts, placement days and meetings to the "

@@ -20,9 +20,11 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
 from trainer.auth.models import User
+from trainer.calendars import sources
 from trainer.calendars.events import FeedEvent
 from trainer.core.clock import LOCAL_TZ, now_utc, today_local
 from trainer.core.extensions import db
+from trainer.core.i18n import format_day
 from trainer.jobs.models import ReminderSent
 from trainer.jobs.runner import Skip
 
@@ -38,8 +40,6 @@ def _starts_on(event: FeedEvent, day: date) -> bool:
 
 def events_to_remind(day: date) -> dict[int, list[FeedEvent]]:
     """Per user id, the events starting on ``day`` that they should be reminded of (not cancelled)."""
-    from trainer.calendars import sources
-
     wanted: dict[int, dict[str, FeedEvent]] = {}
 
     def take(event: FeedEvent, user_ids) -> None:
@@ -96,8 +96,6 @@ def _time_text(event: FeedEvent) -> str:
 
 
 def compose(user: User, events: list[FeedEvent], day: date) -> EmailMessage:
-    from trainer.core.i18n import format_day
-
     config = current_app.config
     with force_locale(user.locale or config["BABEL_DEFAULT_LOCALE"]):
         day_text = format_day(day)

@@ -7,6 +7,7 @@ import os
 import socket
 import time
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
@@ -14,7 +15,9 @@ from sqlalchemy.exc import IntegrityError
 from trainer.core.clock import as_utc, now_utc
 from trainer.core.extensions import db
 from trainer.jobs.models import JobRun
-from trainer.jobs.registry import JobSpec
+
+if TYPE_CHECKING:  # the registry lists jobs that may raise Skip from here, so it imports this module
+    from trainer.jobs.registry import JobSpec
 
 log = logging.getLogger(__name__)
 

@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import func, select
 
 from trainer.auth.permissions import allow
 from trainer.core.clock import as_utc, now_local, now_utc, today_local
 from trainer.core.extensions import db
-from trainer.jobs import lock
-from trainer.jobs.models import OUTCOMES, JobRun
-from trainer.jobs.registry import all_jobs, next_fire_time, scheduled_jobs
+from trainer.jobs import lock, queries
+from trainer.jobs.registry import all_jobs
 from trainer.jobs.runner import process_id, run_job, running_run
 from trainer.web.navigation import register_nav
 
@@ -48,21 +44,6 @@ def schedule_label(spec) -> str:
     return spec.schedule_text()
 
 
-def job_rows(now: datetime) -> list[dict]:
-    """Each job with its next run and its last run (two queries for all jobs)."""
-    jobs = all_jobs()
-    enabled = scheduled_jobs()
-    latest = (select(JobRun.name, func.max(JobRun.id).label("last_id")).group_by(JobRun.name).subquery())
-    last_runs = {run.name: run for run in db.session.scalars(
-        select(JobRun).join(latest, JobRun.id == latest.c.last_id))}
-    rows = []
-    for name, spec in sorted(jobs.items()):
-        rows.append({"spec": spec, "enabled": name in enabled,
-                     "next_run": next_fire_time(spec, now) if name in enabled else None,
-                     "last": last_runs.get(name)})
-    return rows
-
-
 def lease_state() -> dict:
     current = lock.current()
     if current is None:
@@ -77,13 +58,8 @@ def lease_state() -> dict:
 def index():
     name = request.args.get("name") or None
     outcome = request.args.get("outcome") or None
-    stmt = select(JobRun).order_by(JobRun.started_at.desc(), JobRun.id.desc())
-    if name:
-        stmt = stmt.where(JobRun.name == name)
-    if outcome in OUTCOMES:
-        stmt = stmt.where(JobRun.outcome == outcome)
-    runs = db.paginate(stmt, per_page=current_app.config["PAGE_SIZE"], error_out=False)
-    return render_template("jobs/index.html", rows=job_rows(now_local()), runs=runs, lease=lease_state(),
+    runs = db.paginate(queries.runs(name, outcome), per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    return render_template("jobs/index.html", rows=queries.job_rows(now_local()), runs=runs, lease=lease_state(),
                            name=name, outcome=outcome, outcome_labels=OUTCOME_LABELS,
                            trigger_labels=TRIGGER_LABELS, badges=OUTCOME_BADGES, schedule_label=schedule_label)
 

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import click
 from flask import Flask
-from sqlalchemy import select
 
+from trainer.auth import operations, queries
 from trainer.core.extensions import db
+from trainer.core.validation import InvalidInput
+from trainer.exchange.cli import export_command, import_command
+from trainer.launch.launcher import run_side_by_side
 from trainer.launch.options import district_of
+from trainer.org.demo import DEMO_LOGINS, database_is_empty, load_demo
 
 
 def register_cli(app: Flask) -> None:
-    from trainer.exchange.cli import export_command, import_command
-
     # The programme file: `flask --app trainer export FILE.json` / `import FILE.json`.
     app.cli.add_command(export_command)
     app.cli.add_command(import_command)
@@ -30,13 +32,10 @@ def register_cli(app: Flask) -> None:
     @click.password_option()
     def create_user(username, display_name, role, district, password):
         """Create an account."""
-        from trainer.auth.operations import create_user as create
-        from trainer.core.validation import InvalidInput
-
         found = district_of(district, required=False)
         district_id = found.id if found else None
         try:
-            user = create(username=username, display_name=display_name, role=role, password=password,
+            user = operations.create_user(username=username, display_name=display_name, role=role, password=password,
                           district_id=district_id)
         except InvalidInput as error:
             raise click.ClickException(error.message) from None
@@ -46,9 +45,7 @@ def register_cli(app: Flask) -> None:
     @users.command("list")
     def list_users():
         """List accounts."""
-        from trainer.auth.models import User
-
-        for user in db.session.scalars(select(User).order_by(User.role, User.username)):
+        for user in queries.all_users():
             district = user.district.code if user.district else "-"
             state = "active" if user.active else "disabled"
             click.echo(f"{user.username:20} {user.role:12} {district:12} {state:8} {user.display_name}")
@@ -57,13 +54,10 @@ def register_cli(app: Flask) -> None:
     @click.argument("username")
     def disable_user(username):
         """Disable an account (never deleted); its sessions, tokens and feeds stop."""
-        from trainer.auth.models import User
-
-        user = db.session.scalar(select(User).where(User.username == username))
+        user = queries.user_named(username)
         if user is None:
             raise click.ClickException(f"no user {username!r}")
-        user.active = False
-        user.session_version += 1
+        operations.disable_user(user)
         db.session.commit()
         click.echo(f"disabled {username}")
 
@@ -72,12 +66,10 @@ def register_cli(app: Flask) -> None:
     @click.password_option()
     def set_password(username, password):
         """Set a user's password."""
-        from trainer.auth.models import User
-
-        user = db.session.scalar(select(User).where(User.username == username))
+        user = queries.user_named(username)
         if user is None:
             raise click.ClickException(f"no user {username!r}")
-        user.set_password(password)
+        operations.set_password(user, password)
         db.session.commit()
         click.echo(f"password set for {username}")
 
@@ -86,16 +78,12 @@ def register_cli(app: Flask) -> None:
     @click.option("--port", default=5000, show_default=True)
     def serve(host, port):
         """Start the web app and the scheduler side by side (what `make run` does); Ctrl-C stops both."""
-        from trainer.launch.launcher import run_side_by_side
-
         raise SystemExit(run_side_by_side(host, port))
 
     @app.cli.command("demo")
     @click.option("--if-empty", is_flag=True, help="Load only into an empty database (what `make run` does).")
     def demo(if_empty):
         """Load the demo programme (Chaoyang and a few other districts) and print the demo logins."""
-        from trainer.org.demo import DEMO_LOGINS, database_is_empty, load_demo
-
         if if_empty and not database_is_empty():
             click.echo("database has data; demo not loaded")
         else:

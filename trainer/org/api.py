@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-from flask import abort, make_response
 from flask_babel import gettext as _
 from flask_login import current_user
 from marshmallow import Schema, fields, validate
-from sqlalchemy import select
 
 from trainer.api import Blueprint
-from trainer.api.conventions import require_if_match, with_etag
-from trainer.api.schemas import PageArgs, paginate_select
-from trainer.auth.permissions import ANY_USER, STAFF, allow, check_district, scoped
+from trainer.api.conventions import require_if_match
+from trainer.api.helpers import DistrictQuery, load_scoped, respond
+from trainer.api.schemas import paginate
+from trainer.auth.permissions import ANY_USER, STAFF, allow
 from trainer.core.extensions import db
 from trainer.core.validation import InvalidInput
-from trainer.org import operations
-from trainer.org.models import District, Station, Union
+from trainer.org import operations, queries
+from trainer.org.models import Station, Union
 
 blp = Blueprint("org_api", __name__, url_prefix="/api/v1", description="Districts, unions and service stations")
 
@@ -55,43 +54,33 @@ class StationSchema(Schema):
     version = fields.Int(dump_only=True)
 
 
-class StationQuery(PageArgs):
-    district = fields.Str(metadata={"description": "district code (admin only; others see their own)"})
-
-
 @blp.route("/districts")
 @allow(ANY_USER)
 @blp.response(200, DistrictSchema(many=True))
 @blp.errors(401)
 def list_districts():
     """All districts of Beijing."""
-    return db.session.scalars(select(District).order_by(District.sort_order)).all()
+    return queries.all_districts()
 
 
 @blp.route("/unions")
 @allow(STAFF)
-@blp.arguments(StationQuery, location="query")
+@blp.arguments(DistrictQuery, location="query")
 @blp.response(200, UnionSchema(many=True))
 @blp.errors(401, 403)
 def list_unions(args):
     """The unions of the caller's district (the admin: of every district, or of ?district=)."""
-    stmt = scoped(select(Union).order_by(Union.id), Union.district_id)
-    if args.get("district"):
-        stmt = stmt.join(District).where(District.code == args["district"])
-    return paginate_select(stmt, args)
+    return paginate(queries.unions_in_scope(args.get("district")), args)
 
 
 @blp.route("/stations")
 @allow(STAFF)
-@blp.arguments(StationQuery, location="query")
+@blp.arguments(DistrictQuery, location="query")
 @blp.response(200, StationSchema(many=True))
 @blp.errors(401, 403)
 def list_stations(args):
     """Service stations, paginated (`page`, `page_size`; totals in the `X-Total-Count` header)."""
-    stmt = scoped(select(Station).order_by(Station.id), Station.district_id)
-    if args.get("district"):
-        stmt = stmt.join(District, Station.district_id == District.id).where(District.code == args["district"])
-    return paginate_select(stmt, args)
+    return paginate(queries.stations_in_scope(args.get("district")), args)
 
 
 def _union_for(union_id: int) -> Union:
@@ -112,15 +101,7 @@ def create_station(data):
     """Create a station in a union of the caller's district."""
     station = operations.save_station(None, union=_union_for(data.pop("union_id")), **data)
     db.session.commit()
-    return _respond(station, 201)
-
-
-def _station(station_id: int) -> Station:
-    station = db.session.get(Station, station_id)
-    if station is None:
-        abort(404)
-    check_district(station.district_id)
-    return station
+    return respond(StationSchema(), station, 201)
 
 
 @blp.route("/stations/<int:station_id>")
@@ -129,13 +110,7 @@ def _station(station_id: int) -> Station:
 @blp.errors(404, 403, 401)
 def get_station(station_id: int):
     """One station; its `ETag` is needed to change it."""
-    station = _station(station_id)
-    return _respond(station)
-
-
-def _respond(station, status: int = 200):
-    response = make_response(StationSchema().dump(station), status)
-    return with_etag(response, station)
+    return respond(StationSchema(), load_scoped(Station, station_id))
 
 
 @blp.route("/stations/<int:station_id>", methods=["PUT"])
@@ -145,8 +120,8 @@ def _respond(station, status: int = 200):
 @blp.errors(404, 403, 401, 412, 422, 428)
 def update_station(data, station_id: int):
     """Replace a station. Send `If-Match` with the ETag you read: a stale one gets 412, nothing is lost."""
-    station = _station(station_id)
+    station = load_scoped(Station, station_id)
     require_if_match(station)
     operations.save_station(station, union=_union_for(data.pop("union_id")), **data)
     db.session.commit()
-    return _respond(station)
+    return respond(StationSchema(), station)

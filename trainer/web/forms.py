@@ -9,7 +9,8 @@ A view builds its form, then hands ``save_form`` the operation to run::
         return response
     return render_template(..., form=form)
 
-- valid form, the operation succeeds: one commit, a success message, a redirect (post/redirect/get);
+- valid form, the operation succeeds: one commit, a success message (or, when ``message`` returns a list of
+  ``(text, category)`` pairs, each of them), a redirect (post/redirect/get);
 - the operation raises ``InvalidInput``: nothing is kept, the form is shown again with what the user typed and
   each message beside its field;
 - someone else saved the record since the form was opened (``StaleEdit`` from the form's hidden version, or
@@ -40,12 +41,13 @@ def _resolve(value: Callable[[Any], str] | str, result: Any) -> str:
     return value(result) if callable(value) else value
 
 
-def save_form(form, save: Callable[[], T], *, message: Callable[[T], str] | str,
+def save_form(form, save: Callable[[], T], *, message: Callable[[T], str | list[tuple[str, str]]] | str,
               next_url: Callable[[T], str] | str, record: Any = None,
               category: Callable[[T], str] | str = "success"):
     """Run ``save`` for a submitted, valid form; answer a redirect, or None when the form is to be shown.
 
-    ``category`` is the message's kind ("success", or "warning" when the saved result needs a look)."""
+    ``message`` is one text shown as ``category`` ("success", or "warning" when the saved result needs a
+    look), or a list of (text, category) pairs."""
     if not form.validate_on_submit():
         return None
     try:
@@ -58,7 +60,9 @@ def save_form(form, save: Callable[[], T], *, message: Callable[[T], str] | str,
     except (StaleEdit, StaleDataError) as error:
         return stale_edit_answer(getattr(error, "obj", None) or record)
     db.session.commit()
-    flash(_resolve(message, result), _resolve(category, result))
+    told = _resolve(message, result)
+    for text, kind in (told if isinstance(told, list) else [(told, _resolve(category, result))]):
+        flash(text, kind)
     return redirect(_resolve(next_url, result))
 
 

@@ -13,6 +13,7 @@ from trainer.auth.permissions import is_api_request
 from trainer.core.clock import as_utc, now_utc, today_local
 from trainer.core.extensions import db, login_manager
 from trainer.core.i18n import format_day, format_moment, format_month, format_weekday, lang
+from trainer.org.models import District
 from trainer.web.navigation import grouped_nav_for, nav_for
 
 CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; "
@@ -66,8 +67,6 @@ def register_web(app: Flask) -> None:
     app.jinja_env.add_extension("jinja2.ext.do")
 
     def all_districts():
-        from trainer.org.models import District
-
         return db.session.scalars(select(District).order_by(District.sort_order)).all()
 
     def station_link(station) -> str:
@@ -103,14 +102,25 @@ def register_web(app: Flask) -> None:
 
     @app.after_request
     def _security_headers(response):
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
-        if response.mimetype == "text/html":
-            response.headers.setdefault("Content-Security-Policy", CSP)
-            if current_user and getattr(current_user, "is_authenticated", False):
-                response.headers.setdefault("Cache-Control", "no-store")
-        if request.is_secure:
-            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+        set_security_headers(response.headers, html=response.mimetype == "text/html", secure=request.is_secure,
+                             logged_in=bool(current_user and getattr(current_user, "is_authenticated", False)))
         return response
+
+
+def set_security_headers(headers, *, html: bool = False, secure: bool = False, logged_in: bool = False) -> None:
+    """The security headers of every answer (pages, the API, files, calendar feeds), each unless already set.
+
+    ``headers`` is a werkzeug ``Headers`` (a response's, or one built by the feed fast path); ``html``: the
+    answer is a page (it gets the Content-Security-Policy, and ``Cache-Control: no-store`` when ``logged_in``);
+    ``secure``: it goes over HTTPS (Strict-Transport-Security).
+    """
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("X-Frame-Options", "DENY")
+    headers.setdefault("Referrer-Policy", "same-origin")
+    headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+    if html:
+        headers.setdefault("Content-Security-Policy", CSP)
+        if logged_in:
+            headers.setdefault("Cache-Control", "no-store")
+    if secure:
+        headers.setdefault("Strict-Transport-Security", "max-age=31536000")

@@ -12,9 +12,10 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 from trainer.api import Blueprint
 from trainer.api.schemas import ERROR_RESPONSES
 from trainer.auth.permissions import ANY_USER, allow
-from trainer.core.extensions import db
+from trainer.exchange.rows import run_import
 from trainer.workdays import operations, service
 from trainer.workdays.models import STATUS_NOT_ANNOUNCED
+from trainer.workdays.notice import HolidayRange, entries_as_ranges
 
 blp = Blueprint("workdays_api", __name__, url_prefix="/api/v1/workdays",
                 description="The official working-day calendar: holidays, make-up working days, unannounced years")
@@ -102,7 +103,7 @@ def year_payload(year: int) -> dict:
     cal = service.calendar(year, allow_provisional=True)
     row = operations.year_row(year) if cal.status != STATUS_NOT_ANNOUNCED else None
     if row is not None:
-        holidays, makeups = operations.entries_as_ranges(row)
+        holidays, makeups = entries_as_ranges(row)
     else:
         holidays, makeups = [], []
         for day in sorted(cal.holidays):  # the provisional fixed-date holidays
@@ -110,7 +111,7 @@ def year_payload(year: int) -> dict:
             if holidays and holidays[-1].name == name and (day - holidays[-1].end).days == 1:
                 holidays[-1].end = day
             else:
-                holidays.append(operations.HolidayRange(name, name_en, None, day, day))
+                holidays.append(HolidayRange(name, name_en, None, day, day))
     return {
         "year": year, "status": cal.status, "provisional": cal.provisional, "source": cal.source,
         "notice": row.notice if row else None, "working_day_count": cal.working_day_count,
@@ -169,8 +170,8 @@ def working_range(args):
 @blp.errors(401, 403, 422)
 def post_notice(data):
     """Enter a year's notice (same format as the notice file). A draft unless `confirm` is true; for an official
-    year it is a correction. Everything is checked first; nothing changes on any error (422 lists each)."""
+    year it is a correction. Everything is checked first; nothing changes on any error (422 lists each, or says
+    that an identical notice was saved at the same moment)."""
     confirm = data.pop("confirm")
-    result = operations.import_notice(data, source="notice", confirm=confirm, user=current_user)
-    db.session.commit()
+    result = run_import(lambda: operations.import_notice(data, source="notice", confirm=confirm, user=current_user))
     return year_payload(result.calendar_year.year), 201

@@ -2,31 +2,23 @@
 
 from __future__ import annotations
 
-import functools
 import json
 from datetime import date
 from pathlib import Path
 
 import click
-from flask import current_app
 from flask.cli import with_appcontext
 
 from trainer.core.extensions import db
+from trainer.core.validation import InvalidInput
+from trainer.exchange.rows import run_import
+from trainer.launch.options import in_request
+from trainer.workdays import operations, service
+from trainer.workdays.notice import NoticeInvalid, entries_as_ranges
 
 STATUS_TEXT = {"official": "official 正式", "draft": "draft 草稿（未确认）", "not_announced": "not announced 未公布"}
 KIND_TEXT = {"holiday": "holiday 放假", "makeup_workday": "make-up working day 调休上班",
              "weekend": "weekend 周末", "workday": "working day 工作日"}
-
-
-def _in_request(func):
-    """Translations and the audit log need a request context; commands run in a plain one (Chinese, 'system')."""
-
-    @functools.wraps(func)
-    def wrapper(*args, **kwargs):
-        with current_app.test_request_context("/"):
-            return func(*args, **kwargs)
-
-    return wrapper
 
 
 @click.group("workdays")
@@ -37,11 +29,9 @@ def cli():
 @cli.command("show")
 @click.argument("year", type=int)
 @with_appcontext
-@_in_request
+@in_request
 def show(year):
     """Show a year: status, holidays, make-up working days, number of working days."""
-    from trainer.workdays import operations, service
-
     status = service.year_status(year)
     click.echo(f"{year}: {STATUS_TEXT[status]}")
     if status == "not_announced":
@@ -57,7 +47,7 @@ def show(year):
     if row.notice:
         click.echo(f"notice 通知: {row.notice}")
     click.echo(f"source 来源: {row.source}")
-    holidays, makeups = operations.entries_as_ranges(row)
+    holidays, makeups = entries_as_ranges(row)
     click.echo("holidays 放假:")
     for h in holidays:
         days = (h.end - h.start).days + 1
@@ -72,11 +62,9 @@ def show(year):
 @cli.command("check")
 @click.argument("day", metavar="DATE")
 @with_appcontext
-@_in_request
+@in_request
 def check(day):
     """Is DATE (YYYY-MM-DD) a working day? Prints its kind, holiday name and the year's status."""
-    from trainer.workdays import service
-
     try:
         when = date.fromisoformat(day)
     except ValueError:
@@ -97,26 +85,20 @@ def check(day):
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--confirm", is_flag=True, help="Confirm the year as official at once (else it stays a draft).")
 @with_appcontext
-@_in_request
+@in_request
 def import_file(file, confirm):
     """Import a State Council notice file (JSON; format in docs/workdays.md). Nothing changes on any error."""
-    from trainer.core.validation import InvalidInput
-    from trainer.workdays import operations
-
     try:
         data = json.loads(file.read_text(encoding="utf-8-sig"))
     except (UnicodeDecodeError, ValueError) as error:
         raise click.ClickException(f"{file}: not valid JSON ({error})") from None
     try:
-        result = operations.import_notice(data, confirm=confirm)
-    except operations.NoticeInvalid as error:
-        db.session.rollback()
+        result = run_import(lambda: operations.import_notice(data, confirm=confirm))
+    except NoticeInvalid as error:
         lines = [f"{file}: nothing imported 未导入:"] + [f"  - {m}" for ms in error.errors.values() for m in ms]
         raise click.ClickException("\n".join(lines)) from None
-    except InvalidInput as error:
-        db.session.rollback()
+    except InvalidInput as error:  # e.g. an identical import saved the same year at the same moment
         raise click.ClickException(f"{file}: nothing imported 未导入: {error.message}") from None
-    db.session.commit()
     _report(result)
 
 
@@ -137,12 +119,9 @@ def _report(result) -> None:
 @cli.command("confirm")
 @click.argument("year", type=int)
 @with_appcontext
-@_in_request
+@in_request
 def confirm(year):
     """Confirm a draft year as official and list the conflicts it causes."""
-    from trainer.core.validation import InvalidInput
-    from trainer.workdays import operations
-
     try:
         result = operations.confirm_year(year)
     except InvalidInput as error:
@@ -155,11 +134,9 @@ def confirm(year):
 @cli.command("recheck")
 @click.argument("year", type=int)
 @with_appcontext
-@_in_request
+@in_request
 def recheck(year):
     """Look again for plans on the non-working days of an official year."""
-    from trainer.workdays import operations, service
-
     try:
         found = operations.recheck_year(year)
     except service.YearNotAnnounced as error:

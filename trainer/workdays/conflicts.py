@@ -20,6 +20,8 @@ from sqlalchemy import select
 
 from trainer.core.areas import area_modules
 from trainer.core.extensions import db
+from trainer.workdays.models import WorkdayConflict
+from trainer.workdays.service import YearNotAnnounced, next_working_day
 
 log = logging.getLogger(__name__)
 
@@ -54,8 +56,6 @@ def official_hooks() -> list[Callable[[int], None]]:
 
 
 def _suggest(day: date) -> date | None:
-    from trainer.workdays.service import YearNotAnnounced, next_working_day
-
     try:
         return next_working_day(day, allow_provisional=True)
     except YearNotAnnounced:  # pragma: no cover - allow_provisional never raises
@@ -79,8 +79,6 @@ def find_conflicts(days: Iterable[date], district_id: int | None = None) -> list
 
 def record_conflicts(year: int, days: Iterable[date]):
     """Store a WorkdayConflict for every item planned on ``days`` not already listed. Returns the new rows."""
-    from trainer.workdays.models import WorkdayConflict
-
     items = find_conflicts(days)
     if not items:
         return []

@@ -18,13 +18,16 @@ import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
+from importlib.metadata import version
 from types import MappingProxyType
 
-from flask import g, has_request_context
+from flask import g, has_app_context, has_request_context
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm import Session
 
 from trainer.core.extensions import db
+from trainer.core.i18n import lang
 from trainer.workdays import library
 from trainer.workdays.models import (
     KIND_HOLIDAY,
@@ -76,8 +79,6 @@ def current_lang() -> str:
     """The language of the current page; Chinese outside a request (CLI, jobs)."""
     if not has_request_context():
         return "zh"
-    from trainer.core.i18n import lang
-
     try:
         return lang()
     except Exception:  # noqa: BLE001 - a missing locale must never break a calendar answer
@@ -128,7 +129,7 @@ def invalidate(year: int | None = None) -> None:
         _CACHE.clear()
     else:
         _CACHE.pop(year, None)
-    seen = g.get("_workdays_seen") if _has_app_context() else None
+    seen = g.get("_workdays_seen") if has_app_context() else None
     if seen is not None:
         if year is None:
             seen.clear()
@@ -136,22 +137,18 @@ def invalidate(year: int | None = None) -> None:
             seen.pop(year, None)
 
 
-def _has_app_context() -> bool:
-    from flask import has_app_context
-
-    return has_app_context()
-
-
-def _all_days(year: int) -> Iterator[date]:
+def days_of_year(year: int) -> Iterator[date]:
+    """Every day of ``year``, from 1 January."""
     day = date(year, 1, 1)
     while day.year == year:
         yield day
         day += timedelta(days=1)
 
 
-def _build(year: int, status: str, source: str | None, stamp: str | None,
+def build_calendar(year: int, status: str, source: str | None, stamp: str | None,
            holidays: dict[date, tuple[str, str]], makeup: dict[date, tuple[str, str]]) -> YearCalendar:
-    working = frozenset(d for d in _all_days(year)
+    """A year's calendar from its special days: Monday to Friday work, weekends rest, unless moved."""
+    working = frozenset(d for d in days_of_year(year)
                         if d in makeup or (d.weekday() < 5 and d not in holidays))
     return YearCalendar(year=year, status=status, source=source, stamp=stamp,
                         holidays=MappingProxyType(holidays), makeup=MappingProxyType(makeup), working=working)
@@ -162,14 +159,14 @@ def provisional_calendar(year: int) -> YearCalendar:
     for month, first, last, key in PROVISIONAL_FIXED_HOLIDAYS:
         for dom in range(first, last + 1):
             holidays[date(year, month, dom)] = library.FESTIVALS[key]
-    return _build(year, STATUS_NOT_ANNOUNCED, None, None, holidays, {})
+    return build_calendar(year, STATUS_NOT_ANNOUNCED, None, None, holidays, {})
 
 
 def library_calendar(year: int) -> YearCalendar:
     holidays, makeup = {}, {}
     for item in library.year_days(year):
         (holidays if item.kind == KIND_HOLIDAY else makeup)[item.day] = (item.name, item.name_en)
-    return _build(year, STATUS_OFFICIAL, SOURCE_LIBRARY, f"library:{year}", holidays, makeup)
+    return build_calendar(year, STATUS_OFFICIAL, SOURCE_LIBRARY, f"library:{year}", holidays, makeup)
 
 
 def _stored_calendar(year: int, status: str, source: str, stamp: str) -> YearCalendar:
@@ -178,7 +175,7 @@ def _stored_calendar(year: int, status: str, source: str, stamp: str) -> YearCal
         .join(CalendarYear).where(CalendarYear.year == year)).all()
     holidays = {r.day: (r.name, r.name_en or r.name) for r in rows if r.kind == KIND_HOLIDAY}
     makeup = {r.day: (r.name, r.name_en or r.name) for r in rows if r.kind == KIND_MAKEUP}
-    return _build(year, status, source, stamp, holidays, makeup)
+    return build_calendar(year, status, source, stamp, holidays, makeup)
 
 
 def store_library_year(year: int, session) -> CalendarYear | None:
@@ -200,8 +197,6 @@ def store_library_year(year: int, session) -> CalendarYear | None:
 
 def _library_version() -> str:
     try:
-        from importlib.metadata import version
-
         return version("chinesecalendar")
     except Exception:  # noqa: BLE001
         return ""
@@ -210,8 +205,6 @@ def _library_version() -> str:
 def _load_library_year(year: int) -> bool:
     """Store a library year in its own short transaction, so a read never depends on the caller committing.
     False when the database is busy (SQLite): the caller then answers from the library directly."""
-    from sqlalchemy.orm import Session
-
     engine = db.engine
     sqlite = engine.dialect.name == "sqlite"
     try:

@@ -11,23 +11,34 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user
-from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
 
-from trainer.auth.permissions import ANY_USER, STAFF, allow, check_district, scoped
+from trainer.auth.permissions import ANY_USER, STAFF, allow, check_district, is_api_request
 from trainer.core.clock import today_local
 from trainer.core.extensions import db
-from trainer.core.validation import InvalidInput, form_errors_from
+from trainer.core.i18n import format_weekday
+from trainer.core.validation import InvalidInput
+from trainer.exchange.rows import run_import
+from trainer.web.errors import api_error
+from trainer.web.forms import save_form
 from trainer.web.navigation import register_nav
-from trainer.workdays import library, operations, service
+from trainer.workdays import library, operations, queries, service
 from trainer.workdays.forms import KIND_LABELS, EntryForm, ImportForm, YearForm
 from trainer.workdays.models import (
     STATUS_DRAFT,
     STATUS_NOT_ANNOUNCED,
     STATUS_OFFICIAL,
     CalendarEntry,
-    CalendarYear,
     WorkdayConflict,
+)
+from trainer.workdays.notice import (
+    HolidayRange,
+    NoticeInvalid,
+    entries_as_ranges,
+    format_holiday_lines,
+    format_makeup_lines,
+    merge_validation,
+    parse_holiday_lines,
+    parse_makeup_lines,
 )
 from trainer.workdays.service import YearNotAnnounced
 
@@ -48,9 +59,6 @@ LAST_YEAR_SHOWN = 2100
 @bp.app_errorhandler(YearNotAnnounced)
 def _year_not_announced(error: YearNotAnnounced):
     """Any page or API call that needs an unannounced year says so plainly (409), naming the year."""
-    from trainer.auth.permissions import is_api_request
-    from trainer.web.errors import api_error
-
     db.session.rollback()
     if is_api_request():
         return api_error(409, error.localized(), {"year": error.localized()}, code="year_not_announced")
@@ -106,40 +114,28 @@ def index(year: int | None = None):
     year = year or today_local().year
     _check_year(year)
     cal = service.calendar(year, allow_provisional=True)
-    row = db.session.scalar(select(CalendarYear).where(CalendarYear.year == year)
-                            .options(selectinload(CalendarYear.entries), selectinload(CalendarYear.confirmed_by)))
-    holidays, makeups = operations.entries_as_ranges(row)
+    row = queries.year_shown(year)
+    holidays, makeups = entries_as_ranges(row)
     if row is None:  # the provisional fixed-date holidays, shown as ranges
         for day in sorted(cal.holidays):
             name, name_en = cal.holidays[day]
             if holidays and holidays[-1].name == name and (day - holidays[-1].end).days == 1:
                 holidays[-1].end = day
             else:
-                holidays.append(operations.HolidayRange(name, name_en, library.festival_key(name), day, day))
+                holidays.append(HolidayRange(name, name_en, library.festival_key(name), day, day))
     language = service.current_lang()
-    unresolved = 0
-    if current_user.role in STAFF:
-        unresolved = db.session.scalar(
-            scoped(select(func.count(WorkdayConflict.id)).where(WorkdayConflict.year == year,
-                                                                WorkdayConflict.resolved.is_(False)),
-                   WorkdayConflict.district_id))
-    weekdays = [_weekday_short(i) for i in range(7)]
+    unresolved = queries.open_conflict_count(year) if current_user.role in STAFF else 0
+    weekdays = [format_weekday(i) for i in range(7)]
     return render_template("workdays/year.html", year=year, cal=cal, row=row, months=_months(year, cal, language),
                            holidays=holidays, makeups=makeups, weekdays=weekdays, unresolved=unresolved,
                            language=language)
-
-
-def _weekday_short(index: int) -> str:
-    from trainer.core.i18n import format_weekday
-
-    return format_weekday(index)
 
 
 @bp.route("/years")
 @allow(ANY_USER)
 def years():
     """Every year with its status: official (library or confirmed), draft, or not announced."""
-    rows = {r.year: r for r in db.session.scalars(select(CalendarYear))}
+    rows = queries.stored_years()
     span = library.year_range() or (today_local().year, today_local().year)
     show_all = request.args.get("all") == "1"
     this_year = today_local().year
@@ -172,64 +168,56 @@ def edit_year(year: int):
         db.session.commit()  # a library year stored on first use stays stored
     form = YearForm()
     if request.method == "GET":
-        holidays, makeups = operations.entries_as_ranges(row)
+        holidays, makeups = entries_as_ranges(row)
         form.stamp.data = row.stamp if row else operations.NO_ROW
         form.notice.data = row.notice if row else ""
-        form.holidays.data = operations.format_holiday_lines(holidays)
-        form.makeup_days.data = operations.format_makeup_lines(makeups)
-    if form.validate_on_submit():
-        holidays, holiday_errors = operations.parse_holiday_lines(form.holidays.data)
-        makeups, makeup_errors = operations.parse_makeup_lines(form.makeup_days.data)
-        try:
-            if holiday_errors or makeup_errors:
-                errors = {"holidays": holiday_errors, "makeup_days": makeup_errors}
-                raise operations.NoticeInvalid(operations.merge_validation(errors, year, holidays, makeups))
-            result = operations.save_year(year, holidays=holidays, makeups=makeups, notice=form.notice.data or "",
-                                          source="notice", confirm=bool(form.save_confirm.data),
-                                          user=current_user, stamp=form.stamp.data)
-        except operations.NoticeInvalid as error:
-            _show_errors(form, error)
-        except InvalidInput as error:
-            form_errors_from(form, error)
-        else:
-            db.session.commit()
-            _flash_result(year, result)
-            return redirect(url_for("workdays.index", year=year))
-    return render_template("workdays/edit.html", form=form, year=year, row=row)
+        form.holidays.data = format_holiday_lines(holidays)
+        form.makeup_days.data = format_makeup_lines(makeups)
+
+    def save() -> operations.SaveResult:
+        holidays, holiday_errors = parse_holiday_lines(form.holidays.data)
+        makeups, makeup_errors = parse_makeup_lines(form.makeup_days.data)
+        if holiday_errors or makeup_errors:
+            errors = {"holidays": holiday_errors, "makeup_days": makeup_errors}
+            raise NoticeInvalid(merge_validation(errors, year, holidays, makeups))
+        return operations.save_year(year, holidays=holidays, makeups=makeups, notice=form.notice.data or "",
+                                    source="notice", confirm=bool(form.save_confirm.data), user=current_user,
+                                    stamp=form.stamp.data)
+
+    response = save_form(form, save, record=row, message=lambda result: _told(year, result),
+                         next_url=url_for("workdays.index", year=year))
+    return response or render_template("workdays/edit.html", form=form, year=year, row=row)
 
 
-def _show_errors(form, error: operations.NoticeInvalid) -> None:
-    for name, messages in error.errors.items():
-        target = getattr(form, name, None)
-        if target is not None and hasattr(target, "errors"):
-            target.errors = list(target.errors or []) + messages
-        else:
-            form.form_errors.extend(messages)
+def _told(year: int, result: operations.SaveResult) -> list[tuple[str, str]]:
+    """What a save did, as flash messages: official, corrected or draft; and the conflicts it revealed."""
+    row = result.calendar_year
+    if result.became_official:
+        told = [(_("The calendar of %(year)s is now official.", year=year), "success")]
+    elif row.status == STATUS_OFFICIAL:
+        told = [(_("The official calendar of %(year)s was corrected (%(added)s days added, %(changed)s changed, "
+                   "%(removed)s removed).", year=year, added=result.added, changed=result.changed,
+                   removed=result.removed), "success")]
+    else:
+        told = [(_("The calendar of %(year)s was saved as a draft. Check it, then confirm it as official.",
+                   year=year), "info")]
+    if result.conflicts:
+        told.append((ngettext("%(num)s planned item falls on a day that is no longer a working day: see Calendar "
+                              "conflicts.", "%(num)s planned items fall on days that are no longer working days: "
+                              "see Calendar conflicts.", len(result.conflicts)), "warning"))
+    return told
 
 
 def _flash_result(year: int, result: operations.SaveResult) -> None:
-    row = result.calendar_year
-    if result.became_official:
-        flash(_("The calendar of %(year)s is now official.", year=year), "success")
-    elif row.status == STATUS_OFFICIAL:
-        flash(_("The official calendar of %(year)s was corrected (%(added)s days added, %(changed)s changed, "
-                "%(removed)s removed).", year=year, added=result.added, changed=result.changed,
-                removed=result.removed), "success")
-    else:
-        flash(_("The calendar of %(year)s was saved as a draft. Check it, then confirm it as official.", year=year),
-              "info")
-    if result.conflicts:
-        flash(ngettext("%(num)s planned item falls on a day that is no longer a working day: see Calendar "
-                       "conflicts.", "%(num)s planned items fall on days that are no longer working days: see "
-                       "Calendar conflicts.", len(result.conflicts)), "warning")
+    for text, category in _told(year, result):
+        flash(text, category)
 
 
-@bp.route("/<int:year>/confirm", methods=["POST"])
-@allow("admin")
-def confirm(year: int):
-    _check_year(year)
+def _change_and_show(year: int, change) -> object:
+    """A button's change of a year (confirm, delete a day): saved and told, or refused with the reason; then the
+    year's page."""
     try:
-        result = operations.confirm_year(year, user=current_user)
+        result = change()
     except InvalidInput as error:
         db.session.rollback()
         flash(error.message, "error")
@@ -237,6 +225,13 @@ def confirm(year: int):
         db.session.commit()
         _flash_result(year, result)
     return redirect(url_for("workdays.index", year=year))
+
+
+@bp.route("/<int:year>/confirm", methods=["POST"])
+@allow("admin")
+def confirm(year: int):
+    _check_year(year)
+    return _change_and_show(year, lambda: operations.confirm_year(year, user=current_user))
 
 
 @bp.route("/<int:year>/discard", methods=["POST"])
@@ -270,22 +265,17 @@ def entry_edit(entry_id: int):
     """Correct one day of a year."""
     entry = db.get_or_404(CalendarEntry, entry_id)
     row = entry.calendar_year
+    year = row.year
     form = EntryForm(obj=entry)
     if request.method == "GET":
         form.stamp.data = row.stamp
-    if form.validate_on_submit():
-        year = row.year
-        try:
-            result = operations.correct_entry(entry, day=form.day.data, kind=form.kind.data, name=form.name.data,
-                                              name_en=form.name_en.data, stamp=form.stamp.data)
-        except InvalidInput as error:
-            db.session.rollback()
-            form_errors_from(form, error)
-            entry = db.get_or_404(CalendarEntry, entry_id)
-        else:
-            db.session.commit()
-            _flash_result(year, result)
-            return redirect(url_for("workdays.index", year=year))
+    response = save_form(
+        form, lambda: operations.correct_entry(entry, day=form.day.data, kind=form.kind.data, name=form.name.data,
+                                               name_en=form.name_en.data, stamp=form.stamp.data),
+        record=row, message=lambda result: _told(year, result), next_url=url_for("workdays.index", year=year))
+    if response is not None:
+        return response
+    entry = db.get_or_404(CalendarEntry, entry_id)  # as saved, when the correction was refused
     return render_template("workdays/entry.html", form=form, entry=entry, row=entry.calendar_year)
 
 
@@ -293,41 +283,35 @@ def entry_edit(entry_id: int):
 @allow("admin")
 def entry_delete(entry_id: int):
     entry = db.get_or_404(CalendarEntry, entry_id)
-    year = entry.calendar_year.year
+    return _change_and_show(entry.calendar_year.year,
+                            lambda: operations.delete_entry(entry, stamp=request.form.get("stamp") or None))
+
+
+def _notice_file(upload) -> object:
+    """The content of an uploaded notice file (JSON), refused when too large or not JSON."""
+    limit = current_app.config.get("WORKDAYS_MAX_NOTICE_BYTES", 200_000)
+    raw = upload.read(limit + 1)
+    if len(raw) > limit:
+        raise InvalidInput({"file": _("The file is too large for a notice.")})
     try:
-        result = operations.delete_entry(entry, stamp=request.form.get("stamp") or None)
-    except InvalidInput as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
-        _flash_result(year, result)
-    return redirect(url_for("workdays.index", year=year))
+        return json.loads(raw.decode("utf-8-sig"))
+    except (UnicodeDecodeError, ValueError) as error:
+        raise InvalidInput({"file": _("The file is not valid JSON (%(error)s).", error=error)}) from None
 
 
 @bp.route("/import", methods=["GET", "POST"])
 @allow("admin")
 def import_notice():
-    """Upload a notice file (JSON, see docs/workdays.md)."""
+    """Upload a notice file (JSON, see docs/workdays.md): imported whole, as one transaction, or not at all."""
     form = ImportForm()
     if form.validate_on_submit():
-        raw = form.file.data.read(current_app.config.get("WORKDAYS_MAX_NOTICE_BYTES", 200_000) + 1)
         try:
-            if len(raw) > current_app.config.get("WORKDAYS_MAX_NOTICE_BYTES", 200_000):
-                raise InvalidInput({"file": _("The file is too large for a notice.")})
-            try:
-                data = json.loads(raw.decode("utf-8-sig"))
-            except (UnicodeDecodeError, ValueError) as error:
-                raise InvalidInput({"file": _("The file is not valid JSON (%(error)s).", error=error)}) from None
-            result = operations.import_notice(data, confirm=form.confirm.data, user=current_user)
-        except operations.NoticeInvalid as error:
-            db.session.rollback()
-            form.file.errors = list(form.file.errors or []) + [m for ms in error.errors.values() for m in ms]
-        except InvalidInput as error:
-            db.session.rollback()
-            form.file.errors = list(form.file.errors or []) + list(error.fields.values() or [error.message])
+            data = _notice_file(form.file.data)
+            result = run_import(lambda: operations.import_notice(data, confirm=form.confirm.data, user=current_user))
+        except InvalidInput as error:  # every problem of the file, or a clash with an identical import
+            problems = [m for name in error.fields for m in error.messages_of(name)] or [error.message]
+            form.file.errors = list(form.file.errors or []) + problems
         else:
-            db.session.commit()
             year = result.calendar_year.year
             _flash_result(year, result)
             return redirect(url_for("workdays.index", year=year))
@@ -339,13 +323,8 @@ def import_notice():
 def conflicts():
     """Plans on days that stopped being working days: a coordinator sees their district, the admin all."""
     show = request.args.get("show", "open")
-    stmt = (select(WorkdayConflict).options(selectinload(WorkdayConflict.district),
-                                            selectinload(WorkdayConflict.resolved_by))
-            .order_by(WorkdayConflict.resolved, WorkdayConflict.day, WorkdayConflict.kind, WorkdayConflict.id))
-    stmt = scoped(stmt, WorkdayConflict.district_id)
-    if show != "all":
-        stmt = stmt.where(WorkdayConflict.resolved.is_(False))
-    page = db.paginate(stmt, per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    page = db.paginate(queries.conflicts(show_all=show == "all"), per_page=current_app.config["PAGE_SIZE"],
+                       error_out=False)
     reasons = {}
     for item in page.items:
         try:
@@ -367,4 +346,3 @@ def resolve(conflict_id: int):
     db.session.commit()
     flash(_("Marked as open again.") if reopen else _("Marked as resolved."), "success")
     return redirect(url_for("workdays.conflicts", show=request.form.get("show", "open")))
-
