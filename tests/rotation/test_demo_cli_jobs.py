@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 from sqlalchemy import func, select
 
 from trainer.core.extensions import db
 from trainer.rotation.models import Certification, Placement, ProgrammeYear, Trainee
 
 
+@pytest.mark.slow
 def test_demo_year_is_planned_with_certified_mediators(app):
     from trainer.org.demo import load_demo
 
@@ -93,6 +95,7 @@ def test_calendar_checks_and_feeds(planned, make_user):
     assert len(programme_year_events(py, date(2026, 1, 1), date(2026, 12, 31))) == 80
 
 
+@pytest.mark.slow
 def test_demo_pages_for_every_role(app):
     from tests.conftest import login
     from trainer.org.demo import DEMO_PASSWORD, load_demo

@@ -26,9 +26,8 @@ ADDRESS = "@北京市朝阳区\x1f工体东路"
 
 
 def _typed(text: str) -> str:
-    """What a workbook can hold of a text: control characters other than tab, newline and CR left out (and a CR
-    reads back as a line break, as XML has it)."""
-    return "".join(c for c in text if c in "\t\n\r" or ord(c) >= 32).replace("\r", "\n")
+    """What a workbook can hold of a text: control characters other than tab, newline and CR left out."""
+    return "".join(c for c in text if c in "\t\n\r" or ord(c) >= 32)
 
 
 @pytest.fixture

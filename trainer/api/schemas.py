@@ -59,5 +59,3 @@ def paginate(stmt, args: dict):
     return items, 200, headers
 
 
-# The former name, kept while the programme areas move to ``paginate``.
-paginate_select = paginate

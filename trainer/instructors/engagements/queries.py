@@ -7,7 +7,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
 from trainer.api.helpers import district_filter
-from trainer.api.schemas import paginate_select
+from trainer.api.schemas import paginate
 from trainer.core.extensions import db
 from trainer.instructors.access import is_staff, own_engagements
 from trainer.instructors.labels import instructor_label
@@ -30,7 +30,7 @@ def api_engagements(args: dict):
     those they are assigned to."""
     stmt = select(Engagement).order_by(Engagement.id)
     stmt = district_filter(stmt, Engagement.district_id, args.get("district")) if is_staff() else own_engagements(stmt)
-    return paginate_select(stmt, args)
+    return paginate(stmt, args)
 
 
 def instructor_choices(district: District) -> list[tuple[int, str]]:

@@ -9,7 +9,7 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from trainer.api.schemas import paginate_select
+from trainer.api.schemas import paginate
 from trainer.auth.models import Role, User
 from trainer.auth.permissions import district_scope
 from trainer.core.clock import today_local
@@ -43,7 +43,7 @@ def index_page(*, tier: str, status: str, district_code: str):
 
 def api_listing(args: dict):
     """One page of the API's list (``tier``, ``district`` for the admin)."""
-    return paginate_select(_listed(args.get("tier"), None, args.get("district")).order_by(Instructor.id), args)
+    return paginate(_listed(args.get("tier"), None, args.get("district")).order_by(Instructor.id), args)
 
 
 def guide_choices() -> list[tuple[int, str]]:

@@ -7,7 +7,7 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from trainer.api.schemas import paginate_select
+from trainer.api.schemas import paginate
 from trainer.auth.permissions import district_scope
 from trainer.core.clock import today_local
 from trainer.core.extensions import db
@@ -29,7 +29,7 @@ def series_rows() -> list[MeetingSeries]:
 
 
 def api_series(args: dict):
-    return paginate_select(visible_series(select(MeetingSeries)).order_by(MeetingSeries.id), args)
+    return paginate(visible_series(select(MeetingSeries)).order_by(MeetingSeries.id), args)
 
 
 def series_meetings(series: MeetingSeries) -> list[Meeting]:
@@ -55,4 +55,4 @@ def api_meetings(args: dict):
         stmt = stmt.where(Meeting.day <= args["to"])
     if args.get("series_id"):
         stmt = stmt.where(Meeting.series_id == args["series_id"])
-    return paginate_select(stmt, args)
+    return paginate(stmt, args)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from trainer.api.schemas import paginate_select
+from trainer.api.schemas import paginate
 from trainer.core.extensions import db
 from trainer.org.models import Station, Union
 from trainer.rotation.models import ProgrammeYear, Trainee
@@ -14,7 +14,7 @@ from trainer.rotation.models import ProgrammeYear, Trainee
 
 def page_of_trainees(py: ProgrammeYear, args: dict):
     """One page of the year's trainees (for the API)."""
-    return paginate_select(select(Trainee).where(Trainee.programme_year_id == py.id)
+    return paginate(select(Trainee).where(Trainee.programme_year_id == py.id)
                            .options(selectinload(Trainee.certification)).order_by(Trainee.id), args)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import exists, func, select
 from sqlalchemy.orm import selectinload
 
-from trainer.api.schemas import paginate_select
+from trainer.api.schemas import paginate
 from trainer.auth.permissions import scoped
 from trainer.core.extensions import db
 from trainer.rotation.models import Placement, PlacementDay, ProgrammeYear, Trainee
@@ -18,7 +18,7 @@ def years_for(district_id: int) -> list[ProgrammeYear]:
 
 def page_of_years(args: dict):
     """One page of the programme years the caller may see (the admin: all), newest first (for the API)."""
-    return paginate_select(scoped(select(ProgrammeYear).options(selectinload(ProgrammeYear.blackouts))
+    return paginate(scoped(select(ProgrammeYear).options(selectinload(ProgrammeYear.blackouts))
                                   .order_by(ProgrammeYear.year.desc(), ProgrammeYear.id), ProgrammeYear.district_id),
                            args)
 

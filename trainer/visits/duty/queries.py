@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from trainer.api.helpers import district_filter
-from trainer.api.schemas import paginate_select
+from trainer.api.schemas import paginate
 from trainer.core.extensions import db
 from trainer.visits.models import DutyPeriod, DutyShift, Lawyer
 
@@ -23,7 +23,7 @@ def district_periods(district_id: int) -> list[DutyPeriod]:
 
 def period_page(args: dict):
     """The API's list: one page of the caller's district's periods, the latest first."""
-    return paginate_select(district_filter(select(DutyPeriod).options(selectinload(DutyPeriod.lawyers))
+    return paginate(district_filter(select(DutyPeriod).options(selectinload(DutyPeriod.lawyers))
                                            .order_by(DutyPeriod.first_day.desc(), DutyPeriod.id),
                                            DutyPeriod.district_id, args.get("district")), args)
 

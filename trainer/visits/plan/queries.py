@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from trainer.api.helpers import district_filter
-from trainer.api.schemas import paginate_select
+from trainer.api.schemas import paginate
 from trainer.core.extensions import db
 from trainer.core.months import month_bounds, month_of
 from trainer.org.models import Station
@@ -137,7 +137,7 @@ def visit_page(args: dict, *, own_lawyer: Lawyer | None, as_lawyer: bool):
                         ("status", Visit.status)):
         if args.get(key) is not None:
             stmt = stmt.where(column == args[key])
-    return paginate_select(stmt, args)
+    return paginate(stmt, args)
 
 
 def listed_visits(district_id: int, first: date, last: date, *, lawyer: str | None = None,

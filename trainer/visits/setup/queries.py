@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from trainer.api.helpers import district_filter
-from trainer.api.schemas import paginate_select
+from trainer.api.schemas import paginate
 from trainer.auth.models import Role, User
 from trainer.core.extensions import db
 from trainer.org.models import Station
@@ -120,16 +120,16 @@ def lawyer_overview(lawyer: Lawyer, today: date) -> dict:
 # (items, status, headers) for the endpoint to return.
 
 def firm_page(args: dict):
-    return paginate_select(district_filter(select(Firm).options(selectinload(Firm.contracts)).order_by(Firm.id),
+    return paginate(district_filter(select(Firm).options(selectinload(Firm.contracts)).order_by(Firm.id),
                                            Firm.district_id, args.get("district")), args)
 
 
 def lawyer_page(args: dict):
-    return paginate_select(district_filter(select(Lawyer).options(selectinload(Lawyer.allowed)).order_by(Lawyer.id),
+    return paginate(district_filter(select(Lawyer).options(selectinload(Lawyer.allowed)).order_by(Lawyer.id),
                                            Lawyer.district_id, args.get("district")), args)
 
 
 def assignment_page(args: dict):
-    return paginate_select(district_filter(select(Assignment).where(Assignment.active)
+    return paginate(district_filter(select(Assignment).where(Assignment.active)
                                            .order_by(Assignment.station_id), Assignment.district_id,
                                            args.get("district")), args)
