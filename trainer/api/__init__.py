@@ -18,13 +18,18 @@ from flask_smorest import Api as _SmorestApi
 from flask_smorest import Blueprint as _SmorestBlueprint
 
 from trainer.api.docs import bp as docs_bp
+from trainer.api.parser import InputParser
 from trainer.api.schemas import ERROR_RESPONSES, ErrorSchema
 
 BEARER = {"bearerAuth": []}
 
 
 class Blueprint(_SmorestBlueprint):
-    """flask-smorest's Blueprint with ``errors``: the one way a view documents its error answers."""
+    """flask-smorest's Blueprint with ``errors``: the one way a view documents its error answers; every argument
+    and body is read by ``InputParser`` (the app's input rule, ``trainer.core.inputs``)."""
+
+    ARGUMENTS_PARSER = InputParser()
+    PAGINATION_ARGUMENTS_PARSER = InputParser()
 
     def errors(self, *codes: int):
         """``@blp.errors(401, 403, 404)``: the error answers a view can give, each with the error schema."""

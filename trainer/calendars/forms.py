@@ -1,8 +1,9 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import RadioField, SubmitField
+
+from trainer.web.forms import Form
 
 ALARM_LABELS = [
     ("none", _l("No reminder")),
@@ -12,7 +13,7 @@ ALARM_LABELS = [
 ]
 
 
-class AlarmForm(FlaskForm):
+class AlarmForm(Form):
     alarm_minutes = RadioField(_l("Reminder in your calendar app"), choices=ALARM_LABELS, default="none",
                                description=_l("Your calendar app shows it before each event of this feed."))
     submit = SubmitField(_l("Save reminder"))

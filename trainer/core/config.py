@@ -30,6 +30,9 @@ class Defaults:
     RATELIMIT_LOGIN = "10 per minute;50 per hour"
     RATELIMIT_HEADERS_ENABLED = False
     PAGE_SIZE = 50
+    # The largest request (an uploaded file, a form, a JSON body) in MB; larger ones are refused with 413
+    # before they are read (TRAINER_MAX_UPLOAD_MB).
+    MAX_UPLOAD_MB = 5
     # The public base URL, used in calendar feeds and e-mails (links back to pages).
     PUBLIC_URL = "http://127.0.0.1:5000"
     # Calendar feeds: the window of events they carry and how long cancellations stay visible.
@@ -93,5 +96,6 @@ def load_config(app, overrides: dict | None = None) -> None:
         # psycopg 3 is the driver we ship.
         uri = "postgresql+psycopg://" + uri.split("://", 1)[1]
     app.config["SQLALCHEMY_DATABASE_URI"] = uri
+    app.config["MAX_CONTENT_LENGTH"] = int(float(app.config["MAX_UPLOAD_MB"]) * 1024 * 1024)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _secret_key(instance_path)

@@ -10,11 +10,12 @@ from datetime import date, timedelta
 
 from flask_babel import gettext as _
 
+from trainer.core.inputs import FIRST_DAY, LAST_DAY
 from trainer.core.validation import InvalidInput
 
 Month = tuple[int, int]
 MAX_MONTHS = 12
-FIRST_YEAR, LAST_YEAR = 2000, 2099
+FIRST_YEAR, LAST_YEAR = FIRST_DAY.year, LAST_DAY.year  # the input rule's dates
 
 
 def parse_month(value: str | Month, field_name: str = "month") -> Month:

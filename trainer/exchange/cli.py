@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 
+from trainer.core.inputs import InputError, load_json
 from trainer.core.validation import InvalidInput
 from trainer.exchange.programme import export_programme, import_programme
 from trainer.launch.options import district_of
@@ -40,9 +41,9 @@ def import_command(path, district_code):
     """Read a JSON programme file. Everything is checked first; on any error nothing changes and every bad
     item is listed."""
     try:
-        raw = click.get_text_stream("stdin").read() if path == "-" else Path(path).read_text(encoding="utf-8-sig")
-        data = json.loads(raw)
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        raw = click.get_binary_stream("stdin").read() if path == "-" else Path(path).read_bytes()
+        data = load_json(raw)
+    except (OSError, InputError) as error:
         raise click.ClickException(f"cannot read {path}: {error}") from None
     try:
         district = import_programme(data, district_code=district_code)

@@ -23,6 +23,7 @@ from sqlalchemy.orm import selectinload
 from trainer.core.areas import AREAS, area_modules
 from trainer.core.clock import now_utc
 from trainer.core.extensions import db
+from trainer.core.inputs import place, problems_in
 from trainer.core.validation import InvalidInput
 from trainer.exchange.rows import Problems, run_import
 from trainer.org import operations as org
@@ -205,7 +206,12 @@ def import_programme(data: Any, *, district_code: str | None = None) -> District
     """Import a programme file into its district (or ``district_code``), committed as one transaction.
 
     Raises ``ProgrammeError`` listing every bad item, or ``ImportClash`` when an identical import saved the same
-    records at the same moment; either way nothing of the file is kept.
+    records at the same moment; either way nothing of the file is kept. Every value anywhere in the file is held
+    to the input rule first (``trainer.core.inputs``), also those no section reads.
     """
+    found = problems_in(data)
+    if found:
+        raise ProgrammeError({place(path): message for path, message in found.items()},
+                             _("%(n)s problem(s) in the file; nothing was imported.", n=len(found)))
     district = _district_of(data, district_code)
     return run_import(lambda: _load(data, district), district_id=district.id)

@@ -3,6 +3,8 @@
 Guarantees, the same in every area:
 - every bad row (or item) is listed, each with its row number and column (or its place in the file) and a
   message worded the same way everywhere ("is required", "… is not a date (write 2027-03-05)");
+- every value is held to the app's input rule (``trainer.core.inputs``: dates 2000–2100, 32-bit whole numbers,
+  no control characters or lone surrogates, a line break only in a multi-line column such as notes);
 - when anything is bad, nothing is imported (callers raise before changing anything, and ``run_import``
   rolls back whatever an operation refused half-way);
 - a second import saving the same records at the same moment is refused with a clear message (``ImportClash``),
@@ -28,6 +30,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from trainer.audit.models import AuditEntry
 from trainer.core.extensions import db
+from trainer.core.inputs import date_problem, is_multiline, number_problem, text_problem
 from trainer.core.validation import InvalidInput
 
 MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
@@ -67,27 +70,25 @@ def text_of(value: Any) -> str:
 
 
 def convert(value: Any, kind: str = "str", *, required: bool = True, choices: dict[str, str] | None = None,
-            max_length: int | None = None) -> tuple[Any, str | None]:
-    """A cell's or a JSON value's content -> (Python value, None) or (None, the message saying what is wrong)."""
+            max_length: int | None = None, multiline: bool = False) -> tuple[Any, str | None]:
+    """A cell's or a JSON value's content -> (Python value, None) or (None, the message saying what is wrong).
+
+    ``multiline``: the value may hold line breaks and tabs (a notes column)."""
     text = text_of(value)
     if text == "":
         if required:
             return None, _("is required")
         return ([] if kind == "list" else None), None
+    parts = value if kind == "list" and isinstance(value, list | tuple) else [text]
+    for part in parts:
+        if problem := text_problem(text_of(part), multiline=multiline):
+            return None, problem
     if max_length and len(text) > max_length:
         return None, _("is longer than %(n)s characters", n=max_length)
     if kind == "str":
         return text, None
-    if kind == "int":
-        try:
-            return int(text), None
-        except ValueError:
-            return None, _("%(value)s is not a whole number", value=text)
-    if kind == "float":
-        try:
-            return float(text), None
-        except ValueError:
-            return None, _("%(value)s is not a number", value=text)
+    if kind in ("int", "float"):
+        return _number(text, kind)
     if kind == "date":
         return _date(value, text)
     if kind == "mobile":
@@ -109,17 +110,29 @@ def convert(value: Any, kind: str = "str", *, required: bool = True, choices: di
     raise ValueError(f"unknown kind {kind}")
 
 
+def _number(text: str, kind: str) -> tuple[int | float | None, str | None]:
+    try:
+        number = int(text) if kind == "int" else float(text)
+    except ValueError:
+        if kind == "int":
+            return None, _("%(value)s is not a whole number", value=text)
+        return None, _("%(value)s is not a number", value=text)
+    problem = number_problem(number)
+    return (None, problem) if problem else (number, None)
+
+
 def _date(value: Any, text: str) -> tuple[date | None, str | None]:
-    if isinstance(value, datetime):
-        return value.date(), None
-    if isinstance(value, date):
-        return value, None
-    for pattern in DATE_PATTERNS:
+    day = value.date() if isinstance(value, datetime) else value if isinstance(value, date) else None
+    for pattern in DATE_PATTERNS if day is None else ():
         try:
-            return datetime.strptime(text, pattern).date(), None
+            day = datetime.strptime(text, pattern).date()
+            break
         except ValueError:
             continue
-    return None, _("%(value)s is not a date (write 2027-03-05)", value=text)
+    if day is None:
+        return None, _("%(value)s is not a date (write 2027-03-05)", value=text)
+    problem = date_problem(day)
+    return (None, problem) if problem else (day, None)
 
 
 # ------------------------------------------------------------------------------------------ Excel sheets
@@ -260,7 +273,7 @@ class SheetImport:
             index = positions.get(column.key)
             raw = row[index] if index is not None and index < len(row) else None
             converted, message = convert(raw, column.kind, required=column.required, choices=column.choices,
-                                         max_length=column.max_length)
+                                         max_length=column.max_length, multiline=is_multiline(column.key))
             if message:
                 self.errors.append(RowError(number, column.header, message))
                 bad = True
@@ -298,7 +311,7 @@ class Problems(dict):
 
     def value(self, raw: Any, where: str, kind: str = "str", *, required: bool = True, **options) -> Any:
         """Read one value as ``convert`` does for a cell; a problem is noted at ``where``."""
-        converted, message = convert(raw, kind, required=required, **options)
+        converted, message = convert(raw, kind, required=required, multiline=is_multiline(where), **options)
         if message:
             self.add(where, message)
         return converted

@@ -1,18 +1,18 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from trainer.auth.forms import MOBILE
+from trainer.web.forms import Form
 
 KIND_LABELS = {"street": _l("Street / area union"), "industry": _l("Industry union"),
                "zone": _l("Functional-zone union")}
 HOURS = Regexp(r"^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$", message=_l("Write hours as 09:00-12:00."))
 
 
-class UnionForm(FlaskForm):
+class UnionForm(Form):
     version = HiddenField()
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
     kind = SelectField(_l("Kind"), choices=list(KIND_LABELS.items()))
@@ -21,7 +21,7 @@ class UnionForm(FlaskForm):
     submit = SubmitField(_l("Save"))
 
 
-class StationForm(FlaskForm):
+class StationForm(Form):
     version = HiddenField()
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
     union_id = SelectField(_l("Union"), coerce=int)

@@ -16,6 +16,7 @@ from sqlalchemy.orm import selectinload
 from trainer.auth.models import Role, User
 from trainer.core.clock import as_utc
 from trainer.core.extensions import db
+from trainer.core.inputs import date_problem
 from trainer.core.validation import InvalidInput
 from trainer.exchange.rows import Problems
 from trainer.org.models import District, Station
@@ -109,10 +110,14 @@ def _parse_moment(value, errors: Problems, where: str):
     if value in (None, ""):
         return None
     try:
-        return as_utc(datetime.fromisoformat(str(value)))
-    except ValueError:
+        moment = as_utc(datetime.fromisoformat(str(value)))
+    except (ValueError, OverflowError):
         errors.add(where, _("Write moments as 2026-11-24T01:05:00+00:00."))
         return None
+    if problem := date_problem(moment):
+        errors.add(where, problem)
+        return None
+    return moment
 
 
 class _ByRef(dict):

@@ -8,12 +8,12 @@ from datetime import date, timedelta
 from typing import Any
 
 from flask import abort, flash, redirect, request
-from flask_wtf import FlaskForm
 
 from trainer.core.clock import today_local
+from trainer.core.inputs import parse_day
 from trainer.core.months import Month, month_bounds, month_key, month_of, parse_month, shift_month
 from trainer.core.validation import InvalidInput
-from trainer.web.forms import save_form
+from trainer.web.forms import Form, save_form
 
 MAX_RANGE_DAYS = 400
 
@@ -38,12 +38,9 @@ def month_links(month: Month) -> dict[str, str]:
 def range_args() -> tuple[date, date]:
     """``?from=&to=`` (ISO days, this month by default); 400 for a bad or too long range."""
     first, last = month_bounds(month_of(today_local()))
-    try:
-        first = date.fromisoformat(request.args.get("from") or first.isoformat())
-        last = date.fromisoformat(request.args.get("to") or last.isoformat())
-    except ValueError:
-        abort(400)
-    if last < first or (last - first) > timedelta(days=MAX_RANGE_DAYS):
+    first = parse_day(request.args.get("from") or first.isoformat())
+    last = parse_day(request.args.get("to") or last.isoformat())
+    if first is None or last is None or last < first or (last - first) > timedelta(days=MAX_RANGE_DAYS):
         abort(400)
     return first, last
 
@@ -56,7 +53,7 @@ def optional_int(value):
         return None
 
 
-class ButtonForm(FlaskForm):
+class ButtonForm(Form):
     """A button that posts nothing but its CSRF token (check in, reopen, …)."""
 
 

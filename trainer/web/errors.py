@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import jsonify, make_response, redirect, render_template, request, url_for
+from flask import current_app, jsonify, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DataError
@@ -41,7 +41,8 @@ def _friendly_message(status: int) -> str:
         404: _("This page does not exist."),
         405: _("This action is not allowed here."),
         409: _("Someone else changed this record in the meantime."),
-        413: _("The file is too large."),
+        413: _("The upload is larger than %(n)s MB; nothing was saved.",
+               n=f"{current_app.config.get('MAX_UPLOAD_MB', 5):g}"),
         429: _("Too many attempts. Please wait a moment and try again."),
         500: _("Something went wrong on our side. The error has been logged."),
     }.get(status, _("The request could not be completed."))

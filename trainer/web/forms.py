@@ -1,4 +1,8 @@
-"""The one way a form is saved, and the one behaviour for a stale edit.
+"""Every form's base class, the one way a form is saved, and the one behaviour for a stale edit.
+
+Every form of the app is a ``Form`` (not a bare ``FlaskForm``): after its fields' own validators, each value is
+held to the app's input rule (``trainer.core.inputs``: dates 2000–2100, 32-bit whole numbers, no control
+characters or lone surrogates; a tab or a line break only in a textarea), the message beside the field.
 
 A view builds its form, then hands ``save_form`` the operation to run::
 
@@ -25,16 +29,56 @@ from typing import Any, TypeVar
 
 from flask import flash, redirect, request
 from flask_babel import gettext as _
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from sqlalchemy import inspect
 from sqlalchemy.orm.exc import StaleDataError
+from wtforms import Field, FieldList, FormField, TextAreaField
 
 from trainer.audit.models import last_change
 from trainer.core.concurrency import StaleEdit
 from trainer.core.extensions import db
 from trainer.core.i18n import format_moment
+from trainer.core.inputs import is_multiline, text_problem, value_problem
 from trainer.core.validation import InvalidInput, form_errors_from
 
 T = TypeVar("T")
+
+
+class Form(FlaskForm):
+    """The base of every form: its own validation, then the input rule on every field."""
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        return bounded(self) and valid
+
+
+def bounded(form) -> bool:
+    """Hold every field of ``form`` (and of its sub-forms and lists) to the input rule; False when one breaks it,
+    with the message beside that field."""
+    fine = True
+    for field in form:
+        if isinstance(field, FormField):
+            fine = bounded(field.form) and fine
+        elif isinstance(field, FieldList):
+            fine = all([bounded_field(entry) for entry in field.entries]) and fine
+        elif not isinstance(field, FileField):
+            fine = bounded_field(field) and fine
+    return fine
+
+
+def bounded_field(field: Field) -> bool:
+    if isinstance(field, FormField):
+        return bounded(field.form)
+    multiline = isinstance(field, TextAreaField) or is_multiline(field.name)
+    values = field.data if isinstance(field.data, list | tuple) else [field.data]
+    for value in values:
+        problem = (text_problem(value, multiline=multiline) if isinstance(value, str)
+                   else value_problem(value))
+        if problem:
+            field.errors = [*field.errors, problem]
+            return False
+    return True
 
 
 def _resolve(value: Callable[[Any], str] | str, result: Any) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from pathlib import Path
 
@@ -10,6 +9,7 @@ import click
 from flask.cli import with_appcontext
 
 from trainer.core.extensions import db
+from trainer.core.inputs import InputError, load_json
 from trainer.core.validation import InvalidInput
 from trainer.exchange.rows import run_import
 from trainer.launch.options import in_request
@@ -89,9 +89,9 @@ def check(day):
 def import_file(file, confirm):
     """Import a State Council notice file (JSON; format in docs/workdays.md). Nothing changes on any error."""
     try:
-        data = json.loads(file.read_text(encoding="utf-8-sig"))
-    except (UnicodeDecodeError, ValueError) as error:
-        raise click.ClickException(f"{file}: not valid JSON ({error})") from None
+        data = load_json(file.read_bytes())
+    except InputError as error:
+        raise click.ClickException(f"{file}: {error}") from None
     try:
         result = run_import(lambda: operations.import_notice(data, confirm=confirm))
     except NoticeInvalid as error:

@@ -1,17 +1,17 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import BooleanField, DateField, HiddenField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
+from trainer.web.forms import Form
 from trainer.workdays.models import KIND_HOLIDAY, KIND_MAKEUP
 
 KIND_LABELS = {KIND_HOLIDAY: _l("Holiday"), KIND_MAKEUP: _l("Make-up working day")}
 
 
-class YearForm(FlaskForm):
+class YearForm(Form):
     """A year's notice: holiday ranges and make-up days, one a line (fast to type from the notice)."""
 
     stamp = HiddenField()
@@ -28,7 +28,7 @@ class YearForm(FlaskForm):
     save_confirm = SubmitField(_l("Save and confirm as official"))
 
 
-class EntryForm(FlaskForm):
+class EntryForm(Form):
     stamp = HiddenField()
     day = DateField(_l("Date"), validators=[DataRequired(message=_l("Enter a date, e.g. 2027-10-01."))])
     kind = SelectField(_l("Kind"), choices=list(KIND_LABELS.items()))
@@ -37,7 +37,7 @@ class EntryForm(FlaskForm):
     submit = SubmitField(_l("Save"))
 
 
-class ImportForm(FlaskForm):
+class ImportForm(Form):
     file = FileField(_l("Notice file (JSON)"), validators=[
         FileRequired(message=_l("Choose a notice file.")),
         FileAllowed(["json"], message=_l("The notice file must be a .json file (see the format below)."))])

@@ -14,6 +14,7 @@ from datetime import date, timedelta
 from flask_babel import gettext as _
 
 from trainer.core.i18n import format_weekday
+from trainer.core.inputs import place, problems_in
 from trainer.core.validation import InvalidInput
 from trainer.exchange.rows import Problems
 from trainer.workdays import library
@@ -178,6 +179,8 @@ def parse_notice_data(data) -> tuple[int, str | None, list[HolidayRange], list[M
         raise NoticeInvalid({"file": [_("The file must hold one JSON object with year, holidays and "
                                         "makeup_workdays.")]})
     problems = Problems()
+    for path, message in problems_in(data).items():  # the input rule on every value (items counted from 1 here)
+        problems.add(place(tuple(p + 1 if isinstance(p, int) else p for p in path)), message)
     year = data.get("year")
     if not isinstance(year, int) or isinstance(year, bool):
         problems.add("year", _("Give the year as a number, e.g. \"year\": 2027."))

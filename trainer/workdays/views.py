@@ -4,7 +4,6 @@ import, and the conflicts list for coordinators."""
 from __future__ import annotations
 
 import calendar as pycalendar
-import json
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -16,6 +15,7 @@ from trainer.auth.permissions import ANY_USER, STAFF, allow, check_district, is_
 from trainer.core.clock import today_local
 from trainer.core.extensions import db
 from trainer.core.i18n import format_weekday
+from trainer.core.inputs import InputError, load_json
 from trainer.core.validation import InvalidInput
 from trainer.exchange.rows import run_import
 from trainer.web.errors import api_error
@@ -294,9 +294,9 @@ def _notice_file(upload) -> object:
     if len(raw) > limit:
         raise InvalidInput({"file": _("The file is too large for a notice.")})
     try:
-        return json.loads(raw.decode("utf-8-sig"))
-    except (UnicodeDecodeError, ValueError) as error:
-        raise InvalidInput({"file": _("The file is not valid JSON (%(error)s).", error=error)}) from None
+        return load_json(raw)
+    except InputError as error:
+        raise InvalidInput({"file": str(error)}) from None
 
 
 @bp.route("/import", methods=["GET", "POST"])

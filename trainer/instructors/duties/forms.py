@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
 from trainer.instructors.labels import AREA_LABELS
+from trainer.web.forms import Form
 
 
-class ResponsibilityForm(FlaskForm):
+class ResponsibilityForm(Form):
     instructor_id = SelectField(_l("Instructor"), coerce=int)
     kind = SelectField(_l("Kind of area"), choices=list(AREA_LABELS.items()))
     value = StringField(_l("Street, industry or enterprise"), validators=[DataRequired(), Length(max=120)])

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from trainer.instructors.forms import CHECKBOXES, TIME
 from trainer.instructors.labels import STAGE_LABELS
+from trainer.web.forms import Form
 
 
-class EngagementForm(FlaskForm):
+class EngagementForm(Form):
     version = HiddenField()
     enterprise = StringField(_l("Enterprise"), validators=[DataRequired(), Length(max=160)])
     union_name = StringField(_l("Enterprise union"), validators=[DataRequired(), Length(max=160)])
@@ -28,7 +28,7 @@ class EngagementForm(FlaskForm):
     notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=4000)])
 
 
-class SessionForm(FlaskForm):
+class SessionForm(Form):
     version = HiddenField()
     day = DateField(_l("Day"), validators=[DataRequired()])
     start_time = StringField(_l("Starts at"), default="14:00", validators=[DataRequired(), TIME])

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from trainer.auth.forms import MOBILE
 from trainer.instructors.forms import CHECKBOXES
 from trainer.instructors.labels import BACKGROUND_LABELS, STATUS_LABELS, TIER_LABELS
+from trainer.web.forms import Form
 
 
-class InstructorForm(FlaskForm):
+class InstructorForm(Form):
     version = HiddenField()
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=60)])
     tier = SelectField(_l("Tier"), choices=list(TIER_LABELS.items()))
@@ -37,6 +37,6 @@ class InstructorForm(FlaskForm):
     notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=2000)])
 
 
-class GuideForm(FlaskForm):
+class GuideForm(Form):
     version = HiddenField()
     guide_id = SelectField(_l("Guided by"), coerce=int, validators=[Optional()])

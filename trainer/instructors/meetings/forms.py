@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -17,6 +16,7 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from trainer.instructors.forms import CHECKBOXES, TIME
 from trainer.instructors.labels import PAIR_LABELS
+from trainer.web.forms import Form
 
 RULE_PRESETS = [
     ("FREQ=MONTHLY;BYDAY=2TU", _l("Monthly, second Tuesday")),
@@ -26,7 +26,7 @@ RULE_PRESETS = [
 ]
 
 
-class SeriesForm(FlaskForm):
+class SeriesForm(Form):
     version = HiddenField()
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=120)])
     organiser_id = SelectField(_l("Organiser"), coerce=int)
@@ -44,7 +44,7 @@ class SeriesForm(FlaskForm):
     active = BooleanField(_l("Active"), default=True)
 
 
-class MoveMeetingForm(FlaskForm):
+class MoveMeetingForm(Form):
     version = HiddenField()
     day = DateField(_l("Day"), validators=[DataRequired()])
     start_time = StringField(_l("Starts at"), validators=[DataRequired(), TIME])
@@ -52,18 +52,18 @@ class MoveMeetingForm(FlaskForm):
     location = StringField(_l("Location"), validators=[Optional(), Length(max=200)])
 
 
-class CancelForm(FlaskForm):
+class CancelForm(Form):
     version = HiddenField()
     reason = StringField(_l("Reason"), validators=[Optional(), Length(max=200)])
 
 
-class RecordForm(FlaskForm):
+class RecordForm(Form):
     version = HiddenField()
     present = SelectMultipleField(_l("Present"), coerce=int, render_kw=CHECKBOXES, validators=[Optional()])
     minutes = TextAreaField(_l("Minutes"), validators=[Optional(), Length(max=20000)])
 
 
-class MeetingForm(FlaskForm):
+class MeetingForm(Form):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=120)])
     organiser_id = SelectField(_l("Organiser"), coerce=int)
     day = DateField(_l("Day"), validators=[DataRequired()])

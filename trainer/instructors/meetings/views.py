@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from trainer.auth.permissions import STAFF, allow, district_scope
 from trainer.core.extensions import db
 from trainer.core.i18n import lang
+from trainer.core.inputs import parse_day
 from trainer.instructors import access
 from trainer.instructors.blueprint import WITH_INSTRUCTOR, bp
 from trainer.instructors.meetings import operations, queries
@@ -73,10 +74,7 @@ def series_detail(series_id: int):
 @allow(STAFF)
 def series_expand(series_id: int):
     series = access.series(series_id, edit=True)
-    try:
-        until = date.fromisoformat(request.form.get("until", ""))
-    except ValueError:
-        until = operations.horizon()
+    until = parse_day(request.form.get("until")) or operations.horizon()
     result = operations.expand_series(series, until, provisional=request.form.get("provisional") == "1")
     db.session.commit()
     flash(result.summary(), "warning" if result.stopped_year or result.provisional else "success")

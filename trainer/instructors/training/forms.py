@@ -3,21 +3,21 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, DecimalField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from trainer.instructors.labels import RESULT_LABELS
+from trainer.web.forms import Form
 
 
-class TrainingForm(FlaskForm):
+class TrainingForm(Form):
     instructor_id = SelectField(_l("Instructor"), coerce=int)
     course = StringField(_l("Course"), validators=[DataRequired(), Length(max=160)])
     hours = DecimalField(_l("Hours"), places=1, validators=[DataRequired(), NumberRange(min=0.5, max=500)])
     day = DateField(_l("Day"), validators=[Optional()])
 
 
-class AssessmentForm(FlaskForm):
+class AssessmentForm(Form):
     instructor_id = SelectField(_l("Instructor"), coerce=int)
     result = SelectField(_l("Result"), choices=list(RESULT_LABELS.items()))
     score = DecimalField(_l("Score"), places=1, validators=[Optional(), NumberRange(min=0, max=100)])

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -18,11 +17,12 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from trainer.rotation.labels import OUTCOME_LABELS, ROLE_LABELS, RUBRIC_LABELS
 from trainer.rotation.models import CATEGORIES
+from trainer.web.forms import Form
 
 SCORE_CHOICES = [(str(n), str(n)) for n in range(1, 6)]
 
 
-class CaseLogForm(FlaskForm):
+class CaseLogForm(Form):
     version = HiddenField()
     case_ref = StringField(_l("Case reference"), validators=[DataRequired(), Length(max=60)],
                            description=_l("e.g. 朝调字〔2026〕123号"))
@@ -36,13 +36,13 @@ class CaseLogForm(FlaskForm):
     submit = SubmitField(_l("Save case"))
 
 
-class RemarksForm(FlaskForm):
+class RemarksForm(Form):
     version = HiddenField()
     mentor_remarks = TextAreaField(_l("Mentor's remarks"), validators=[Optional(), Length(max=4000)])
     submit = SubmitField(_l("Save remarks"))
 
 
-class EvaluationForm(FlaskForm):
+class EvaluationForm(Form):
     version = HiddenField()
     mentor_id = SelectField(_l("Mentor"), coerce=int, validators=[Optional()])
     law_policy = RadioField(RUBRIC_LABELS["law_policy"], choices=SCORE_CHOICES,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -16,12 +15,13 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional
 
 from trainer.auth.forms import MOBILE
+from trainer.web.forms import Form
 
 WEEKDAY_CHOICES = [(0, _l("Monday")), (1, _l("Tuesday")), (2, _l("Wednesday")), (3, _l("Thursday")),
                    (4, _l("Friday"))]
 
 
-class MentorForm(FlaskForm):
+class MentorForm(Form):
     version = HiddenField()
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=60)])
     phone = StringField(_l("Mobile phone"), validators=[Optional(), MOBILE])
@@ -32,7 +32,7 @@ class MentorForm(FlaskForm):
     submit = SubmitField(_l("Save"))
 
 
-class UnavailableForm(FlaskForm):
+class UnavailableForm(Form):
     mentor_id = SelectField(_l("Mentor"), coerce=int)
     start = DateField(_l("From"), validators=[DataRequired()])
     end = DateField(_l("Until"), validators=[DataRequired()])

@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, RadioField, SubmitField
 from wtforms.validators import DataRequired
 
+from trainer.web.forms import Form
 
-class PlanForm(FlaskForm):
+
+class PlanForm(Form):
     mode = RadioField(_l("How"), choices=[("replan", _l("Re-plan with least change")),
                                            ("full", _l("Plan afresh (pinned placements stay)"))], default="replan")
     provisional = BooleanField(_l("Allow a provisional working-day calendar"))
     submit = SubmitField(_l("Plan placements"))
 
 
-class MoveForm(FlaskForm):
+class MoveForm(Form):
     start = DateField(_l("First day"), validators=[DataRequired()])
     submit = SubmitField(_l("Move and pin"))

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import HiddenField, PasswordField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from trainer.auth.forms import MOBILE
+from trainer.web.forms import Form
 
 
-class TraineeForm(FlaskForm):
+class TraineeForm(Form):
     version = HiddenField()
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=60)])
     union_id = SelectField(_l("Union"), coerce=int, validators=[DataRequired(message=_l("Choose a union."))])
@@ -23,7 +23,7 @@ class TraineeForm(FlaskForm):
     submit = SubmitField(_l("Save"))
 
 
-class AccountForm(FlaskForm):
+class AccountForm(Form):
     username = StringField(_l("User name"), validators=[DataRequired(), Length(min=3, max=80), Regexp(
         r"^[A-Za-z0-9_.-]+$", message=_l("Use letters, digits, dot, dash or underscore."))])
     password = PasswordField(_l("First password"), validators=[DataRequired(), Length(min=10, message=_l(
@@ -31,6 +31,6 @@ class AccountForm(FlaskForm):
     submit = SubmitField(_l("Create account"))
 
 
-class ImportForm(FlaskForm):
+class ImportForm(Form):
     file = FileField(_l("Excel file (.xlsx)"), validators=[FileRequired(message=_l("Choose a file."))])
     submit = SubmitField(_l("Import trainees"))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     HiddenField,
@@ -16,9 +15,10 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from trainer.rotation.labels import STATUS_LABELS
+from trainer.web.forms import Form
 
 
-class ProgrammeYearForm(FlaskForm):
+class ProgrammeYearForm(Form):
     version = HiddenField()
     year = IntegerField(_l("Year"), validators=[DataRequired(), NumberRange(2000, 2100)])
     trainee_target = IntegerField(_l("Trainees this year"), default=8, validators=[DataRequired(),
@@ -38,7 +38,7 @@ class ProgrammeYearForm(FlaskForm):
     submit = SubmitField(_l("Save"))
 
 
-class BlackoutForm(FlaskForm):
+class BlackoutForm(Form):
     label = StringField(_l("Period"), validators=[DataRequired(), Length(max=80)],
                         description=_l("e.g. 春节, 国庆节"))
     start = DateField(_l("From"), validators=[DataRequired()])
@@ -46,6 +46,6 @@ class BlackoutForm(FlaskForm):
     submit = SubmitField(_l("Add blackout"))
 
 
-class SelectionForm(FlaskForm):
+class SelectionForm(Form):
     union_ids = SelectMultipleField(_l("Unions sending a trainee"), coerce=int, render_kw={"checkboxes": True})
     submit = SubmitField(_l("Save selection"))

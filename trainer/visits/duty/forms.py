@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     HiddenField,
@@ -16,9 +15,10 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from trainer.visits.web import optional_int
+from trainer.web.forms import Form
 
 
-class DutyPeriodForm(FlaskForm):
+class DutyPeriodForm(Form):
     version = HiddenField()
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=120)],
                         description=_l("e.g. 疫情防控特别时期24小时法律咨询电话值班"))
@@ -34,7 +34,7 @@ class DutyPeriodForm(FlaskForm):
     submit = SubmitField(_l("Save"))
 
 
-class ShiftChangeForm(FlaskForm):
+class ShiftChangeForm(Form):
     version = HiddenField()
     remove_lawyer_id = SelectField(_l("Take off"), coerce=optional_int, validators=[Optional()])
     lawyer_id = SelectField(_l("Put on duty"), coerce=optional_int, validators=[Optional()])

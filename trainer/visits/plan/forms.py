@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, HiddenField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from trainer.visits.labels import HALF_CHOICES
+from trainer.web.forms import Form
 
 MONTH = Regexp(r"^\d{4}-(0?[1-9]|1[0-2])$", message=_l("Write a month as 2027-01."))
 
 
-class PlanForm(FlaskForm):
+class PlanForm(Form):
     first_month = StringField(_l("From month"), validators=[DataRequired(), MONTH])
     last_month = StringField(_l("To month"), validators=[DataRequired(), MONTH])
     mode = SelectField(_l("How"), choices=[
@@ -22,7 +22,7 @@ class PlanForm(FlaskForm):
     submit = SubmitField(_l("Plan"))
 
 
-class MoveForm(FlaskForm):
+class MoveForm(Form):
     version = HiddenField()
     day = DateField(_l("Day"), validators=[DataRequired(message=_l("Enter a date such as 2027-01-12."))])
     half = SelectField(_l("Half-day"), choices=HALF_CHOICES)
@@ -30,20 +30,20 @@ class MoveForm(FlaskForm):
     submit = SubmitField(_l("Move"))
 
 
-class SwapForm(FlaskForm):
+class SwapForm(Form):
     version = HiddenField()
     other_id = SelectField(_l("Swap with"), coerce=int)
     other_version = HiddenField()
     submit = SubmitField(_l("Swap"))
 
 
-class CancelForm(FlaskForm):
+class CancelForm(Form):
     version = HiddenField()
     note = TextAreaField(_l("Reason"), validators=[Optional(), Length(max=500)])
     submit = SubmitField(_l("Cancel this visit"))
 
 
-class PinForm(FlaskForm):
+class PinForm(Form):
     """The pin / unpin button: the visit's version, so a stale click is refused."""
 
     version = HiddenField()

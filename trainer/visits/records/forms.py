@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     HiddenField,
@@ -16,9 +15,10 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
 from trainer.visits import labels
+from trainer.web.forms import Form
 
 
-class ConsultationForm(FlaskForm):
+class ConsultationForm(Form):
     """One consultation taken at a visit. Single column on a phone (see static/css/visits.css)."""
 
     version = HiddenField()
@@ -41,7 +41,7 @@ class ConsultationForm(FlaskForm):
     submit = SubmitField(_l("Save the consultation"))
 
 
-class MissedForm(FlaskForm):
+class MissedForm(Form):
     version = HiddenField()
     reason = SelectField(_l("Why the visit did not take place"), choices=lambda: labels.choices("missed"))
     note = StringField(_l("What happened"), validators=[Optional(), Length(max=300)],
@@ -49,7 +49,7 @@ class MissedForm(FlaskForm):
     submit = SubmitField(_l("Record as missed"))
 
 
-class TimesForm(FlaskForm):
+class TimesForm(Form):
     """A coordinator's correction: the check-in and check-out times of a past visit (Beijing time)."""
 
     version = HiddenField()

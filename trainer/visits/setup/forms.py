@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
     BooleanField,
@@ -21,9 +20,10 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from trainer.auth.forms import MOBILE
 from trainer.visits.labels import HALF_CHOICES
 from trainer.visits.web import optional_int
+from trainer.web.forms import Form
 
 
-class FirmForm(FlaskForm):
+class FirmForm(Form):
     version = HiddenField()
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
     contact_name = StringField(_l("Contact person"), validators=[Optional(), Length(max=60)])
@@ -33,7 +33,7 @@ class FirmForm(FlaskForm):
     submit = SubmitField(_l("Save"))
 
 
-class ContractForm(FlaskForm):
+class ContractForm(Form):
     version = HiddenField()
     reference = StringField(_l("Contract number"), validators=[Optional(), Length(max=60)])
     start = DateField(_l("First day"), validators=[DataRequired(message=_l("Enter a date such as 2027-01-01."))])
@@ -47,7 +47,7 @@ class ContractForm(FlaskForm):
     submit = SubmitField(_l("Save"))
 
 
-class LawyerForm(FlaskForm):
+class LawyerForm(Form):
     version = HiddenField()
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=60)])
     firm_id = SelectField(_l("Firm"), coerce=int)
@@ -62,7 +62,7 @@ class LawyerForm(FlaskForm):
     submit = SubmitField(_l("Save"))
 
 
-class LeaveForm(FlaskForm):
+class LeaveForm(Form):
     start = DateField(_l("First day"), validators=[DataRequired(message=_l("Enter a date such as 2027-01-04."))])
     end = DateField(_l("Last day"), validators=[DataRequired(message=_l("Enter a date such as 2027-01-08."))])
     half = SelectField(_l("Only"), choices=[("", _l("whole days"))] + HALF_CHOICES, validators=[Optional()])
@@ -70,7 +70,7 @@ class LeaveForm(FlaskForm):
     submit = SubmitField(_l("Add leave"))
 
 
-class AssignForm(FlaskForm):
+class AssignForm(Form):
     version = HiddenField()
     firm_id = SelectField(_l("Firm"), coerce=int)
     lead_lawyer_id = SelectField(_l("Lead lawyer"), coerce=int)
@@ -79,7 +79,7 @@ class AssignForm(FlaskForm):
     submit = SubmitField(_l("Assign"))
 
 
-class ImportForm(FlaskForm):
+class ImportForm(Form):
     file = FileField(_l("Excel file (.xlsx)"), validators=[FileRequired(message=_l("Choose a file.")), FileAllowed(
         ["xlsx"], _l("Upload an .xlsx file."))])
     submit = SubmitField(_l("Import"))

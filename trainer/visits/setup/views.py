@@ -3,14 +3,13 @@ proposed replacements), station assignments and their suggestion, and the Excel 
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from trainer.auth.permissions import STAFF, allow, check_district, working_district
 from trainer.core.clock import today_local
 from trainer.core.extensions import db
+from trainer.core.inputs import parse_day
 from trainer.core.months import month_bounds, month_of
 from trainer.core.validation import InvalidInput, form_errors_from
 from trainer.exchange.excel import template_response
@@ -194,7 +193,9 @@ def proposals_apply():
                 refused.append(_("%(station)s: someone changed this visit in the meantime; it was left alone.",
                                  station=visit.station.name))
                 continue
-            day = date.fromisoformat(request.form.get(f"day_{visit_id}", ""))
+            day = parse_day(request.form.get(f"day_{visit_id}"))
+            if day is None:
+                raise ValueError("no day within the accepted dates")
             leave.apply_proposal(visit, lawyer_id=request.form.get(f"lawyer_{visit_id}", type=int),
                                  day=day, half=request.form.get(f"half_{visit_id}", ""))
             db.session.commit()
