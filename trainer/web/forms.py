@@ -70,6 +70,8 @@ def bounded(form) -> bool:
 def bounded_field(field: Field) -> bool:
     if isinstance(field, FormField):
         return bounded(field.form)
+    if field.errors:
+        return False  # its own message says enough
     multiline = isinstance(field, TextAreaField) or is_multiline(field.name)
     values = field.data if isinstance(field.data, list | tuple) else [field.data]
     for value in values:
