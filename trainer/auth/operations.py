@@ -62,7 +62,7 @@ def update_user(user: User, *, username: str, display_name: str, role: str, dist
     user.email = email or None
     user.phone = phone or None
     if user.active and not active:
-        user.session_version += 1  # a disabled account's sessions end at once
+        end_sessions(user)  # a disabled account's sessions end at once
     user.active = active
     if password:
         if len(password) < MIN_PASSWORD:
@@ -72,11 +72,17 @@ def update_user(user: User, *, username: str, display_name: str, role: str, dist
     return user
 
 
+def end_sessions(user: User) -> None:
+    """End every session of the user at once, on every device: the session loader refuses a cookie whose
+    session version is not the user's current one (logging out, a new password, a disabled account)."""
+    user.session_version = (user.session_version or 0) + 1
+    db.session.flush()
+
+
 def disable_user(user: User) -> None:
     """Disable an account (never deleted): its sessions end at once; its tokens and feeds stop working."""
     user.active = False
-    user.session_version += 1
-    db.session.flush()
+    end_sessions(user)
 
 
 def set_password(user: User, password: str) -> None:

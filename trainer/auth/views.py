@@ -61,6 +61,9 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @allow(ANY_USER)
 def logout():
+    # Server-side: a copy of this session's cookie (another tab, device, or a stolen one) ends with it.
+    operations.end_sessions(current_user._get_current_object())
+    db.session.commit()
     logout_user()
     session.clear()
     flash(_("You have logged out."), "info")
