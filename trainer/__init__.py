@@ -9,6 +9,7 @@ from flask import Flask, abort, request
 
 from trainer.api import init_api
 from trainer.auth.permissions import access_of
+from trainer.core import ratelimit  # noqa: F401 - registers the database:// rate-limit storage
 from trainer.core.areas import AREAS, area_blueprints, area_module
 from trainer.core.config import load_config
 from trainer.core.extensions import babel, csrf, db, limiter, login_manager, migrate

@@ -26,7 +26,9 @@ class Defaults:
     BABEL_DEFAULT_TIMEZONE = TIMEZONE
     LANGUAGES = {"zh": "中文", "en": "English"}
     RATELIMIT_ENABLED = True
-    RATELIMIT_STORAGE_URI = "memory://"
+    # Where login attempts are counted: database:// (the app's database, shared by every web worker), or
+    # redis://… / memcached://… (TRAINER_RATELIMIT_STORAGE_URI). memory:// counts per process only.
+    RATELIMIT_STORAGE_URI = "database://"
     RATELIMIT_LOGIN = "10 per minute;50 per hour"
     RATELIMIT_HEADERS_ENABLED = False
     PAGE_SIZE = 50
