@@ -13,7 +13,7 @@ from trainer.core.extensions import db
 from trainer.jobs import lock
 from trainer.jobs.models import JobRun, ReminderSent, SchedulerLock
 from trainer.jobs.registry import JobSpec, all_jobs, previous_fire_time, run_key
-from trainer.jobs.runner import Skip, mark_interrupted, run_job
+from trainer.jobs.runner import Skip, close_lost_runs, run_job
 from trainer.jobs.scheduler import Scheduler
 
 
@@ -103,7 +103,7 @@ def test_a_dead_schedulers_lease_is_taken_over(app, only_jobs):
     assert lock.heartbeat("scheduler-b") is True
 
 
-def test_missed_firing_runs_once_on_restart_and_an_interrupted_run_is_repeated(app, only_jobs):
+def test_missed_firing_runs_once_on_restart_and_a_lost_run_is_closed_and_repeated(app, only_jobs):
     counter = Counter()
     only_jobs(JobSpec("test.nightly", counter, trigger_args={"hour": 0, "minute": 0}))
     scheduler = Scheduler(app, holder="scheduler-a")
@@ -122,12 +122,14 @@ def test_missed_firing_runs_once_on_restart_and_an_interrupted_run_is_repeated(a
     db.session.get(SchedulerLock, lock.LOCK_NAME).heartbeat_at = now_utc() - timedelta(hours=1)
     db.session.commit()
     assert restarted.become_leader()
-    assert mark_interrupted(restarted.holder) == 1
+    assert close_lost_runs() == 1
     again = restarted.catch_up()
     assert len(again) == 1 and again[0].outcome == "ok"
     assert counter.calls == 2 and len(counter.done) == 1  # run again, nothing duplicated
     outcomes = sorted(db.session.scalars(select(JobRun.outcome).where(JobRun.name == "test.nightly")))
-    assert outcomes == ["interrupted", "ok"]
+    assert outcomes == ["error", "ok"]
+    assert db.session.get(JobRun, run.id).summary == (
+        "运行期间调度程序已停止（进程 scheduler-dead）；这次定时任务将重新运行。")
 
 
 def test_reminder_email_arrives_once(app, smtp, fake_area_installed, make_user):

@@ -45,6 +45,9 @@ class Defaults:
     JOBS_PLAN_DAY_OF_MONTH = 20  # on this day the visit plan is rolled forward to next month
     JOBS_PLAN_PROVISIONAL = False  # roll_forward plans a not-yet-announced year on a provisional calendar
     JOBS_MEETING_HORIZON_DAYS = 120
+    # A run still "running" after this many minutes is closed as failed (its process stopped or hung), so that
+    # run-now and the next firing work again; runs of a dead scheduler are closed as soon as the lease moves.
+    JOBS_RUN_TIMEOUT_MIN = 120
     MAIL_SERVER = "localhost"
     MAIL_PORT = 25
     MAIL_SENDER = "trainer@localhost"

@@ -24,7 +24,7 @@ from trainer.core.extensions import db
 from trainer.jobs import lock
 from trainer.jobs.models import JobRun
 from trainer.jobs.registry import JobSpec, previous_fire_time, run_key, scheduled_jobs
-from trainer.jobs.runner import mark_interrupted, process_id, run_job
+from trainer.jobs.runner import close_lost_runs, process_id, run_job
 
 log = logging.getLogger("trainer.jobs")
 
@@ -57,6 +57,7 @@ class Scheduler:
                         log.error("scheduler %s lost its lease; stopping jobs", self.holder)
                         self._lost.set()
                         return
+                    close_lost_runs()  # e.g. a run-now whose web worker was killed
             except Exception:  # noqa: BLE001 - a database hiccup: try again at the next beat
                 log.exception("heartbeat failed")
 
@@ -99,11 +100,13 @@ class Scheduler:
         return runs
 
     def start_jobs(self) -> BackgroundScheduler:
-        """Leader only: recover interrupted runs, schedule every job, and queue the missed ones."""
+        """Leader only: close the runs left by a stopped scheduler, schedule every job, and queue the missed
+        ones (a closed run's firing among them)."""
         with self.app.app_context():
-            interrupted = mark_interrupted(self.holder)
-            if interrupted:
-                log.warning("%d runs were interrupted by a stopped scheduler; their firings run again", interrupted)
+            closed = close_lost_runs()
+            if closed:
+                log.warning("%d runs were left by a stopped process and closed as failed; their firings run again",
+                            closed)
             specs = scheduled_jobs()
         aps = BackgroundScheduler(timezone=LOCAL_TZ, job_defaults=JOB_DEFAULTS,
                                   executors={"default": ThreadPoolExecutor(2)})
