@@ -70,11 +70,11 @@ def test_a_run_of_another_host_blocks_run_now_until_the_timeout(app, login_as, o
     assert f"{JOB} 正在运行" in _run_now(admin)  # it may still be running there
     assert [run.outcome for run in _runs()] == ["running"]
 
-    app.config["JOBS_RUN_TIMEOUT_MIN"] = 20
+    saved, app.config["JOBS_RUN_TIMEOUT_MIN"] = app.config["JOBS_RUN_TIMEOUT_MIN"], 20
     try:
         page = _run_now(admin)
     finally:
-        app.config.pop("JOBS_RUN_TIMEOUT_MIN")
+        app.config["JOBS_RUN_TIMEOUT_MIN"] = saved
     assert "done quickly" in page
     runs = _runs()
     assert [run.outcome for run in runs] == ["error", "ok"]
