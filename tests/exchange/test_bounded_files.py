@@ -19,6 +19,7 @@ from openpyxl import Workbook
 from sqlalchemy import func, select
 from werkzeug.serving import make_server
 
+from tests.exchange.conftest import small_programme
 from trainer.core.extensions import db
 from trainer.exchange.programme import ProgrammeError, import_programme
 from trainer.org.models import Station, Union
@@ -62,18 +63,9 @@ def test_excel_cells_outside_the_rule_are_row_errors_and_nothing_is_imported(log
     assert _count(Firm) == 0 and _count(Contract) == 0
 
 
-def _programme(**changes) -> dict:
-    data = {"format": "trainer-programme", "version": 1, "district": "xicheng",
-            "unions": [{"name": "月坛街道总工会", "kind": "street", "street": "月坛街道"}],
-            "stations": [{"name": "月坛街道工会服务站", "union": "月坛街道总工会", "address": "北京市西城区月坛北街1号",
-                          "receiving": ["1:am", "3:pm"]}]}
-    data.update(changes)
-    return data
-
-
 def test_programme_file_values_outside_the_rule_are_listed_by_place_and_nothing_is_imported(app, districts):
     firm = {"name": "北京金衡律师事务所", "contracts": [{"start": "0001-01-01", "end": "2027-12-31"}]}
-    data = _programme(visits={"firms": [firm]})
+    data = small_programme(visits={"firms": [firm]})
     data["stations"][0]["am_hours"] = "09:00\udc80"  # a value no section reads as text, held to the rule too
     with pytest.raises(ProgrammeError) as refused:
         import_programme(data)
@@ -93,7 +85,7 @@ def test_cli_import_of_a_deeply_nested_file_is_a_clear_message(app, tmp_path):
     assert result.output.strip() == f"Error: cannot read {path}: JSON 嵌套超过 32 层，无法读取。"
     assert "Traceback" not in result.output and result.exception is None or isinstance(result.exception,
                                                                                         SystemExit)
-    path.write_text(json.dumps(_programme(unions=[{"name": "月坛\x07街道总工会"}])))
+    path.write_text(json.dumps(small_programme(unions=[{"name": "月坛\x07街道总工会"}])))
     result = app.test_cli_runner().invoke(args=["exchange", "import", str(path)])
     assert result.exit_code == 1
     assert "! unions[0].name: 含有控制字符（U+0007），请删除。" in result.output

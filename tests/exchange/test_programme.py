@@ -10,6 +10,7 @@ from datetime import date
 import pytest
 from sqlalchemy import delete, func, select
 
+from tests.exchange.conftest import small_programme
 from tests.visits.conftest import TODAY
 from trainer.core.extensions import db
 from trainer.exchange.programme import ProgrammeError, export_programme, import_programme
@@ -152,22 +153,13 @@ def test_hand_written_file_with_short_ids_imports_and_plans(app, districts):
     assert not any("2026-12-07" <= v["day"] <= "2026-12-09" for v in cao)
 
 
-def _small_file(**changes) -> dict:
-    data = {"format": "trainer-programme", "version": 1, "district": "xicheng",
-            "unions": [{"name": "月坛街道总工会", "kind": "street", "street": "月坛街道"}],
-            "stations": [{"name": "月坛街道工会服务站", "union": "月坛街道总工会", "address": "北京市西城区月坛北街1号",
-                          "receiving": ["1:am", "3:pm"]}]}
-    data.update(changes)
-    return data
-
-
 def _counts() -> tuple[int, int]:
     return (db.session.scalar(select(func.count()).select_from(Union)),
             db.session.scalar(select(func.count()).select_from(Station)))
 
 
 def test_two_bad_items_are_both_listed_in_the_shared_wording_and_nothing_is_imported(app, districts):
-    data = _small_file(unions=[{"name": "月坛街道总工会", "kind": "street"}, {"kind": "street"}],
+    data = small_programme(unions=[{"name": "月坛街道总工会", "kind": "street"}, {"kind": "street"}],
                        stations=[{"name": "月坛街道工会服务站", "union": "月坛街道总工会", "address": "月坛北街1号"},
                                  {"union": "月坛街道总工会", "address": "月坛北街2号"}])
     with pytest.raises(ProgrammeError) as refused:
@@ -217,7 +209,7 @@ def test_two_identical_imports_at_the_same_moment_one_is_refused_clearly(app, di
 
     monkeypatch.setattr(org_operations, "save_union", save_union_together)
     outcomes: list[tuple[str, str]] = []
-    threads = [_import_in_thread(app, _small_file(), outcomes, f"import {n}") for n in (1, 2)]
+    threads = [_import_in_thread(app, small_programme(), outcomes, f"import {n}") for n in (1, 2)]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -240,8 +232,8 @@ def test_an_import_that_read_before_an_identical_one_was_saved_is_refused_clearl
 
     monkeypatch.setattr(org_operations, "save_union", save_union_in_turn)
     outcomes: list[tuple[str, str]] = []
-    threads = [_import_in_thread(app, _small_file(), outcomes, "first", done=first_saved),
-               _import_in_thread(app, _small_file(), outcomes, "second")]
+    threads = [_import_in_thread(app, small_programme(), outcomes, "first", done=first_saved),
+               _import_in_thread(app, small_programme(), outcomes, "second")]
     for thread in threads:
         thread.start()
     for thread in threads:
