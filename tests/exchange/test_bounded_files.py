@@ -197,3 +197,14 @@ def test_a_30_mb_upload_is_refused_quickly_while_the_server_answers_others(app, 
     assert answer["refused_after"] < 1.0
     assert all(status == 200 and took < 1.0 for status, took in others), others
     assert _count(Firm) == 0
+
+
+def test_command_line_dates_and_years_outside_the_span_are_usage_errors(app):
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["workdays", "check", "9999-12-31"])
+    assert result.exit_code == 2 and "9999-12-31" in result.output and "2100-12-31" in result.output
+    result = runner.invoke(args=["jobs", "run-now", "calendars.drop_expired_cancellations", "--date", "0001-01-01"])
+    assert result.exit_code == 2 and "0001-01-01" in result.output
+    result = runner.invoke(args=["rotation", "plan", "--year", "99999999999"])
+    assert result.exit_code == 2 and "2000<=x<=2100" in result.output
+    assert "Traceback" not in result.output

@@ -69,7 +69,7 @@ def tree(district):
 
 
 @cli.command("expand-meetings")
-@click.option("--days", type=int, default=None, help="How far ahead (default JOBS_MEETING_HORIZON_DAYS)")
+@click.option("--days", type=click.IntRange(0, 3660), default=None, help="How far ahead (default JOBS_MEETING_HORIZON_DAYS)")
 @click.option("--provisional", is_flag=True,
               help="Also place meetings in years whose holidays are not announced (marked provisional)")
 @with_appcontext

@@ -16,6 +16,7 @@ from trainer.jobs.queries import job_rows, last_runs
 from trainer.jobs.registry import all_jobs
 from trainer.jobs.runner import process_id, run_job, running_run
 from trainer.jobs.scheduler import Scheduler
+from trainer.launch.options import DAY
 
 
 @click.group("jobs")
@@ -57,7 +58,7 @@ def list_jobs():
 
 @cli.command("run-now")
 @click.argument("name")
-@click.option("--date", "on", type=click.DateTime(formats=["%Y-%m-%d"]), help="Run as if today were this date.")
+@click.option("--date", "on", type=DAY, help="Run as if today were this date (YYYY-MM-DD).")
 @with_appcontext
 def run_now(name, on):
     """Run one job now and record the run."""
@@ -66,7 +67,7 @@ def run_now(name, on):
         raise click.ClickException(f"no job {name!r}; `flask --app trainer jobs list` shows them")
     if running_run(name) is not None:
         raise click.ClickException(f"{name} is running now; wait for it to finish")
-    today: date = on.date() if on else today_local()
+    today: date = on or today_local()
     run = run_job(spec, today, trigger="cli", holder=process_id("cli:"))
     click.echo(f"{name}: {run.outcome} in {run.duration_ms} ms: {run.summary}")
     if run.outcome == "error":

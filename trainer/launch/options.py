@@ -1,15 +1,40 @@
-"""What the operator's commands share: a district named by its code, an operation's refusal as a message, and
-the request context a command's translations and audit entries need."""
+"""What the operator's commands share: a district named by its code, dates and years held to the input rule
+(``DAY``, ``YEAR``), an operation's refusal as a message, and the request context a command's translations and
+audit entries need."""
 
 from __future__ import annotations
 
 import functools
+from datetime import date
 
 import click
 from flask import current_app
 
+from trainer.core.inputs import FIRST_DAY, LAST_DAY, date_problem
 from trainer.core.validation import InvalidInput
 from trainer.org.models import District
+
+
+class Day(click.ParamType):
+    """A date argument (YYYY-MM-DD) within the dates the app accepts (``trainer.core.inputs``)."""
+
+    name = "date"
+
+    def convert(self, value, param, ctx) -> date:
+        if isinstance(value, date):
+            day = value
+        else:
+            try:
+                day = date.fromisoformat(str(value).strip())
+            except ValueError:
+                self.fail(f"{value!r} is not a date; write YYYY-MM-DD", param, ctx)
+        if problem := date_problem(day):
+            self.fail(problem, param, ctx)
+        return day
+
+
+DAY = Day()
+YEAR = click.IntRange(FIRST_DAY.year, LAST_DAY.year)
 
 
 def district_of(code: str | None, *, required: bool = True, param_hint: str = "--district") -> District | None:

@@ -8,7 +8,7 @@ from flask_babel import force_locale
 
 from trainer.core.extensions import db
 from trainer.core.validation import InvalidInput
-from trainer.launch.options import district_of, refused
+from trainer.launch.options import YEAR, district_of, refused
 from trainer.rotation.coverage.operations import all_districts, coverage
 from trainer.rotation.placements.operations import plan_year
 from trainer.rotation.years.queries import year_counts, year_of, years_for
@@ -25,7 +25,7 @@ def _year(district, year: int):
 
 @cli.command("plan")
 @click.option("--district", "district_code", default="chaoyang", show_default=True, help="District code")
-@click.option("--year", type=int, required=True, help="Programme year, e.g. 2027")
+@click.option("--year", type=YEAR, required=True, help="Programme year, e.g. 2027")
 @click.option("--provisional", is_flag=True, help="Plan on a provisional calendar if the year is not announced")
 @click.option("--fresh", is_flag=True, help="Plan afresh instead of re-planning with least change")
 @click.option("--time-limit", type=float, default=10.0, show_default=True, help="Solver seconds")
@@ -53,7 +53,7 @@ def plan(district_code, year, provisional, fresh, time_limit, lang):
 
 @cli.command("list")
 @click.option("--district", "district_code", default="chaoyang", show_default=True)
-@click.option("--year", type=int, help="Show this year's placements")
+@click.option("--year", type=YEAR, help="Show this year's placements")
 @with_appcontext
 def list_years(district_code, year):
     """List programme years, or one year's placements."""

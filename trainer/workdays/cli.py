@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 import click
@@ -12,7 +11,7 @@ from trainer.core.extensions import db
 from trainer.core.inputs import InputError, load_json
 from trainer.core.validation import InvalidInput
 from trainer.exchange.rows import run_import
-from trainer.launch.options import in_request
+from trainer.launch.options import DAY, YEAR, in_request
 from trainer.workdays import operations, service
 from trainer.workdays.notice import NoticeInvalid, entries_as_ranges
 
@@ -27,7 +26,7 @@ def cli():
 
 
 @cli.command("show")
-@click.argument("year", type=int)
+@click.argument("year", type=YEAR)
 @with_appcontext
 @in_request
 def show(year):
@@ -60,15 +59,11 @@ def show(year):
 
 
 @cli.command("check")
-@click.argument("day", metavar="DATE")
+@click.argument("when", metavar="DATE", type=DAY)
 @with_appcontext
 @in_request
-def check(day):
+def check(when):
     """Is DATE (YYYY-MM-DD) a working day? Prints its kind, holiday name and the year's status."""
-    try:
-        when = date.fromisoformat(day)
-    except ValueError:
-        raise click.BadParameter(f"{day!r} is not a date; write YYYY-MM-DD", param_hint="DATE") from None
     try:
         info = service.day_info(when)
     except service.YearNotAnnounced as error:
@@ -117,7 +112,7 @@ def _report(result) -> None:
 
 
 @cli.command("confirm")
-@click.argument("year", type=int)
+@click.argument("year", type=YEAR)
 @with_appcontext
 @in_request
 def confirm(year):
@@ -132,7 +127,7 @@ def confirm(year):
 
 
 @cli.command("recheck")
-@click.argument("year", type=int)
+@click.argument("year", type=YEAR)
 @with_appcontext
 @in_request
 def recheck(year):
