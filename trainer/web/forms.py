@@ -58,9 +58,7 @@ def bounded(form) -> bool:
     with the message beside that field."""
     fine = True
     for field in form:
-        if isinstance(field, FormField):
-            fine = bounded(field.form) and fine
-        elif isinstance(field, FieldList):
+        if isinstance(field, FieldList):
             fine = all([bounded_field(entry) for entry in field.entries]) and fine
         elif not isinstance(field, FileField):
             fine = bounded_field(field) and fine
