@@ -30,10 +30,9 @@ from typing import Any, TypeVar
 from flask import flash, redirect, request
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileField
 from sqlalchemy import inspect
 from sqlalchemy.orm.exc import StaleDataError
-from wtforms import Field, FieldList, FormField, TextAreaField
+from wtforms import Field, FieldList, FileField, FormField, TextAreaField
 
 from trainer.audit.models import last_change
 from trainer.core.concurrency import StaleEdit
