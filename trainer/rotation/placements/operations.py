@@ -20,7 +20,7 @@ from trainer.planning import rotation as solver
 from trainer.rotation.mentors.operations import mentor_available_days
 from trainer.rotation.models import Mentor, Placement, PlacementDay, ProgrammeYear, Trainee
 from trainer.rotation.placements.problems import problem_dict, problem_sentence
-from trainer.workdays import YearNotAnnounced, working_days_set
+from trainer.workdays import YearNotAnnounced, is_provisional_range, working_days_set
 
 PLAN_TIME_LIMIT_S = 10.0
 
@@ -227,3 +227,19 @@ def change_day_mentor(day: PlacementDay, mentor_id: int) -> PlacementDay:
         day.sequence += 1
     db.session.flush()
     return day
+
+
+def move_day(row: PlacementDay, new_day: date) -> Placement:
+    """Move one day of a placement to ``new_day`` (a proposal after the calendar, a mentor or the trainee
+    changed): the other days stay, the days are numbered again in date order, and the placement is pinned."""
+    placement = row.placement
+    py = placement.programme_year
+    days = sorted((new_day if d is row else d.day, d.mentor_id) for d in placement.active_days)
+    if len({day for day, _mentor in days}) != len(days):
+        raise InvalidInput({"day": _("The trainee is already at the centre on %(day)s.", day=new_day.isoformat())})
+    plan = [(day, mentor_id, "guided" if number <= py.guided_days else "independent")
+            for number, (day, mentor_id) in enumerate(days, start=1)]
+    write_placement(py, placement.trainee, plan, is_provisional_range(plan[0][0], plan[-1][0]))
+    placement.pinned = True
+    db.session.flush()
+    return placement
