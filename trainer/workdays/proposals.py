@@ -82,15 +82,23 @@ def propose(conflicts: list[Conflict], district_id: int | None, *, today: date |
         return conflicts
     world = proposal_world(conflicts, district_id, today)
     open_day = open_days(today)
-    wanted = {c.key: c for c in conflicts}
     moves: dict[tuple[str, int], PlannedItem] = {}
     reasons: dict[tuple[str, int], Proposal] = {}
+    messages: dict[tuple[str, int], Proposal] = {}  # the areas' own words for their proposals
+    # An item inside the minimum notice stays where it is: the people involved were told; only a coordinator
+    # moves it, by hand.
+    for conflict in conflicts:
+        if conflict.item.day < open_day(conflict.item.district_id):
+            reasons[conflict.key] = Proposal(None, "none", notice_message(conflict.item, open_day), notice=True)
+    movable = [c for c in conflicts if c.key not in reasons]
+    wanted = {c.key: c for c in movable}
     for area_propose in plugin_functions("propose"):
-        for key, answer in area_propose([c for c in conflicts if c.key not in moves], world, open_day).items():
+        for key, answer in area_propose([c for c in movable if c.key not in moves], world, open_day).items():
             if key not in wanted:
                 continue
-            if isinstance(answer, PlannedItem):
-                moves[key] = answer
+            if answer.item is not None:
+                moves[key] = answer.item
+                messages[key] = answer
             else:
                 reasons[key] = answer
     hooks = plugin_functions("alternatives")
@@ -118,7 +126,7 @@ def propose(conflicts: list[Conflict], district_id: int | None, *, today: date |
     for conflict in conflicts:
         key = conflict.key
         if key in moves:
-            conflict.proposal = _proposal_for(conflict.item, moves[key])
+            conflict.proposal = messages.get(key) or _proposal_for(conflict.item, moves[key])
             continue
         proposal = reasons.get(key)
         if proposal is None:
