@@ -7,12 +7,11 @@ from __future__ import annotations
 
 import re
 from datetime import date, timedelta
-from io import BytesIO
 
 import pytest
-from openpyxl import Workbook
 from sqlalchemy import select
 
+from tests.conftest import xlsx_file
 from tests.visits.conftest import make_programme
 from trainer.auth.operations import create_api_token
 from trainer.core.clock import today_local
@@ -22,6 +21,7 @@ from trainer.visits.duty import operations as duty_ops
 from trainer.visits.models import LawyerLeave, Visit
 from trainer.visits.plan import operations as plan_ops
 from trainer.visits.plan import planner
+from trainer.visits.setup.leave import record_leave
 from trainer.workdays import nth_working_day_after, working_days_between
 from trainer.workdays.models import KeptConflict
 from trainer.workdays.notice_period import first_open_day
@@ -31,18 +31,6 @@ def _token(user) -> dict:
     _row, secret = create_api_token(user, "test")
     db.session.commit()
     return {"Authorization": f"Bearer {secret}"}
-
-
-def _xlsx(headers, rows) -> BytesIO:
-    book = Workbook()
-    sheet = book.active
-    sheet.append(headers)
-    for row in rows:
-        sheet.append(row)
-    buffer = BytesIO()
-    book.save(buffer)
-    buffer.seek(0)
-    return buffer
 
 
 def _rows_of_page(html: str) -> list[tuple[str, str | None]]:
@@ -105,7 +93,7 @@ def test_leave_by_form_api_and_excel_answers_the_same(client, login_as, make_use
     by_api = sorted((b["item"], b["proposal"]["place"] or None) for b in answer.json["broken"])
     forget_leave()
 
-    sheet = _xlsx(["律师", "律所", "开始日期", "结束日期", "事由"],
+    sheet = xlsx_file(["律师", "律所", "开始日期", "结束日期", "事由"],
                   [[lawyer.name, lawyer.firm.name, start.isoformat(), end.isoformat(), "住院"]])
     excel_page = coordinator.post("/visits/import/leave", data={"file": (sheet, "leave.xlsx")},
                                   content_type="multipart/form-data").get_data(as_text=True)
@@ -248,3 +236,20 @@ def test_replan_the_affected_months_clears_the_list(client, make_user, districts
     assert replanned.json["moved"] >= before and replanned.json["conflicts"] == 0 and replanned.json["runs"]
     visits = db.session.scalars(select(Visit).where(Visit.status == "planned")).all()
     assert not [v for v in visits if date(2027, 2, 6) <= v.day <= date(2027, 2, 19)]
+
+
+def test_a_replan_leaves_the_notice_days_alone_and_says_so(login_as, districts, planned_now):
+    made, lawyer, soonest = planned_now
+    district = districts["chaoyang"]
+    record_leave(lawyer, soonest.day, soonest.day, "临时出庭")
+    db.session.commit()
+    was = (soonest.lawyer_id, soonest.day, soonest.half)
+    outcome = planner.plan_range(district, month_of(soonest.day), month_of(soonest.day), mode="replan",
+                                 allow_provisional=True, time_limit_s=3)
+    db.session.commit()
+    db.session.refresh(soonest)
+    assert (soonest.lawyer_id, soonest.day, soonest.half) == was  # inside the notice: not moved
+    held = [p for p in outcome.problems if p["rule"] == "within_notice"]
+    assert held and held[0]["details"]["visit_ids"] == [soonest.id]
+    page = login_as("coordinator", "chaoyang").get(f"/visits/plan?run={outcome.run.id}").get_data(as_text=True)
+    assert "因最短提前通知期未调整" in page and soonest.station.name in page

@@ -10,6 +10,7 @@ from sqlalchemy import extract, select
 from sqlalchemy.orm import selectinload
 
 from trainer.core.extensions import db
+from trainer.core.validation import InvalidInput
 from trainer.instructors.engagements.operations import save_session
 from trainer.instructors.meetings.operations import move_meeting
 from trainer.instructors.models import BargainingSession, Engagement, Meeting
@@ -46,15 +47,19 @@ def planned_items(district_id: int | None, first: date, last: date) -> list[Plan
 
 
 def apply(moves: list[tuple[PlannedItem, PlannedItem]]) -> list[str]:
+    refused = []
     for old, new in moves:
-        if old.kind == "meeting":
-            move_meeting(db.session.get(Meeting, old.id), day=new.day, start_time=new.start, end_time=new.end,
-                         location=old.refs["location"])
-        elif old.kind == "bargaining_session":
-            session = db.session.get(BargainingSession, old.id)
-            save_session(session, engagement=session.engagement, day=new.day, start_time=new.start,
-                         end_time=new.end, location=old.refs["location"], notes=old.refs["notes"])
-    return []
+        try:  # each operation checks before it changes anything
+            if old.kind == "meeting":
+                move_meeting(db.session.get(Meeting, old.id), day=new.day, start_time=new.start, end_time=new.end,
+                             location=old.refs["location"])
+            elif old.kind == "bargaining_session":
+                session = db.session.get(BargainingSession, old.id)
+                save_session(session, engagement=session.engagement, day=new.day, start_time=new.start,
+                             end_time=new.end, location=old.refs["location"], notes=old.refs["notes"])
+        except InvalidInput as error:
+            refused.append(f"{old.label}: {error.message}")
+    return refused
 
 
 def year_became_official(year: int) -> None:

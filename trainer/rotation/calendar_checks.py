@@ -15,6 +15,7 @@ from sqlalchemy.orm import selectinload
 
 from trainer.core.extensions import db
 from trainer.core.i18n import format_day
+from trainer.core.validation import InvalidInput
 from trainer.rotation.mentors.operations import mentor_available_days
 from trainer.rotation.models import Placement, PlacementDay, ProgrammeYear
 from trainer.rotation.placements.operations import move_day
@@ -89,7 +90,11 @@ RULES = [mentor_unavailable, trainee_or_centre_closed]
 
 
 def apply(moves: list[tuple[PlannedItem, PlannedItem]]) -> list[str]:
+    refused = []
     for old, new in moves:
         if old.kind == "placement_day":
-            move_day(db.session.get(PlacementDay, old.id), new.day)
-    return []
+            try:  # checked before anything changes
+                move_day(db.session.get(PlacementDay, old.id), new.day)
+            except InvalidInput as error:
+                refused.append(f"{old.label}: {error.message}")
+    return refused

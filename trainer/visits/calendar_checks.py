@@ -17,6 +17,7 @@ from sqlalchemy.orm import selectinload
 from trainer import workdays
 from trainer.core.extensions import db
 from trainer.core.months import month_bounds, month_of, month_range
+from trainer.core.validation import InvalidInput
 from trainer.org.models import District, Station
 from trainer.planning.visits import plan_visits
 from trainer.visits.duty.messages import shift_label
@@ -270,8 +271,11 @@ def apply(moves: list[tuple[PlannedItem, PlannedItem]]) -> list[str]:
             visit_moves[visit] = (lawyer.id, new.day, new.half)
         elif old.kind == "duty_shift":
             shift = db.session.get(DutyShift, old.id)
-            change_shift(shift.period, day=shift.day, shift_code=shift.shift_code,
-                         remove_lawyer_id=old.person("lawyer").id, lawyer_id=new.person("lawyer").id)
+            try:  # checked before anything changes: a refusal leaves the roster as it was
+                change_shift(shift.period, day=shift.day, shift_code=shift.shift_code,
+                             remove_lawyer_id=old.person("lawyer").id, lawyer_id=new.person("lawyer").id)
+            except InvalidInput as error:
+                refused.append(f"{old.label}: {error.message}")
     if visit_moves:
         occupants = list(db.session.scalars(select(Visit).where(
             Visit.status != "cancelled", Visit.day.in_({v[1] for v in visit_moves.values()}

@@ -179,15 +179,16 @@ def apply_all(district_id: int | None, *, today: date | None = None) -> ApplyRes
     return _carry_out(world, moves, result) if moves else result
 
 
-def keep_item(token: str, reason: str, user, *, check: Callable[[PlannedItem], None] | None = None) -> KeptConflict:
-    """Store the decision to keep an item where it is although it breaks a rule: who, why, when."""
+def keep_item(token: str, reason: str, user, *, district_id: int | None = None,
+              check: Callable[[PlannedItem], None] | None = None) -> KeptConflict:
+    """Store the decision to keep an item (of ``district_id``; None: any district) where it is although it
+    breaks a rule: who, why, when."""
     key = parse_token(token)
     reason = (reason or "").strip()
     if not reason:
         raise InvalidInput({"reason": _("Say why the item stays where it is.")})
     found = None
     if key is not None:
-        district_id = _district_of(key)
         world = load_world(district_id, *_window(district_id))
         found = next((c for c in find_conflicts(world, only=lambda i: i.key == key)), None)
     if found is None:
@@ -208,13 +209,6 @@ def keep_item(token: str, reason: str, user, *, check: Callable[[PlannedItem], N
     row.kept_at = now_utc()
     db.session.flush()
     return row
-
-
-def _district_of(key: tuple[str, int]) -> int | None:
-    """The district of an item, found among the planned items of every district (a keep is rare)."""
-    world = load_world(None, *_window(None))
-    item = world.items.get(key)
-    return item.district_id if item is not None else None
 
 
 def unkeep(row: KeptConflict) -> None:

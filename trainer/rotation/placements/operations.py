@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from trainer.core.clock import now_utc, today_local
+from trainer.core.clock import now_utc
 from trainer.core.extensions import db
 from trainer.core.validation import InvalidInput
 from trainer.planning import rotation as solver
@@ -21,6 +21,7 @@ from trainer.rotation.mentors.operations import mentor_available_days
 from trainer.rotation.models import Mentor, Placement, PlacementDay, ProgrammeYear, Trainee
 from trainer.rotation.placements.problems import problem_dict, problem_sentence
 from trainer.workdays import YearNotAnnounced, is_provisional_range, working_days_set
+from trainer.workdays.notice_period import first_open_day
 
 PLAN_TIME_LIMIT_S = 10.0
 
@@ -63,7 +64,8 @@ def plan_year(py: ProgrammeYear, *, allow_provisional: bool = False, mode: str =
     """
     if py.status == "closed":
         raise InvalidInput({"status": _("This programme year is closed; re-open it to plan.")})
-    not_before = not_before or today_local()
+    # Nothing automatic on today or the days of the district's minimum notice (what begins there stays).
+    not_before = not_before or first_open_day(py.district_id)
     working_days, provisional = _working_days(py, allow_provisional)
     trainees = db.session.scalars(select(Trainee).where(Trainee.programme_year_id == py.id)
                                   .options(selectinload(Trainee.placement).selectinload(Placement.days))

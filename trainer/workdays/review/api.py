@@ -6,16 +6,19 @@ from __future__ import annotations
 from flask import abort, make_response
 from flask_login import current_user
 from marshmallow import Schema, fields, validate
+from sqlalchemy.exc import IntegrityError
 
 from trainer.api.helpers import target_district
 from trainer.auth.models import Role
 from trainer.auth.permissions import STAFF, allow, check_district, district_scope
 from trainer.core.extensions import db
 from trainer.org.models import District
+from trainer.web.errors import api_error
 from trainer.workdays import changes, queries
 from trainer.workdays.api import blp
 from trainer.workdays.conflicts import PlannedItem, open_conflicts
 from trainer.workdays.notice_period import MAX_DAYS, set_notice_days
+from trainer.workdays.review.views import RACE_MESSAGE
 
 
 class DistrictArgs(Schema):
@@ -152,18 +155,22 @@ def list_conflicts(args):
 @allow(STAFF)
 @blp.arguments(ApplyArgs)
 @blp.response(200, ApplySchema)
-@blp.errors(401, 403, 422)
+@blp.errors(401, 403, 409, 422)
 def apply_conflicts(args):
     """Apply chosen proposals (`items`: each `item` with the `place` the list gave) or every proposal
     (`all: true`). Each is checked again, all together; the refused ones say why."""
     district = _district(args)
     district_id = district.id if district else None
-    if args["all"]:
-        result = changes.apply_all(district_id)
-    else:
-        chosen = [(c["item"], c["place"], c["version"]) for c in args["items"] or []]
-        result = changes.apply_places(district_id, chosen, check=_check_item)
-    db.session.commit()
+    try:
+        if args["all"]:
+            result = changes.apply_all(district_id)
+        else:
+            chosen = [(c["item"], c["place"], c["version"]) for c in args["items"] or []]
+            result = changes.apply_places(district_id, chosen, check=_check_item)
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        return api_error(409, str(RACE_MESSAGE))
     return {"applied": [i.token for i in result.applied], "refused": result.refused,
             "conflicts": _open_count(district)}
 
@@ -175,7 +182,8 @@ def apply_conflicts(args):
 @blp.errors(401, 403, 422)
 def keep_conflict(args):
     """Keep an item where it is although it breaks a rule, saying why; it stays kept while it stays there."""
-    row = changes.keep_item(args["item"], args["reason"], current_user, check=_check_item)
+    row = changes.keep_item(args["item"], args["reason"], current_user, district_id=district_scope(),
+                            check=_check_item)
     db.session.commit()
     found = queries.conflict_of((row.kind, row.item_id), row.district_id)
     return changes.conflict_json(found)

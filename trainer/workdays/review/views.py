@@ -6,8 +6,10 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
 
 from trainer.auth.models import Role
 from trainer.auth.permissions import STAFF, allow, check_district, district_scope
@@ -19,6 +21,8 @@ from trainer.workdays import changes, queries
 from trainer.workdays.conflicts import PlannedItem, open_conflicts
 from trainer.workdays.notice_period import first_open_day, notice_days, set_notice_days
 from trainer.workdays.views import bp
+
+RACE_MESSAGE = _l("Someone changed these items at the same time. Nothing was changed; look at the list again.")
 
 
 def chosen_district() -> District | None:
@@ -75,14 +79,24 @@ def _tell(result: changes.ApplyResult) -> None:
         flash(_("Nothing was chosen."), "info")
 
 
+def _apply(run) -> None:
+    """Carry out proposals and commit; a race lost in the database changes nothing and says so."""
+    try:
+        result = run()
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        flash(RACE_MESSAGE, "error")
+    else:
+        _tell(result)
+
+
 @bp.route("/conflicts/apply", methods=["POST"])
 @allow(STAFF)
 def conflicts_apply():
     """Apply the chosen proposals (each checked again, all of them together)."""
     district = chosen_district()
-    result = changes.apply_places(_district_id(district), _chosen(), check=_check_item)
-    db.session.commit()
-    _tell(result)
+    _apply(lambda: changes.apply_places(_district_id(district), _chosen(), check=_check_item))
     return _back(district)
 
 
@@ -90,9 +104,7 @@ def conflicts_apply():
 @allow(STAFF)
 def conflicts_apply_all():
     district = chosen_district()
-    result = changes.apply_all(_district_id(district))
-    db.session.commit()
-    _tell(result)
+    _apply(lambda: changes.apply_all(_district_id(district)))
     return _back(district)
 
 
@@ -126,7 +138,8 @@ def conflicts_keep():
     errors = {}
     if request.method == "POST":
         try:
-            changes.keep_item(token, request.form.get("reason", ""), current_user, check=_check_item)
+            changes.keep_item(token, request.form.get("reason", ""), current_user, district_id=district_scope(),
+                              check=_check_item)
         except InvalidInput as error:
             db.session.rollback()
             errors = error.fields
