@@ -184,10 +184,6 @@ class Conflict:
 
 # ------------------------------------------------------------------------------------------------ the rules
 
-def day_words(day: date) -> str:
-    return format_day(day)
-
-
 def not_working_day(items: Sequence[PlannedItem], world: World) -> Iterable[Breach]:
     """An item that needs a working day sits on a holiday or a weekend (the provisional calendar where a year is
     not announced: its computed festival days count)."""
@@ -202,11 +198,11 @@ def not_working_day(items: Sequence[PlannedItem], world: World) -> Iterable[Brea
             name = info.name_in(language) or ""
             if info.estimated:
                 text = _("%(day)s is %(name)s (estimated: the holidays of %(year)s are not announced yet).",
-                         day=day_words(item.day), name=name, year=item.day.year)
+                         day=format_day(item.day), name=name, year=item.day.year)
             else:
-                text = _("%(day)s is a holiday (%(name)s).", day=day_words(item.day), name=name)
+                text = _("%(day)s is a holiday (%(name)s).", day=format_day(item.day), name=name)
         else:
-            text = _("%(day)s is a rest day, not a working day.", day=day_words(item.day))
+            text = _("%(day)s is a rest day, not a working day.", day=format_day(item.day))
         yield Breach(item.key, "not_working_day", text)
 
 
@@ -309,10 +305,6 @@ def find_conflicts(world: World, *, only: Callable[[PlannedItem], bool] | None =
 
 def open_conflicts(conflicts: Iterable[Conflict]) -> list[Conflict]:
     return [c for c in conflicts if c.kept is None]
-
-
-def language() -> str:
-    return current_lang()
 
 
 __all__ = ["HORIZON_DAYS", "RULES", "Breach", "Conflict", "Person", "PlannedItem", "Proposal", "Rule", "World",
