@@ -253,3 +253,33 @@ def test_a_replan_leaves_the_notice_days_alone_and_says_so(login_as, districts, 
     assert held and held[0]["details"]["visit_ids"] == [soonest.id]
     page = login_as("coordinator", "chaoyang").get(f"/visits/plan?run={outcome.run.id}").get_data(as_text=True)
     assert "因最短提前通知期未调整" in page and soonest.station.name in page
+
+
+def test_a_place_sent_back_is_checked_again(client, make_user, districts, planned_now):
+    made, lawyer, _soonest = planned_now
+    open_day = first_open_day(districts["chaoyang"].id)
+    visit = db.session.scalar(select(Visit).where(Visit.lawyer_id == lawyer.id, Visit.day >= open_day,
+                                                  Visit.status == "planned").order_by(Visit.day))
+    headers = _token(make_user("coordinator", "chaoyang"))
+    client.post(f"/api/v1/lawyers/{lawyer.id}/leave", headers=headers,
+                json={"start": visit.day.isoformat(), "end": visit.day.isoformat()})
+    [listed] = [c for c in client.get("/api/v1/workdays/conflicts", headers=headers).json["conflicts"]
+                if c["item"] == f"visit:{visit.id}"]
+    place = listed["proposal"]["place"].split("|")
+    next_month = shift_month(month_of(visit.day), 1)
+    elsewhere = "|".join([date(*next_month, 15).isoformat(), *place[1:]])
+    far = "|".join(["2100-12-31", *place[1:]])
+    on_leave = "|".join([visit.day.isoformat(), visit.half, listed["start"], listed["end"], f"lawyer:{lawyer.id}"])
+    answer = client.post("/api/v1/workdays/conflicts/apply", headers=headers, json={"items": [
+        {"item": f"visit:{visit.id}", "place": elsewhere, "version": listed["version"]}]}).json
+    assert answer["applied"] == [] and "走访不能跨月调整" in answer["refused"][0]
+    for bad in (far, on_leave, "garbage"):
+        answer = client.post("/api/v1/workdays/conflicts/apply", headers=headers, json={"items": [
+            {"item": f"visit:{visit.id}", "place": bad, "version": listed["version"]}]}).json
+        assert answer["applied"] == [] and answer["refused"], bad
+    answer = client.post("/api/v1/workdays/conflicts/apply", headers=headers, json={"items": [
+        {"item": f"visit:{visit.id}", "place": listed["proposal"]["place"], "version": listed["version"] + 1}]}).json
+    assert answer["applied"] == [] and "其间已被他人修改" in answer["refused"][0]
+    answer = client.post("/api/v1/workdays/conflicts/apply", headers=headers, json={"items": [
+        {"item": f"visit:{visit.id}", "place": listed["proposal"]["place"], "version": listed["version"]}]}).json
+    assert answer["applied"] == [f"visit:{visit.id}"] and answer["refused"] == []

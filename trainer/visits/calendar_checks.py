@@ -16,7 +16,7 @@ from sqlalchemy.orm import selectinload
 
 from trainer import workdays
 from trainer.core.extensions import db
-from trainer.core.months import month_bounds, month_of, month_range
+from trainer.core.months import month_bounds, month_key, month_of, month_range
 from trainer.core.validation import InvalidInput
 from trainer.org.models import District, Station
 from trainer.planning.visits import plan_visits
@@ -150,7 +150,17 @@ def lawyer_not_assigned(items: Sequence[PlannedItem], world: World) -> Iterable[
             yield Breach(item.key, "not_assigned", _("%(name)s is no longer active.", name=lawyer.name))
 
 
-RULES = [lawyer_on_leave, station_not_receiving, lawyer_not_assigned]
+def visit_stays_in_its_month(items: Sequence[PlannedItem], world: World) -> Iterable[Breach]:
+    """A visit moved by a proposal stays in its month: the contract counts visits per station and month."""
+    for item in items:
+        origin = item.refs.get("from_day")
+        if item.kind == "visit" and item.moved and origin is not None and month_of(origin) != month_of(item.day):
+            yield Breach(item.key, "other_month", _(
+                "A visit stays in its month (the contract counts visits per month); move it to another day of "
+                "%(month)s.", month=month_key(month_of(origin))))
+
+
+RULES = [lawyer_on_leave, station_not_receiving, lawyer_not_assigned, visit_stays_in_its_month]
 
 
 # -------------------------------------------------------------------------------------------------- proposals

@@ -13,6 +13,7 @@ to keep an item where it is (who, why, when), ``replan_affected`` re-plans the a
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -148,7 +149,8 @@ def apply_places(district_id: int | None, chosen: Iterable[tuple[str, str, int |
                                     item=old.label))
             continue
         new = decode_place(old, place)
-        if new is None or new.where() == old.where():
+        first, last = _window(district_id)
+        if new is None or new.where() == old.where() or not first <= new.day <= last:
             result.refused.append(_("%(item)s: the suggestion is incomplete.", item=old.label))
             continue
         moves[key] = new
@@ -184,7 +186,8 @@ def keep_item(token: str, reason: str, user, *, district_id: int | None = None,
     """Store the decision to keep an item (of ``district_id``; None: any district) where it is although it
     breaks a rule: who, why, when."""
     key = parse_token(token)
-    reason = (reason or "").strip()
+    # Text as people type it: no control characters (a line break or a tab is fine in a reason).
+    reason = "".join(ch for ch in (reason or "") if ch in "\n\t" or unicodedata.category(ch)[0] != "C").strip()
     if not reason:
         raise InvalidInput({"reason": _("Say why the item stays where it is.")})
     found = None

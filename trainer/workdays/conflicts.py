@@ -96,7 +96,8 @@ class PlannedItem:
                  end: str | None = None, people: tuple[Person, ...] | None = None) -> PlannedItem:
         return dataclasses.replace(
             self, day=day or self.day, half=half if half is not None else self.half, start=start or self.start,
-            end=end or self.end, people=people if people is not None else self.people, moved=True)
+            end=end or self.end, people=people if people is not None else self.people, moved=True,
+            refs={**self.refs, "from_day": self.refs.get("from_day", self.day)})
 
     def person(self, role: str) -> Person | None:
         return next((p for p in self.people if p.role == role), None)
