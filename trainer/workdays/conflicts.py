@@ -214,7 +214,7 @@ def overlaps(a: PlannedItem, b: PlannedItem) -> bool:
     return a.day == b.day and a.start < b.end and b.start < a.end
 
 
-def _holds_first(other: PlannedItem, item: PlannedItem) -> bool:
+def holds_first(other: PlannedItem, item: PlannedItem) -> bool:
     """Of two items that book one person twice, the one listed as the conflict is the later of the kinds that
     are easiest to move (a visit before a meeting), then the newer; a moved item never takes a booked place."""
     if item.moved:
@@ -231,7 +231,7 @@ def double_booked(items: Sequence[PlannedItem], world: World) -> Iterable[Breach
             for other in world.at(person, item.day):
                 if other.key == item.key or (item.share_kind and other.kind == item.kind):
                     continue
-                if overlaps(item, other) and _holds_first(other, item):
+                if overlaps(item, other) and holds_first(other, item):
                     yield Breach(item.key, "double_booked", _(
                         "%(name)s is also booked then: %(other)s (%(start)s–%(end)s).", name=person.name,
                         other=other.label, start=other.start, end=other.end))
@@ -309,5 +309,5 @@ def open_conflicts(conflicts: Iterable[Conflict]) -> list[Conflict]:
 
 
 __all__ = ["HORIZON_DAYS", "RULES", "Breach", "Conflict", "Person", "PlannedItem", "Proposal", "Rule", "World",
-           "all_rules", "breaches_of", "decode_place", "double_booked", "find_conflicts", "kept_decisions",
+           "all_rules", "breaches_of", "decode_place", "double_booked", "find_conflicts", "holds_first", "kept_decisions",
            "load_world", "not_working_day", "open_conflicts", "overlaps", "plugin_functions", "still_kept"]
