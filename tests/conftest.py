@@ -6,9 +6,11 @@ from __future__ import annotations
 import os
 import re
 import tempfile
+from io import BytesIO
 from pathlib import Path
 
 import pytest
+from openpyxl import Workbook
 from sqlalchemy import delete
 
 from trainer import create_app
@@ -109,6 +111,19 @@ def login_as(app, make_user):
         return client
 
     return _login
+
+
+def xlsx_file(headers, rows):
+    """A real Excel workbook in memory: the header row, then the rows (for upload tests)."""
+    book = Workbook()
+    sheet = book.active
+    sheet.append(headers)
+    for row in rows:
+        sheet.append(row)
+    buffer = BytesIO()
+    book.save(buffer)
+    buffer.seek(0)
+    return buffer
 
 
 def csrf_token_from(html: str) -> str:

@@ -20,12 +20,16 @@ class District(db.Model):
     """A district (区) of Beijing, with its district federation (区总工会)."""
 
     __tablename__ = "districts"
+    __table_args__ = (CheckConstraint("notice_working_days BETWEEN 0 AND 20", name="notice_sane"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(30), unique=True)
     name: Mapped[str] = mapped_column(String(40))  # 朝阳区
     name_en: Mapped[str] = mapped_column(String(60))  # Chaoyang
     sort_order: Mapped[int] = mapped_column(default=0)
+    # Minimum notice (最短提前通知期): automatic re-plans, proposals and the monthly roll-forward never place or
+    # move an item on today or the next ``notice_working_days`` working days (trainer.workdays.notice_period).
+    notice_working_days: Mapped[int] = mapped_column(default=2, server_default="2")
 
     @property
     def federation_name(self) -> str:

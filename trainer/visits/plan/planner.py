@@ -25,6 +25,7 @@ from trainer.planning.visits import FixedVisit, LawyerSpec, Slot, StationSpec, V
 from trainer.visits.models import Assignment, Firm, Lawyer, LawyerLeave, PlanRun, Visit
 from trainer.visits.plan.messages import BLOCKING_RULES, problem_dict
 from trainer.workdays import is_provisional_range, working_days_set
+from trainer.workdays.notice_period import first_open_day
 
 DEFAULT_TIME_LIMIT_S = 8.0
 CONTEXT_DAYS = 21  # visits this close to the range count for the gap rule and busy lawyers
@@ -138,11 +139,38 @@ def load_request(district: District, months: list[Month], *, mode: str = "full",
                   first_day, last_day)
 
 
-def _past_artefact(problem, loaded: Loaded) -> bool:
-    """Pinned past visits sit on days closed to the solver; that is not a broken rule."""
+def _past_artefact(problem, loaded: Loaded, today: date) -> bool:
+    """Pinned past visits sit on days closed to the solver; that is not a broken rule. (Those on days of the
+    minimum notice that do break a rule are told as ``within_notice`` problems instead.)"""
     if loaded.not_before is None or problem.rule != "non_working_day":
         return False
     return all(d < loaded.not_before for d in problem.days)
+
+
+def _held_by_notice(loaded: Loaded, today: date) -> list[dict]:
+    """Visits on the days of the minimum notice that break a rule but were not moved: the plan page says so."""
+    if loaded.not_before is None or loaded.not_before <= today:
+        return []
+    held = [v for v in loaded.visits.values() if v.status == "planned" and not v.pinned
+            and today <= v.day < loaded.not_before and v.station_id in loaded.assignments]
+    broken = []
+    working = working_days_set(today, loaded.not_before, allow_provisional=True)
+    for visit in held:
+        assignment = loaded.assignments[visit.station_id]
+        station = loaded.stations[visit.station_id]
+        if (visit.day not in working or (visit.day.weekday(), visit.half) not in station.receiving_pairs()
+                or visit.lawyer_id not in (assignment.lead_lawyer_id, assignment.backup_lawyer_id)
+                or any(leave.covers(visit.day, visit.half) for leave in db.session.scalars(select(LawyerLeave).where(
+                    LawyerLeave.lawyer_id == visit.lawyer_id, LawyerLeave.start <= visit.day,
+                    LawyerLeave.end >= visit.day)))):
+            broken.append(visit)
+    if not broken:
+        return []
+    return [problem_dict({"rule": "within_notice", "station_ids": sorted({v.station_id for v in broken}),
+                          "month": None, "days": sorted({v.day for v in broken}),
+                          "lawyer_ids": sorted({v.lawyer_id for v in broken}),
+                          "details": {"until": (loaded.not_before - timedelta(days=1)).isoformat(),
+                                      "visit_ids": [v.id for v in broken]}})]
 
 
 def plan_range(district: District, first_month: str | Month, last_month: str | Month, *,
@@ -163,14 +191,17 @@ def plan_range(district: District, first_month: str | Month, last_month: str | M
     if not allow_past:
         if month_bounds(last)[1] < today:
             raise InvalidInput({"last_month": _("These months are over; plan the current month or later.")})
-        not_before = today if month_bounds(first)[0] < today else None
+        # Nothing automatic on today or the days of the district's minimum notice.
+        open_day = first_open_day(district.id, today)
+        not_before = open_day if month_bounds(first)[0] < open_day else None
     loaded = load_request(district, months, mode=mode, allow_provisional=allow_provisional,
                           time_limit_s=time_limit_s, not_before=not_before)
     result = plan_visits(loaded.request)
     outcome = persist(loaded, result, district)
     problems = [problem_dict({"rule": "unassigned", "station_ids": [s.id], "month": None, "days": [],
                               "lawyer_ids": [], "details": {}}) for s in loaded.unassigned]
-    problems += [problem_dict(p) for p in result.problems if not _past_artefact(p, loaded)]
+    problems += [problem_dict(p) for p in result.problems if not _past_artefact(p, loaded, today)]
+    problems += _held_by_notice(loaded, today)
     status = result.status
     if loaded.unassigned and status in ("optimal", "feasible"):
         status = "partial"
@@ -186,6 +217,7 @@ def fill_month(district: District, month: Month, *, allow_provisional: bool,
     already there stays where it is (the monthly job: running it twice adds nothing the second time).
     Returns (the PlanRun, or None when every station is planned already; the number of stations planned)."""
     first, last = month_bounds(month)
+    open_day = first_open_day(district.id)
     assigned = set(db.session.scalars(select(Assignment.station_id).where(
         Assignment.district_id == district.id, Assignment.active)))
     planned = set(db.session.scalars(select(Visit.station_id).where(
@@ -194,7 +226,8 @@ def fill_month(district: District, month: Month, *, allow_provisional: bool,
     if not missing:
         return None, 0
     loaded = load_request(district, [month], mode="full", allow_provisional=allow_provisional,
-                          time_limit_s=time_limit_s, station_ids=missing)
+                          time_limit_s=time_limit_s, station_ids=missing,
+                          not_before=open_day if first < open_day else None)
     # Everything already planned holds still: only the missing stations get visits.
     request = replace(loaded.request, existing=tuple(replace(f, pinned=True) for f in loaded.request.existing))
     result = plan_visits(request)
