@@ -8,7 +8,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from trainer.core.extensions import db
-from trainer.instructors.models import BargainingSession, Meeting
+from trainer.instructors.meetings.operations import expand_series, horizon
+from trainer.instructors.models import BargainingSession, Meeting, MeetingSeries
 from trainer.workdays import is_working_day
 from trainer.workdays.conflicts import PlannedItem
 
@@ -40,7 +41,12 @@ def planned_on(days: set[date], district_id: int | None) -> list[PlannedItem]:
 
 def year_became_official(year: int) -> None:
     """Meetings and sessions placed provisionally in ``year`` lose the mark when their day is a working day of
-    the official calendar; the others stay marked and appear in the conflicts list (planned_on)."""
+    the official calendar; the others stay marked and appear in the conflicts list (planned_on). Series that
+    stopped before ``year`` (not announced) are placed on into it at once, not at the next night job."""
+    for series in db.session.scalars(select(MeetingSeries).where(
+            MeetingSeries.active.is_(True), MeetingSeries.blocked_year.is_not(None),
+            MeetingSeries.blocked_year <= year)):
+        expand_series(series, horizon())
     first, last = date(year, 1, 1), date(year, 12, 31)
     for model in (Meeting, BargainingSession):
         for row in db.session.scalars(select(model).where(model.provisional.is_(True), model.day >= first,

@@ -82,6 +82,11 @@ def session_event(session: BargainingSession) -> FeedEvent:
     )
 
 
+def _with_reason(text: str, deadline) -> str:
+    reason = deadline.reason() if deadline is not None else ""
+    return f"{text}\n{reason}" if reason else text
+
+
 def deadline_events(engagement: Engagement, start: date, end: date) -> list[FeedEvent]:
     """Reply due (20 days) and filing due (10 days) as all-day events while they still matter."""
     events = []
@@ -91,19 +96,21 @@ def deadline_events(engagement: Engagement, start: date, end: date) -> list[Feed
         events.append(FeedEvent(
             uid=f"instructors-reply-due-{engagement.id}@trainer",
             summary=_("Reply due: %(name)s", name=engagement.enterprise),
-            start=engagement.reply_due, end=engagement.reply_due + timedelta(days=1),
+            start=engagement.reply_due, end=engagement.reply_due,  # all-day: ``end`` is the last day
             last_modified=as_utc(engagement.updated_at), sequence=engagement.sequence,
-            description=_("The bargaining request was sent on %(day)s; the reply is due within 20 days.",
-                          day=engagement.request_sent_on.isoformat()),
+            description=_with_reason(_("The bargaining request was sent on %(day)s; the reply is due within 20 "
+                                       "days.", day=engagement.request_sent_on.isoformat()),
+                                     engagement.reply_deadline),
             url=url, categories=("集体协商",), remind_user_ids=people))
     if engagement.filing_pending and engagement.filing_due and start <= engagement.filing_due <= end:
         events.append(FeedEvent(
             uid=f"instructors-filing-due-{engagement.id}@trainer",
             summary=_("Filing due: %(name)s", name=engagement.enterprise),
-            start=engagement.filing_due, end=engagement.filing_due + timedelta(days=1),
+            start=engagement.filing_due, end=engagement.filing_due,  # all-day: ``end`` is the last day
             last_modified=as_utc(engagement.updated_at), sequence=engagement.sequence,
-            description=_("Signed on %(day)s; submit it to the labour bureau within 10 days.",
-                          day=engagement.agreement_signed_on.isoformat()),
+            description=_with_reason(_("Signed on %(day)s; submit it to the labour bureau within 10 days.",
+                                       day=engagement.agreement_signed_on.isoformat()),
+                                     engagement.filing_deadline),
             url=url, categories=("集体协商",), remind_user_ids=people))
     return events
 

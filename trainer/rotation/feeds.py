@@ -14,10 +14,10 @@ from trainer.auth.models import Role
 from trainer.calendars.events import FeedEvent
 from trainer.core.clock import as_utc, local_datetime, now_utc
 from trainer.core.extensions import db
+from trainer.rotation.models import CENTRE_HOURS as HOURS
 from trainer.rotation.models import Mentor, Placement, PlacementDay, ProgrammeYear, Trainee
 
 FEED_SUBJECT_MODELS = {"programme_year": ProgrammeYear}
-HOURS = ("09:00", "17:00")  # the centre's day
 
 
 def _url(path: str) -> str:

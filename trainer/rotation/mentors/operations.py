@@ -4,17 +4,19 @@ leave, and the days they are free to mentor. Callers commit; operations flush.""
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from trainer.agenda import busy_of
 from trainer.auth.models import Role, User
 from trainer.core.concurrency import check_version
 from trainer.core.extensions import db
 from trainer.core.validation import InvalidInput
 from trainer.rotation.mentors.queries import centre_link, centre_links
 from trainer.rotation.models import (
+    CENTRE_HOURS,
     CentreMentor,
     Mentor,
     MentorUnavailable,
@@ -22,7 +24,7 @@ from trainer.rotation.models import (
     PlacementDay,
     ProgrammeYear,
 )
-from trainer.visits.models import LawyerLeave, Visit
+from trainer.visits.models import LawyerLeave
 
 
 def save_mentor(mentor: Mentor | None, *, district_id: int, name: str, phone: str | None = None,
@@ -99,8 +101,8 @@ def add_unavailable(mentor: Mentor, *, start: date, end: date, reason: str = "")
     return row
 
 
-def _linked_lawyer_busy(lawyer_ids: set[int], first: date, last: date) -> dict[int, set[date]]:
-    """Days a linked lawyer (of the visits area) is on leave or visiting stations."""
+def _linked_lawyer_leave(lawyer_ids: set[int], first: date, last: date) -> dict[int, set[date]]:
+    """Days a linked lawyer (of the visits area) is on leave."""
     busy: dict[int, set[date]] = defaultdict(set)
     if not lawyer_ids:
         return busy
@@ -111,29 +113,43 @@ def _linked_lawyer_busy(lawyer_ids: set[int], first: date, last: date) -> dict[i
         while day <= min(row.end, last):
             busy[row.lawyer_id].add(day)
             day += timedelta(days=1)
-    visits = select(Visit.lawyer_id, Visit.day).where(Visit.lawyer_id.in_(lawyer_ids), Visit.day >= first,
-                                                      Visit.day <= last, Visit.status != "cancelled")
-    for lawyer_id, day in db.session.execute(visits).all():
-        busy[lawyer_id].add(day)
     return busy
 
 
+def busy_days(role: str, ids: set[int], py: ProgrammeYear, first: date, last: date) -> dict[int, set[date]]:
+    """Days on which a mentor or trainee, as the same person, has a commitment in another programme (a station
+    visit, a duty shift, a meeting, a session, another programme year's day) during the centre's hours."""
+    own = f"rotation:{py.id}"
+    out: dict[int, set[date]] = defaultdict(set)
+    for ident, items in busy_of(role, ids, first, last, ignore=lambda c: c.scope == own).items():
+        for item in items:
+            day = item.start.date()
+            while day <= item.end.date():
+                start, end = (datetime.combine(day, time.fromisoformat(h)) for h in CENTRE_HOURS)
+                if item.start < end and start < item.end:
+                    out[ident].add(day)
+                day += timedelta(days=1)
+    return out
+
+
 def mentor_available_days(py: ProgrammeYear, working_days: frozenset[date]) -> dict[int, frozenset[date]]:
-    """Per mentor of the year: the working days they are on duty at the centre and free."""
+    """Per mentor of the year: the working days they are on duty at the centre and free (not on leave, and not
+    busy elsewhere as the same person: trainer.agenda)."""
     links = centre_links(py)
-    busy = _linked_lawyer_busy({link.mentor.lawyer_id for link in links if link.mentor.lawyer_id},
-                               min(working_days, default=py.first_day), max(working_days, default=py.last_day))
+    first, last = min(working_days, default=py.first_day), max(working_days, default=py.last_day)
+    leave = _linked_lawyer_leave({link.mentor.lawyer_id for link in links if link.mentor.lawyer_id}, first, last)
+    busy = busy_days("mentor", {link.mentor_id for link in links}, py, first, last)
     result = {}
     for link in links:
         if not link.mentor.active:
             continue
-        off: set[date] = set()
+        off: set[date] = set(busy.get(link.mentor_id, set()))
         for row in link.mentor.unavailable:
             day = row.start
             while day <= row.end:
                 off.add(day)
                 day += timedelta(days=1)
         if link.mentor.lawyer_id:
-            off |= busy.get(link.mentor.lawyer_id, set())
+            off |= leave.get(link.mentor.lawyer_id, set())
         result[link.mentor_id] = frozenset(d for d in working_days if link.on_duty(d) and d not in off)
     return result
