@@ -51,6 +51,7 @@ class Commitment:
     scope: str = ""  # what it belongs to: "duty:3" (a period), "rotation:2" (a programme year), "series:5" …
     district_id: int | None = None
     url: str = ""
+    where: str = ""  # a meeting's or session's place (a visit's is its station, in ``what``)
 
     @property
     def day(self) -> date:
@@ -63,7 +64,8 @@ class Commitment:
     @property
     def label(self) -> str:
         """电话值班：疫情防控特别时期 2026年11月4日 周三 08:00–16:00"""
-        return f"{self.what} {format_day(self.day)} {self.start:%H:%M}–{self.end:%H:%M}"
+        text = f"{self.what} {format_day(self.day)} {self.start:%H:%M}–{self.end:%H:%M}"
+        return f"{text} · {self.where}" if self.where else text
 
     def overlaps(self, other: Commitment) -> bool:
         return self.start < other.end and other.start < self.end
@@ -153,18 +155,19 @@ def meeting_commitments(meeting: Meeting) -> list[Commitment]:
     people = [_get(Instructor, meeting.organiser_id, meeting.organiser)]
     people += [_get(Instructor, row.instructor_id, row.instructor) for row in meeting.attendance]
     return meeting_at(meeting.title, meeting.day, meeting.start_time, meeting.end_time, people,
-                      meeting_id=meeting.id, series_id=meeting.series_id, district_id=meeting.district_id)
+                      meeting_id=meeting.id, series_id=meeting.series_id, district_id=meeting.district_id,
+                      where=meeting.location or "")
 
 
 def meeting_at(title: str, day: date, start_time: str, end_time: str, people, *, meeting_id: int | None = None,
-               series_id: int | None = None, district_id: int | None = None) -> list[Commitment]:
+               series_id: int | None = None, district_id: int | None = None, where: str = "") -> list[Commitment]:
     """A guidance meeting (saved as ``meeting_id``, or only proposed) for each of ``people``."""
     start, end = _span(day, start_time, end_time)
     what = _("guidance meeting: %(title)s", title=title)
     unique = {person.id: person for person in people if person is not None}
     return [Commitment("meeting", meeting_id, "instructor", ident, start, end, what, person.name,
                        f"series:{series_id}" if series_id else "", district_id,
-                       f"/instructors/meetings/{meeting_id}" if meeting_id else "")
+                       f"/instructors/meetings/{meeting_id}" if meeting_id else "", where)
             for ident, person in unique.items()]
 
 
@@ -176,7 +179,8 @@ def session_commitments(session: BargainingSession) -> list[Commitment]:
     what = _("bargaining session: %(name)s", name=engagement.enterprise)
     return [Commitment("session", session.id, "instructor", person.id, start, end, what, person.name,
                        f"engagement:{engagement.id}", session.district_id,
-                       f"/instructors/engagements/{engagement.id}") for person in engagement.instructors]
+                       f"/instructors/engagements/{engagement.id}", session.location or "")
+            for person in engagement.instructors]
 
 
 BUILDERS = {Visit: visit_commitments, DutyShift: duty_commitments, PlacementDay: placement_day_commitments,

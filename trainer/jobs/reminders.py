@@ -122,7 +122,8 @@ def compose(user: User, events: list[FeedEvent], day: date) -> EmailMessage:
     return message
 
 
-def _connect() -> smtplib.SMTP:
+def connect_smtp() -> smtplib.SMTP:
+    """A connection to the configured SMTP server (MAIL_SERVER, MAIL_PORT, MAIL_USE_TLS, MAIL_USERNAME)."""
     config = current_app.config
     smtp = smtplib.SMTP(config["MAIL_SERVER"], int(config["MAIL_PORT"]), timeout=20)
     if config.get("MAIL_USE_TLS"):
@@ -152,7 +153,7 @@ def send_reminders(today: date) -> str:
             if not claimed:
                 continue
             try:
-                smtp = smtp or _connect()
+                smtp = smtp or connect_smtp()
                 smtp.send_message(compose(user, claimed, day))
             except (OSError, smtplib.SMTPException) as error:
                 log.warning("reminder to %s failed: %s", user.username, error)
