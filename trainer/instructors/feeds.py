@@ -14,10 +14,11 @@ from flask_babel import gettext as _
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
+from trainer.agenda import person_of
 from trainer.calendars.events import FeedEvent
 from trainer.core.clock import as_utc, local_datetime, now_utc
 from trainer.core.extensions import db
-from trainer.instructors.access import engagements_of, instructor_of_user, meetings_of
+from trainer.instructors.access import engagements_of, meetings_of
 from trainer.instructors.meetings.operations import moved_reason
 from trainer.instructors.models import BargainingSession, Engagement, Instructor, Meeting, MeetingAttendance
 
@@ -153,9 +154,12 @@ def district_events(district_id: int, start: date, end: date) -> list[FeedEvent]
 
 def user_events(user, start: date, end: date) -> list[FeedEvent]:
     role = str(getattr(user, "role", ""))
-    if role == "instructor":
-        instructor = instructor_of_user(user)
-        return instructor_events(instructor, start, end) if instructor is not None else []
+    if role in ("instructor", "lawyer", "trainee"):
+        # One agenda per person: the instructor records that are this person (trainer.agenda), e.g. a lawyer's.
+        events: list[FeedEvent] = []
+        for instructor_id in sorted(person_of("user", user.id).instructor_ids):
+            events += instructor_events(db.session.get(Instructor, instructor_id), start, end)
+        return events
     if role == "coordinator" and user.district_id:
         return district_events(user.district_id, start, end)
     if role == "admin":

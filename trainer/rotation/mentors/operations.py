@@ -24,7 +24,7 @@ from trainer.rotation.models import (
     PlacementDay,
     ProgrammeYear,
 )
-from trainer.visits.models import LawyerLeave
+from trainer.visits.models import Lawyer, LawyerLeave
 
 
 def save_mentor(mentor: Mentor | None, *, district_id: int, name: str, phone: str | None = None,
@@ -42,6 +42,8 @@ def save_mentor(mentor: Mentor | None, *, district_id: int, name: str, phone: st
         other = db.session.scalar(select(Mentor).where(Mentor.user_id == user_id))
         if other is not None and other is not mentor:
             raise InvalidInput({"user_id": _("This account already belongs to mentor %(name)s.", name=other.name)})
+    if lawyer_id:
+        _check_lawyer(mentor, district_id, lawyer_id, user_id)
     if mentor is None:
         mentor = Mentor(district_id=district_id)
         db.session.add(mentor)
@@ -51,6 +53,20 @@ def save_mentor(mentor: Mentor | None, *, district_id: int, name: str, phone: st
     mentor.lawyer_id, mentor.user_id = lawyer_id or None, user_id or None
     db.session.flush()
     return mentor
+
+
+def _check_lawyer(mentor: Mentor | None, district_id: int, lawyer_id: int, user_id: int | None) -> None:
+    """A mentor is the same person as at most one lawyer of the district, and not as another mentor."""
+    lawyer = db.session.get(Lawyer, lawyer_id)
+    if lawyer is None or lawyer.district_id != district_id:
+        raise InvalidInput({"lawyer_id": _("Choose a lawyer of this district.")})
+    other = db.session.scalar(select(Mentor).where(Mentor.lawyer_id == lawyer_id))
+    if other is not None and other is not mentor:
+        raise InvalidInput({"lawyer_id": _("Lawyer %(lawyer)s is already the same person as mentor %(name)s.",
+                                           lawyer=lawyer.name, name=other.name)})
+    if user_id and lawyer.user_id and lawyer.user_id != user_id:
+        raise InvalidInput({"user_id": _("Lawyer %(lawyer)s logs in with another account; choose that one or "
+                                         "none.", lawyer=lawyer.name)})
 
 
 def assign_mentor(py: ProgrammeYear, mentor: Mentor, *, duty_weekdays: list[int],
@@ -70,11 +86,12 @@ def assign_mentor(py: ProgrammeYear, mentor: Mentor, *, duty_weekdays: list[int]
 
 
 def save_mentor_on_duty(py: ProgrammeYear, mentor: Mentor | None, *, name: str, phone: str | None = None,
-                        user_id: int | None = None, duty_weekdays: list[int], on_makeup_days: bool = True,
-                        version: int | None = None) -> Mentor:
-    """The mentor form: the mentor's details and their duty at the centre in this programme year."""
+                        user_id: int | None = None, lawyer_id: int | None = None, duty_weekdays: list[int],
+                        on_makeup_days: bool = True, version: int | None = None) -> Mentor:
+    """The mentor form: the mentor's details, the lawyer they are (if any), and their duty at the centre in this
+    programme year."""
     mentor = save_mentor(mentor, district_id=py.district_id, name=name, phone=phone, user_id=user_id,
-                         lawyer_id=mentor.lawyer_id if mentor else None, version=version)
+                         lawyer_id=lawyer_id, version=version)
     assign_mentor(py, mentor, duty_weekdays=duty_weekdays, on_makeup_days=on_makeup_days)
     return mentor
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, RadioField, SubmitField
+from wtforms import BooleanField, DateField, RadioField, SelectField, SubmitField
 from wtforms.validators import DataRequired
 
 
@@ -18,3 +18,8 @@ class PlanForm(FlaskForm):
 class MoveForm(FlaskForm):
     start = DateField(_l("First day"), validators=[DataRequired()])
     submit = SubmitField(_l("Move and pin"))
+
+
+class DayMentorForm(FlaskForm):
+    mentor_id = SelectField(_l("Mentor"), coerce=int, validators=[DataRequired()])
+    submit = SubmitField(_l("Change the mentor"))
