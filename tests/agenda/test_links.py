@@ -15,8 +15,10 @@ from trainer.core.validation import InvalidInput
 from trainer.exchange.programme import export_programme, import_programme
 from trainer.instructors.engagements.operations import save_engagement, save_session
 from trainer.instructors.hierarchy.operations import save_instructor
+from trainer.instructors.meetings.operations import create_meeting, move_meeting
 from trainer.rotation.models import Mentor
 from trainer.visits.plan import planner
+from trainer.workdays import next_working_day
 
 
 def test_the_mentor_form_links_a_lawyer(world, login_as):
@@ -108,3 +110,13 @@ def test_a_lawyer_who_instructs_uses_the_lawyers_login(world, app):
     db.session.rollback()
     message = refused.value.fields["day"]
     assert "集体协商：北京某科技有限公司" in message and f"{visit.station.name}驻站" in message
+    # Moving a guidance meeting onto that visit is refused the same way.
+    with app.test_request_context("/"):
+        meeting = create_meeting(organiser=person, district_id=world.district.id, title="联系组例会",
+                                 day=next_working_day(visit.day), start_time="19:00", end_time="20:00")
+        db.session.commit()
+        with pytest.raises(InvalidInput) as refused:
+            move_meeting(meeting, day=visit.day, start_time=start, end_time=end, location="区总工会",
+                         version=meeting.version)
+    db.session.rollback()
+    assert "指导例会：联系组例会" in refused.value.fields["day"] and f"{visit.station.name}驻站" in refused.value.fields["day"]

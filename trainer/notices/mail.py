@@ -19,7 +19,7 @@ from sqlalchemy import and_, or_, select, update
 
 from trainer.core.clock import now_utc
 from trainer.core.extensions import db
-from trainer.jobs.reminders import connect_smtp
+from trainer.jobs.reminders import SmtpSession
 from trainer.notices.models import Notice, NoticeMail
 
 log = logging.getLogger(__name__)
@@ -84,35 +84,24 @@ def send(ids: list[int]) -> tuple[int, int]:
     if not ids or not current_app.config.get("MAIL_ENABLED"):
         return 0, 0
     sent = failed = 0
-    smtp = None
-    try:
+    with SmtpSession() as smtp:
         for mail_id in ids:
             with db.engine.begin() as conn:
                 if not _claim(conn, mail_id):
                     continue
                 row = conn.execute(select(TABLE).where(TABLE.c.id == mail_id)).one()
             try:
-                smtp = smtp or connect_smtp()
-                smtp.send_message(compose(row))
+                smtp.send(compose(row))
             except (OSError, smtplib.SMTPException) as error:
                 log.warning("notice mail %s to %s failed: %s", mail_id, row.to_address, error)
                 with db.engine.begin() as conn:
                     conn.execute(update(TABLE).where(TABLE.c.id == mail_id).values(
                         claimed_at=None, error=str(error)[:300]))
                 failed += 1
-                if smtp is not None:
-                    smtp.close()
-                smtp = None
                 continue
             with db.engine.begin() as conn:
                 conn.execute(update(TABLE).where(TABLE.c.id == mail_id).values(sent_at=now_utc(), error=None))
             sent += 1
-    finally:
-        if smtp is not None:
-            try:
-                smtp.quit()
-            except (OSError, smtplib.SMTPException):
-                pass
     return sent, failed
 
 
