@@ -6,13 +6,15 @@ person's name."""
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from unittest import mock
 
 import icalendar
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from tests.visits.conftest import TODAY
+from trainer.core.clock import now_utc
 from trainer.core.extensions import db
 from trainer.org.models import Station
 from trainer.visits.models import Visit
@@ -44,6 +46,8 @@ def feeds(app, login_as, make_user, districts, programme):
     user = make_user("lawyer", "chaoyang", username="lawyer.feed")
     lawyer = programme["lawyers"][0]
     setup_ops.save_lawyer(lawyer, firm=lawyer.firm, name=lawyer.name, phone=lawyer.phone, user_id=user.id)
+    # Planned an hour ago (LAST-MODIFIED has whole seconds: an edit in the same second would look unchanged).
+    db.session.execute(update(Visit).values(updated_at=now_utc() - timedelta(hours=1)))
     db.session.commit()
     visit = db.session.scalar(select(Visit).where(Visit.lawyer_id == lawyer.id).order_by(Visit.day))
     coordinator = login_as("coordinator", "chaoyang")

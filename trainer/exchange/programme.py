@@ -145,7 +145,8 @@ def _import_stations(district: District, data: dict, ids: dict, problems: Proble
             station = org.save_station(
                 existing.get(name), union=union, name=name, address=texts["address"] or "", receiving=receiving,
                 contact_name=texts["contact_name"], contact_phone=texts["contact_phone"],
-                contact_email=texts["contact_email"],
+                contact_email=texts["contact_email"] if "contact_email" in item else (
+                    existing[name].contact_email if name in existing else None),
                 am_hours=item.get("am_hours") or "09:00-12:00", pm_hours=item.get("pm_hours") or "14:00-17:00",
                 rhythm=[list(p) for p in rhythm], notes=texts["notes"])
         except InvalidInput as error:
