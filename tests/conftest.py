@@ -62,6 +62,18 @@ def _clean_db(app):
 
 
 @pytest.fixture
+def smtp(app):
+    """A local SMTP server (tests/jobs/smtp_sink.py); the app sends its e-mail there during the test."""
+    from tests.jobs.smtp_sink import SmtpSink
+
+    with SmtpSink() as sink:
+        saved = {key: app.config.get(key) for key in ("MAIL_ENABLED", "MAIL_SERVER", "MAIL_PORT")}
+        app.config.update(MAIL_ENABLED=True, MAIL_SERVER="127.0.0.1", MAIL_PORT=sink.port)
+        yield sink
+        app.config.update(saved)
+
+
+@pytest.fixture
 def client(app):
     return app.test_client()
 

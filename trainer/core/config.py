@@ -52,6 +52,8 @@ class Defaults:
     MAIL_PORT = 25
     MAIL_SENDER = "trainer@localhost"
     MAIL_ENABLED = False
+    # People are told (in-app notice, e-mail when mail is on) of changes to their items this many days ahead.
+    NOTICE_DAYS_AHEAD = 30
     INSTRUCTOR_SPAN_LIMIT = 8
     API_TITLE = "Trainer API"
     API_VERSION = "v1"

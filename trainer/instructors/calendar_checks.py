@@ -12,8 +12,8 @@ from sqlalchemy.orm import selectinload
 from trainer.core.extensions import db
 from trainer.core.validation import InvalidInput
 from trainer.instructors.engagements.operations import save_session
-from trainer.instructors.meetings.operations import move_meeting
-from trainer.instructors.models import BargainingSession, Engagement, Meeting
+from trainer.instructors.meetings.operations import expand_series, horizon, move_meeting
+from trainer.instructors.models import BargainingSession, Engagement, Meeting, MeetingSeries
 from trainer.workdays import is_working_day
 from trainer.workdays.conflicts import Person, PlannedItem
 
@@ -64,7 +64,12 @@ def apply(moves: list[tuple[PlannedItem, PlannedItem]]) -> list[str]:
 
 def year_became_official(year: int) -> None:
     """Meetings and sessions placed provisionally in ``year`` lose the mark when their day is a working day of
-    the official calendar; the others stay marked and are listed as conflicts."""
+    the official calendar; the others stay marked and appear in the conflicts list (planned_on). Series that
+    stopped before ``year`` (not announced) are placed on into it at once, not at the next night job."""
+    for series in db.session.scalars(select(MeetingSeries).where(
+            MeetingSeries.active.is_(True), MeetingSeries.blocked_year.is_not(None),
+            MeetingSeries.blocked_year <= year)):
+        expand_series(series, horizon())
     for model in (Meeting, BargainingSession):
         for row in db.session.scalars(select(model).where(model.provisional.is_(True),
                                                           extract("year", model.day) == year)):

@@ -47,6 +47,8 @@ class StationSchema(Schema):
     contact_name = fields.Str(allow_none=True, validate=validate.Length(max=60))
     contact_phone = fields.Str(allow_none=True, validate=validate.Regexp(r"^1[3-9]\d{9}$"),
                                metadata={"example": "13800138000"})
+    contact_email = fields.Email(allow_none=True, load_default=None, validate=validate.Length(max=200),
+                                 metadata={"description": "told by e-mail when the station's visits change"})
     receiving = fields.List(RECEIVING, required=True, validate=validate.Length(min=1, max=14))
     am_hours = fields.Str(load_default="09:00-12:00", validate=validate.Regexp(r"^\d\d:\d\d-\d\d:\d\d$"))
     pm_hours = fields.Str(load_default="14:00-17:00", validate=validate.Regexp(r"^\d\d:\d\d-\d\d:\d\d$"))

@@ -98,6 +98,8 @@ class Station(Audited, Versioned, db.Model):
     address: Mapped[str] = mapped_column(String(250), default="")
     contact_name: Mapped[str | None] = mapped_column(String(60))
     contact_phone: Mapped[str | None] = mapped_column(String(20))
+    # Told by e-mail when the station's visits in the next 30 days are added, moved or cancelled (trainer.notices).
+    contact_email: Mapped[str | None] = mapped_column(String(200))
     # Receiving half-days as ["1:am", "3:pm"] (weekday 0=Monday .. 6=Sunday).
     receiving: Mapped[list] = mapped_column(JSON, default=lambda: ["0:am", "1:am", "2:am", "3:am", "4:am",
                                                                    "0:pm", "1:pm", "2:pm", "3:pm", "4:pm"])

@@ -108,7 +108,8 @@ def station_edit(station_id: int | None = None):
         return run_change(lambda: operations.save_station(
             station, union=union, name=form.name.data, address=form.address.data,
             receiving=form.receiving.data, contact_name=form.contact_name.data,
-            contact_phone=form.contact_phone.data, am_hours=form.am_hours.data, pm_hours=form.pm_hours.data,
+            contact_phone=form.contact_phone.data, contact_email=form.contact_email.data,
+            am_hours=form.am_hours.data, pm_hours=form.pm_hours.data,
             rhythm=operations.parse_rhythm(form.rhythm.data), notes=form.notes.data, version=form.version.data),
             Scope.of(district.id))
 

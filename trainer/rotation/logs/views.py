@@ -59,7 +59,8 @@ def day_log(day_id: int):
     return render_template("rotation/day.html", day=day, form=form, trainee=day.placement.trainee,
                            py=day.placement.programme_year, may_write=access.may_write_log(day),
                            may_remark=access.may_remark(day), today=today_local(),
-                           purposes=day_purposes([day])), status
+                           purposes=day_purposes([day]),
+                           day_mentors=mentors_on_duty(day.placement.programme_year_id)), status
 
 
 @bp.route("/cases/<int:case_id>", methods=["GET", "POST"])

@@ -15,8 +15,8 @@ from datetime import date, datetime, time, timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
+from trainer.agenda import busy_of, duty_shift_at, refuse_clashes
 from trainer.core.clock import now_utc
 from trainer.core.concurrency import check_version
 from trainer.core.extensions import db
@@ -28,10 +28,9 @@ from trainer.planning.duty import (
     ShiftSpec,
     check_duty,
     plan_duty,
-    shift_times,
 )
 from trainer.visits.duty.messages import describe_problem
-from trainer.visits.models import DEFAULT_SHIFTS, DutyPeriod, DutyShift, Lawyer, LawyerLeave, Visit
+from trainer.visits.models import DEFAULT_SHIFTS, DutyPeriod, DutyShift, Lawyer, LawyerLeave
 
 MAX_DAYS = 92
 
@@ -144,7 +143,7 @@ def save_period(period: DutyPeriod | None, *, district_id: int, title: str, firs
 # ------------------------------------------------------------------------------------------------ loading
 
 def _busy_for(lawyer_ids: list[int], first: date, last: date, period_id: int | None):
-    """Leave days, half-day leave and station visits and other periods' duty shifts as busy intervals."""
+    """Leave days, half-day leave, and the lawyer's commitments in every programme as busy intervals."""
     days: dict[int, set[date]] = defaultdict(set)
     busy: dict[int, list[tuple[datetime, datetime]]] = defaultdict(list)
     if not lawyer_ids:
@@ -164,22 +163,12 @@ def _busy_for(lawyer_ids: list[int], first: date, last: date, period_id: int | N
             else:
                 days[leave.lawyer_id].add(current)
             current += timedelta(days=1)
-    for visit in db.session.scalars(select(Visit).where(
-            Visit.lawyer_id.in_(lawyer_ids), Visit.day >= window_first, Visit.day <= window_last,
-            Visit.status.in_(("planned", "delivered"))).options(selectinload(Visit.station))):
-        start, end = visit.station.hours_of(visit.half)
-        busy[visit.lawyer_id].append((datetime.combine(visit.day, _time(start)),
-                                      datetime.combine(visit.day, _time(end))))
-    others = select(DutyShift).where(DutyShift.lawyer_id.in_(lawyer_ids), DutyShift.status == "planned",
-                                     DutyShift.day >= window_first, DutyShift.day <= window_last)
-    if period_id is not None:
-        others = others.where(DutyShift.period_id != period_id)
-    for row in db.session.scalars(others.options(selectinload(DutyShift.period))):
-        spec = row.period.shift(row.shift_code)
-        if spec is None:
-            continue
-        busy[row.lawyer_id].append(shift_times(row.day, ShiftSpec(spec["code"], _time(spec["start"]),
-                                                                  _time(spec["end"]))))
+    # The same person's commitments in every programme (station visits, other periods' shifts, mentoring,
+    # meetings, sessions); this period's own roster is the solver's.
+    own = f"duty:{period_id}" if period_id is not None else None
+    for lawyer_id, items in busy_of("lawyer", lawyer_ids, window_first, window_last,
+                                    ignore=lambda c: c.kind == "duty" and c.scope == own).items():
+        busy[lawyer_id].extend((item.start, item.end) for item in items)
     return days, busy
 
 
@@ -294,6 +283,8 @@ def change_shift(period: DutyPeriod, *, day: date, shift_code: str, remove_lawye
         current = rows.get((day, shift_code, lawyer_id))
         if current is not None and current.status == "planned":
             raise InvalidInput({"lawyer_id": _("%(name)s is already on this shift.", name=pool[lawyer_id].name)})
+        # Another commitment of the same person (a visit, mentoring, a meeting…) is refused naming both.
+        refuse_clashes(duty_shift_at(period, day, shift_code, pool[lawyer_id]), "lawyer_id")
         roster = [DutyAssignment(r.day, r.shift_code, r.lawyer_id, r.pinned) for r in active if r is not removing]
         added = DutyAssignment(day, shift_code, lawyer_id, True)
         request = build_request(period, time_limit_s=0, roster=roster + [added])

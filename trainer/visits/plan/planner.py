@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import selectinload
 
+from trainer.agenda import busy_of
 from trainer.core.clock import today_local
 from trainer.core.extensions import db
 from trainer.core.months import Month, month_bounds, month_key, month_range, parse_month
@@ -65,8 +66,38 @@ def _active_assignments(district_id: int) -> dict[int, Assignment]:
     return {a.station_id: a for a in rows}
 
 
-def lawyer_specs(lawyers: list[Lawyer], first: date, last: date, not_before: date | None = None):
-    """LawyerSpecs with leave (whole days or half-days) between first and last."""
+def _half_spans(stations) -> dict[str, tuple[str, str]]:
+    """The earliest start and latest end of each half-day over the stations (a lawyer busy then is busy)."""
+    spans = {}
+    for half, default in (("am", ("09:00", "12:00")), ("pm", ("14:00", "17:00"))):
+        hours = [s.hours_of(half) for s in stations]
+        spans[half] = (min(h[0] for h in hours), max(h[1] for h in hours)) if hours else default
+    return spans
+
+
+def _wall(day: date, hhmm: str) -> datetime:
+    return datetime.combine(day, time.fromisoformat(hhmm))
+
+
+def other_commitments(lawyer_ids, stations, first: date, last: date) -> dict[int, set[Slot]]:
+    """The half-days on which a lawyer, as the same person, is busy in another programme: telephone duty,
+    mentoring at the centre, guidance meetings, bargaining sessions (trainer.agenda). Visits are the solver's."""
+    spans = _half_spans(list(stations))
+    out: dict[int, set[Slot]] = defaultdict(set)
+    for lawyer_id, items in busy_of("lawyer", lawyer_ids, first, last, ignore=lambda c: c.kind == "visit").items():
+        for item in items:
+            day = item.start.date()
+            while day <= item.end.date():
+                for half, (start, end) in spans.items():
+                    if item.start < _wall(day, end) and _wall(day, start) < item.end:
+                        out[lawyer_id].add(Slot(day, half))
+                day += timedelta(days=1)
+    return out
+
+
+def lawyer_specs(lawyers: list[Lawyer], first: date, last: date, not_before: date | None = None,
+                 busy: dict[int, set[Slot]] | None = None):
+    """LawyerSpecs with leave (whole days or half-days) and ``busy`` half-days between first and last."""
     ids = [lw.id for lw in lawyers]
     leave_rows = db.session.scalars(select(LawyerLeave).where(
         LawyerLeave.lawyer_id.in_(ids), LawyerLeave.end >= first, LawyerLeave.start <= last)).all() if ids else []
@@ -80,6 +111,8 @@ def lawyer_specs(lawyers: list[Lawyer], first: date, last: date, not_before: dat
             else:
                 days[leave.lawyer_id].add(current)
             current += timedelta(days=1)
+    for lawyer_id, taken in (busy or {}).items():
+        slots[lawyer_id].update(taken)
     return tuple(LawyerSpec(lw.id, lw.firm_id, frozenset(days[lw.id]), frozenset(slots[lw.id])) for lw in lawyers)
 
 
@@ -132,7 +165,8 @@ def load_request(district: District, months: list[Month], *, mode: str = "full",
         existing.append(FixedVisit(visit.station_id, visit.lawyer_id, Slot(visit.day, visit.half), fixed, visit.id))
     request = VisitPlanRequest(
         months=tuple(months), working_days=frozenset(working), stations=tuple(specs),
-        lawyers=lawyer_specs(list(lawyers.values()), window_first, window_last),
+        lawyers=lawyer_specs(list(lawyers.values()), window_first, window_last,
+                             busy=other_commitments(list(lawyers), stations.values(), window_first, window_last)),
         existing=tuple(sorted(existing, key=lambda f: (f.slot, f.station_id))),
         time_limit_s=time_limit_s, mode=mode)
     return Loaded(request, stations, assignments, unassigned, visits, lawyers, provisional, not_before,

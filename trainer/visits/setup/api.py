@@ -135,7 +135,8 @@ def update_lawyer(data, lawyer_id: int):
     lawyer = access.lawyer(lawyer_id)
     require_if_match(lawyer)
     firm = access.chosen_firm(data.pop("firm_id"))
-    operations.save_lawyer(lawyer, firm=firm, user_id=lawyer.user_id, **data)
+    user_id = data.pop("user_id", lawyer.user_id)
+    operations.save_lawyer(lawyer, firm=firm, user_id=user_id, **data)
     db.session.commit()
     return respond(_dump_lawyer(lawyer), lawyer)
 
