@@ -21,6 +21,6 @@ class MoveForm(Form):
     submit = SubmitField(_l("Move and pin"))
 
 
-class DayMentorForm(FlaskForm):
+class DayMentorForm(Form):
     mentor_id = SelectField(_l("Mentor"), coerce=int, validators=[DataRequired()])
     submit = SubmitField(_l("Change the mentor"))
