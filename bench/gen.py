@@ -67,16 +67,17 @@ def _firm_block(rng: random.Random, year: int, working: Sequence[date], firm: in
 
 
 def district_visits(year: int, working_days: frozenset[date], seed: int = 1,
-                    time_limit_s: float = 5.0) -> VisitPlanRequest:
-    """A district (区): 52 stations, 8 firms, 20 lawyers (2 or 3 a firm), a year of months."""
+                    time_limit_s: float = 5.0, scale: int = 1) -> VisitPlanRequest:
+    """A district (区): 52 stations, 8 firms, 20 lawyers (2 or 3 a firm), a year of months; ``scale`` copies
+    of its shape with their own draws (10: 520 stations, 80 firms, 200 lawyers, 12,480 visits a year)."""
     rng = random.Random(seed)
     working = sorted(d for d in working_days if d.year == year)
     lawyers: list[LawyerSpec] = []
     stations: list[StationSpec] = []
     next_lawyer, next_station = 1, 1
-    for firm in range(1, 9):
-        lawyer_count = 3 if firm <= 4 else 2
-        station_count = 7 if firm <= 4 else 6
+    for firm in range(1, 8 * scale + 1):
+        lawyer_count = 3 if firm % 8 in (1, 2, 3, 4) else 2
+        station_count = 7 if firm % 8 in (1, 2, 3, 4) else 6
         lawyer_ids = list(range(next_lawyer, next_lawyer + lawyer_count))
         station_ids = list(range(next_station, next_station + station_count))
         next_lawyer += lawyer_count
