@@ -37,8 +37,8 @@ class PlanProblem:
     * rotation (以干代训): ``window``, ``unavailable``, ``blackout``, ``no_mentor``, ``capacity``,
       ``mentor_capacity``, ``pinned_conflict``; validator also ``placement_count``,
       ``placement_length``, ``not_consecutive``, ``phase``, ``pinned_moved``;
-    * duty (电话值班): ``coverage``; validator also ``overlap``, ``max_hours``, ``lawyer_unavailable``,
-      ``lawyer_busy``.
+    * duty (电话值班): ``coverage``; validator also ``overlap``, ``max_hours``, ``rest_after_night``,
+      ``lawyer_unavailable``, ``lawyer_busy``.
     """
 
     rule: str
