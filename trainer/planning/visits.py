@@ -77,7 +77,7 @@ WINDOW_BATCH_TASKS = 15
 ONE_WORKER_TASKS = 40
 MIN_BATCH_S = 0.05
 LOOKAHEAD_MONTHS = 1  # each month is planned with the next one as a draft
-FINISH_SHARE = 0.35  # time kept back for assembling and validating the plan, as a share of the greedy pass
+FINISH_SHARE = 0.7  # time kept back for assembling, validating and freeing the plan, as a share of the greedy pass
 
 
 @dataclass(frozen=True, order=True)
@@ -905,13 +905,19 @@ class _MonthPlan:
     month: Month
     tasks: list[_Task]
     assignment: Assignment
-    left_out: list[PlanProblem]  # station-months the pre-checks left out
+    left_out: list[PlanProblem]  # station-months the greedy pass's pre-checks left out
     status: str
 
     @property
     def problems(self) -> list[PlanProblem]:
-        return self.left_out + [_missed_problem(self.tasks[index])
-                                for index, chosen in sorted(self.assignment.items()) if chosen is None]
+        """Why station-months have no visits: the pre-checks' reasons while they still hold (the look-ahead
+        pass may plan a station-month the greedy pass had to leave out after its month before), and a
+        reason for each station-month planned with nothing else."""
+        planned = {self.tasks[i].station.id for i, chosen in self.assignment.items() if chosen is not None}
+        kept = [p for p in self.left_out if not all(sid in planned for sid in p.station_ids)]
+        explained = {sid for p in kept for sid in p.station_ids}
+        return kept + [_missed_problem(self.tasks[index]) for index, chosen in sorted(self.assignment.items())
+                       if chosen is None and self.tasks[index].station.id not in explained]
 
 
 def _record(ctx: _Context, plan: _MonthPlan) -> None:
@@ -1013,7 +1019,9 @@ class _Year:
 
 def _year_from(req: VisitPlanRequest, plans: Sequence[_MonthPlan]) -> _Year | None:
     """The greedy plan as a :class:`_Year` (None if one of its visits is not an option of the fixed-only tasks,
-    which cannot happen unless the two builds disagree; the greedy plan then stands)."""
+    which cannot happen unless the two builds disagree; the greedy plan then stands). Station-months the
+    greedy pass left out for the month before them (a visit there too close, or leaving too few free days)
+    but that are possible on their own are tasks without visits: the look-ahead pass may yet plan them."""
     ctx = _Context(req)
     halves: dict[int, dict[int, Counter[str]]] = defaultdict(lambda: defaultdict(Counter))
     for plan in plans:
@@ -1025,22 +1033,23 @@ def _year_from(req: VisitPlanRequest, plans: Sequence[_MonthPlan]) -> _Year | No
     current: dict[tuple[int, Month], list[_Option] | None] = {}
     for plan in plans:
         built, _problems = _build_month(ctx, plan.month)
-        by_station = {task.station.id: task for task in built}
-        month_tasks = []
-        for index, greedy_task in enumerate(plan.tasks):
-            task = by_station.get(greedy_task.station.id)
-            if task is None:
-                return None
-            chosen = plan.assignment.get(index)
+        greedy = {task.station.id: plan.assignment.get(index) for index, task in enumerate(plan.tasks)}
+        # Left out for the month before (gap, free days after it): worth another try. A group left out for
+        # its lawyers' capacity stays out whole (never half-planned).
+        retry = {sid for p in plan.left_out if p.rule in ("min_gap", "lawyer_unavailable") for sid in p.station_ids}
+        built = [task for task in built if task.station.id in greedy or task.station.id in retry]
+        for task in built:
+            chosen = greedy.get(task.station.id)
             if chosen is not None:
                 lookup = {(o.slot, o.lawyer_id): o for o in task.options}
                 mapped = [lookup.get((o.slot, o.lawyer_id)) for o in chosen]
                 if any(option is None for option in mapped):
                     return None
                 chosen = mapped  # type: ignore[assignment]
-            month_tasks.append(task)
             current[(task.station.id, plan.month)] = chosen
-        tasks[plan.month] = month_tasks
+        if not set(greedy) <= {task.station.id for task in built}:
+            return None
+        tasks[plan.month] = built
     return _Year(ctx, tasks, current, {plan.month: list(plan.left_out) for plan in plans})
 
 
