@@ -140,7 +140,8 @@ def scenario_district(year: int, anchor_s: float) -> None:
               f"{ours.stats['method']}, {ours.stats['cp_sat_batches']}"))
     print(row("greedy plan (phase 1 alone)", greedy_f))
     print(row(f"whole-year CP-SAT from greedy ({anchor_s:.0f} s)", anchor_f,
-              f"{anchor.status}, objective {anchor.objective:,.0f}, bound {anchor.bound:,.0f}"
+              f"{anchor.status}, objective {anchor.objective:,.0f}"
+              + (f", bound {anchor.bound:,.0f}" if anchor.bound is not None and anchor.bound >= 0 else ", no bound")
               if anchor.objective is not None else anchor.status))
     print(f"   visits planned: ours {ours_f['visits']}, greedy {greedy_f['visits']}, anchor {anchor_f['visits']}"
           f" (of {sum(s.visits_per_month for s in req.stations) * len(req.months)})")
@@ -206,12 +207,14 @@ def scenario_replan(year: int, anchor_s: float) -> None:
     wall = time.perf_counter() - started
     in_range = [v for v in existing if (v.slot.day.year, v.slot.day.month) in months]
     still = {(v.station_id, v.lawyer_id, v.slot) for v in result.visits}
-    moved = [v for v in in_range if (v.station_id, v.lawyer_id, v.slot) not in still]
+    left_out = {i for p in result.problems for i in p.details.get("existing_visit_ids", ())}
+    moved = [v for v in in_range if (v.station_id, v.lawyer_id, v.slot) not in still and v.visit_id not in left_out]
     print(f"== replan after a three-week leave of lawyer {lawyer_id} ({min(leave)} to {max(leave)}), "
           f"months {months}")
     print(f"   wall {wall:.2f} s, status {result.status}, problems {len(result.problems)}, hard-rule violations "
-          f"{len(check_plan(req, result.visits))}; visits the leave broke {len(broken)}, moved {len(moved)} "
-          f"(moved though not broken: {len([v for v in moved if v not in broken])})")
+          f"{len(check_plan(req, result.visits))} (the station-months left out, named in the problems); visits "
+          f"the leave broke {len(broken)}, moved {len(moved)} (moved though not broken: "
+          f"{len([v for v in moved if v not in broken])}); visits of station-months left out {len(left_out)}")
 
 
 def scenario_rotation(year: int, anchor_s: float) -> None:
