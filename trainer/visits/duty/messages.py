@@ -48,6 +48,9 @@ def describe_problem(problem: dict, lawyers: dict[int, Lawyer], period: DutyPeri
     if rule == "max_hours":
         return _("%(name)s would work more than %(max)s hours within 24 hours around %(day)s.", name=names,
                  day=day, max=details.get("max", 16))
+    if rule == "rest_after_night":
+        return _("%(name)s would start a shift on %(day)s less than %(hours)s hours after a night shift.",
+                 name=names, day=short_day(days[-1]) if days else day, hours=details.get("rest_hours", 8))
     return f"{rule}: {names} {day}"
 
 

@@ -9,7 +9,7 @@ Callers commit.
 from __future__ import annotations
 
 import re
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -29,10 +29,16 @@ from trainer.planning.duty import (
     check_duty,
     plan_duty,
 )
+from trainer.planning.duty_spread import LawyerSpread
+from trainer.planning.duty_spread import lawyer_spread as planned_spread
 from trainer.visits.duty.messages import describe_problem
 from trainer.visits.models import DEFAULT_SHIFTS, DutyPeriod, DutyShift, Lawyer, LawyerLeave
+from trainer.workdays import day_info, holiday_name
 
 MAX_DAYS = 92
+# The roster of a fortnight is planned in well under a second (the greedy roster is usually proven best at
+# once); this caps CP-SAT where it is not, so "plan the roster" answers within a second.
+PLAN_TIME_LIMIT_S = 0.6
 
 
 HHMM = re.compile(r"^([01]\d|2[0-4]):[0-5]\d$")
@@ -50,7 +56,7 @@ def shift_specs(period: DutyPeriod):
 
 def parse_shifts(text: str | list | None) -> list[dict]:
     """"00:00-08:00, 08:00-16:00, 16:00-24:00" (or the JSON list) -> the shifts JSON; a shift starting before
-    06:00 counts as a night shift."""
+    06:00, or running past midnight (20:00-08:00), counts as a night shift."""
     if isinstance(text, list):
         items = [f"{s.get('start')}-{s.get('end')}" if isinstance(s, dict) else str(s) for s in text]
     else:
@@ -73,7 +79,8 @@ def parse_shifts(text: str | list | None) -> list[dict]:
         if code in seen:
             raise InvalidInput({"shifts": _("The shift %(shift)s is listed twice.", shift=item)})
         seen.add(code)
-        shifts.append({"code": code, "start": start, "end": end, "night": start < "06:00"})
+        past_midnight = end != "00:00" and end < start
+        shifts.append({"code": code, "start": start, "end": end, "night": start < "06:00" or past_midnight})
     if len(shifts) > 6:
         raise InvalidInput({"shifts": _("At most 6 shifts a day.")})
     return shifts
@@ -204,11 +211,12 @@ def _problem_dict(problem) -> dict:
                                                                 for k, v in (problem.details or {}).items()}}
 
 
-def plan_period(period: DutyPeriod, *, time_limit_s: float = 5.0) -> RosterOutcome:
+def plan_period(period: DutyPeriod, *, time_limit_s: float = PLAN_TIME_LIMIT_S) -> RosterOutcome:
     """Plan the roster: pinned shifts stay; the rest is planned anew. Flushes; the caller commits."""
     pool_ids = {lw.id for lw in period.lawyers}
-    request = build_request(period, time_limit_s=time_limit_s, roster=[
-        a for a in build_request(period, time_limit_s=0).existing if a.pinned and a.lawyer_id in pool_ids])
+    pinned = [DutyAssignment(r.day, r.shift_code, r.lawyer_id, True) for r in period.duty_shifts
+              if r.status == "planned" and r.pinned and r.lawyer_id in pool_ids]
+    request = build_request(period, time_limit_s=time_limit_s, roster=pinned)
     result = plan_duty(request)
     wanted = {(a.day, a.shift_code, a.lawyer_id): a for a in result.assignments}
     rows = {(r.day, r.shift_code, r.lawyer_id): r for r in period.duty_shifts}
@@ -235,6 +243,28 @@ def plan_period(period: DutyPeriod, *, time_limit_s: float = 5.0) -> RosterOutco
     period.planned_at = now_utc()
     db.session.flush()
     return RosterOutcome(created, removed, kept, period.problems, result.status)
+
+
+@dataclass
+class RosterDay:
+    """A day of the roster as the page shows it: holidays and make-up working days named (from the official
+    calendar, ``trainer.workdays``; a year not announced yet answers provisionally and says so)."""
+
+    day: date
+    kind: str  # holiday | makeup_workday | weekend | workday
+    name: str | None  # the holiday's name in the page's language
+    provisional: bool
+
+
+def roster_days(period: DutyPeriod) -> list[RosterDay]:
+    days = []
+    current = period.first_day
+    while current <= period.last_day:
+        info = day_info(current, allow_provisional=True)
+        name = holiday_name(current, allow_provisional=True) if info.kind == "holiday" else None
+        days.append(RosterDay(current, info.kind, name, info.provisional))
+        current += timedelta(days=1)
+    return days
 
 
 def roster_grid(period: DutyPeriod) -> tuple[list[date], dict[tuple[date, str], list[DutyShift]]]:
@@ -318,5 +348,8 @@ def change_shift(period: DutyPeriod, *, day: date, shift_code: str, remove_lawye
     return result
 
 
-def load_counts(period: DutyPeriod) -> Counter:
-    return Counter(r.lawyer_id for r in period.duty_shifts if r.status == "planned")
+def lawyer_spread(period: DutyPeriod) -> dict[int, LawyerSpread]:
+    """How each lawyer's shifts are spread over the period (shifts, nights, longest stretch without duty, most
+    shifts in three days), as the roster page shows it."""
+    request = build_request(period, time_limit_s=0)
+    return planned_spread(request, request.existing)
