@@ -103,16 +103,20 @@ def register_web(app: Flask) -> None:
     @app.after_request
     def _security_headers(response):
         set_security_headers(response.headers, html=response.mimetype == "text/html", secure=request.is_secure,
-                             logged_in=bool(current_user and getattr(current_user, "is_authenticated", False)))
+                             logged_in=bool(current_user and getattr(current_user, "is_authenticated", False)),
+                             api=is_api_request())
         return response
 
 
-def set_security_headers(headers, *, html: bool = False, secure: bool = False, logged_in: bool = False) -> None:
+def set_security_headers(headers, *, html: bool = False, secure: bool = False, logged_in: bool = False,
+                         api: bool = False) -> None:
     """The security headers of every answer (pages, the API, files, calendar feeds), each unless already set.
 
     ``headers`` is a werkzeug ``Headers`` (a response's, or one built by the feed fast path); ``html``: the
     answer is a page (it gets the Content-Security-Policy, and ``Cache-Control: no-store`` when ``logged_in``);
-    ``secure``: it goes over HTTPS (Strict-Transport-Security).
+    ``api``: an answer under /api/ (``Cache-Control: no-store``, whoever asks: API answers carry workers' names
+    and phones, and no cache or proxy may keep them); ``secure``: it goes over HTTPS (Strict-Transport-Security).
+    Calendar feeds are not under /api/ and keep their own caching.
     """
     headers.setdefault("X-Content-Type-Options", "nosniff")
     headers.setdefault("X-Frame-Options", "DENY")
@@ -122,5 +126,7 @@ def set_security_headers(headers, *, html: bool = False, secure: bool = False, l
         headers.setdefault("Content-Security-Policy", CSP)
         if logged_in:
             headers.setdefault("Cache-Control", "no-store")
+    if api:
+        headers["Cache-Control"] = "no-store"
     if secure:
         headers.setdefault("Strict-Transport-Security", "max-age=31536000")
