@@ -4,6 +4,7 @@ take a district by its code, and strict JSON field types. One copy for every are
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 from flask import abort, make_response
@@ -26,6 +27,15 @@ def respond(schema_or_data: Any, obj: Any, status: int = 200):
     """A record (dumped by ``schema``, or already a dict) with its ETag."""
     data = schema_or_data if isinstance(schema_or_data, dict) else schema_or_data.dump(obj)
     return with_etag(make_response(data, status), obj)
+
+
+def respond_page(dump: Callable[[Any], dict], page: tuple[list, int, dict]):
+    """A page of records (``paginate``'s answer), each dumped once by ``dump``, the function that also answers
+    one record (``respond(dump(obj), obj)``), with the paging headers. A list of dicts handed back to
+    ``@blp.response`` would be dumped a second time by the documented schema (a date already written as
+    "2026-11-02" is not a date any more): a page is always answered through here."""
+    items, status, headers = page
+    return make_response([dump(item) for item in items], status, headers)
 
 
 def load_scoped(model: type, obj_id: int, *, district_of: Callable[[Any], int | None] | None = None):
@@ -70,6 +80,27 @@ class StrictBool(fields.Boolean):
         if not isinstance(value, bool):
             raise self.make_error("invalid")
         return value
+
+
+class QueryBool(fields.Boolean):
+    """A boolean in a query string: exactly ``true`` or ``false``, as the OpenAPI document writes it."""
+
+    truthy = frozenset({"true"})
+    falsy = frozenset({"false"})
+
+
+class StoredDates(fields.List):
+    """A list of dates the model keeps as ISO strings in a JSON column (a trainee's days away): read as dates,
+    answered as dates (``["2026-12-24"]``) whether an item is stored as a date or as its ISO string."""
+
+    def __init__(self, **kwargs):
+        super().__init__(fields.Date(), **kwargs)
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        if value is None:
+            return None
+        days = [date.fromisoformat(item) if isinstance(item, str) else item for item in value]
+        return super()._serialize(days, attr, obj, **kwargs)
 
 
 class StrictFloat(fields.Float):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from trainer.api.conventions import require_if_match
-from trainer.api.helpers import DistrictQuery, respond, target_district
+from trainer.api.helpers import DistrictQuery, StrictBool, respond, respond_page, target_district
 from trainer.auth.permissions import STAFF, allow
 from trainer.core.extensions import db
 from trainer.instructors import access
@@ -69,7 +69,7 @@ class SessionSchema(Schema):
     location = fields.Str(load_default="", validate=validate.Length(max=200))
     notes = fields.Str(allow_none=True, load_default=None)
     status = fields.Str(dump_only=True)
-    provisional = fields.Bool(dump_only=True)
+    provisional = StrictBool(dump_only=True)
     version = fields.Int(dump_only=True)
 
 
@@ -94,8 +94,7 @@ def _save(engagement: Engagement | None, data: dict) -> Engagement:
 @blp.errors(401, 403)
 def list_engagements(args):
     """Bargaining engagements with their deadlines (an instructor: those they are assigned to)."""
-    items, status, headers = queries.api_engagements(args)
-    return [_dump(e) for e in items], status, headers
+    return respond_page(_dump, queries.api_engagements(args))
 
 
 @blp.route("/engagements", methods=["POST"])
@@ -124,7 +123,8 @@ def get_engagement(engagement_id: int):
 @allow(STAFF)
 @blp.arguments(EngagementSchema)
 @blp.response(200, EngagementSchema)
-@blp.errors(401, 403, 404, 412, 422, 428)
+@blp.errors(401, 403, 404, 422)
+@blp.requires_if_match("get_engagement", "create_engagement")
 def update_engagement(data, engagement_id: int):
     """Replace an engagement (stage, dates, instructors). Needs `If-Match`."""
     engagement = access.engagement(engagement_id, edit=True)
@@ -158,7 +158,8 @@ def add_session(data, engagement_id: int):
 @blp.route("/sessions/<int:session_id>/cancel", methods=["POST"])
 @allow(STAFF)
 @blp.response(200, SessionSchema)
-@blp.errors(401, 403, 404, 412, 428)
+@blp.errors(401, 403, 404)
+@blp.requires_if_match("add_session")
 def cancel_session(session_id: int):
     """Cancel a session. Needs `If-Match`."""
     session = access.session(session_id)

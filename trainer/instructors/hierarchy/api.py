@@ -5,7 +5,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from trainer.api.conventions import require_if_match
-from trainer.api.helpers import respond, target_district
+from trainer.api.helpers import respond, respond_page, target_district
 from trainer.api.schemas import PageArgs
 from trainer.auth.permissions import STAFF, allow
 from trainer.core.extensions import db
@@ -64,8 +64,7 @@ def _save(instructor: Instructor | None, data: dict) -> Instructor:
 @blp.errors(401, 403)
 def list_instructors(args):
     """Instructors: the city ones and those of the caller's district (the admin: all, or ?district=)."""
-    items, status, headers = queries.api_listing(args)
-    return [_dump(p) for p in items], status, headers
+    return respond_page(_dump, queries.api_listing(args))
 
 
 @blp.route("/instructors", methods=["POST"])
@@ -94,7 +93,8 @@ def get_instructor(instructor_id: int):
 @allow(STAFF)
 @blp.arguments(InstructorSchema)
 @blp.response(200, InstructorSchema)
-@blp.errors(401, 403, 404, 412, 422, 428)
+@blp.errors(401, 403, 404, 422)
+@blp.requires_if_match("get_instructor", "create_instructor")
 def update_instructor(data, instructor_id: int):
     """Replace an instructor. Send `If-Match` with the ETag you read."""
     p = access.instructor(instructor_id, edit=True)
@@ -108,7 +108,8 @@ def update_instructor(data, instructor_id: int):
 @allow(STAFF)
 @blp.arguments(GuideSchema)
 @blp.response(200, InstructorSchema)
-@blp.errors(401, 403, 404, 412, 422, 428)
+@blp.errors(401, 403, 404, 422)
+@blp.requires_if_match("get_instructor", "create_instructor")
 def change_guide(data, instructor_id: int):
     """Change the hierarchy link only. 422 names the rule, e.g. a part-time instructor under a city one."""
     p = access.instructor(instructor_id, edit=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from trainer.api.conventions import require_if_match
-from trainer.api.helpers import respond
+from trainer.api.helpers import StoredDates, respond
 from trainer.api.schemas import PageArgs
 from trainer.auth.models import Role
 from trainer.auth.permissions import STAFF, allow
@@ -25,8 +25,8 @@ class RotationTraineeSchema(Schema):
     name = fields.Str(required=True, validate=validate.Length(min=1, max=60), metadata={"example": "李晓红"})
     phone = fields.Str(allow_none=True, load_default=None, validate=MOBILE)
     prior_experience = fields.Str(allow_none=True, load_default=None, validate=validate.Length(max=2000))
-    unavailable = fields.List(fields.Date(), load_default=list)
-    user_id = fields.Int(dump_only=True)
+    unavailable = StoredDates(load_default=list)
+    user_id = fields.Int(dump_only=True, allow_none=True, metadata={"description": "the trainee's login, if any"})
     certified = fields.Method("_certified", dump_only=True)
     version = fields.Int(dump_only=True)
 
@@ -71,7 +71,8 @@ def get_trainee(trainee_id: int):
 @allow(STAFF)
 @blp.arguments(RotationTraineeSchema)
 @blp.response(200, RotationTraineeSchema)
-@blp.errors(401, 403, 404, 412, 422, 428)
+@blp.errors(401, 403, 404, 422)
+@blp.requires_if_match("get_trainee", "create_trainee")
 def update_trainee(data, trainee_id: int):
     """Replace a trainee's details. Send `If-Match` with the ETag you read."""
     trainee = access.trainee(trainee_id)

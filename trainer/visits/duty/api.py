@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from trainer.api.conventions import require_if_match
-from trainer.api.helpers import DistrictQuery, respond, target_district
+from trainer.api.helpers import DistrictQuery, respond, respond_page, target_district
 from trainer.auth.permissions import STAFF, allow
 from trainer.core.extensions import db
 from trainer.visits import access
@@ -32,8 +32,7 @@ def _dump_period(period: DutyPeriod, with_shifts: bool = False) -> dict:
 @blp.errors(401, 403)
 def api_duty_periods(args):
     """The telephone duty periods of the caller's district."""
-    items, status, headers = queries.period_page(args)
-    return [_dump_period(p) for p in items], status, headers
+    return respond_page(_dump_period, queries.period_page(args))
 
 
 @blp.route("/duty-periods", methods=["POST"])
@@ -75,7 +74,8 @@ def api_duty_plan(period_id: int):
 @allow(STAFF)
 @blp.arguments(ShiftChangeSchema)
 @blp.response(200, DutyPeriodSchema)
-@blp.errors(401, 403, 404, 412, 422, 428)
+@blp.errors(401, 403, 404, 422)
+@blp.requires_if_match("api_duty_period", "api_duty_period_add", "api_duty_plan")
 def api_duty_change(data, period_id: int):
     """Change one shift: put `lawyer_id` on it, in place of `remove_lawyer_id` if given. Refused (422, with every
     reason) when the lawyer is on leave, at a station visit or on another shift then. Send `If-Match`."""

@@ -6,7 +6,7 @@ from flask import jsonify, make_response
 from marshmallow import fields
 
 from trainer.api.conventions import require_if_match
-from trainer.api.helpers import DistrictQuery, respond, target_district
+from trainer.api.helpers import DistrictQuery, respond, respond_page, target_district
 from trainer.auth.permissions import STAFF, allow
 from trainer.core.extensions import db
 from trainer.visits import access
@@ -60,7 +60,8 @@ def get_firm(firm_id: int):
 @allow(STAFF)
 @blp.arguments(FirmSchema)
 @blp.response(200, FirmSchema)
-@blp.errors(401, 403, 404, 412, 422, 428)
+@blp.errors(401, 403, 404, 422)
+@blp.requires_if_match("get_firm", "create_firm")
 def update_firm(data, firm_id: int):
     """Replace a firm's details. Send `If-Match`."""
     firm = access.firm(firm_id)
@@ -98,8 +99,7 @@ def _dump_lawyer(lawyer: Lawyer) -> dict:
 @blp.errors(401, 403)
 def list_lawyers(args):
     """The lawyers of the caller's district, paginated."""
-    items, status, headers = queries.lawyer_page(args)
-    return [_dump_lawyer(lw) for lw in items], status, headers
+    return respond_page(_dump_lawyer, queries.lawyer_page(args))
 
 
 @blp.route("/lawyers", methods=["POST"])
@@ -129,7 +129,8 @@ def get_lawyer(lawyer_id: int):
 @allow(STAFF)
 @blp.arguments(LawyerSchema)
 @blp.response(200, LawyerSchema)
-@blp.errors(401, 403, 404, 412, 422, 428)
+@blp.errors(401, 403, 404, 422)
+@blp.requires_if_match("get_lawyer", "create_lawyer")
 def update_lawyer(data, lawyer_id: int):
     """Replace a lawyer's details. Send `If-Match`."""
     lawyer = access.lawyer(lawyer_id)
