@@ -9,14 +9,19 @@ Conventions every area follows (see docs/api.md):
 - lists take ``page``/``page_size`` (``@blp.paginate()``, metadata in the ``X-Pagination`` header) and date
   ranges as ``from``/``to`` ISO dates;
 - single records carry an ``ETag`` (their version); updates need ``If-Match``: 428 without, 412 when stale;
+  such a view is marked ``@blp.requires_if_match(...)``, which declares the header and links the operations
+  whose answers carry the ETag to it (OpenAPI links);
 - errors are ``{"error": {"code", "message", "fields"}}``.
 """
 
 from __future__ import annotations
 
+from copy import deepcopy
+
 from flask_smorest import Api as _SmorestApi
 from flask_smorest import Blueprint as _SmorestBlueprint
 
+from trainer.api.conventions import IF_MATCH_ATTR, if_match_links, if_match_parameter
 from trainer.api.docs import bp as docs_bp
 from trainer.api.parser import InputParser
 from trainer.api.schemas import ERROR_RESPONSES, ErrorSchema
@@ -25,11 +30,16 @@ BEARER = {"bearerAuth": []}
 
 
 class Blueprint(_SmorestBlueprint):
-    """flask-smorest's Blueprint with ``errors``: the one way a view documents its error answers; every argument
-    and body is read by ``InputParser`` (the app's input rule, ``trainer.core.inputs``)."""
+    """flask-smorest's Blueprint with ``errors`` (the one way a view documents its error answers) and
+    ``requires_if_match`` (the one way a view documents that it needs the record's ETag); every argument and
+    body is read by ``InputParser`` (the app's input rule, ``trainer.core.inputs``)."""
 
     ARGUMENTS_PARSER = InputParser()
     PAGINATION_ARGUMENTS_PARSER = InputParser()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._prepare_doc_cbks.append(self._prepare_if_match_doc)
 
     def errors(self, *codes: int):
         """``@blp.errors(401, 403, 404)``: the error answers a view can give, each with the error schema."""
@@ -40,6 +50,35 @@ class Blueprint(_SmorestBlueprint):
             return view
 
         return decorate
+
+    def requires_if_match(self, *etag_from: str, required: bool = True):
+        """``@blp.requires_if_match("get_firm", "create_firm")`` on a view that changes a record only with its
+        ETag (it calls ``conventions.require_if_match``): the document declares the ``If-Match`` header
+        (required; ``required=False`` when only changing an existing record needs it) and the 412/428 answers,
+        and links the answers of the named operations of this blueprint, which carry the record's id and ETag,
+        to this one (the stateful crawl follows them)."""
+
+        def decorate(view):
+            view = self.errors(412, 428)(view)
+            view._apidoc = deepcopy(getattr(view, "_apidoc", {}))
+            view._apidoc["if_match"] = {"required": required, "etag_from": etag_from}
+            setattr(view, IF_MATCH_ATTR, True)
+            return view
+
+        return decorate
+
+    @staticmethod
+    def _prepare_if_match_doc(doc, doc_info, **kwargs):
+        if_match = doc_info.get("if_match")
+        if if_match:
+            doc.setdefault("parameters", []).append(if_match_parameter(if_match["required"]))
+        return doc
+
+    def register_views_in_doc(self, api, app, spec, *, name, parameters):
+        # The links sit on the answers of the operations named by requires_if_match; they are written into this
+        # blueprint's stored docs before flask-smorest turns them into the document (the same values every time).
+        if_match_links(self._docs, app, name)
+        super().register_views_in_doc(api, app, spec, name=name, parameters=parameters)
 
 
 class Api(_SmorestApi):

@@ -7,6 +7,7 @@ from flask_login import current_user
 from marshmallow import Schema, fields
 
 from trainer.api import Blueprint
+from trainer.api.helpers import QueryBool
 from trainer.api.schemas import PageArgs, paginate
 from trainer.auth.permissions import ANY_USER, allow
 from trainer.core.extensions import db
@@ -32,7 +33,7 @@ class ScheduleNoticeSchema(Schema):
 
 
 class ScheduleNoticeArgs(PageArgs):
-    unread = fields.Bool(load_default=False, metadata={"description": "only the unread notices"})
+    unread = QueryBool(load_default=False, metadata={"description": "only the unread notices"})
 
 
 @blp.route("")

@@ -126,7 +126,8 @@ class StationChangeSchema(StationSchema):
 @allow(STAFF)
 @blp.arguments(StationSchema)
 @blp.response(200, StationChangeSchema)
-@blp.errors(404, 403, 401, 412, 422, 428)
+@blp.errors(404, 403, 401, 422)
+@blp.requires_if_match("get_station", "create_station")
 def update_station(data, station_id: int):
     """Replace a station. Send `If-Match` with the ETag you read: a stale one gets 412, nothing is lost."""
     station = load_scoped(Station, station_id)

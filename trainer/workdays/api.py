@@ -10,6 +10,7 @@ from flask_login import current_user
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from trainer.api import Blueprint
+from trainer.api.helpers import QueryBool, StrictBool
 from trainer.api.schemas import ERROR_RESPONSES
 from trainer.auth.permissions import ANY_USER, allow
 from trainer.exchange.rows import run_import
@@ -44,8 +45,8 @@ class MakeupSchema(Schema):
 class YearSchema(Schema):
     year = fields.Int(metadata={"example": 2026})
     status = fields.Str(metadata={"description": "official | draft | not_announced"})
-    provisional = fields.Bool(metadata={"description": "true unless official"})
-    estimated = fields.Bool(metadata={"description": "true for a year not announced: its holidays are the "
+    provisional = StrictBool(metadata={"description": "true unless official"})
+    estimated = StrictBool(metadata={"description": "true for a year not announced: its holidays are the "
                                                      "computed festival days (lunar festivals included), make-up "
                                                      "days unknown"})
     source = fields.Str(allow_none=True, metadata={"description": "library | notice | file"})
@@ -63,23 +64,23 @@ class NoticeAnswerSchema(YearSchema):
 
 class CheckArgs(Schema):
     date = fields.Date(required=True, metadata={"example": "2026-10-10"})
-    provisional = fields.Bool(load_default=False, metadata={"description": "accept a provisional calendar"})
+    provisional = QueryBool(load_default=False, metadata={"description": "accept a provisional calendar"})
 
 
 class DaySchema(Schema):
     date = fields.Date()
-    working_day = fields.Bool()
+    working_day = StrictBool()
     kind = fields.Str(metadata={"description": "holiday | makeup_workday | weekend | workday"})
     name = fields.Str(allow_none=True, metadata={"example": "国庆节"})
     name_en = fields.Str(allow_none=True, metadata={"example": "National Day"})
     status = fields.Str()
-    provisional = fields.Bool()
+    provisional = StrictBool()
 
 
 class RangeArgs(Schema):
     from_ = fields.Date(required=True, data_key="from", metadata={"example": "2026-09-28"})
     to = fields.Date(required=True, metadata={"example": "2026-10-31"})
-    provisional = fields.Bool(load_default=False, metadata={"description": "accept a provisional calendar"})
+    provisional = QueryBool(load_default=False, metadata={"description": "accept a provisional calendar"})
 
     @validates_schema
     def _ordered(self, data, **kwargs):
@@ -94,7 +95,7 @@ class RangeSchema(Schema):
     from_ = fields.Date(data_key="from")
     to = fields.Date()
     count = fields.Int()
-    provisional = fields.Bool(metadata={"description": "true when any year of the range is not official"})
+    provisional = StrictBool(metadata={"description": "true when any year of the range is not official"})
     days = fields.List(fields.Date())
 
 
@@ -106,7 +107,7 @@ class NoticeSchema(Schema):
     holidays = fields.List(fields.Dict(), required=True, metadata={
         "example": [{"name": "元旦", "name_en": "New Year's Day", "start": "2027-01-01", "end": "2027-01-01"}]})
     makeup_workdays = fields.List(fields.Raw(), load_default=list, metadata={"example": ["2027-02-20"]})
-    confirm = fields.Bool(load_default=False, metadata={"description": "confirm as official at once"})
+    confirm = StrictBool(load_default=False, metadata={"description": "confirm as official at once"})
 
 
 def year_payload(year: int) -> dict:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from trainer.api.conventions import require_if_match
-from trainer.api.helpers import respond
+from trainer.api.helpers import StrictBool, respond
 from trainer.api.schemas import DateRangeArgs, PageArgs
 from trainer.auth.permissions import STAFF, allow
 from trainer.core.extensions import db
@@ -30,7 +30,7 @@ class SeriesSchema(Schema):
     start_time = fields.Str(required=True, validate=HHMM, metadata={"example": "09:30"})
     end_time = fields.Str(required=True, validate=HHMM, metadata={"example": "11:30"})
     location = fields.Str(load_default="", validate=validate.Length(max=200))
-    active = fields.Bool(load_default=True)
+    active = StrictBool(load_default=True)
     blocked_year = fields.Int(dump_only=True, allow_none=True, attribute="waiting_year", metadata={
         "description": "the year expansion stops before (its holidays are not announced yet); null once announced"})
     version = fields.Int(dump_only=True)
@@ -38,7 +38,7 @@ class SeriesSchema(Schema):
 
 class ExpandSchema(Schema):
     until = fields.Date(required=True)
-    provisional = fields.Bool(load_default=False)
+    provisional = StrictBool(load_default=False)
 
 
 class ExpansionSchema(Schema):
@@ -51,7 +51,7 @@ class ExpansionSchema(Schema):
 class AttendanceSchema(Schema):
     instructor_id = fields.Int()
     name = fields.Function(lambda a: a.instructor.name)
-    present = fields.Bool(allow_none=True)
+    present = StrictBool(allow_none=True)
 
 
 class MeetingSchema(Schema):
@@ -67,7 +67,7 @@ class MeetingSchema(Schema):
     end_time = fields.Str()
     location = fields.Str()
     status = fields.Str()
-    provisional = fields.Bool()
+    provisional = StrictBool()
     minutes = fields.Str(allow_none=True)
     attendance = fields.List(fields.Nested(AttendanceSchema))
     sequence = fields.Int()
@@ -155,7 +155,8 @@ def get_meeting(meeting_id: int):
 @allow(WITH_INSTRUCTOR)
 @blp.arguments(MoveSchema)
 @blp.response(200, MeetingSchema)
-@blp.errors(401, 403, 404, 412, 422, 428)
+@blp.errors(401, 403, 404, 422)
+@blp.requires_if_match("get_meeting")
 def move_meeting(data, meeting_id: int):
     """Move one meeting to another working day (a holiday or weekend is refused). Needs `If-Match`."""
     meeting = access.meeting(meeting_id, edit=True)
@@ -169,7 +170,8 @@ def move_meeting(data, meeting_id: int):
 @allow(WITH_INSTRUCTOR)
 @blp.arguments(CancelSchema)
 @blp.response(200, MeetingSchema)
-@blp.errors(401, 403, 404, 412, 428)
+@blp.errors(401, 403, 404)
+@blp.requires_if_match("get_meeting")
 def cancel_meeting(data, meeting_id: int):
     """Cancel one meeting (it stays in calendars as cancelled). Needs `If-Match`."""
     meeting = access.meeting(meeting_id, edit=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from trainer.api.helpers import StrictFloat
 from trainer.auth.permissions import STAFF, allow
 from trainer.core.extensions import db
 from trainer.instructors import access
@@ -17,7 +18,7 @@ class TrainingSchema(Schema):
     instructor_id = fields.Int(dump_only=True)
     year = fields.Int(required=True, strict=True)
     course = fields.Str(required=True, validate=validate.Length(min=1, max=160))
-    hours = fields.Float(required=True, validate=validate.Range(min=0.5, max=500))
+    hours = StrictFloat(required=True, validate=validate.Range(min=0.5, max=500))
     day = fields.Date(allow_none=True, load_default=None)
 
 
@@ -26,7 +27,7 @@ class AssessmentSchema(Schema):
     instructor_id = fields.Int(dump_only=True)
     year = fields.Int(dump_only=True)
     result = fields.Str(required=True, validate=validate.OneOf(ASSESSMENT_RESULTS))
-    score = fields.Float(allow_none=True, load_default=None, validate=validate.Range(min=0, max=100))
+    score = StrictFloat(allow_none=True, load_default=None, validate=validate.Range(min=0, max=100))
     remarks = fields.Str(allow_none=True, load_default=None)
 
 

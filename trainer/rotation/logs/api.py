@@ -8,7 +8,7 @@ from flask_login import current_user
 from marshmallow import Schema, fields, validate
 
 from trainer.api.conventions import require_if_match
-from trainer.api.helpers import respond
+from trainer.api.helpers import StrictBool, respond
 from trainer.auth.models import Role
 from trainer.auth.permissions import STAFF, allow
 from trainer.core.extensions import db
@@ -47,7 +47,7 @@ class RotationEvaluationSchema(Schema):
     independent_handling = fields.Int(required=True, strict=True, validate=validate.Range(1, 5))
     comments = fields.Dict(keys=fields.Str(validate=validate.OneOf(RUBRIC)), values=fields.Str(), load_default=dict)
     summary = fields.Str(allow_none=True, load_default=None)
-    passed = fields.Bool(required=True)
+    passed = StrictBool(required=True)
     evaluated_on = fields.Date(dump_only=True)
     version = fields.Int(dump_only=True)
 
@@ -88,7 +88,8 @@ def create_log(data, day_id: int):
 @allow(STAFF, Role.LAWYER)
 @blp.arguments(RotationRemarksSchema)
 @blp.response(200, RotationCaseLogSchema)
-@blp.errors(401, 403, 404, 412, 428)
+@blp.errors(401, 403, 404)
+@blp.requires_if_match("create_log")
 def put_remarks(data, case_id: int):
     """The mentor's remarks on a logged case. Send `If-Match` with the case's ETag."""
     case = access.case_to_remark(case_id)
@@ -111,7 +112,8 @@ def get_evaluation(trainee_id: int):
 @allow(STAFF, Role.LAWYER)
 @blp.arguments(RotationEvaluationSchema)
 @blp.response(200, RotationEvaluationSchema)
-@blp.errors(401, 403, 404, 412, 422, 428)
+@blp.errors(401, 403, 404, 422)
+@blp.requires_if_match("get_evaluation", "put_evaluation", required=False)
 def put_evaluation(data, trainee_id: int):
     """Evaluate a trainee against the rubric (scores 1-5). Changing an existing one needs `If-Match`."""
     trainee = access.trainee(trainee_id)

@@ -6,7 +6,14 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from trainer.api.conventions import require_if_match
-from trainer.api.helpers import DistrictQuery, district_filter, load_scoped, respond, target_district
+from trainer.api.helpers import (
+    DistrictQuery,
+    StrictBool,
+    district_filter,
+    load_scoped,
+    respond,
+    target_district,
+)
 from trainer.api.schemas import paginate
 from trainer.auth.permissions import STAFF, allow
 from trainer.core.extensions import db
@@ -25,7 +32,7 @@ class MentorSchema(Schema):
                        "count as busy for placements, and their mentoring days for visits and duty"})
     user_id = fields.Int(allow_none=True, load_default=None, strict=True,
                          metadata={"description": "the mentor's login (a lawyer account)"})
-    active = fields.Bool(dump_only=True)
+    active = StrictBool(dump_only=True)
     version = fields.Int(dump_only=True)
 
 

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from marshmallow import Schema, fields, validate
 
+from trainer.api.helpers import StrictBool, StrictFloat
 from trainer.auth.models import Role
 from trainer.auth.permissions import STAFF, allow
 from trainer.core.extensions import db
@@ -32,8 +33,8 @@ class RotationPlacementSchema(Schema):
     trainee = fields.Function(lambda p: p.trainee.name)
     start = fields.Date()
     end = fields.Date()
-    pinned = fields.Bool()
-    provisional = fields.Bool()
+    pinned = StrictBool()
+    provisional = StrictBool()
     days = fields.Method("_days")
 
     def _days(self, obj):
@@ -42,15 +43,15 @@ class RotationPlacementSchema(Schema):
 
 class RotationPlanArgs(Schema):
     mode = fields.Str(load_default="replan", validate=validate.OneOf(["replan", "full"]))
-    provisional = fields.Bool(load_default=False)
-    time_limit_s = fields.Float(load_default=10.0, validate=validate.Range(0.5, 60))
+    provisional = StrictBool(load_default=False)
+    time_limit_s = StrictFloat(load_default=10.0, validate=validate.Range(0.5, 60))
 
 
 class RotationPlanResultSchema(Schema):
     placed = fields.Int()
     unplaced = fields.Int()
     moved = fields.Int()
-    provisional = fields.Bool()
+    provisional = StrictBool()
     problems = fields.List(fields.Str())
 
 

@@ -78,7 +78,8 @@ def get_year(year_id: int):
 @allow(STAFF)
 @blp.arguments(RotationProgrammeYearSchema)
 @blp.response(200, RotationProgrammeYearSchema)
-@blp.errors(401, 403, 404, 412, 422, 428)
+@blp.errors(401, 403, 404, 422)
+@blp.requires_if_match("get_year", "create_year")
 def update_year(data, year_id: int):
     """Replace a programme year's settings. Send `If-Match` with the ETag you read."""
     py = access.programme_year(year_id)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from trainer.api.helpers import ref
+from trainer.api.helpers import StrictBool, ref
 from trainer.visits.records.schemas import UtcDateTime
 
 
@@ -14,7 +14,7 @@ class DutyShiftSchema(Schema):
     shift_code = fields.Str(dump_only=True)
     lawyer_id = fields.Int(dump_only=True)
     lawyer_name = fields.Function(lambda r: r.lawyer.name, dump_only=True)
-    pinned = fields.Bool(dump_only=True)
+    pinned = StrictBool(dump_only=True)
 
 
 class DutyPeriodSchema(Schema):

@@ -51,7 +51,8 @@ def get_visit(visit_id: int):
 @allow(STAFF)
 @blp.arguments(VisitChangeSchema)
 @blp.response(200, VisitSchema)
-@blp.errors(401, 403, 404, 409, 412, 422, 428)
+@blp.errors(401, 403, 404, 409, 422)
+@blp.requires_if_match("get_visit")
 def change_visit(data, visit_id: int):
     """Move (`day`, `half`, `lawyer_id`), pin/unpin (`pinned`) or cancel (`status: cancelled`) a visit.
     Send `If-Match`: a stale ETag gets 412; a slot taken meanwhile gets 409; a broken rule 422 with reasons."""

@@ -70,7 +70,8 @@ def api_check_out(visit_id: int):
 @allow(STAFF, Role.LAWYER)
 @blp.arguments(MissedSchema)
 @blp.response(200, RecordSchema)
-@blp.errors(401, 403, 404, 412, 422, 428)
+@blp.errors(401, 403, 404, 422)
+@blp.requires_if_match("get_visit")
 def api_missed(data, visit_id: int):
     """Record that the visit did not take place, with the reason (`lawyer_ill`, `lawyer_absent`,
     `station_closed`, `emergency`, `other` + `note`). Send `If-Match`."""
@@ -131,7 +132,8 @@ def api_consultation(consultation_id: int):
 @allow(STAFF, Role.LAWYER)
 @blp.arguments(ConsultationSchema)
 @blp.response(200, ConsultationSchema)
-@blp.errors(401, 403, 404, 412, 422, 428)
+@blp.errors(401, 403, 404, 422)
+@blp.requires_if_match("api_consultation", "api_consultation_add")
 def api_consultation_update(data, consultation_id: int):
     """Replace a consultation. Send `If-Match`."""
     consultation = access.consultation(consultation_id)

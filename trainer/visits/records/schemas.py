@@ -57,7 +57,7 @@ class AccountSchema(Schema):
     stations_covered = fields.Int()
     visits_per_station = fields.Int()
     hours_per_visit = fields.Float()
-    has_contract = fields.Bool()
+    has_contract = StrictBool()
     planned = fields.Int()
     delivered = fields.Int()
     missed = fields.Int()

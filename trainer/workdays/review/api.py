@@ -8,7 +8,7 @@ from flask_login import current_user
 from marshmallow import Schema, fields, validate
 from sqlalchemy.exc import IntegrityError
 
-from trainer.api.helpers import target_district
+from trainer.api.helpers import StrictBool, target_district
 from trainer.auth.models import Role
 from trainer.auth.permissions import STAFF, allow, check_district, district_scope
 from trainer.core.extensions import db
@@ -41,7 +41,7 @@ class ProposalSchema(Schema):
     kind = fields.Str(metadata={"description": "other_day | other_slot | other_person | none"})
     message = fields.Str()
     place = fields.Str(metadata={"description": "send it back to apply: day|half|start|end|people"})
-    notice = fields.Bool(metadata={"description": "nothing proposed because of the minimum notice"})
+    notice = StrictBool(metadata={"description": "nothing proposed because of the minimum notice"})
     day = fields.Str(allow_none=True, metadata={"format": "date"})
     half = fields.Str(allow_none=True)
     start = fields.Str(allow_none=True)
@@ -67,7 +67,7 @@ class ConflictSchema(Schema):
     end = fields.Str()
     people = fields.List(fields.Nested(PersonSchema))
     url = fields.Str()
-    provisional = fields.Bool()
+    provisional = StrictBool()
     version = fields.Int(allow_none=True)
     reasons = fields.List(fields.Nested(ReasonSchema))
     kept = fields.Nested(KeptSchema, allow_none=True)
@@ -91,7 +91,7 @@ class ChosenSchema(Schema):
 
 class ApplyArgs(DistrictArgs):
     items = fields.List(fields.Nested(ChosenSchema), load_default=None, validate=validate.Length(max=2000))
-    all = fields.Bool(load_default=False, metadata={"description": "apply every current proposal instead"})
+    all = StrictBool(load_default=False, metadata={"description": "apply every current proposal instead"})
 
 
 class ApplySchema(Schema):
