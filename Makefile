@@ -7,7 +7,7 @@ FLASK := $(BIN)/flask --app trainer
 PG_PORT ?= 55432
 PG_DIR ?= /tmp/trainer-pg
 
-.PHONY: install ical-js run test test-fast test-postgres e2e-deps bench lint translations migrate demo clean
+.PHONY: install ical-js run test test-fast test-postgres crawl e2e-deps bench lint translations migrate demo clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -51,11 +51,12 @@ e2e-deps:
 	@command -v fc-list >/dev/null && fc-list :lang=zh | grep -q . || { \
 	  if [ "$$(id -u)" = 0 ]; then DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-cjk >/dev/null || true; fi; }
 
+# Everything but the long crawl (`make crawl`, its own CI step).
 test: install e2e-deps
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -m "not crawl"
 
 # Without the browser tests and the tests marked slow (the whole-API fuzz run, real scheduler processes, demo
-# loading): the quick loop while working. `make test` runs everything.
+# loading): the quick loop while working; the quick crawl over the demo (tests/crawl/test_demo.py) is in.
 test-fast: install
 	$(BIN)/python -m pytest -m "not e2e and not slow"
 
@@ -64,7 +65,16 @@ test-postgres: install
 	@bash .ci/postgres.sh start $(PG_DIR) $(PG_PORT)
 	@trap 'bash .ci/postgres.sh stop $(PG_DIR) $(PG_PORT)' EXIT; \
 	  TRAINER_TEST_DATABASE_URL=postgresql+psycopg://trainer@127.0.0.1:$(PG_PORT)/trainer \
-	  $(BIN)/python -m pytest -m "not e2e"
+	  $(BIN)/python -m pytest -m "not e2e and not crawl"
+
+# The long crawl (tests/crawl/test_city.py): every page, the whole API with every role and the call sequences
+# along its links, over a district of city size, on SQLite and then on a throwaway PostgreSQL.
+crawl: install
+	$(BIN)/python -m pytest -m crawl
+	@bash .ci/postgres.sh start $(PG_DIR) $(PG_PORT)
+	@trap 'bash .ci/postgres.sh stop $(PG_DIR) $(PG_PORT)' EXIT; \
+	  TRAINER_TEST_DATABASE_URL=postgresql+psycopg://trainer@127.0.0.1:$(PG_PORT)/trainer \
+	  $(BIN)/python -m pytest -m crawl
 
 bench: install
 	$(BIN)/python bench/run_all.py

@@ -1,0 +1,108 @@
+"""The crawl over the demo programme `make run` loads: every page as every role and anonymously, the whole API
+fuzzed from its document with the token of every role, and the stateful phase along the document's links.
+Quick (a few examples per operation): it runs in `make test` and `make test-fast`."""
+
+from __future__ import annotations
+
+import os
+import re
+from urllib.parse import unquote
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, settings
+from sqlalchemy import select
+
+from tests.crawl import api, pages
+from tests.crawl.world import ROLES, empty_database, load_world, samples
+from trainer.core.extensions import db
+from trainer.rotation.models import Evaluation, Trainee
+
+EXAMPLES = int(os.environ.get("TRAINER_CRAWL_EXAMPLES", "3"))
+PHASES = os.environ.get("TRAINER_CRAWL_PHASES", "examples,fuzzing").split(",")
+
+
+@pytest.fixture(scope="module")
+def world(app):
+    with app.app_context():
+        empty_database()
+        yield load_world()
+        empty_database()
+
+
+@pytest.fixture(scope="module")
+def page_list(app, world):
+    with app.app_context():
+        return pages.visits(app, world)
+
+
+@pytest.mark.parametrize("visitor", [None] + [role for role, _ in ROLES])
+def test_every_page_answers_every_visitor_as_the_access_rules_say(app, world, page_list, visitor):
+    assert len(page_list) > 150  # every GET address, with a row of the home district and of another
+    problems = pages.crawl(app, world, visitor, page_list)
+    assert problems == [], "\n".join(problems)
+
+
+@pytest.fixture
+def api_schema(app, world, role):
+    return api.api_schema(app, world.tokens[role], PHASES)
+
+
+schema = schemathesis.pytest.from_fixture("api_schema")
+
+
+@schema.parametrize()
+@settings(max_examples=EXAMPLES, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
+def test_api_holds_its_contract_for_every_role(case, world, role):
+    api.call(case)
+
+
+def test_call_sequences_along_the_links_hold_the_contract(app, world, role):
+    answers = api.run_stateful(app, world.tokens[role], scenarios=EXAMPLES * 10, steps=8)
+    assert sum(answers.values()) >= EXAMPLES * 10
+    if role in pages.STAFF:  # the staff's sequences create records and go on with them
+        assert any(status == 201 for _method, _path, status in answers)
+
+
+def _evaluate(expression: str, request_path: dict, answer) -> object:
+    if expression.startswith("$request.path."):
+        return request_path[expression.removeprefix("$request.path.")]
+    if expression == "$response.header.ETag":
+        return answer.headers["ETag"]
+    return answer.get_json()[expression.removeprefix("$response.body#/")]
+
+
+def test_a_record_read_through_the_document_can_be_written_back_with_its_etag(app, world):
+    """Every link to an operation that needs If-Match, followed from a GET of a real record of the home
+    district as the coordinator: the ETag it carries is taken (never 412/428), and a record written back as it
+    was read is saved (200)."""
+    client = app.test_client()
+    headers = {"Authorization": f"Bearer {world.tokens['coordinator']}"}
+    spec = client.get("/api/v1/openapi.json").get_json()
+    followed = []
+    for path, operations in spec["paths"].items():
+        source = operations.get("get")
+        links = (source or {}).get("responses", {}).get("200", {}).get("links", {})
+        for name, link in links.items():
+            if "header.If-Match" not in link.get("parameters", {}):
+                continue
+            args = {arg: next(s.values[arg] for s in samples(arg, world.home_id) if s.district_id == world.home_id)
+                    for arg in re.findall(r"{(\w+)}", path)}
+            if path.endswith("/evaluation"):  # a certified trainee's evaluation is final: one not yet certified
+                args["trainee_id"] = db.session.scalar(select(Evaluation.trainee_id).where(
+                    Evaluation.district_id == world.home_id, ~Evaluation.trainee.has(Trainee.certification.has()))
+                    .order_by(Evaluation.id).limit(1))
+            answer = client.get(path.format(**args), headers=headers)
+            assert answer.status_code == 200, (path, args, answer.get_json())
+            target_path, method = unquote(link["operationRef"]).removeprefix("#/paths/").replace("~1", "/").rsplit(
+                "/", 1)
+            values = {key.split(".", 1)[1]: _evaluate(expr, args, answer) for key, expr in link["parameters"].items()}
+            body = {key: _evaluate(expr, args, answer) for key, expr in link.get("requestBody", {}).items()}
+            url = target_path.format(**{k: v for k, v in values.items() if k != "If-Match"})
+            changed = client.open(url, method=method.upper(), json=body,
+                                  headers={**headers, "If-Match": values["If-Match"]})
+            followed.append((name, changed.status_code))
+            assert changed.status_code not in (412, 428), (name, url, changed.get_json())
+            if target_path == path:  # the record itself replaced (not an action on it, such as a shift change)
+                assert changed.status_code == 200, (name, url, body, changed.get_json())
+    assert len(followed) >= 12, followed
