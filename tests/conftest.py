@@ -52,13 +52,18 @@ def _clean_db(app):
     ensure_districts()
     db.session.commit()
     yield
+    empty_database()
+    ctx.pop()
+
+
+def empty_database() -> None:
+    """Back to the starting point: the districts and nothing else."""
     db.session.rollback()
     db.session.remove()
     with db.engine.begin() as conn:
         for table in reversed(db.metadata.sorted_tables):
             if table.name != "districts":
                 conn.execute(delete(table))
-    ctx.pop()
 
 
 @pytest.fixture

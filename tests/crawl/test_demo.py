@@ -8,13 +8,10 @@ import os
 import re
 from urllib.parse import unquote
 
-import pytest
-import schemathesis
-from hypothesis import HealthCheck, settings
 from sqlalchemy import select
 
-from tests.crawl import api, pages
-from tests.crawl.world import ROLES, empty_database, load_world, samples
+from tests.crawl.walk import walks
+from tests.crawl.world import samples
 from trainer.core.extensions import db
 from trainer.rotation.models import Evaluation, Trainee
 
@@ -22,46 +19,8 @@ EXAMPLES = int(os.environ.get("TRAINER_CRAWL_EXAMPLES", "3"))
 PHASES = os.environ.get("TRAINER_CRAWL_PHASES", "examples,fuzzing").split(",")
 
 
-@pytest.fixture(scope="module")
-def world(app):
-    with app.app_context():
-        empty_database()
-        yield load_world()
-        empty_database()
-
-
-@pytest.fixture(scope="module")
-def page_list(app, world):
-    with app.app_context():
-        return pages.visits(app, world)
-
-
-@pytest.mark.parametrize("visitor", [None] + [role for role, _ in ROLES])
-def test_every_page_answers_every_visitor_as_the_access_rules_say(app, world, page_list, visitor):
-    assert len(page_list) > 150  # every GET address, with a row of the home district and of another
-    problems = pages.crawl(app, world, visitor, page_list)
-    assert problems == [], "\n".join(problems)
-
-
-@pytest.fixture
-def api_schema(app, world, role):
-    return api.api_schema(app, world.tokens[role], PHASES)
-
-
-schema = schemathesis.pytest.from_fixture("api_schema")
-
-
-@schema.parametrize()
-@settings(max_examples=EXAMPLES, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
-def test_api_holds_its_contract_for_every_role(case, world, role):
-    api.call(case)
-
-
-def test_call_sequences_along_the_links_hold_the_contract(app, world, role):
-    answers = api.run_stateful(app, world.tokens[role], scenarios=EXAMPLES * 10, steps=8)
-    assert sum(answers.values()) >= EXAMPLES * 10
-    if role in pages.STAFF:  # the staff's sequences create records and go on with them
-        assert any(status == 201 for _method, _path, status in answers)
+(test_every_page_answers_every_visitor_as_the_access_rules_say, test_api_holds_its_contract_for_every_role,
+ test_call_sequences_along_the_links_hold_the_contract) = walks(examples=EXAMPLES, scenarios=EXAMPLES * 10, steps=8)
 
 
 def _evaluate(expression: str, request_path: dict, answer) -> object:

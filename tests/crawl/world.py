@@ -1,12 +1,12 @@
 """The world a crawl walks: the demo programme (the loader `make run` uses) committed on the suite's database,
-a personal API token, a calendar link and a password for every demo role, and real rows of every kind a page
-address names (`<int:station_id>` ...), one of the demo users' own district and one of another district."""
+its programmes loaded once more into other districts, a personal API token, a calendar link and a password for
+every demo role, and real rows of every kind a page address names (`<int:station_id>` ...)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 
 from tests.crawl.city import CODE as CITY
 from tests.crawl.city import load_city
@@ -132,13 +132,3 @@ def samples(arg: str, first_district_id: int | None = None, *, districts: int = 
             if None in found and len(found) > districts:
                 break
     return sorted(found.values(), key=lambda s: (s.district_id != first_district_id, s.district_id or 0))
-
-
-def empty_database() -> None:
-    """Back to the suite's starting point: the districts and nothing else."""
-    db.session.rollback()
-    db.session.remove()
-    with db.engine.begin() as conn:
-        for table in reversed(db.metadata.sorted_tables):
-            if table.name != "districts":
-                conn.execute(delete(table))
