@@ -9,7 +9,7 @@ import pytest
 from marshmallow import Schema, fields
 
 from trainer.api.conventions import IF_MATCH_ATTR
-from trainer.api.helpers import QueryBool, StrictBool
+from trainer.api.helpers import QueryBool, StrictBool, UtcDateTime
 from trainer.auth.operations import create_api_token
 from trainer.core.extensions import db
 from trainer.instructors.hierarchy.operations import save_instructor
@@ -50,7 +50,7 @@ def test_every_update_that_needs_if_match_says_so_in_the_document(app, spec):
         if getattr(view, IF_MATCH_ATTR, False):
             declares.add(key)
     assert checks == declares  # every view that checks the ETag is marked, and only those
-    assert len(checks) == 17
+    assert len(checks) == 18
     needing = {}
     for path, operations in spec["paths"].items():
         for method, operation in operations.items():
@@ -60,14 +60,16 @@ def test_every_update_that_needs_if_match_says_so_in_the_document(app, spec):
             if header:
                 needing[(method.upper(), path)] = header[0]["required"]
                 assert {"412", "428"} <= set(operation["responses"]), (method, path)
-    assert len(needing) == 17
+    assert len(needing) == 18
     assert needing[("PUT", "/api/v1/firms/{firm_id}")] is True
     assert needing[("POST", "/api/v1/meetings/{meeting_id}/cancel")] is True
     # A first evaluation has no version to name; changing one does.
     assert needing[("PUT", "/api/v1/rotation/trainees/{trainee_id}/evaluation")] is False
     unmarked = sorted((m.upper(), p) for p, ops in spec["paths"].items() for m in ops
                       if m in ("put", "patch") and (m.upper(), p) not in needing)
-    assert unmarked == [("PUT", "/api/v1/instructors/{instructor_id}/assessments/{year}")]  # sets a year's result
+    # Setting a value, not changing a versioned record: a year's assessment result, a district's minimum notice.
+    assert unmarked == [("PUT", "/api/v1/instructors/{instructor_id}/assessments/{year}"),
+                        ("PUT", "/api/v1/workdays/notice-period")]
 
 
 def test_the_answer_that_carries_an_etag_links_to_the_change_that_needs_it(spec):
@@ -143,7 +145,7 @@ def test_lists_answer_their_dates_as_dates(client, coordinator, districts):
     listed = client.get("/api/v1/engagements", headers=coordinator)
     assert listed.status_code == 200
     assert listed.json[0]["request_sent_on"] == "2027-03-01"
-    assert listed.json[0]["reply_due"] == "2027-03-21"
+    assert listed.json[0]["reply_due"] == "2027-03-22"  # 20 days, and the Sunday it falls on moves to Monday
 
 
 @pytest.mark.parametrize("value", [0, 1, "true", "yes", None])
@@ -161,13 +163,14 @@ def test_a_boolean_in_a_query_string_is_true_or_false(client, coordinator):
     assert "provisional" in refused.json["error"]["fields"]
 
 
-def test_no_api_schema_takes_a_lenient_boolean(app):
-    lenient = []
+def test_no_api_schema_takes_a_lenient_boolean_or_answers_a_moment_without_offset(app):
+    loose = []
     for cls in _schema_classes(Schema):
         for name, field in cls._declared_fields.items():
-            if isinstance(field, fields.Boolean) and not isinstance(field, StrictBool | QueryBool):
-                lenient.append(f"{cls.__module__}.{cls.__name__}.{name}")
-    assert lenient == []
+            if (isinstance(field, fields.Boolean) and not isinstance(field, StrictBool | QueryBool)
+                    or isinstance(field, fields.DateTime) and not isinstance(field, UtcDateTime)):
+                loose.append(f"{cls.__module__}.{cls.__name__}.{name}")
+    assert loose == []
 
 
 def _schema_classes(base):

@@ -18,4 +18,4 @@ EXAMPLES = int(os.environ.get("TRAINER_CRAWL_CITY_EXAMPLES", "20"))
 
 
 (test_every_page_answers_every_visitor_as_the_access_rules_say, test_api_holds_its_contract_for_every_role,
- test_call_sequences_along_the_links_hold_the_contract) = walks(examples=EXAMPLES, scenarios=EXAMPLES * 5, steps=15)
+ test_call_sequences_along_the_links_hold_the_contract) = walks(examples=EXAMPLES, scenarios=EXAMPLES * 2, steps=30)

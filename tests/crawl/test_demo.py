@@ -20,7 +20,7 @@ PHASES = os.environ.get("TRAINER_CRAWL_PHASES", "examples,fuzzing").split(",")
 
 
 (test_every_page_answers_every_visitor_as_the_access_rules_say, test_api_holds_its_contract_for_every_role,
- test_call_sequences_along_the_links_hold_the_contract) = walks(examples=EXAMPLES, scenarios=EXAMPLES * 10, steps=8)
+ test_call_sequences_along_the_links_hold_the_contract) = walks(examples=EXAMPLES, scenarios=EXAMPLES * 4, steps=25)
 
 
 def _evaluate(expression: str, request_path: dict, answer) -> object:

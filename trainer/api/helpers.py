@@ -16,6 +16,7 @@ from trainer.api.conventions import with_etag
 from trainer.api.schemas import PageArgs
 from trainer.auth.models import Role
 from trainer.auth.permissions import check_district, scoped
+from trainer.core.clock import as_utc
 from trainer.core.extensions import db
 from trainer.core.validation import InvalidInput
 from trainer.org.models import District
@@ -101,6 +102,14 @@ class StoredDates(fields.List):
             return None
         days = [date.fromisoformat(item) if isinstance(item, str) else item for item in value]
         return super()._serialize(days, attr, obj, **kwargs)
+
+
+class UtcDateTime(fields.DateTime):
+    """A stored moment answered as RFC 3339 with its offset, in UTC (SQLite hands back naive values, which
+    are UTC): every moment of the API is dumped through this field."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return None if value is None else super()._serialize(as_utc(value), attr, obj, **kwargs)
 
 
 class StrictFloat(fields.Float):

@@ -7,7 +7,7 @@ from flask_login import current_user
 from marshmallow import Schema, fields
 
 from trainer.api import Blueprint
-from trainer.api.helpers import QueryBool
+from trainer.api.helpers import QueryBool, UtcDateTime
 from trainer.api.schemas import PageArgs, paginate
 from trainer.auth.permissions import ANY_USER, allow
 from trainer.core.extensions import db
@@ -28,8 +28,8 @@ class ScheduleNoticeSchema(Schema):
     id = fields.Int(dump_only=True)
     subject = fields.Str(dump_only=True)
     items = fields.List(fields.Nested(ScheduleNoticeItemSchema), dump_only=True)
-    created_at = fields.DateTime(dump_only=True)
-    read_at = fields.DateTime(dump_only=True, allow_none=True)
+    created_at = UtcDateTime(dump_only=True)
+    read_at = UtcDateTime(dump_only=True, allow_none=True)
 
 
 class ScheduleNoticeArgs(PageArgs):

@@ -77,7 +77,8 @@ def get_mentor(mentor_id: int):
 @allow(STAFF)
 @blp.arguments(MentorSchema)
 @blp.response(200, MentorSchema)
-@blp.errors(401, 403, 404, 412, 422, 428)
+@blp.errors(401, 403, 404, 422)
+@blp.requires_if_match("get_mentor", "create_mentor")
 def update_mentor(data, mentor_id: int):
     """Replace a mentor's details and links (`lawyer_id`, `user_id`: null unlinks). Send `If-Match`."""
     mentor = load_scoped(Mentor, mentor_id)

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from trainer.api.helpers import StrictBool, ref
-from trainer.visits.records.schemas import UtcDateTime
+from trainer.api.helpers import StrictBool, UtcDateTime, ref
 
 
 class DutyShiftSchema(Schema):

@@ -4,17 +4,9 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from trainer.api.helpers import StrictBool
-from trainer.core.clock import as_utc
+from trainer.api.helpers import StrictBool, UtcDateTime
 from trainer.visits.models import ASKER_TYPES, CATEGORIES, CHANNELS, MISSED_REASONS, REFERRALS
 from trainer.visits.plan.schemas import MONTH, VisitSchema
-
-
-class UtcDateTime(fields.DateTime):
-    """A stored moment as RFC 3339 in UTC (SQLite hands back naive values, which are UTC)."""
-
-    def _serialize(self, value, attr, obj, **kwargs):
-        return None if value is None else super()._serialize(as_utc(value), attr, obj, **kwargs)
 
 
 class RecordSchema(VisitSchema):
