@@ -5,6 +5,7 @@ from __future__ import annotations
 from trainer.auth.models import Role
 from trainer.auth.operations import create_api_token
 from trainer.core.extensions import db
+from trainer.rotation.mentors.operations import save_mentor
 
 
 def _token(make_user, role=Role.COORDINATOR, district="chaoyang", **extra):
@@ -58,3 +59,19 @@ def test_api_trainee_sees_own_placement_not_others_evaluation(client, planned, m
     assert logged.status_code == 201 and logged.get_json()["deadline"]
     coverage = client.get("/api/v1/rotation/coverage", headers=headers)
     assert coverage.status_code == 403
+
+
+def test_api_day_mentor_must_be_a_mentor_of_the_year(client, planned, make_user):
+    """A mentor id that is nobody, or a mentor of another district, is refused naming the field (it was a 500)."""
+    py, mentors, trainees, _ = planned
+    _user, headers = _token(make_user)
+    day = trainees[0].placement.active_days[0]
+    before = day.mentor_id
+    elsewhere = save_mentor(None, district_id=make_user("coordinator", "xicheng").district_id, name="西城律师")
+    db.session.commit()
+    for mentor_id in (4000, elsewhere.id):
+        response = client.post(f"/api/v1/rotation/days/{day.id}/mentor", json={"mentor_id": mentor_id}, headers=headers)
+        assert response.status_code == 422
+        assert response.get_json()["error"]["fields"]["mentor_id"] == "该带教律师当天不值班或没有空。"
+    db.session.refresh(day)
+    assert day.mentor_id == before

@@ -222,12 +222,14 @@ def move_placement(placement: Placement, start: date, *, allow_provisional: bool
 
 def change_day_mentor(day: PlacementDay, mentor_id: int) -> PlacementDay:
     py = day.placement.programme_year
+    available = mentor_available_days(py, frozenset({day.day}))
+    if mentor_id not in available:  # not an active mentor of the year's centre (or no mentor at all)
+        raise InvalidInput({"mentor_id": _("That mentor is not on duty or not free on this day.")})
     # The mentor's commitments in the other programmes (a visit, a duty shift, a meeting…), both named.
     own = f"rotation:{py.id}"
     refuse_clashes([c for c in placement_day_commitments(day, mentor_id=mentor_id) if c.role == "mentor"],
                    "mentor_id", ignore=lambda c: c.scope == own)
-    available = mentor_available_days(py, frozenset({day.day}))
-    if day.day not in available.get(mentor_id, frozenset()):
+    if day.day not in available[mentor_id]:
         raise InvalidInput({"mentor_id": _("That mentor is not on duty or not free on this day.")})
     load = db.session.scalar(select(func.count()).select_from(PlacementDay).where(
         PlacementDay.day == day.day, PlacementDay.mentor_id == mentor_id, PlacementDay.status == "planned",
