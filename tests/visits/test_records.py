@@ -25,7 +25,7 @@ PHONE = "13812345678"
 
 
 @pytest.fixture(autouse=True)
-def fixed_today():
+def fixed_today(clock):
     with mock.patch("trainer.visits.plan.planner.today_local", return_value=TODAY), \
             mock.patch("trainer.visits.web.today_local", return_value=TODAY), \
             mock.patch("trainer.visits.plan.views.today_local", return_value=TODAY), \
@@ -64,7 +64,7 @@ CONSULTATIONS = [
 ]
 
 
-def test_lawyer_checks_in_records_three_consultations_and_checks_out(login_as, make_user, programme):
+def test_lawyer_checks_in_records_three_consultations_and_checks_out(login_as, make_user, programme, clock):
     me = programme["lawyers"][0]
     visit = _visit(programme, 0, me, TODAY)
     lawyer = _lawyer_login(login_as, make_user, me)
@@ -88,6 +88,7 @@ def test_lawyer_checks_in_records_three_consultations_and_checks_out(login_as, m
     html = lawyer.post(f"/visits/mine/v/{visit.id}/consultations", data={**CONSULTATIONS[0], "worker_phone": "123"}
                        ).get_data(as_text=True)
     assert "13800138000" in html and 'value="123"' in html
+    clock.set("11:50")
     response = lawyer.post(f"/visits/mine/v/{visit.id}/check-out", follow_redirects=True)
     assert "已签退" in response.get_data(as_text=True)
     db.session.expire_all()
@@ -174,7 +175,7 @@ def _text_of(response) -> str:
 
 
 def test_no_show_is_missed_with_its_reason_and_the_excel_account_matches_the_screen(login_as, make_user,
-                                                                                     programme):
+                                                                                     programme, clock):
     me = programme["lawyers"][0]
     delivered = _visit(programme, 0, me, TODAY)
     missed = _visit(programme, 1, me, date(2026, 11, 17))
@@ -182,6 +183,7 @@ def test_no_show_is_missed_with_its_reason_and_the_excel_account_matches_the_scr
     lawyer.post(f"/visits/mine/v/{delivered.id}/check-in")
     for data in CONSULTATIONS[:2]:
         lawyer.post(f"/visits/mine/v/{delivered.id}/consultations", data=data)
+    clock.set("08:00", date(2026, 11, 25))  # the next morning: the visit was never checked out
     coordinator = login_as("coordinator", "chaoyang")
     html = coordinator.post(f"/visits/v/{missed.id}/missed", data={"reason": "other", "note": ""}).get_data(
         as_text=True)
@@ -193,17 +195,21 @@ def test_no_show_is_missed_with_its_reason_and_the_excel_account_matches_the_scr
     assert _cell(page, "missed") == "1" and "律师生病" in page and "律师发烧就医" in page
     account = accounts.firm_account(me.firm, (2026, 11))
     assert (account.delivered, account.missed, account.consultations) == (1, 1, 2)
-    # A delivered visit without check-out counts the contract's hours, and says so.
-    assert account.hours == 3.0 and account.estimated_visits == 1 and "合同" in page
+    # A delivered visit without check-out is credited no hours (never the contract's), flagged, and the page says so.
+    assert account.hours == 0 and [v.id for v in account.no_checkout] == [delivered.id]
+    assert _cell(page, "no_checkout") == "1" and "未签退" in page and "1次走访未签退" in page
     workbook = load_workbook(BytesIO(coordinator.get(
         f"/visits/accounts/{me.firm_id}/account.xlsx?month=2026-11").data))
     summary = {row[0]: row[1] for row in workbook["汇总"].iter_rows(min_row=2, values_only=True)}
     keys = {"合同约定走访次数": "contracted", "已排走访次数": "planned", "已完成走访次数": "delivered",
-            "未到次数": "missed", "待完成次数": "open", "服务时长（小时）": "hours", "咨询次数": "consultations",
-            "咨询人数": "people"}
+            "未到次数": "missed", "待完成次数": "open", "服务时长（小时，按实际签到签退）": "hours",
+            "未签退（未计时长）": "no_checkout", "咨询次数": "consultations", "咨询人数": "people"}
     for header, key in keys.items():
         assert float(summary[header]) == float(_cell(page, key)), header
-        assert summary[header] == getattr(account, key)
+        value = getattr(account, key)
+        assert summary[header] == (len(value) if isinstance(value, list) else value)
+    assert any("未签退" in str(row[1]) for row in workbook["汇总"].iter_rows(min_row=2, values_only=True)
+               if row[0] in ("计算说明", None))
     categories = {row[0]: row[1] for row in workbook["咨询分类"].iter_rows(min_row=2, values_only=True)}
     assert categories["劳动报酬"] == 1 and categories["加班费"] == 1 and categories["工伤"] == 0
     missed_rows = list(workbook["未到走访"].iter_rows(min_row=2, values_only=True))
@@ -215,7 +221,7 @@ def test_no_show_is_missed_with_its_reason_and_the_excel_account_matches_the_scr
     assert row[3:5] == (1, 1) and me.firm.name in overview
 
 
-def test_api_record_and_consultations(client, make_user, programme):
+def test_api_record_and_consultations(client, make_user, programme, clock):
     me = programme["lawyers"][0]
     visit = _visit(programme, 0, me, TODAY)
     user = make_user("lawyer", "chaoyang")
@@ -239,6 +245,7 @@ def test_api_record_and_consultations(client, make_user, programme):
     changed = client.put(url, headers={**headers, "If-Match": made.headers["ETag"]}, json=body)
     assert changed.status_code == 200 and changed.json["people_count"] == 2
     assert client.put(url, headers={**headers, "If-Match": made.headers["ETag"]}, json=body).status_code == 412
+    clock.set("11:40")
     out = client.post(f"/api/v1/visits/{visit.id}/check-out", headers=headers)
     assert out.status_code == 200 and out.json["checked_out_at"]
     coordinator = {"Authorization": f"Bearer {create_api_token(make_user('coordinator', 'chaoyang'), 'c')[1]}"}

@@ -53,6 +53,15 @@ class Defaults:
     MAIL_SENDER = "trainer@localhost"
     MAIL_ENABLED = False
     INSTRUCTOR_SPAN_LIMIT = 8
+    # Recording a lawyer's visit (docs/visits.md, "The visit record"): check-in opens this many minutes before
+    # the station's slot and closes at its end.
+    CHECKIN_EARLY_MIN = 30
+    # A visit the lawyer did not record in time may be recorded afterwards, with the reason it is late: None =
+    # until the end of the visit's month (its account period); a number N = until N days after the visit.
+    # Never once the firm's account of that month is stored (closed).
+    RECORD_LATE_DAYS: int | None = None
+    # A delivered visit shorter than this share of the contract's hours per visit is flagged "short".
+    VISIT_SHORT_SHARE = 0.5
     API_TITLE = "Trainer API"
     API_VERSION = "v1"
     OPENAPI_VERSION = "3.0.3"
