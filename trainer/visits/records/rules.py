@@ -5,8 +5,9 @@ be recorded afterwards, and what state a visit is in for the people who look at 
 - a visit is **in progress** (进行中) from check-in until check-out on its day; checked in but never checked out
   once its day is over, it is **without check-out** (未签退) and flagged to the coordinator;
 - a planned visit whose slot has ended with no check-in is **unrecorded** (待补记); the lawyer may record it
-  afterwards, saying why, until the end of the visit's month (``RECORD_LATE_DAYS`` = None) or until N days after
-  the visit (``RECORD_LATE_DAYS`` = N), and never once the firm's account of that month is stored (closed);
+  afterwards, saying why, within the month's account period — until the day before ``ACCOUNTS_CLOSE_DAY`` (the
+  5th) of the next month, when the job closes the month's accounts — (``RECORD_LATE_DAYS`` = None) or until N
+  days after the visit (``RECORD_LATE_DAYS`` = N), and never once the firm's account of that month is stored;
 - a delivered visit shorter than ``VISIT_SHORT_SHARE`` of the contract's hours per visit is **short** (时长过短).
 """
 
@@ -20,7 +21,7 @@ from sqlalchemy import select
 
 from trainer.core.clock import as_utc, local_datetime, now_utc, to_local
 from trainer.core.extensions import db
-from trainer.core.months import month_bounds, month_key, month_of
+from trainer.core.months import Month, month_bounds, month_key, month_of, shift_month
 from trainer.visits.models import FirmMonthlyAccount, Visit
 
 # The states a page shows (labels in trainer.visits.labels.STATE_LABELS).
@@ -94,11 +95,21 @@ def month_closed(visit: Visit) -> bool:
         FirmMonthlyAccount.month == month_key(month_of(visit.day)))) is not None
 
 
+def close_day() -> int:
+    """The day of the next month on which a month's accounts are closed (ACCOUNTS_CLOSE_DAY, 1–28)."""
+    return min(28, max(1, int(current_app.config.get("ACCOUNTS_CLOSE_DAY", 5))))
+
+
+def account_period_end(month: Month) -> date:
+    """The last day of a month's account period: the day before its accounts are closed."""
+    return month_bounds(shift_month(month, 1))[0] + timedelta(days=close_day() - 2)
+
+
 def late_deadline(visit: Visit) -> date:
     """The last day a lawyer may record the visit afterwards."""
     days = current_app.config.get("RECORD_LATE_DAYS")
     if days is None or days == "":
-        return month_bounds(month_of(visit.day))[1]
+        return account_period_end(month_of(visit.day))
     return visit.day + timedelta(days=int(days))
 
 

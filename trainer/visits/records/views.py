@@ -109,6 +109,7 @@ def _render_record(visit: Visit, *, consultation_form=None, missed_form=None, ti
     missed_form = missed_form or MissedForm(formdata=None)
     times_form = times_form or _times_form(visit, TimesForm)
     late_form = late_form or _times_form(visit, LateRecordForm)
+    late_form.checked_in.flags.required = visit.checked_in_at is None  # asked for (and shown *) until checked in
     correction_form = correction_form or CorrectionForm(formdata=None)
     for form in (missed_form, times_form, late_form, correction_form):
         if not form.version.data:
