@@ -3,8 +3,9 @@
 The working days are an argument: the generators never decide what a working day is.
 
 * district: 52 service stations, 8 law firms, 20 lawyers with leave and court half-days;
-* city: 16 districts, 400 stations, 60 firms, 450 lawyers (a firm serves one or two districts);
-* a rotation year (8 trainees, mentors with their free days) and a month of 24-hour telephone duty.
+* the city at 10x a district: 520 stations, 80 firms, 200 lawyers (``district_visits(scale=10)``);
+* a rotation year (8 trainees, mentors with their free days), a fortnight and a month of 24-hour telephone
+  duty.
 """
 
 from __future__ import annotations
@@ -67,44 +68,22 @@ def _firm_block(rng: random.Random, year: int, working: Sequence[date], firm: in
 
 
 def district_visits(year: int, working_days: frozenset[date], seed: int = 1,
-                    time_limit_s: float = 5.0) -> VisitPlanRequest:
-    """A district (区): 52 stations, 8 firms, 20 lawyers (2 or 3 a firm), a year of months."""
+                    time_limit_s: float = 5.0, scale: int = 1) -> VisitPlanRequest:
+    """A district (区): 52 stations, 8 firms, 20 lawyers (2 or 3 a firm), a year of months; ``scale`` copies
+    of its shape with their own draws (10: 520 stations, 80 firms, 200 lawyers, 12,480 visits a year)."""
     rng = random.Random(seed)
     working = sorted(d for d in working_days if d.year == year)
     lawyers: list[LawyerSpec] = []
     stations: list[StationSpec] = []
     next_lawyer, next_station = 1, 1
-    for firm in range(1, 9):
-        lawyer_count = 3 if firm <= 4 else 2
-        station_count = 7 if firm <= 4 else 6
+    for firm in range(1, 8 * scale + 1):
+        lawyer_count = 3 if firm % 8 in (1, 2, 3, 4) else 2
+        station_count = 7 if firm % 8 in (1, 2, 3, 4) else 6
         lawyer_ids = list(range(next_lawyer, next_lawyer + lawyer_count))
         station_ids = list(range(next_station, next_station + station_count))
         next_lawyer += lawyer_count
         next_station += station_count
         block = _firm_block(rng, year, working, firm, lawyer_ids, station_ids, backup_share=0.8)
-        lawyers += block[0]
-        stations += block[1]
-    return VisitPlanRequest(
-        months=tuple((year, m) for m in range(1, 13)), working_days=working_days,
-        stations=tuple(stations), lawyers=tuple(lawyers), time_limit_s=time_limit_s)
-
-
-def city_visits(year: int, working_days: frozenset[date], seed: int = 2,
-                time_limit_s: float = 10.0) -> VisitPlanRequest:
-    """The city (市): 16 districts of 25 stations, 60 firms of 7 or 8 lawyers (450 in all)."""
-    rng = random.Random(seed)
-    working = sorted(d for d in working_days if d.year == year)
-    station_ids = list(range(1, 401))
-    lawyer_ids = list(range(1, 451))
-    lawyers: list[LawyerSpec] = []
-    stations: list[StationSpec] = []
-    for firm in range(1, 61):
-        # 30 firms of 8 lawyers and 30 of 7: 450 lawyers; stations 6 or 7 a firm: 400.
-        lawyer_count = 8 if firm <= 30 else 7
-        station_count = 7 if firm <= 40 else 6
-        firm_lawyers, lawyer_ids = lawyer_ids[:lawyer_count], lawyer_ids[lawyer_count:]
-        firm_stations, station_ids = station_ids[:station_count], station_ids[station_count:]
-        block = _firm_block(rng, year, working, firm, firm_lawyers, firm_stations, backup_share=0.9)
         lawyers += block[0]
         stations += block[1]
     return VisitPlanRequest(
@@ -148,4 +127,21 @@ def duty_month(year: int, month: int, seed: int = 4, lawyers: int = 24, time_lim
         )
         specs.append(DutyLawyerSpec(lawyer_id, unavailable_days=leave, busy=busy))
     return DutyRequest(first_day=first, last_day=last, shifts=shifts, lawyers=tuple(specs), per_shift=2,
+                       time_limit_s=time_limit_s)
+
+
+def duty_fortnight(first: date, seed: int = 5, lawyers: int = 8, time_limit_s: float = 0.6) -> DutyRequest:
+    """The issue's roster: 14 days x 3 shifts, one lawyer a shift, 8 lawyers, two of them with a day of leave
+    and a few with a station visit in the period."""
+    rng = random.Random(seed)
+    shifts = (ShiftSpec("night", time(0), time(8), night=True), ShiftSpec("day", time(8), time(16)),
+              ShiftSpec("evening", time(16), time(0)))
+    days = [first + timedelta(days=i) for i in range(14)]
+    specs = []
+    for lawyer_id in range(1, lawyers + 1):
+        leave = frozenset({rng.choice(days)}) if lawyer_id <= 2 else frozenset()
+        visits = tuple((datetime.combine(d, time(9)), datetime.combine(d, time(11, 30)))
+                       for d in rng.sample(days, 2) if d.weekday() < 5)
+        specs.append(DutyLawyerSpec(lawyer_id, unavailable_days=leave, busy=visits))
+    return DutyRequest(first_day=first, last_day=days[-1], shifts=shifts, lawyers=tuple(specs), per_shift=1,
                        time_limit_s=time_limit_s)

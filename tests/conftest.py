@@ -6,9 +6,11 @@ from __future__ import annotations
 import os
 import re
 import tempfile
+from io import BytesIO
 from pathlib import Path
 
 import pytest
+from openpyxl import Workbook
 from sqlalchemy import delete
 
 from trainer import create_app
@@ -57,6 +59,18 @@ def _clean_db(app):
             if table.name != "districts":
                 conn.execute(delete(table))
     ctx.pop()
+
+
+@pytest.fixture
+def smtp(app):
+    """A local SMTP server (tests/jobs/smtp_sink.py); the app sends its e-mail there during the test."""
+    from tests.jobs.smtp_sink import SmtpSink
+
+    with SmtpSink() as sink:
+        saved = {key: app.config.get(key) for key in ("MAIL_ENABLED", "MAIL_SERVER", "MAIL_PORT")}
+        app.config.update(MAIL_ENABLED=True, MAIL_SERVER="127.0.0.1", MAIL_PORT=sink.port)
+        yield sink
+        app.config.update(saved)
 
 
 @pytest.fixture
@@ -109,6 +123,19 @@ def login_as(app, make_user):
         return client
 
     return _login
+
+
+def xlsx_file(headers, rows):
+    """A real Excel workbook in memory: the header row, then the rows (for upload tests)."""
+    book = Workbook()
+    sheet = book.active
+    sheet.append(headers)
+    for row in rows:
+        sheet.append(row)
+    buffer = BytesIO()
+    book.save(buffer)
+    buffer.seek(0)
+    return buffer
 
 
 def csrf_token_from(html: str) -> str:

@@ -5,7 +5,7 @@
 - rotation_reflections: a trainee's reflection on a placement day (每日心得).
 
 Revision ID: 0007
-Revises: 0004 (the head of main when written; the lead chains the wave's migrations at merge)
+Revises: 0006 (the head of main when merged; the lead chains the wave's migrations at merge)
 Create Date: 2026-11-30 19:48:02
 
 """
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0007'
-down_revision = '0004'
+down_revision = '0006'
 branch_labels = None
 depends_on = None
 

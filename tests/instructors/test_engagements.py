@@ -23,27 +23,29 @@ def test_deadlines_come_out_right_and_appear_in_the_feeds(tree, login_as):
     client = login_as("coordinator", "chaoyang")
     assert client.post("/instructors/engagements/new", data=_data(tree)).status_code == 302
     engagement = db.session.scalar(select(Engagement))
-    assert engagement.reply_due == date(2026, 3, 22)
+    # 2 March + 20 days is Sunday 22 March: the period ends on Monday 23 March (《民法典》第二百零三条)
+    assert engagement.reply_due == date(2026, 3, 23)
     page = text_of(client.get(f"/instructors/engagements/{engagement.id}").get_data(as_text=True))
-    assert "2026年3月22日 周日" in page and "逾期" in page  # today (late 2026) is long past
+    assert "2026年3月23日 周一" in page and "逾期" in page  # today (late 2026) is long past
+    assert "2026年3月22日 周日是休息日，期间顺延至下一个工作日2026年3月23日 周一（《民法典》第二百零三条）。" in page
     events = feed(tree.qian.user, date(2026, 3, 1), date(2026, 3, 31))
     reply = events[f"instructors-reply-due-{engagement.id}@trainer"]
-    assert reply.start == date(2026, 3, 22) and reply.end == date(2026, 3, 23)
+    assert reply.start == date(2026, 3, 23) and reply.end == date(2026, 3, 23)  # all day, that day only
     assert "北京望京智联科技有限公司" in reply.summary
-    # signed on 10 June: filing due on 20 June
+    # signed on 10 June: 20 June is a Saturday, so filing is due on Monday 22 June
     response = client.post(f"/instructors/engagements/{engagement.id}/edit", data=_data(
         tree, stage="signed", reply_received_on="2026-03-12", agreement_signed_on="2026-06-10",
         version=engagement.version))
     assert response.status_code == 302
     db.session.expire_all()
     engagement = db.session.get(Engagement, engagement.id)
-    assert engagement.filing_due == date(2026, 6, 20)
+    assert engagement.filing_due == date(2026, 6, 22)
     for user in (tree.zhao_user, tree.part_user):
         events = feed(user, date(2026, 3, 1), date(2026, 6, 30))
-        assert events[f"instructors-filing-due-{engagement.id}@trainer"].start == date(2026, 6, 20)
+        assert events[f"instructors-filing-due-{engagement.id}@trainer"].start == date(2026, 6, 22)
         assert f"instructors-reply-due-{engagement.id}@trainer" not in events  # answered: no longer a deadline
     page = text_of(client.get("/instructors/engagements").get_data(as_text=True))
-    assert "2026年6月20日 周六" in page
+    assert "2026年6月22日 周一" in page
 
 
 def test_sessions_go_on_the_assigned_instructors_calendars(tree, login_as):
@@ -92,7 +94,8 @@ def test_engagement_api_with_a_token(tree, app, make_user):
         "enterprise": "北京某某有限公司", "union_name": "北京某某有限公司工会", "stage": "signed",
         "request_sent_on": "2026-03-02", "agreement_signed_on": "2026-06-10", "instructor_ids": [tree.zhao.id]})
     assert response.status_code == 201, response.json
-    assert response.json["reply_due"] == "2026-03-22" and response.json["filing_due"] == "2026-06-20"
+    assert response.json["reply_due"] == "2026-03-23" and response.json["filing_due"] == "2026-06-22"
+    assert "休息日" in response.json["reply_due_reason"]
     assert response.json["district"] == "chaoyang"
     engagement_id = response.json["id"]
     response = client.post(f"/api/v1/engagements/{engagement_id}/sessions", headers=headers, json={

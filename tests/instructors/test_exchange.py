@@ -41,7 +41,8 @@ def test_excel_round_trip(tree, login_as):
     engagements = client.get("/instructors/excel/engagements/export.xlsx")
     row = [c.value for c in list(load_workbook(BytesIO(engagements.data)).active.iter_rows())[1]]
     assert row[0] == "某企业" and row[11] == "赵建国、钱晓梅"
-    assert row[13].date().isoformat() == "2026-03-22" and row[14].date().isoformat() == "2026-06-20"
+    # due days by the civil code: 22 March 2026 is a Sunday, 20 June a Saturday (next: Monday)
+    assert row[13].date().isoformat() == "2026-03-23" and row[14].date().isoformat() == "2026-06-22"
     response = client.post("/instructors/excel/engagements/import",
                            data={"file": (BytesIO(engagements.data), "engagements.xlsx")})
     assert response.status_code == 302 and _count(Engagement) == 1

@@ -3,7 +3,6 @@ from __future__ import annotations
 import pytest
 
 from tests.calendars import fake_area
-from tests.jobs.smtp_sink import SmtpSink
 from trainer.calendars import serving
 from trainer.jobs import registry
 
@@ -14,16 +13,6 @@ def fake_area_installed(app):
     undo = fake_area.install()
     yield fake_area
     undo()
-
-
-@pytest.fixture
-def smtp(app):
-    """A local SMTP server; the app sends its e-mail there during the test."""
-    with SmtpSink() as sink:
-        saved = {key: app.config.get(key) for key in ("MAIL_ENABLED", "MAIL_SERVER", "MAIL_PORT")}
-        app.config.update(MAIL_ENABLED=True, MAIL_SERVER="127.0.0.1", MAIL_PORT=sink.port)
-        yield sink
-        app.config.update(saved)
 
 
 @pytest.fixture

@@ -134,3 +134,79 @@ def test_check_duty_finds_overlaps_and_gaps() -> None:
     assert rules["overlap"] == 1
     assert rules["lawyer_unavailable"] == 2
     assert rules["coverage"] == 2  # day and evening nobody
+
+
+def spread_by_lawyer(req: DutyRequest, assignments) -> dict[int, tuple[int, int]]:
+    """For each lawyer, written out here: (the longest run of days without a shift, the most shifts in 3 days)."""
+    figures = {}
+    for lawyer in req.lawyers:
+        on = Counter(a.day for a in assignments if a.lawyer_id == lawyer.id)
+        run = longest = 0
+        for day in days():
+            run = 0 if on[day] else run + 1
+            longest = max(longest, run)
+        most = max(sum(on[day + timedelta(days=k)] for k in range(3)) for day in days()[:-2])
+        figures[lawyer.id] = (longest, most)
+    return figures
+
+
+def test_a_fortnight_for_eight_lawyers_is_spread_evenly_and_covered() -> None:
+    # The issue's roster: 14 days x 3 shifts, one lawyer a shift, 8 lawyers: 5 or 6 shifts each.
+    req = DutyRequest(first_day=FIRST, last_day=LAST, shifts=THREE_SHIFTS,
+                      lawyers=tuple(DutyLawyerSpec(i) for i in range(1, 9)), per_shift=1, time_limit_s=2.0)
+    result = plan_duty(req)
+
+    assert result.problems == ()
+    assert_coordinator_checks(req, result.assignments)
+    assert check_duty(req, result.assignments) == []
+    load = Counter(a.lawyer_id for a in result.assignments)
+    assert sorted(load.values()) == [5] * 6 + [6] * 2
+    # Nobody idle for more than 3 days, nobody on duty more than twice in any 3 days (not 10 idle then 5 in 3).
+    for longest, most in spread_by_lawyer(req, result.assignments).values():
+        assert longest <= 3 and most <= 2
+    # 14 nights for 8 lawyers: at most 2 each.
+    assert max(Counter(a.lawyer_id for a in result.assignments if a.shift_code == "night").values()) == 2
+
+
+def test_no_day_shift_straight_after_a_night_even_when_short_of_lawyers() -> None:
+    # Three lawyers for 12-hour shifts: the night ends at 08:00, and that morning's day shift goes to someone
+    # else, however tight the roster (a lawyer's next shift starts at least 8 hours after their night ends).
+    shifts = (ShiftSpec("day", time(8), time(20)), ShiftSpec("night", time(20), time(8), night=True))
+    req = DutyRequest(first_day=FIRST, last_day=LAST, shifts=shifts, lawyers=tuple(DutyLawyerSpec(i) for i in (1, 2, 3)),
+                      per_shift=1, max_hours_per_24h=12, time_limit_s=2.0)
+    result = plan_duty(req)
+
+    assert result.problems == ()
+    nights = {(a.day, a.lawyer_id) for a in result.assignments if a.shift_code == "night"}
+    for a in result.assignments:
+        if a.shift_code == "day":
+            assert (a.day - timedelta(days=1), a.lawyer_id) not in nights, a
+    assert check_duty(req, result.assignments) == []
+    assert result.stats["too_soon_after_night"] == 0
+
+
+def test_the_rest_after_a_night_is_a_rule_the_validator_names() -> None:
+    req = DutyRequest(first_day=FIRST, last_day=FIRST, shifts=THREE_SHIFTS, lawyers=(DutyLawyerSpec(1), DutyLawyerSpec(2)))
+    roster = (DutyAssignment(FIRST, "night", 1), DutyAssignment(FIRST, "day", 1), DutyAssignment(FIRST, "evening", 2))
+    problems = [p for p in check_duty(req, roster) if p.rule == "rest_after_night"]
+    assert len(problems) == 1 and problems[0].lawyer_ids == (1,) and problems[0].details["shifts"] == ("night", "day")
+    # The evening after a night (8 hours off) is allowed.
+    allowed = (DutyAssignment(FIRST, "night", 1), DutyAssignment(FIRST, "day", 2), DutyAssignment(FIRST, "evening", 1))
+    assert check_duty(req, allowed) == []
+
+
+def test_a_month_of_two_a_shift_keeps_every_lawyer_in_rhythm() -> None:
+    # A month, two lawyers a shift, 12 lawyers with a few days of leave: every shift covered, the rules hold,
+    # and nobody free to serve goes more than 3 days without duty.
+    first, last = date(2025, 3, 1), date(2025, 3, 31)
+    lawyers = tuple(DutyLawyerSpec(i, unavailable_days=frozenset({first + timedelta(days=3 * i)})) for i in range(1, 13))
+    req = DutyRequest(first_day=first, last_day=last, shifts=THREE_SHIFTS, lawyers=lawyers, per_shift=2,
+                      time_limit_s=3.0)
+    result = plan_duty(req)
+
+    assert result.problems == ()
+    assert check_duty(req, result.assignments) == []
+    assert Counter((a.day, a.shift_code) for a in result.assignments) == Counter(
+        {(first + timedelta(days=d), s.code): 2 for d in range(31) for s in THREE_SHIFTS})
+    assert result.stats["longest_idle_days"] <= 3
+    assert result.stats["shifts_max"] - result.stats["shifts_min"] <= 1

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import random
+import time
 from collections import Counter, defaultdict
 from dataclasses import replace
 from datetime import date, timedelta
+
+import pytest
 
 from tests.planning.planning_calendar import HOLIDAYS_2025, WORKING_DAYS
 from trainer.planning.common import MONDAY, SATURDAY, THURSDAY, TUESDAY, WEDNESDAY, month_of, week_of_month
@@ -327,3 +331,79 @@ def test_check_plan_finds_each_broken_rule() -> None:
     assert rules["not_receiving"] == 2  # Saturday for 101 and Tuesday for 102
     assert rules["wrong_lawyer"] == 1
     assert rules["visit_count"] == 5  # only 101 has two visits
+
+
+def test_a_month_is_planned_with_the_next_in_view() -> None:
+    # Station 1 keeps the 2nd and 4th Tuesday; visits at least 14 days apart. In April its lawyer is free on
+    # the 1st and the 15th only. Planned month by month, March takes the 11th and the 25th and April is lost
+    # (the 1st is too close); seeing April, March moves to the 4th and the 18th and both months are planned.
+    leave = frozenset({date(2025, 4, 8), date(2025, 4, 22), date(2025, 4, 29)})
+    req = VisitPlanRequest(
+        months=((2025, 3), (2025, 4)), working_days=WORKING_DAYS, min_gap_days=14, time_limit_s=3.0,
+        stations=(StationSpec(1, 1, None, 10, frozenset({(TUESDAY, "am")}), rhythm=((2, TUESDAY), (4, TUESDAY))),),
+        lawyers=(LawyerSpec(1, 10, unavailable_days=leave),))
+
+    greedy = plan_visits(replace(req, time_limit_s=0))
+    assert greedy.stats["method"] == "greedy"
+    assert [p.month for p in greedy.problems] == [(2025, 4)]
+    assert {month_of(v.slot.day) for v in greedy.visits} == {(2025, 3)}
+
+    result = plan_visits(req)
+    assert result.problems == ()
+    assert result.stats["method"] == "look-ahead"
+    assert sorted(v.slot.day for v in result.visits) == [
+        date(2025, 3, 4), date(2025, 3, 18), date(2025, 4, 1), date(2025, 4, 15)]
+    assert_coordinator_checks(req, result.visits)
+
+
+def test_a_plan_made_without_time_to_improve_says_it_is_the_greedy_plan() -> None:
+    req = request(time_limit_s=0.0)
+    result = plan_visits(req)
+
+    assert result.stats["method"] == "greedy" and result.stats["greedy_reason"] == "no time limit given"
+    assert result.stats["months_looked_ahead"] == 0
+    # Still a whole plan within every rule.
+    assert result.problems == () and check_plan(req, result.visits) == []
+    assert len(result.visits) == 2 * len(req.stations) * len(req.months)
+
+
+def ten_districts(time_limit_s: float) -> VisitPlanRequest:
+    """The city at 10x a district: 80 firms of 2 or 3 lawyers, 520 stations receiving on one to three weekdays,
+    lawyers with court half-days and a week of leave; 12,480 visits a year (seeded, so the same every run)."""
+    rng = random.Random(16)
+    working = sorted(WORKING_DAYS)
+    stations, lawyers = [], []
+    for firm in range(80):
+        ids = [firm * 3 + k + 1 for k in range(3 if firm % 2 else 2)]
+        for lawyer_id in ids:
+            start = rng.choice(working)
+            lawyers.append(LawyerSpec(lawyer_id, firm, frozenset(start + timedelta(days=i) for i in range(7)),
+                                      frozenset(Slot(rng.choice(working), rng.choice(("am", "pm")))
+                                                for _ in range(8))))
+        for position in range(7 if firm < 40 else 6):
+            weekdays = rng.sample(range(5), rng.choice((1, 2, 3)))
+            receiving = frozenset((weekday, rng.choice(("am", "pm"))) for weekday in weekdays)
+            lead = ids[position % len(ids)]
+            stations.append(StationSpec(len(stations) + 1, lead, ids[(position + 1) % len(ids)], firm, receiving))
+    return VisitPlanRequest(months=tuple((2025, m) for m in range(1, 13)), working_days=WORKING_DAYS,
+                            stations=tuple(stations), lawyers=tuple(lawyers), time_limit_s=time_limit_s)
+
+
+@pytest.mark.slow
+def test_the_time_limit_is_a_hard_cap_at_ten_times_a_district() -> None:
+    req = ten_districts(time_limit_s=6.0)
+    wall, cpu = time.perf_counter(), time.process_time()
+    result = plan_visits(req)
+    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+
+    # The cap: back within the limit + 10 %, measured in CPU time (what the planner spends, whatever else the
+    # machine runs) and, generously, in wall time (plus the greedy pass once more: it cannot be cut short,
+    # and on a loaded machine it is what grows).
+    assert cpu <= 1.1 * req.time_limit_s, cpu
+    assert wall <= 1.1 * req.time_limit_s + result.stats["t_first_valid_s"], wall
+    # The best plan found so far, whole and within every rule, saying how it was made.
+    assert result.problems == () and check_plan(req, result.visits) == []
+    assert len(result.visits) == 2 * 12 * len(req.stations) == 12_480
+    assert result.stats["method"] in ("look-ahead", "greedy")
+    if result.stats["method"] == "greedy":
+        assert result.stats["greedy_reason"]

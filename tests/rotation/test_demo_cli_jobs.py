@@ -80,13 +80,14 @@ def test_programme_file_round_trip(planned, districts):
 
 
 def test_calendar_checks_and_feeds(planned, make_user):
-    from trainer.rotation.calendar_checks import planned_on
+    from trainer.rotation.calendar_checks import planned_items
     from trainer.rotation.feeds import programme_year_events, user_events
 
     py, mentors, trainees, _ = planned
     first = trainees[0].placement.active_days[0]
-    items = planned_on({first.day}, py.district_id)
-    assert any(i.kind == "placement" and trainees[0].name in i.label for i in items)
+    items = planned_items(py.district_id, first.day, first.day)
+    item = next(i for i in items if i.kind == "placement_day" and trainees[0].name in i.label)
+    assert item.person("trainee").id == trainees[0].id and item.person("mentor").id == first.mentor_id
     user = make_user("trainee", "chaoyang")
     trainees[0].user_id = user.id
     db.session.commit()

@@ -19,6 +19,8 @@ from trainer.visits.plan import planner
 from trainer.visits.plan import queries as plan_queries
 from trainer.visits.setup import leave
 from trainer.visits.setup import operations as setup_ops
+from trainer.workdays import changes
+from trainer.workdays.notice_period import first_open_day
 
 
 @pytest.fixture
@@ -123,8 +125,9 @@ def test_swap_two_visits_of_one_station(planned):
     assert (first.day, first.half) == b and (second.day, second.half) == a and first.pinned and second.pinned
 
 
-def test_leave_proposes_the_backup_in_the_same_slot(planned):
-    first, _ = _first_visit(planned)
+def test_leave_proposes_the_backup_in_the_same_slot(planned, districts):
+    open_day = first_open_day(districts["chaoyang"].id)
+    first = next(v for v in _first_visit(planned) if v.day >= open_day)  # outside the minimum notice
     assignment = setup_ops.current_assignment(first.station_id)
     absent = first.lawyer
     substitute = assignment.backup if absent.id == assignment.lead_lawyer_id else assignment.lead
@@ -134,8 +137,11 @@ def test_leave_proposes_the_backup_in_the_same_slot(planned):
         plan_ops.cancel_visit(busy)
     assert plan_queries.busy(substitute.id, first.day, first.half, {first.id}) is None
     impact = leave.add_leave(absent, first.day, first.day, "病假")
-    proposal = next(p for p in impact.proposals if p.visit.id == first.id)
-    assert proposal.kind == "backup" and proposal.lawyer.id == substitute.id and proposal.day == first.day
-    leave.apply_proposal(first, lawyer_id=substitute.id, day=first.day, half=first.half)
+    conflict = next(c for c in impact.broken if c.item.id == first.id)
+    assert conflict.rules == {"on_leave"} and "病假" in conflict.reason
+    proposal = conflict.proposal
+    assert proposal.kind == "other_person" and proposal.item.day == first.day
+    assert proposal.item.person("lawyer").id == substitute.id
+    result = changes.apply_places(first.district_id, [(conflict.item.token, proposal.place, first.version)])
     db.session.commit()
-    assert first.lawyer_id == substitute.id
+    assert result.refused == [] and first.lawyer_id == substitute.id and not first.pinned

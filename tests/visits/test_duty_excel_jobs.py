@@ -9,9 +9,10 @@ from io import BytesIO
 from unittest import mock
 
 import pytest
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 from sqlalchemy import func, select
 
+from tests.conftest import xlsx_file
 from tests.visits.conftest import TODAY
 from trainer.core.extensions import db
 from trainer.planning.duty import shift_times
@@ -112,23 +113,11 @@ def test_duty_shortfall_is_explained(login_as, programme):
     assert any("11月3日" in m and "请假" in m for m in messages)
 
 
-def _xlsx(headers, rows) -> BytesIO:
-    book = Workbook()
-    sheet = book.active
-    sheet.append(headers)
-    for row in rows:
-        sheet.append(row)
-    buffer = BytesIO()
-    book.save(buffer)
-    buffer.seek(0)
-    return buffer
-
-
 def test_import_with_a_bad_row_changes_nothing_and_names_the_row(login_as, programme):
     coordinator = login_as("coordinator", "chaoyang")
     firm = programme["firms"][0]
     before = db.session.scalar(select(func.count()).select_from(Lawyer))
-    bad = _xlsx(["姓名", "律所", "手机", "擅长领域"], [
+    bad = xlsx_file(["姓名", "律所", "手机", "擅长领域"], [
         ["孙立", firm.name, "13911112222", "劳动争议"],
         ["钱芳", "不存在律师事务所", "13911113333", ""],
         ["李强", firm.name, "12345", ""],
@@ -140,14 +129,14 @@ def test_import_with_a_bad_row_changes_nothing_and_names_the_row(login_as, progr
     assert "第 3 行" in html and "不存在律师事务所" in html and "第 4 行" in html and "12345" in html
     assert "未导入任何数据" in html
     assert db.session.scalar(select(func.count()).select_from(Lawyer)) == before
-    good = _xlsx(["姓名", "律所", "手机"], [["孙立", firm.name, "13911112222"]])
+    good = xlsx_file(["姓名", "律所", "手机"], [["孙立", firm.name, "13911112222"]])
     response = coordinator.post("/visits/import/lawyers", data={"file": (good, "lawyers.xlsx")},
                                 content_type="multipart/form-data", follow_redirects=True)
     assert "新增 1" in response.get_data(as_text=True)
     assert db.session.scalar(select(func.count()).select_from(Lawyer)) == before + 1
     # Leave: an end before the start and an overlap inside the file, both named; nothing saved.
     lawyer = programme["lawyers"][0]
-    leave = _xlsx(["律师", "律所", "开始日期", "结束日期", "事由"], [
+    leave = xlsx_file(["律师", "律所", "开始日期", "结束日期", "事由"], [
         [lawyer.name, lawyer.firm.name, "2026-12-10", "2026-12-08", "年假"],
         [lawyer.name, lawyer.firm.name, "2026-12-14", "2026-12-18", "开庭"],
         [lawyer.name, lawyer.firm.name, "2026-12-16", "2026-12-17", "培训"],
@@ -169,9 +158,9 @@ def test_import_firms_and_stations_then_again_changes_nothing(login_as, district
     station_rows = (["服务站名称", "所属工会", "工会类型", "地址", "接待时间"],
                     [["八里庄街道工会服务站", "八里庄街道总工会", "街道", "北京市朝阳区八里庄路1号", "周二上午、周四下午"]])
     for _ in range(2):
-        assert coordinator.post("/visits/import/firms", data={"file": (_xlsx(*firm_rows), "f.xlsx")},
+        assert coordinator.post("/visits/import/firms", data={"file": (xlsx_file(*firm_rows), "f.xlsx")},
                                 content_type="multipart/form-data").status_code == 302
-        assert coordinator.post("/visits/import/stations", data={"file": (_xlsx(*station_rows), "s.xlsx")},
+        assert coordinator.post("/visits/import/stations", data={"file": (xlsx_file(*station_rows), "s.xlsx")},
                                 content_type="multipart/form-data").status_code == 302
     firm = db.session.scalar(select(Firm))
     assert firm.contracts[0].stations_covered == 7 and db.session.scalar(select(func.count()).select_from(Firm)) == 1

@@ -28,6 +28,9 @@ def test_feed_events_and_planned_on(make_user, districts, programme):
     assert cancelled.status == "CANCELLED" and cancelled.sequence == 1
     assert feeds.user_events(make_user("coordinator", "xicheng"), date(2026, 12, 1), date(2026, 12, 31)) == []
     other = db.session.scalar(select(Visit).where(Visit.status == "planned").order_by(Visit.day))
-    items = calendar_checks.planned_on({other.day}, districts["chaoyang"].id)
+    items = calendar_checks.planned_items(districts["chaoyang"].id, other.day, other.day)
     assert other.id in {i.id for i in items} and all(i.kind == "visit" for i in items)
-    assert calendar_checks.planned_on({other.day}, districts["xicheng"].id) == []
+    item = next(i for i in items if i.id == other.id)
+    assert (item.half, item.people[0].id, item.label) == (other.half, other.lawyer_id,
+                                                          f"{other.station.name} · {other.lawyer.name}")
+    assert calendar_checks.planned_items(districts["xicheng"].id, other.day, other.day) == []

@@ -4,32 +4,19 @@ Trainer uses (the one row reader's), and imports nothing (not even the good row)
 from __future__ import annotations
 
 import re
-from io import BytesIO
 
 from flask_babel import force_locale
-from openpyxl import Workbook
 from sqlalchemy import func, select
 
+from tests.conftest import xlsx_file
 from trainer.core.extensions import db
 from trainer.exchange.rows import convert
 from trainer.visits.models import Contract, Firm
 
 
-def _xlsx(headers, rows) -> BytesIO:
-    book = Workbook()
-    sheet = book.active
-    sheet.append(headers)
-    for row in rows:
-        sheet.append(row)
-    buffer = BytesIO()
-    book.save(buffer)
-    buffer.seek(0)
-    return buffer
-
-
 def test_two_bad_rows_are_both_listed_and_nothing_is_imported(app, login_as, districts):
     coordinator = login_as("coordinator", "chaoyang")
-    sheet = _xlsx(["律所名称", "联系人", "合同开始", "合同结束", "服务站数"], [
+    sheet = xlsx_file(["律所名称", "联系人", "合同开始", "合同结束", "服务站数"], [
         ["北京好律师事务所", "刘振华", "2026-01-01", "2027-12-31", 3],
         ["", "陈晓梅", "2026-01-01", "2027-12-31", 2],
         ["北京坏日期律师事务所", "孙立群", "2026-13-01", "2027-12-31", "七"],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from unittest import mock
 
@@ -13,8 +14,8 @@ from trainer.core.extensions import db
 from trainer.visits.models import Assignment, Firm, Lawyer, LawyerLeave, Visit
 from trainer.visits.plan import operations as plan_ops
 from trainer.visits.plan import planner
-from trainer.visits.setup import leave
 from trainer.visits.setup import operations as setup_ops
+from trainer.workdays.notice_period import first_open_day
 
 
 @pytest.fixture(autouse=True)
@@ -123,25 +124,29 @@ def test_suggested_assignment_accepted_in_part(login_as, districts):
 def test_leave_page_lists_broken_visits_and_applies_a_replacement(login_as, districts, programme):
     planner.plan_range(districts["chaoyang"], "2026-12", "2026-12", time_limit_s=2, today=TODAY)
     db.session.commit()
-    visit = db.session.scalar(select(Visit).order_by(Visit.day))
+    open_day = first_open_day(districts["chaoyang"].id)
+    visit = db.session.scalar(select(Visit).where(Visit.day >= open_day).order_by(Visit.day))
     lawyer = visit.lawyer
     was = (visit.lawyer_id, visit.day, visit.half)
     client = login_as("coordinator", "chaoyang")
     html = client.post(f"/visits/lawyers/{lawyer.id}/leave", data={
         "start": visit.day.isoformat(), "end": visit.day.isoformat(), "reason": "开庭"}).get_data(as_text=True)
-    assert "这次请假影响 1 次已排定的走访" in html and visit.station.name in html
-    proposal = leave.propose_replacements([visit])[0]
-    db.session.rollback()
-    assert proposal.kind in ("backup", "other_day")
-    response = client.post("/visits/proposals/apply", data={
-        "apply": visit.id, "lawyer_id": lawyer.id, f"lawyer_{visit.id}": proposal.lawyer.id,
-        f"day_{visit.id}": proposal.day.isoformat(), f"half_{visit.id}": proposal.half,
-        f"version_{visit.id}": visit.version}, follow_redirects=True)
-    assert "已调整 1 次走访" in response.get_data(as_text=True)
+    assert "这次请假影响 1 次已排定的走访" in html and visit.station.name in html and "开庭" in html
+    token = f"visit:{visit.id}"
+    place = re.search(rf'name="place_{token}" value="([^"]+)"', html).group(1)
+    response = client.post("/workdays/conflicts/apply", data={
+        "apply": token, f"place_{token}": place, f"version_{token}": visit.version,
+        "next": f"/visits/lawyers/{lawyer.id}"}, follow_redirects=True)
+    assert "已采纳 1 条建议" in response.get_data(as_text=True)
     db.session.expire_all()
     moved = db.session.get(Visit, visit.id)
-    assert (moved.lawyer_id, moved.day, moved.half) == (proposal.lawyer.id, proposal.day, proposal.half) != was
-    assert db.session.scalar(select(LawyerLeave)).reason == "开庭"
+    assert (moved.lawyer_id, moved.day, moved.half) != was
+    assert place.startswith(moved.day.isoformat()) and place.endswith(f"lawyer:{moved.lawyer_id}")
+    leave_row = db.session.scalar(select(LawyerLeave))
+    assert leave_row.reason == "开庭"
+    # The leave's page later: nothing broken any more.
+    again = client.get(f"/visits/lawyers/{lawyer.id}/leave/{leave_row.id}/proposals").get_data(as_text=True)
+    assert "这段请假期间没有已排定的走访" in again
 
 
 def test_visit_page_refuses_a_stale_move_and_explains_a_bad_one(login_as, districts, programme):

@@ -15,6 +15,7 @@ from trainer.visits.plan import operations as plan_ops
 from trainer.visits.plan import planner
 from trainer.visits.setup import leave
 from trainer.visits.setup import operations as setup_ops
+from trainer.workdays.notice_period import first_open_day
 
 
 def active_visits():
@@ -61,11 +62,13 @@ def test_replan_keeps_pinned_visits_and_a_new_leave_moves_only_what_it_breaks(di
     pinned = active_visits()[0]
     plan_ops.set_pinned(pinned, True)
     # The lead of another visit takes a day of leave exactly on it.
-    victim = next(v for v in active_visits() if v.id != pinned.id and v.lawyer_id != pinned.lawyer_id)
+    open_day = first_open_day(district.id)
+    victim = next(v for v in active_visits() if v.id != pinned.id and v.lawyer_id != pinned.lawyer_id
+                  and v.day >= open_day)
     impact = leave.add_leave(victim.lawyer, victim.day, victim.day, "开庭")
     db.session.commit()
-    assert [v.id for v in impact.broken] == [victim.id]
-    assert impact.proposals and impact.proposals[0].kind in ("backup", "other_day")
+    assert [c.item.id for c in impact.broken] == [victim.id]
+    assert impact.broken[0].proposal.kind in ("other_person", "other_day")
 
     outcome = planner.plan_range(district, "2026-12", "2026-12", mode="replan", time_limit_s=2, today=TODAY)
     db.session.commit()

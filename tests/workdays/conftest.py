@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 
 import pytest
 
 from trainer.workdays import conflicts as conflicts_module
-from trainer.workdays.conflicts import PlannedItem
+from trainer.workdays.conflicts import Person, PlannedItem
 
 # A notice shaped like the State Council's (the real 2027 notice is not out yet): the dates are the test's own.
 NOTICE_2027 = {
@@ -27,24 +28,34 @@ NOTICE_2027 = {
 
 
 class FakeArea:
-    """Stands in for the visits area: a few planned visits, filtered like a real planned_on."""
+    """Stands in for a programme area: a few planned items, filtered like a real ``planned_items``; applying a
+    proposal moves the item."""
 
     def __init__(self):
         self.items: list[PlannedItem] = []
-        self.calls: list[tuple[frozenset, int | None]] = []
 
     def add(self, item_id: int, day: date, district_id: int | None, label: str = "", provisional: bool = True):
         self.items.append(PlannedItem(kind="visit", id=item_id, day=day, label=label or f"走访 #{item_id}",
-                                      district_id=district_id, url=f"/visits/{item_id}", provisional=provisional))
+                                      district_id=district_id, url=f"/visits/{item_id}", provisional=provisional,
+                                      start="09:00", end="12:00",
+                                      people=(Person("lawyer", item_id, label.split(" · ")[-1]),)))
 
-    def planned_on(self, days, district_id):
-        self.calls.append((frozenset(days), district_id))
-        return [PlannedItem(**vars(i)) for i in self.items
-                if i.day in days and (district_id is None or i.district_id == district_id)]
+    def planned_items(self, district_id, first, last):
+        return [dataclasses.replace(i) for i in self.items
+                if first <= i.day <= last and (district_id is None or i.district_id == district_id)]
+
+    def apply(self, moves):
+        for old, new in moves:
+            item = next(i for i in self.items if i.key == old.key)
+            item.day = new.day
+        return []
+
+    def day_of(self, item_id: int) -> date:
+        return next(i.day for i in self.items if i.id == item_id)
 
 
 @pytest.fixture
 def fake_area(monkeypatch):
     area = FakeArea()
-    monkeypatch.setattr(conflicts_module, "checkers", lambda: [area.planned_on])
+    monkeypatch.setattr(conflicts_module, "_plugins", lambda: [area])
     return area

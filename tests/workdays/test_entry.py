@@ -10,7 +10,7 @@ from sqlalchemy import select
 from trainer import workdays
 from trainer.core.extensions import db
 from trainer.workdays import operations
-from trainer.workdays.models import CalendarEntry, CalendarYear, WorkdayConflict
+from trainer.workdays.models import CalendarEntry, CalendarYear, KeptConflict
 
 HOLIDAYS_2027 = """元旦 2027-01-01 2027-01-03
 春节 2027-02-06 2027-02-14
@@ -28,13 +28,16 @@ def _post(client, year, **data):
 
 def test_enter_2027_as_draft_then_confirm(login_as, fake_area, districts):
     chaoyang = districts["chaoyang"].id
-    # Planned on a provisional calendar before the notice: 8 Feb is a Monday, 20 Feb a Saturday, 1 Mar ordinary.
-    fake_area.add(1, date(2027, 2, 8), chaoyang, "八里庄街道工会服务站 · 王律师")
-    fake_area.add(2, date(2027, 3, 1), chaoyang, "劲松街道工会服务站 · 王律师")
-    fake_area.add(3, date(2027, 10, 4), districts["xicheng"].id, "月坛街道工会服务站 · 张律师")
+    # Planned on the provisional calendar before the notice: 11 Feb is a Thursday after the computed Spring
+    # Festival days (5–10 Feb), 16 Sep the day after the computed Mid-Autumn Festival, 1 Mar an ordinary Monday.
+    fake_area.add(1, date(2027, 2, 11), chaoyang, "八里庄街道工会服务站 · 王律师")
+    fake_area.add(2, date(2027, 3, 1), chaoyang, "劲松街道工会服务站 · 赵律师")
+    fake_area.add(3, date(2027, 9, 16), districts["xicheng"].id, "月坛街道工会服务站 · 张律师")
     admin = login_as("admin", None)
     with pytest.raises(workdays.YearNotAnnounced):
         workdays.is_working_day(date(2027, 2, 20))
+    assert workdays.is_working_day(date(2027, 2, 11), allow_provisional=True)
+    assert not workdays.is_working_day(date(2027, 2, 9), allow_provisional=True)  # computed: 春节
 
     page = _post(admin, 2027, save="1").get_data(as_text=True)
     assert "草稿" in page
@@ -43,54 +46,66 @@ def test_enter_2027_as_draft_then_confirm(login_as, fake_area, districts):
         workdays.is_working_day(date(2027, 2, 20))
     assert "2027年的法定节假日安排已录入，但尚未确认" in str(caught.value)
     assert workdays.is_working_day(date(2027, 2, 20), allow_provisional=True)  # the draft, provisionally
-    assert not db.session.scalars(select(WorkdayConflict)).all()  # a draft moves nothing and flags nothing yet
 
     page = admin.post("/workdays/2027/confirm", follow_redirects=True).get_data(as_text=True)
     assert "2027年的节假日安排已确认为正式安排" in page
     assert workdays.year_status(2027) == "official"
     assert workdays.is_working_day(date(2027, 2, 20))  # the make-up Saturday
-    assert not workdays.is_working_day(date(2027, 2, 8))
-    assert workdays.holiday_name(date(2027, 2, 8)) == "春节"
+    assert not workdays.is_working_day(date(2027, 2, 11))
+    assert workdays.holiday_name(date(2027, 2, 11)) == "春节"
     row = db.session.scalar(select(CalendarYear).where(CalendarYear.year == 2027))
     assert row.confirmed_by_id == admin.user.id and row.source == "notice"
 
-    conflicts = db.session.scalars(select(WorkdayConflict).order_by(WorkdayConflict.day)).all()
-    assert [(c.item_id, c.day, c.suggested_day) for c in conflicts] == [
-        (1, date(2027, 2, 8), date(2027, 2, 15)),  # the first working day after the Spring Festival
-        (3, date(2027, 10, 4), date(2027, 10, 8)),
-    ]
-    assert all(c.provisional and not c.resolved for c in conflicts)
-    # Nothing was moved: the fake area's visits are where they were.
-    assert fake_area.items[0].day == date(2027, 2, 8)
+    found = operations.recheck_year(2027)
+    assert [(c.item.id, c.item.day, c.proposal) for c in found] == [(1, date(2027, 2, 11), None)]
+    # The page lists it with the first working day after the Spring Festival as the suggestion; nothing moved.
+    assert "八里庄街道工会服务站 · 王律师" in page and "2027年2月15日 周一" in page
+    assert fake_area.day_of(1) == date(2027, 2, 11)
 
 
-def test_conflicts_page_per_district_and_resolve(app, login_as, fake_area, districts):
-    fake_area.add(1, date(2027, 2, 8), districts["chaoyang"].id, "八里庄街道工会服务站 · 王律师")
-    fake_area.add(3, date(2027, 10, 4), districts["xicheng"].id, "月坛街道工会服务站 · 张律师")
+def test_conflicts_page_per_district_apply_and_keep(app, login_as, fake_area, districts):
+    fake_area.add(1, date(2027, 2, 11), districts["chaoyang"].id, "八里庄街道工会服务站 · 王律师")
+    fake_area.add(4, date(2027, 2, 12), districts["chaoyang"].id, "劲松街道工会服务站 · 赵律师")
+    fake_area.add(3, date(2027, 9, 16), districts["xicheng"].id, "月坛街道工会服务站 · 张律师")
     with app.test_request_context():
         operations.import_notice({"year": 2027, "holidays": [
             {"name": "春节", "start": "2027-02-06", "end": "2027-02-14"},
-            {"name": "国庆节", "start": "2027-10-01", "end": "2027-10-07"}],
+            {"name": "中秋节", "start": "2027-09-15", "end": "2027-09-17"}],
             "makeup_workdays": ["2027-02-20"]}, confirm=True)
     db.session.commit()
 
     chaoyang = login_as("coordinator", "chaoyang")
     page = chaoyang.get("/workdays/conflicts").get_data(as_text=True)
-    assert "八里庄街道工会服务站 · 王律师" in page
+    assert "八里庄街道工会服务站 · 王律师" in page and "劲松街道工会服务站" in page
     assert "月坛街道工会服务站" not in page  # another district's
-    assert "2027年2月8日 周一" in page and "2027年2月15日 周一" in page  # the day and the suggested day
+    assert "2027年2月11日 周四" in page and "2027年2月15日 周一" in page  # the day now and the suggestion
     assert "春节" in page and "暂定日历" in page
 
-    mine = db.session.scalar(select(WorkdayConflict).where(WorkdayConflict.item_id == 1))
-    theirs = db.session.scalar(select(WorkdayConflict).where(WorkdayConflict.item_id == 3))
-    assert chaoyang.post(f"/workdays/conflicts/{theirs.id}/resolve").status_code == 403
-    page = chaoyang.post(f"/workdays/conflicts/{mine.id}/resolve", follow_redirects=True).get_data(as_text=True)
-    assert "已标记为已处理" in page and "八里庄街道工会服务站" not in page
-    db.session.expire_all()
-    assert db.session.get(WorkdayConflict, mine.id).resolved
+    # Apply one suggestion: the item moves, and its conflict is gone by itself.
+    listed = chaoyang.get("/api/v1/workdays/conflicts")  # pages are not the API: a session opens no API
+    assert listed.status_code == 401
+    page = chaoyang.post("/workdays/conflicts/apply", data={
+        "only": "visit:1", "place_visit:1": "2027-02-15||09:00|12:00|lawyer:1"}, follow_redirects=True)
+    page = page.get_data(as_text=True)
+    assert "已采纳 1 条建议" in page
+    assert fake_area.day_of(1) == date(2027, 2, 15)
+    assert "八里庄街道工会服务站" not in page.split("保留原安排的")[0]
 
+    # Keep the other where it is, saying why: it leaves the list and shows who kept it, and why.
+    assert "请说明" in chaoyang.post("/workdays/conflicts/keep", data={"item": "visit:4", "reason": ""}) \
+        .get_data(as_text=True)
+    page = chaoyang.post("/workdays/conflicts/keep", data={"item": "visit:4", "reason": "服务站春节值班，已与站长确认"},
+                         follow_redirects=True).get_data(as_text=True)
+    assert "没有冲突" in page
+    assert "服务站春节值班，已与站长确认" in page and chaoyang.user.display_name in page
+    kept = db.session.scalar(select(KeptConflict))
+    assert (kept.kind, kept.item_id, kept.kept_by_id) == ("visit", 4, chaoyang.user.id)
+
+    # The admin sees every district; another district's item cannot be applied or kept by a coordinator.
     admin_page = login_as("admin", None).get("/workdays/conflicts").get_data(as_text=True)
     assert "月坛街道工会服务站" in admin_page and "西城区" in admin_page
+    assert chaoyang.post("/workdays/conflicts/keep", data={"item": "visit:3", "reason": "x"}).status_code in (302, 403)
+    assert db.session.scalar(select(KeptConflict).where(KeptConflict.item_id == 3)) is None
     assert login_as("lawyer", "chaoyang").get("/workdays/conflicts").status_code == 403
 
 

@@ -16,7 +16,7 @@ from trainer.auth.operations import create_api_token
 from trainer.core.extensions import db
 from trainer.exchange.rows import ImportClash, run_import
 from trainer.workdays import operations, service
-from trainer.workdays.models import CalendarEntry, CalendarYear, WorkdayConflict
+from trainer.workdays.models import CalendarEntry, CalendarYear
 
 
 def test_year_page_in_chinese_and_english(login_as):
@@ -45,18 +45,21 @@ def test_unannounced_year_page_says_so(login_as):
     assert "2027" in years and "尚未公布" in years and "248" in years
 
 
-def test_correcting_an_entry_takes_effect_at_once_and_flags_plans(app, login_as, fake_area, districts):
-    fake_area.add(7, date(2026, 10, 10), districts["chaoyang"].id, "双井街道工会服务站 · 李律师", provisional=False)
-    assert workdays.is_working_day(date(2026, 10, 10))  # cached now
-    entry = db.session.scalar(select(CalendarEntry).where(CalendarEntry.day == date(2026, 10, 10)))
+def test_correcting_an_entry_takes_effect_at_once_and_lists_what_it_breaks(app, login_as, fake_area, districts):
+    fake_area.add(7, date(2026, 12, 31), districts["chaoyang"].id, "双井街道工会服务站 · 李律师", provisional=False)
+    assert workdays.is_working_day(date(2026, 12, 31))  # cached now
+    entry = db.session.scalar(select(CalendarEntry).where(CalendarEntry.day == date(2026, 1, 4)))
     admin = login_as("admin", None)
-    page = admin.post(f"/workdays/entries/{entry.id}/delete", follow_redirects=True).get_data(as_text=True)
+    # The make-up Sunday 4 January becomes a holiday on 31 December: a correction that takes effect at once.
+    page = admin.post(f"/workdays/entries/{entry.id}", data={"day": "2026-12-31", "kind": "holiday", "name": "元旦",
+                                                             "stamp": entry.calendar_year.stamp},
+                      follow_redirects=True).get_data(as_text=True)
     assert "2026年的正式安排已更正" in page
-    assert not workdays.is_working_day(date(2026, 10, 10))  # the cache followed the correction
-    assert len(workdays.working_days_between(date(2026, 1, 1), date(2026, 12, 31))) == 247
-    conflict = db.session.scalar(select(WorkdayConflict))
-    assert (conflict.item_id, conflict.day, conflict.suggested_day) == (7, date(2026, 10, 10), date(2026, 10, 12))
-    assert not conflict.provisional
+    assert not workdays.is_working_day(date(2026, 12, 31))  # the cache followed the correction
+    assert "双井街道工会服务站 · 李律师" in page  # the conflicts page it led to
+    [conflict] = operations.recheck_year(2026)
+    assert (conflict.item.id, conflict.item.day, conflict.rules) == (7, date(2026, 12, 31), {"not_working_day"})
+    assert "2026年12月31日 周四" in conflict.reason and "元旦" in conflict.reason
 
 
 def test_correct_one_day_through_its_form(login_as):

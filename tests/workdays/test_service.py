@@ -2,6 +2,7 @@
 
 from datetime import date
 
+import holidays
 import pytest
 
 from trainer import workdays
@@ -60,3 +61,26 @@ def test_library_year_is_stored_once_as_official():
     count = db.session.scalar(select(func.count()).select_from(CalendarEntry).where(CalendarEntry.year_id == row.id))
     assert count > 20
     assert workdays.day_info(date(2025, 10, 11)).kind == "makeup_workday"  # Saturday, 调休上班
+
+
+def test_the_provisional_calendar_knows_the_lunar_festivals(login_as):
+    """2027 is not announced: its Spring Festival, Qingming, Dragon Boat and Mid-Autumn days are the computed
+    ones (the holidays package), shown as estimated; the make-up days stay unknown."""
+    computed = dict(holidays.China(years=2027, language="en_US").items())
+    spring = sorted(d for d, n in computed.items() if "Chinese New Year" in n)
+    assert spring[0] == date(2027, 2, 5) and date(2027, 2, 10) in spring  # 除夕 … the days the break covers
+    for day in spring + [date(2027, 4, 5), date(2027, 6, 9), date(2027, 9, 15)]:
+        assert not workdays.is_working_day(day, allow_provisional=True), day
+    assert workdays.holiday_name(date(2027, 2, 9), allow_provisional=True) == "春节"
+    assert workdays.holiday_name(date(2027, 6, 9), allow_provisional=True) == "端午节"
+    assert workdays.holiday_name(date(2027, 9, 15), allow_provisional=True) == "中秋节"
+    info = workdays.day_info(date(2027, 4, 5), allow_provisional=True)
+    assert info.estimated and info.name == "清明节" and info.status == "not_announced"
+    assert workdays.is_working_day(date(2027, 2, 11), allow_provisional=True)  # the break's length is unknown
+    assert not workdays.is_working_day(date(2027, 2, 20), allow_provisional=True)  # make-up days: unknown
+    assert not workdays.day_info(date(2026, 10, 1)).estimated  # an announced year is never estimated
+
+    page = login_as("coordinator", "chaoyang").get("/workdays/2027").get_data(as_text=True)
+    assert "春节" in page and "中秋节" in page and "（估计）" in page and "推算的节日日期" in page
+    answer = login_as("coordinator", "chaoyang").get("/api/v1/workdays/years/2027")
+    assert answer.status_code == 401  # the API takes a token, not a page session

@@ -13,7 +13,7 @@ from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Integer, LargeBina
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from trainer.auth.models import User
-from trainer.calendars.stamps import FeedStamp  # noqa: F401  (re-exported for model discovery)
+from trainer.calendars.stamps import FeedStamp, feed_follows  # noqa: F401  (FeedStamp re-exported for discovery)
 from trainer.core.clock import now_utc
 from trainer.core.extensions import db
 
@@ -81,3 +81,7 @@ class StoredFeed(db.Model):
     event_count: Mapped[int] = mapped_column(default=0)
     built_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now_utc)
     build_ms: Mapped[int] = mapped_column(default=0)
+
+
+# A person's feed is named after them ("王建华的日程"): a new name is a new feed.
+feed_follows(User, ("display_name",))

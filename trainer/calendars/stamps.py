@@ -3,13 +3,21 @@
 A feed's ETag comes from the stamps it depends on, so an unchanged feed answers 304 without being built.
 Over-invalidating (any change in the district) is cheap; missing a change is not, so every model whose rows
 appear in feeds inherits ``FeedSource``.
+
+Events also show rows of other models: a visit shows its station's name, address and hours, its lawyer's and
+firm's names. Such a model is declared once with ``feed_follows(Station, ("name", "address", …), Visit,
+lambda ids: Visit.station_id.in_(ids))``: a change of one of those attributes raises, in the same flush, the
+SEQUENCE and LAST-MODIFIED of every event row that shows it and the feed stamps of their districts (and of the
+changed row's own district, for feed names such as "Station: …" or a person's schedule).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import DateTime, String, event, update
+from sqlalchemy import DateTime, String, event, inspect, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from trainer.core.clock import now_utc
@@ -50,24 +58,80 @@ class FeedSource:
         return (getattr(self, "district_id", None),)
 
 
+@dataclass(frozen=True)
+class FeedFollow:
+    """Rows of ``child`` (a FeedSource) show ``attributes`` of ``parent`` rows: ``where(ids)`` selects the child
+    rows that show the parents with those ids. ``child`` None: only the feed names show the parent."""
+
+    parent: type
+    attributes: frozenset[str]
+    child: type | None
+    where: Callable[[list[int]], object] | None
+
+
+FOLLOWS: list[FeedFollow] = []
+
+
+def feed_follows(parent: type, attributes: Iterable[str], child: type | None = None,
+                 where: Callable[[list[int]], object] | None = None) -> None:
+    """Declare that feeds show ``attributes`` of ``parent`` (in ``child``'s events, or in feed names)."""
+    FOLLOWS.append(FeedFollow(parent, frozenset(attributes), child, where))
+
+
+def _changed(obj, attributes: frozenset[str]) -> bool:
+    state = inspect(obj)
+    return any(state.attrs[name].history.has_changes() for name in attributes if name in state.attrs)
+
+
+def _district_of(obj) -> int | None:
+    return getattr(obj, "district_id", None)
+
+
 @event.listens_for(Session, "before_flush")
 def _bump_feed_stamps(session: Session, flush_context, instances) -> None:
     scopes: set[str] = set()
+    followed: dict[FeedFollow, set[int]] = {}
     for obj in list(session.new) + list(session.dirty) + list(session.deleted):
         if isinstance(obj, FeedSource) and (obj in session.new or obj in session.deleted
                                             or session.is_modified(obj, include_collections=False)):
             scopes.update(district_scope_key(d) for d in obj.feed_district_ids)
-    if not scopes:
-        return
-    session.info.setdefault("feed_scopes", set()).update(scopes)
+        if obj in session.new or obj in session.deleted or not FOLLOWS:
+            continue
+        for follow in FOLLOWS:
+            if isinstance(obj, follow.parent) and _changed(obj, follow.attributes):
+                scopes.add(district_scope_key(_district_of(obj)))
+                if follow.child is not None and obj.id is not None:
+                    followed.setdefault(follow, set()).add(obj.id)
+    if scopes:
+        session.info.setdefault("feed_scopes", set()).update(scopes)
+    for follow, ids in followed.items():
+        session.info.setdefault("feed_follows", {}).setdefault(follow, set()).update(ids)
+
+
+def _touch_followers(session: Session, now: datetime) -> set[str]:
+    """Raise SEQUENCE and LAST-MODIFIED of the event rows that show a changed parent; their districts' scopes."""
+    scopes: set[str] = set()
+    for follow, ids in session.info.pop("feed_follows", {}).items():
+        child, where = follow.child, follow.where(sorted(ids))
+        districts = session.execute(select(child.district_id).where(where).distinct()).scalars().all()
+        if not districts:
+            continue
+        scopes.update(district_scope_key(d) for d in districts)
+        session.execute(update(child).where(where).values(sequence=child.sequence + 1, updated_at=now)
+                        .execution_options(synchronize_session=False))
+        for obj in list(session.identity_map.values()):
+            if isinstance(obj, child):
+                session.expire(obj, ["sequence", "updated_at"])
+    return scopes
 
 
 @event.listens_for(Session, "after_flush_postexec")
 def _write_feed_stamps(session: Session, flush_context) -> None:
-    scopes = session.info.pop("feed_scopes", None)
+    now = now_utc()
+    followers = _touch_followers(session, now) if session.info.get("feed_follows") else set()
+    scopes = session.info.pop("feed_scopes", set()) | followers
     if not scopes:
         return
-    now = now_utc()
     for scope in sorted(scopes):  # a fixed order avoids deadlocks between two writers
         result = session.execute(update(FeedStamp).where(FeedStamp.scope == scope)
                                  .values(version=FeedStamp.version + 1, changed_at=now))

@@ -52,6 +52,8 @@ class Defaults:
     MAIL_PORT = 25
     MAIL_SENDER = "trainer@localhost"
     MAIL_ENABLED = False
+    # People are told (in-app notice, e-mail when mail is on) of changes to their items this many days ahead.
+    NOTICE_DAYS_AHEAD = 30
     INSTRUCTOR_SPAN_LIMIT = 8
     # Recording a lawyer's visit (docs/visits.md, "The visit record"): check-in opens this many minutes before
     # the station's slot and closes at its end.

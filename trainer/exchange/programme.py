@@ -58,7 +58,7 @@ def _export_org(district: District) -> dict[str, list]:
         "unions": [{"name": u.name, "kind": u.kind, "street": u.street} for u in unions],
         "stations": [{
             "name": s.name, "union": s.union.name, "address": s.address, "contact_name": s.contact_name,
-            "contact_phone": s.contact_phone, "receiving": sorted(s.receiving or []), "am_hours": s.am_hours,
+            "contact_phone": s.contact_phone, "contact_email": s.contact_email, "receiving": sorted(s.receiving or []), "am_hours": s.am_hours,
             "pm_hours": s.pm_hours, "rhythm": [list(p) for p in (s.rhythm or [])], "notes": s.notes,
             "active": s.active,
         } for s in stations],
@@ -122,7 +122,7 @@ def _import_stations(district: District, data: dict, ids: dict, problems: Proble
         union_name = problems.value(item.get("union"), f"{where}.union", required=False, max_length=120)
         texts = {key: problems.value(item.get(key), f"{where}.{key}", required=False, max_length=length)
                  for key, length in (("address", 250), ("contact_name", 60), ("contact_phone", 20),
-                                     ("notes", 2000))}
+                                     ("contact_email", 200), ("notes", 2000))}
         receiving = item.get("receiving") or ALL_HALF_DAYS
         rhythm = item.get("rhythm") or []
         if not isinstance(receiving, list):
@@ -146,6 +146,8 @@ def _import_stations(district: District, data: dict, ids: dict, problems: Proble
             station = org.save_station(
                 existing.get(name), union=union, name=name, address=texts["address"] or "", receiving=receiving,
                 contact_name=texts["contact_name"], contact_phone=texts["contact_phone"],
+                contact_email=texts["contact_email"] if "contact_email" in item else (
+                    existing[name].contact_email if name in existing else None),
                 am_hours=item.get("am_hours") or "09:00-12:00", pm_hours=item.get("pm_hours") or "14:00-17:00",
                 rhythm=[list(p) for p in rhythm], notes=texts["notes"])
         except InvalidInput as error:

@@ -29,6 +29,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 
 from trainer.audit.models import AuditEntry
+from trainer.auth.models import User
 from trainer.core.extensions import db
 from trainer.core.inputs import date_problem, is_multiline, number_problem, text_problem
 from trainer.core.validation import InvalidInput
@@ -326,6 +327,19 @@ class Problems(dict):
             self.add(where, _("must be a list"))
             return []
         return value
+
+    def account(self, item: dict, where: str, current: int | None) -> int | None:
+        """The login named by ``item["username"]`` (a person's link to their account): absent, ``current``;
+        empty, none; unknown, a problem."""
+        if not isinstance(item, dict) or "username" not in item:
+            return current
+        name = item.get("username")
+        if name in (None, ""):
+            return None
+        user_id = db.session.scalar(select(User.id).where(User.username == str(name)))
+        if user_id is None:
+            self.add(f"{where}.username", _("No login %(name)s.", name=name))
+        return user_id
 
     def check(self) -> None:
         if self:

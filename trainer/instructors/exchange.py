@@ -49,6 +49,7 @@ def _instructor_item(p: Instructor) -> dict:
     return {"id": _ref(p), "name": p.name, "tier": p.tier, "phone": p.phone, "background": p.background,
             "specialities": list(p.specialities or []), "term_from": _day(p.term_from), "term_to": _day(p.term_to),
             "status": p.status, "guide": _ref(p.guide) if p.guide else None,
+            "username": p.user.username if p.user else None,
             "areas": [{"kind": a.kind, "value": a.value} for a in p.responsibilities]}
 
 
@@ -130,7 +131,8 @@ def _import_instructor(item: Any, where: str, district_id: int | None, ids: dict
             existing, tier=tier, district_id=own_district, name=name, background=item.get("background") or "",
             phone=item.get("phone"), specialities=item.get("specialities") or [], term_from=term_from,
             term_to=term_to, status=item.get("status") or "active", guide=guide,
-            user_id=existing.user_id if existing else None, notes=existing.notes if existing else None)
+            user_id=problems.account(item, where, existing.user_id if existing else None),
+            notes=existing.notes if existing else None)
         have = {(a.kind, a.value) for a in person.responsibilities}
         for area in item.get("areas") or []:
             if isinstance(area, dict) and (area.get("kind"), str(area.get("value", "")).strip()) not in have:

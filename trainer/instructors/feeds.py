@@ -14,10 +14,11 @@ from flask_babel import gettext as _
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
+from trainer.agenda import person_of
 from trainer.calendars.events import FeedEvent
 from trainer.core.clock import as_utc, local_datetime, now_utc
 from trainer.core.extensions import db
-from trainer.instructors.access import engagements_of, instructor_of_user, meetings_of
+from trainer.instructors.access import engagements_of, meetings_of
 from trainer.instructors.meetings.operations import moved_reason
 from trainer.instructors.models import BargainingSession, Engagement, Instructor, Meeting, MeetingAttendance
 
@@ -82,6 +83,11 @@ def session_event(session: BargainingSession) -> FeedEvent:
     )
 
 
+def _with_reason(text: str, deadline) -> str:
+    reason = deadline.reason() if deadline is not None else ""
+    return f"{text}\n{reason}" if reason else text
+
+
 def deadline_events(engagement: Engagement, start: date, end: date) -> list[FeedEvent]:
     """Reply due (20 days) and filing due (10 days) as all-day events while they still matter."""
     events = []
@@ -91,19 +97,21 @@ def deadline_events(engagement: Engagement, start: date, end: date) -> list[Feed
         events.append(FeedEvent(
             uid=f"instructors-reply-due-{engagement.id}@trainer",
             summary=_("Reply due: %(name)s", name=engagement.enterprise),
-            start=engagement.reply_due, end=engagement.reply_due + timedelta(days=1),
+            start=engagement.reply_due, end=engagement.reply_due,  # all-day: ``end`` is the last day
             last_modified=as_utc(engagement.updated_at), sequence=engagement.sequence,
-            description=_("The bargaining request was sent on %(day)s; the reply is due within 20 days.",
-                          day=engagement.request_sent_on.isoformat()),
+            description=_with_reason(_("The bargaining request was sent on %(day)s; the reply is due within 20 "
+                                       "days.", day=engagement.request_sent_on.isoformat()),
+                                     engagement.reply_deadline),
             url=url, categories=("集体协商",), remind_user_ids=people))
     if engagement.filing_pending and engagement.filing_due and start <= engagement.filing_due <= end:
         events.append(FeedEvent(
             uid=f"instructors-filing-due-{engagement.id}@trainer",
             summary=_("Filing due: %(name)s", name=engagement.enterprise),
-            start=engagement.filing_due, end=engagement.filing_due + timedelta(days=1),
+            start=engagement.filing_due, end=engagement.filing_due,  # all-day: ``end`` is the last day
             last_modified=as_utc(engagement.updated_at), sequence=engagement.sequence,
-            description=_("Signed on %(day)s; submit it to the labour bureau within 10 days.",
-                          day=engagement.agreement_signed_on.isoformat()),
+            description=_with_reason(_("Signed on %(day)s; submit it to the labour bureau within 10 days.",
+                                       day=engagement.agreement_signed_on.isoformat()),
+                                     engagement.filing_deadline),
             url=url, categories=("集体协商",), remind_user_ids=people))
     return events
 
@@ -146,9 +154,12 @@ def district_events(district_id: int, start: date, end: date) -> list[FeedEvent]
 
 def user_events(user, start: date, end: date) -> list[FeedEvent]:
     role = str(getattr(user, "role", ""))
-    if role == "instructor":
-        instructor = instructor_of_user(user)
-        return instructor_events(instructor, start, end) if instructor is not None else []
+    if role in ("instructor", "lawyer", "trainee"):
+        # One agenda per person: the instructor records that are this person (trainer.agenda), e.g. a lawyer's.
+        events: list[FeedEvent] = []
+        for instructor_id in sorted(person_of("user", user.id).instructor_ids):
+            events += instructor_events(db.session.get(Instructor, instructor_id), start, end)
+        return events
     if role == "coordinator" and user.district_id:
         return district_events(user.district_id, start, end)
     if role == "admin":

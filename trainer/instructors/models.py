@@ -20,14 +20,17 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    select,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from trainer.audit.models import Audited
-from trainer.calendars.stamps import FeedSource
+from trainer.calendars.stamps import FeedSource, feed_follows
 from trainer.core.clock import now_utc
 from trainer.core.concurrency import Versioned
 from trainer.core.extensions import db
+from trainer.workdays.periods import PeriodEnd, period_end
+from trainer.workdays.service import is_provisional_year
 
 # Days are calendar days (自然日): 20 days to answer a bargaining request, 10 days to submit the signed
 # contract to the labour administration (集体合同规定 第32条、第42条).
@@ -189,6 +192,14 @@ class MeetingSeries(Audited, Versioned, db.Model):
     district = relationship("District")
     meetings: Mapped[list[Meeting]] = relationship(back_populates="series", order_by="Meeting.day")
 
+    @property
+    def waiting_year(self) -> int | None:
+        """The year the series stops before because its calendar is not announced; None once it is (the
+        status follows a confirmed year at once, whatever the night job has done)."""
+        if self.blocked_year and is_provisional_year(self.blocked_year):
+            return self.blocked_year
+        return None
+
 
 class Meeting(Audited, Versioned, FeedSource, db.Model):
     """One guidance meeting: from a series (original_day = the rule's date, day = the working day it is held)
@@ -290,12 +301,23 @@ class Engagement(Audited, Versioned, FeedSource, db.Model):
         return self.enterprise
 
     @property
+    def reply_deadline(self) -> PeriodEnd:
+        """20 days from the request, moved off rest days and holidays (《民法典》第二百零三条)."""
+        return period_end(self.request_sent_on, REPLY_DAYS)
+
+    @property
     def reply_due(self) -> date:
-        return self.request_sent_on + timedelta(days=REPLY_DAYS)
+        return self.reply_deadline.day
+
+    @property
+    def filing_deadline(self) -> PeriodEnd | None:
+        """10 days from the signature, moved off rest days and holidays (《民法典》第二百零三条)."""
+        return period_end(self.agreement_signed_on, FILING_DAYS) if self.agreement_signed_on else None
 
     @property
     def filing_due(self) -> date | None:
-        return self.agreement_signed_on + timedelta(days=FILING_DAYS) if self.agreement_signed_on else None
+        deadline = self.filing_deadline
+        return deadline.day if deadline else None
 
     @property
     def expected_in_force(self) -> date | None:
@@ -384,3 +406,15 @@ class Assessment(Audited, Versioned, db.Model):
     @property
     def audit_district_id(self) -> int | None:
         return self.instructor.district_id if self.instructor else None
+
+
+def _sessions_of_instructors(ids):
+    return BargainingSession.engagement_id.in_(select(engagement_instructors.c.engagement_id).where(
+        engagement_instructors.c.instructor_id.in_(ids)))
+
+
+# What the meeting, session and deadline events show of other rows (trainer.calendars.stamps).
+feed_follows(Instructor, ("name",), Meeting, lambda ids: Meeting.organiser_id.in_(ids))
+feed_follows(Instructor, ("name",), BargainingSession, _sessions_of_instructors)
+feed_follows(Engagement, ("enterprise", "union_name"), BargainingSession,
+             lambda ids: BargainingSession.engagement_id.in_(ids))

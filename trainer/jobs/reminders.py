@@ -122,7 +122,8 @@ def compose(user: User, events: list[FeedEvent], day: date) -> EmailMessage:
     return message
 
 
-def _connect() -> smtplib.SMTP:
+def connect_smtp() -> smtplib.SMTP:
+    """A connection to the configured SMTP server (MAIL_SERVER, MAIL_PORT, MAIL_USE_TLS, MAIL_USERNAME)."""
     config = current_app.config
     smtp = smtplib.SMTP(config["MAIL_SERVER"], int(config["MAIL_PORT"]), timeout=20)
     if config.get("MAIL_USE_TLS"):
@@ -130,6 +131,34 @@ def _connect() -> smtplib.SMTP:
     if config.get("MAIL_USERNAME"):
         smtp.login(config["MAIL_USERNAME"], config.get("MAIL_PASSWORD", ""))
     return smtp
+
+
+class SmtpSession:
+    """One SMTP connection for a run of messages: opened at the first, opened afresh after a failure (the next
+    message starts on a new connection), closed at the end. ``send`` raises OSError/SMTPException on failure."""
+
+    def __init__(self):
+        self.smtp: smtplib.SMTP | None = None
+
+    def send(self, message: EmailMessage) -> None:
+        try:
+            self.smtp = self.smtp or connect_smtp()
+            self.smtp.send_message(message)
+        except (OSError, smtplib.SMTPException):
+            if self.smtp is not None:
+                self.smtp.close()
+            self.smtp = None
+            raise
+
+    def __enter__(self) -> SmtpSession:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.smtp is not None:
+            try:
+                self.smtp.quit()
+            except (OSError, smtplib.SMTPException):
+                pass
 
 
 def send_reminders(today: date) -> str:
@@ -142,8 +171,7 @@ def send_reminders(today: date) -> str:
     wanted = events_to_remind(day)
     users = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(list(wanted))))} if wanted else {}
     sent = failed = people = 0
-    smtp = None
-    try:
+    with SmtpSession() as smtp:
         for user_id, events in wanted.items():
             user = users.get(user_id)
             if user is None or not user.active or not user.email:
@@ -152,8 +180,7 @@ def send_reminders(today: date) -> str:
             if not claimed:
                 continue
             try:
-                smtp = smtp or _connect()
-                smtp.send_message(compose(user, claimed, day))
+                smtp.send(compose(user, claimed, day))
             except (OSError, smtplib.SMTPException) as error:
                 log.warning("reminder to %s failed: %s", user.username, error)
                 db.session.execute(delete(ReminderSent).where(
@@ -161,9 +188,6 @@ def send_reminders(today: date) -> str:
                     ReminderSent.event_uid.in_([e.uid[:200] for e in claimed])))
                 db.session.commit()
                 failed += 1
-                if smtp is not None:
-                    smtp.close()  # start the next message on a fresh connection
-                smtp = None
                 continue
             db.session.execute(ReminderSent.__table__.update().where(
                 ReminderSent.user_id == user_id, ReminderSent.day == day,
@@ -171,12 +195,6 @@ def send_reminders(today: date) -> str:
             db.session.commit()
             people += 1
             sent += len(claimed)
-    finally:
-        if smtp is not None:
-            try:
-                smtp.quit()
-            except (OSError, smtplib.SMTPException):
-                pass
     summary = f"{sent} reminders for {day.isoformat()} e-mailed to {people} people"
     if failed:
         # Recorded as an error so the jobs page shows it; the failed ones are tried again by the next run.

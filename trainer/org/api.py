@@ -15,6 +15,7 @@ from trainer.core.extensions import db
 from trainer.core.validation import InvalidInput
 from trainer.org import operations, queries
 from trainer.org.models import Station, Union
+from trainer.workdays.changes import Scope, impact_json, run_change
 
 blp = Blueprint("org_api", __name__, url_prefix="/api/v1", description="Districts, unions and service stations")
 
@@ -46,6 +47,8 @@ class StationSchema(Schema):
     contact_name = fields.Str(allow_none=True, validate=validate.Length(max=60))
     contact_phone = fields.Str(allow_none=True, validate=validate.Regexp(r"^1[3-9]\d{9}$"),
                                metadata={"example": "13800138000"})
+    contact_email = fields.Email(allow_none=True, load_default=None, validate=validate.Length(max=200),
+                                 metadata={"description": "told by e-mail when the station's visits change"})
     receiving = fields.List(RECEIVING, required=True, validate=validate.Length(min=1, max=14))
     am_hours = fields.Str(load_default="09:00-12:00", validate=validate.Regexp(r"^\d\d:\d\d-\d\d:\d\d$"))
     pm_hours = fields.Str(load_default="14:00-17:00", validate=validate.Regexp(r"^\d\d:\d\d-\d\d:\d\d$"))
@@ -113,15 +116,22 @@ def get_station(station_id: int):
     return respond(StationSchema(), load_scoped(Station, station_id))
 
 
+class StationChangeSchema(StationSchema):
+    broken = fields.List(fields.Dict(), dump_only=True, metadata={
+        "description": "the planned items the change breaks (e.g. visits outside new receiving half-days), each "
+                       "with its reasons and a proposal, as GET /api/v1/workdays/conflicts lists them"})
+
+
 @blp.route("/stations/<int:station_id>", methods=["PUT"])
 @allow(STAFF)
 @blp.arguments(StationSchema)
-@blp.response(200, StationSchema)
+@blp.response(200, StationChangeSchema)
 @blp.errors(404, 403, 401, 412, 422, 428)
 def update_station(data, station_id: int):
     """Replace a station. Send `If-Match` with the ETag you read: a stale one gets 412, nothing is lost."""
     station = load_scoped(Station, station_id)
     require_if_match(station)
-    operations.save_station(station, union=_union_for(data.pop("union_id")), **data)
+    union = _union_for(data.pop("union_id"))
+    impact = run_change(lambda: operations.save_station(station, union=union, **data), Scope.of(station.district_id))
     db.session.commit()
-    return respond(StationSchema(), station)
+    return respond({**StationSchema().dump(station), "broken": impact_json(impact)["broken"]}, station)

@@ -28,6 +28,9 @@ class StationForm(Form):
     address = StringField(_l("Address"), validators=[DataRequired(), Length(max=250)])
     contact_name = StringField(_l("Contact person"), validators=[Optional(), Length(max=60)])
     contact_phone = StringField(_l("Contact phone"), validators=[Optional(), MOBILE])
+    contact_email = StringField(_l("Contact e-mail"), validators=[Optional(), Length(max=200)],
+                                description=_l("Told by e-mail when the station's visits are added, moved or "
+                                               "cancelled"))
     receiving = SelectMultipleField(_l("Receiving half-days"), validators=[DataRequired(message=_l(
         "Choose at least one half-day when the station receives visitors."))])
     am_hours = StringField(_l("Morning hours"), default="09:00-12:00", validators=[DataRequired(), HOURS])

@@ -20,12 +20,16 @@ class District(db.Model):
     """A district (区) of Beijing, with its district federation (区总工会)."""
 
     __tablename__ = "districts"
+    __table_args__ = (CheckConstraint("notice_working_days BETWEEN 0 AND 20", name="notice_sane"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(30), unique=True)
     name: Mapped[str] = mapped_column(String(40))  # 朝阳区
     name_en: Mapped[str] = mapped_column(String(60))  # Chaoyang
     sort_order: Mapped[int] = mapped_column(default=0)
+    # Minimum notice (最短提前通知期): automatic re-plans, proposals and the monthly roll-forward never place or
+    # move an item on today or the next ``notice_working_days`` working days (trainer.workdays.notice_period).
+    notice_working_days: Mapped[int] = mapped_column(default=2, server_default="2")
 
     @property
     def federation_name(self) -> str:
@@ -94,6 +98,8 @@ class Station(Audited, Versioned, db.Model):
     address: Mapped[str] = mapped_column(String(250), default="")
     contact_name: Mapped[str | None] = mapped_column(String(60))
     contact_phone: Mapped[str | None] = mapped_column(String(20))
+    # Told by e-mail when the station's visits in the next 30 days are added, moved or cancelled (trainer.notices).
+    contact_email: Mapped[str | None] = mapped_column(String(200))
     # Receiving half-days as ["1:am", "3:pm"] (weekday 0=Monday .. 6=Sunday).
     receiving: Mapped[list] = mapped_column(JSON, default=lambda: ["0:am", "1:am", "2:am", "3:am", "4:am",
                                                                    "0:pm", "1:pm", "2:pm", "3:pm", "4:pm"])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -65,8 +67,19 @@ def save_union(union: Union | None, *, district_id: int, name: str, kind: str, s
     return union
 
 
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def _email(value: str | None) -> str | None:
+    value = (value or "").strip()
+    if value and (len(value) > 200 or not EMAIL.match(value)):
+        raise InvalidInput({"contact_email": _("Write an e-mail address such as name@example.cn.")})
+    return value or None
+
+
 def save_station(station: Station | None, *, union: Union, name: str, address: str, receiving: list[str],
-                 contact_name: str | None = None, contact_phone: str | None = None, am_hours: str = "09:00-12:00",
+                 contact_name: str | None = None, contact_phone: str | None = None,
+                 contact_email: str | None = None, am_hours: str = "09:00-12:00",
                  pm_hours: str = "14:00-17:00", rhythm: list | None = None, notes: str | None = None,
                  version: int | None = None) -> Station:
     name = name.strip()
@@ -91,6 +104,7 @@ def save_station(station: Station | None, *, union: Union, name: str, address: s
     station.receiving = receiving
     station.contact_name = (contact_name or "").strip() or None
     station.contact_phone = (contact_phone or "").strip() or None
+    station.contact_email = _email(contact_email)
     station.am_hours, station.pm_hours = am_hours, pm_hours
     station.rhythm = rhythm or []
     station.notes = notes or None

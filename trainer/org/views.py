@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 
 from trainer.auth.permissions import STAFF, allow, check_district, working_district
 from trainer.core.extensions import db
@@ -15,11 +16,21 @@ from trainer.org.forms import KIND_LABELS, StationForm, UnionForm
 from trainer.org.models import HALVES, District, Station, Union
 from trainer.web.forms import save_form
 from trainer.web.navigation import register_nav
+from trainer.workdays.changes import ChangeImpact, Scope, run_change
 
 bp = Blueprint("org", __name__, url_prefix="/org")
 
 register_nav(_l("Stations"), "org.stations", STAFF, order=20)
 register_nav(_l("Districts"), "org.districts", {"admin"}, order=85)
+
+
+def _station_told(impact: ChangeImpact) -> list[tuple[str, str]]:
+    told = [(_("Station %(name)s saved.", name=impact.result.name), "success")]
+    if impact.broken:
+        told.append((ngettext("This change breaks %(num)s planned item: it is listed below with a suggestion.",
+                              "This change breaks %(num)s planned items: they are listed below with a suggestion "
+                              "each.", len(impact.broken)), "warning"))
+    return told
 
 
 def receiving_choices():
@@ -89,17 +100,20 @@ def station_edit(station_id: int | None = None):
     elif request.method == "GET":
         form.receiving.data = [f"{d}:{h}" for d in range(5) for h in HALVES]
 
-    def save() -> Station:
+    def save() -> ChangeImpact:
         union = db.session.get(Union, form.union_id.data)
         if union is None or union.district_id != district.id:
             raise InvalidInput({"union_id": _("Choose a union of this district.")})
-        return operations.save_station(
+        # The receiving half-days are something plans rest on: the one change path answers what they break.
+        return run_change(lambda: operations.save_station(
             station, union=union, name=form.name.data, address=form.address.data,
             receiving=form.receiving.data, contact_name=form.contact_name.data,
-            contact_phone=form.contact_phone.data, am_hours=form.am_hours.data, pm_hours=form.pm_hours.data,
-            rhythm=operations.parse_rhythm(form.rhythm.data), notes=form.notes.data, version=form.version.data)
+            contact_phone=form.contact_phone.data, contact_email=form.contact_email.data,
+            am_hours=form.am_hours.data, pm_hours=form.pm_hours.data,
+            rhythm=operations.parse_rhythm(form.rhythm.data), notes=form.notes.data, version=form.version.data),
+            Scope.of(district.id))
 
-    response = save_form(form, save, record=station,
-                         message=lambda saved: _("Station %(name)s saved.", name=saved.name),
-                         next_url=url_for("org.stations"))
+    response = save_form(form, save, record=station, message=lambda impact: _station_told(impact),
+                         next_url=lambda impact: url_for("workdays.conflicts") if impact.broken
+                         else url_for("org.stations"))
     return response or render_template("org/station_form.html", form=form, station=station, district=district)

@@ -5,7 +5,8 @@ in as data. The solvers use OR-Tools CP-SAT.
 
 * :mod:`trainer.planning.visits` - the lawyer visit plan (一站一家一律师);
 * :mod:`trainer.planning.rotation` - rotation placements at the mediation centre (以干代训);
-* :mod:`trainer.planning.duty` - the 24-hour telephone duty roster (特别时期电话值班).
+* :mod:`trainer.planning.duty` - the 24-hour telephone duty roster (特别时期电话值班); how evenly it spreads
+  each lawyer's shifts in :mod:`trainer.planning.duty_spread`.
 """
 
 from trainer.planning.common import PlanProblem
@@ -18,6 +19,7 @@ from trainer.planning.duty import (
     check_duty,
     plan_duty,
 )
+from trainer.planning.duty_spread import LawyerSpread, lawyer_spread, roster_spread
 from trainer.planning.rotation import (
     MentorSpec,
     Placement,
@@ -42,8 +44,10 @@ from trainer.planning.visits import (
 )
 
 __all__ = [
-    "DutyAssignment", "DutyLawyerSpec", "DutyRequest", "DutyResult", "FixedVisit", "LawyerSpec", "MentorSpec",
+    "DutyAssignment", "DutyLawyerSpec", "DutyRequest", "DutyResult", "FixedVisit", "LawyerSpec", "LawyerSpread",
+    "MentorSpec",
     "Placement", "PlacementDay", "PlanProblem", "PlannedVisit", "RotationRequest", "RotationResult",
     "ShiftSpec", "Slot", "StationSpec", "TraineeSpec", "VisitPlanRequest", "VisitPlanResult", "check_duty",
-    "check_plan", "check_rotation", "plan_duty", "plan_quality", "plan_rotation", "plan_visits",
+    "check_plan", "check_rotation", "lawyer_spread", "plan_duty", "plan_quality", "plan_rotation", "plan_visits",
+    "roster_spread",
 ]

@@ -5,7 +5,9 @@ Nothing here knows what a working day is: callers hand in the working days as da
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import gc
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -35,8 +37,8 @@ class PlanProblem:
     * rotation (以干代训): ``window``, ``unavailable``, ``blackout``, ``no_mentor``, ``capacity``,
       ``mentor_capacity``, ``pinned_conflict``; validator also ``placement_count``,
       ``placement_length``, ``not_consecutive``, ``phase``, ``pinned_moved``;
-    * duty (电话值班): ``coverage``; validator also ``overlap``, ``max_hours``, ``lawyer_unavailable``,
-      ``lawyer_busy``.
+    * duty (电话值班): ``coverage``; validator also ``overlap``, ``max_hours``, ``rest_after_night``,
+      ``lawyer_unavailable``, ``lawyer_busy``.
     """
 
     rule: str
@@ -86,6 +88,23 @@ def daterange(first: date, last: date) -> Iterator[date]:
 
 def sorted_unique(values: Iterable[int]) -> tuple[int, ...]:
     return tuple(sorted(set(values)))
+
+
+@contextlib.contextmanager
+def gc_paused() -> Iterator[None]:
+    """Automatic garbage collection off while a solver builds its many small objects (no cycles among them).
+
+    Measured on a 10x city year: the collector's passes over the growing heap took 40 % of the greedy plan's
+    time and struck at random moments, which made the time limit hard to keep. Switched back on afterwards
+    (unless it was off already); nothing is collected by force.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 class SolveTimer:

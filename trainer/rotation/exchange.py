@@ -71,6 +71,7 @@ def export_section(district: District) -> dict[str, Any]:
         .order_by(ProgrammeYear.year)).all()
     return {
         "mentors": [{"name": m.name, "phone": m.phone, "lawyer": lawyer_refs.get(m.lawyer_id),
+                     "username": m.user.username if m.user else None,
                      "unavailable": [{"start": _iso(u.start), "end": _iso(u.end), "reason": u.reason}
                                      for u in m.unavailable]} for m in mentors],
         "years": [_export_year(py, names) for py in years],
@@ -152,10 +153,11 @@ def import_section(district: District, data: dict, ids: dict) -> None:
         if item.get("lawyer") and lawyer is None:
             problems.add(f"{where}.lawyer", _("No lawyer %(ref)s in the visits section.", ref=item["lawyer"]))
         mentor = mentors.get(name)
+        user_id = problems.account(item, where, mentor.user_id if mentor else None)
         try:
             mentor = save_mentor(mentor, district_id=district.id, name=name, phone=item.get("phone"),
                                  lawyer_id=lawyer.id if lawyer is not None else (mentor.lawyer_id if mentor else None),
-                                 user_id=mentor.user_id if mentor else None)
+                                 user_id=user_id)
         except InvalidInput as error:
             problems.add(where, error)
             continue

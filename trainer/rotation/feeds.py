@@ -7,17 +7,18 @@ from datetime import date
 
 from flask import current_app, has_app_context
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
+from trainer.agenda import person_of
 from trainer.auth.models import Role
 from trainer.calendars.events import FeedEvent
 from trainer.core.clock import as_utc, local_datetime, now_utc
 from trainer.core.extensions import db
-from trainer.rotation.models import Mentor, Placement, PlacementDay, ProgrammeYear, Trainee
+from trainer.rotation.models import CENTRE_HOURS as HOURS
+from trainer.rotation.models import Placement, PlacementDay, ProgrammeYear, Trainee
 
 FEED_SUBJECT_MODELS = {"programme_year": ProgrammeYear}
-HOURS = ("09:00", "17:00")  # the centre's day
 
 
 def _url(path: str) -> str:
@@ -33,6 +34,8 @@ def event_of(day: PlacementDay) -> FeedEvent:
     summary = _("Rotation day %(n)s/%(total)s: %(trainee)s (%(phase)s)", n=day.number, total=py.placement_length,
                 trainee=trainee.name, phase=phase)
     description = _("Mentor: %(mentor)s", mentor=day.mentor.name if day.mentor else "—")
+    if trainee.union is not None:
+        description += " · " + _("Sent by %(union)s", union=trainee.union.name)
     if placement.provisional:
         description += " · " + _("provisional: the year's holidays are not announced yet")
     status = "CANCELLED" if day.status == "cancelled" else "TENTATIVE" if placement.provisional else "CONFIRMED"
@@ -48,7 +51,7 @@ def event_of(day: PlacementDay) -> FeedEvent:
 def _events(stmt, start: date, end: date) -> list[FeedEvent]:
     grace = current_app.config.get("FEED_CANCELLED_GRACE_DAYS", 30) if has_app_context() else 30
     stmt = (stmt.where(PlacementDay.day >= start, PlacementDay.day <= end)
-            .options(selectinload(PlacementDay.placement).selectinload(Placement.trainee),
+            .options(selectinload(PlacementDay.placement).selectinload(Placement.trainee).selectinload(Trainee.union),
                      selectinload(PlacementDay.placement).selectinload(Placement.programme_year),
                      selectinload(PlacementDay.mentor))
             .order_by(PlacementDay.day, PlacementDay.id))
@@ -61,14 +64,16 @@ def _events(stmt, start: date, end: date) -> list[FeedEvent]:
 
 
 def user_events(user, start: date, end: date) -> list[FeedEvent]:
-    if user.role == Role.TRAINEE:
-        return _events(select(PlacementDay).join(Placement).join(Trainee).where(Trainee.user_id == user.id),
-                       start, end)
-    if user.role == Role.LAWYER:
-        mentor_id = db.session.scalar(select(Mentor.id).where(Mentor.user_id == user.id))
-        if mentor_id is None:
-            return []
-        return _events(select(PlacementDay).where(PlacementDay.mentor_id == mentor_id), start, end)
+    if user.role in (Role.TRAINEE, Role.LAWYER, Role.INSTRUCTOR):
+        # One agenda per person: the days of every trainee and mentor record that is this person (trainer.agenda).
+        person = person_of("user", user.id)
+        who = []
+        if person.trainee_ids:
+            who.append(PlacementDay.placement_id.in_(select(Placement.id).where(
+                Placement.trainee_id.in_(person.trainee_ids))))
+        if person.mentor_ids:
+            who.append(PlacementDay.mentor_id.in_(person.mentor_ids))
+        return _events(select(PlacementDay).where(or_(*who)), start, end) if who else []
     if user.role == Role.COORDINATOR and user.district_id:
         return _events(select(PlacementDay).where(PlacementDay.district_id == user.district_id), start, end)
     return []

@@ -12,6 +12,7 @@ from trainer.core.extensions import db
 from trainer.core.validation import InvalidInput
 from trainer.rotation.placements.operations import plan_year
 from trainer.rotation.years.queries import years_waiting_for_a_plan
+from trainer.workdays.notice_period import first_open_day
 
 log = logging.getLogger(__name__)
 
@@ -22,7 +23,7 @@ def plan_open_years(today: date) -> str:
     with force_locale("zh"):
         for py in years_waiting_for_a_plan(today.year):
             try:
-                outcome = plan_year(py, not_before=today, time_limit_s=20)
+                outcome = plan_year(py, not_before=first_open_day(py.district_id, today), time_limit_s=20)
             except InvalidInput as error:
                 db.session.rollback()
                 log.warning("rotation %s %s not planned: %s", py.district_id, py.year, error.message)

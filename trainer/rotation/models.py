@@ -15,14 +15,16 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    select,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from trainer.audit.models import Audited
-from trainer.calendars.stamps import FeedSource
+from trainer.calendars.stamps import FeedSource, feed_follows
 from trainer.core.clock import now_utc
 from trainer.core.concurrency import Versioned
 from trainer.core.extensions import db
+from trainer.org.models import Union
 
 YEAR_STATUSES = ("draft", "open", "closed")
 PHASES = ("guided", "independent")
@@ -34,6 +36,8 @@ OUTCOMES = ("agreement", "no_agreement", "withdrawn", "referred")
 RUBRIC = ("law_policy", "procedure", "communication", "drafting", "independent_handling")
 # The mediation time limit (调解期限): 15 days from the day the case was accepted.
 MEDIATION_LIMIT_DAYS = 15
+# The centre's day: a placement day (trainee and mentor) lasts from the first to the second time.
+CENTRE_HOURS = ("09:00", "17:00")
 
 
 def _in(values: tuple[str, ...]) -> str:
@@ -431,3 +435,16 @@ class Certification(Audited, db.Model):
     @property
     def audit_label(self) -> str:
         return self.number
+
+
+def _days_of_placements(condition):
+    return PlacementDay.placement_id.in_(select(Placement.id).where(condition))
+
+
+# What the placement-day events show of other rows (trainer.calendars.stamps): their changes reach the feeds.
+feed_follows(Mentor, ("name",), PlacementDay, lambda ids: PlacementDay.mentor_id.in_(ids))
+feed_follows(Trainee, ("name", "union_id"), PlacementDay, lambda ids: _days_of_placements(Placement.trainee_id.in_(ids)))
+feed_follows(ProgrammeYear, ("centre_name", "centre_address", "placement_length"), PlacementDay,
+             lambda ids: _days_of_placements(Placement.programme_year_id.in_(ids)))
+feed_follows(Union, ("name",), PlacementDay, lambda ids: _days_of_placements(Placement.trainee_id.in_(
+    select(Trainee.id).where(Trainee.union_id.in_(ids)))))

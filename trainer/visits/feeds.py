@@ -10,16 +10,17 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from trainer.agenda import person_of
 from trainer.auth.models import Role
 from trainer.calendars.events import FeedEvent
 from trainer.core.clock import LOCAL_TZ, as_utc, local_datetime
 from trainer.core.extensions import db
 from trainer.planning.duty import shift_times
-from trainer.visits.access import lawyer_of
 from trainer.visits.duty.operations import shift_specs
 from trainer.visits.models import DutyShift, Firm, Visit
 
 FEED_SUBJECT_MODELS = {"firm": Firm}
+PERSONAL_ROLES = (Role.LAWYER, Role.INSTRUCTOR, Role.TRAINEE)  # a person's own feed (staff see their district)
 
 
 def _url(visit: Visit) -> str:
@@ -74,13 +75,13 @@ def _duty_events(stmt, start: date, end: date) -> list[FeedEvent]:
 
 
 def user_events(user, start: date, end: date) -> list[FeedEvent]:
-    if user.role == Role.LAWYER:
-        lawyer = lawyer_of(user)
-        if lawyer is None:
+    if user.role in PERSONAL_ROLES:
+        # One agenda per person: the visits and duty of every lawyer record that is this person (trainer.agenda).
+        lawyer_ids = person_of("user", user.id).lawyer_ids
+        if not lawyer_ids:
             return []
-        lawyer_id = lawyer.id
-        return (_events(select(Visit).where(Visit.lawyer_id == lawyer_id), start, end)
-                + _duty_events(select(DutyShift).where(DutyShift.lawyer_id == lawyer_id), start, end))
+        return (_events(select(Visit).where(Visit.lawyer_id.in_(lawyer_ids)), start, end)
+                + _duty_events(select(DutyShift).where(DutyShift.lawyer_id.in_(lawyer_ids)), start, end))
     if user.role == Role.COORDINATOR and user.district_id:
         return (_events(select(Visit).where(Visit.district_id == user.district_id), start, end)
                 + _duty_events(select(DutyShift).where(DutyShift.district_id == user.district_id), start, end))

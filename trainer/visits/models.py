@@ -22,10 +22,11 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from trainer.audit.models import Audited
-from trainer.calendars.stamps import FeedSource
+from trainer.calendars.stamps import FeedSource, feed_follows
 from trainer.core.clock import now_utc
 from trainer.core.concurrency import Versioned
 from trainer.core.extensions import db
+from trainer.org.models import Station
 
 HALVES = ("am", "pm")
 # Part 2 (what happens at and after a visit) adds delivered and missed; the database already knows them.
@@ -428,3 +429,11 @@ class DutyShift(Audited, FeedSource, db.Model):
     def audit_label(self) -> str:
         return f"{self.day} {self.shift_code} {self.lawyer.name if self.lawyer else self.lawyer_id}"
 
+
+
+# What the visit and duty events show of other rows (trainer.calendars.stamps): their changes reach the feeds.
+feed_follows(Station, ("name", "address", "am_hours", "pm_hours"), Visit, lambda ids: Visit.station_id.in_(ids))
+feed_follows(Lawyer, ("name",), Visit, lambda ids: Visit.lawyer_id.in_(ids))
+feed_follows(Lawyer, ("name",), DutyShift, lambda ids: DutyShift.lawyer_id.in_(ids))
+feed_follows(Firm, ("name",), Visit, lambda ids: Visit.firm_id.in_(ids))
+feed_follows(DutyPeriod, ("title", "phone", "shifts"), DutyShift, lambda ids: DutyShift.period_id.in_(ids))

@@ -13,7 +13,8 @@ from trainer.api import Blueprint
 from trainer.api.schemas import ERROR_RESPONSES
 from trainer.auth.permissions import ANY_USER, allow
 from trainer.exchange.rows import run_import
-from trainer.workdays import operations, service
+from trainer.workdays import library, operations, service
+from trainer.workdays.changes import impact_json
 from trainer.workdays.models import STATUS_NOT_ANNOUNCED
 from trainer.workdays.notice import HolidayRange, entries_as_ranges
 
@@ -44,11 +45,20 @@ class YearSchema(Schema):
     year = fields.Int(metadata={"example": 2026})
     status = fields.Str(metadata={"description": "official | draft | not_announced"})
     provisional = fields.Bool(metadata={"description": "true unless official"})
+    estimated = fields.Bool(metadata={"description": "true for a year not announced: its holidays are the "
+                                                     "computed festival days (lunar festivals included), make-up "
+                                                     "days unknown"})
     source = fields.Str(allow_none=True, metadata={"description": "library | notice | file"})
     notice = fields.Str(allow_none=True)
     working_day_count = fields.Int(metadata={"description": "for a year not announced: the provisional count"})
     holidays = fields.List(fields.Nested(HolidaySchema))
     makeup_workdays = fields.List(fields.Nested(MakeupSchema))
+
+
+class NoticeAnswerSchema(YearSchema):
+    broken = fields.List(fields.Dict(), metadata={
+        "description": "the planned items (every programme and district) the new calendar breaks, each with its "
+                       "reasons and a proposal: the same objects as GET /api/v1/workdays/conflicts"})
 
 
 class CheckArgs(Schema):
@@ -111,9 +121,10 @@ def year_payload(year: int) -> dict:
             if holidays and holidays[-1].name == name and (day - holidays[-1].end).days == 1:
                 holidays[-1].end = day
             else:
-                holidays.append(HolidayRange(name, name_en, None, day, day))
+                holidays.append(HolidayRange(name, name_en, library.festival_key(name), day, day))
     return {
-        "year": year, "status": cal.status, "provisional": cal.provisional, "source": cal.source,
+        "year": year, "status": cal.status, "provisional": cal.provisional, "estimated": cal.estimated,
+        "source": cal.source,
         "notice": row.notice if row else None, "working_day_count": cal.working_day_count,
         "holidays": [{"name": h.name, "name_en": h.name_en, "festival": h.festival, "start": h.start,
                       "end": h.end} for h in holidays],
@@ -166,7 +177,7 @@ def working_range(args):
 @blp.route("/notices", methods=["POST"])
 @allow("admin")
 @blp.arguments(NoticeSchema)
-@blp.response(201, YearSchema)
+@blp.response(201, NoticeAnswerSchema)
 @blp.errors(401, 403, 422)
 def post_notice(data):
     """Enter a year's notice (same format as the notice file). A draft unless `confirm` is true; for an official
@@ -174,4 +185,6 @@ def post_notice(data):
     that an identical notice was saved at the same moment)."""
     confirm = data.pop("confirm")
     result = run_import(lambda: operations.import_notice(data, source="notice", confirm=confirm, user=current_user))
-    return year_payload(result.calendar_year.year), 201
+    answer = year_payload(result.calendar_year.year)
+    answer["broken"] = impact_json(result.impact)["broken"] if result.impact else []
+    return answer, 201

@@ -104,11 +104,15 @@ def _report(result) -> None:
     if row.status == "draft":
         click.echo(f"confirm with: flask --app trainer workdays confirm {row.year}")
     if result.conflicts:
-        click.echo(f"{len(result.conflicts)} planned items on days that are no longer working days "
-                   f"(计划冲突), listed on /workdays/conflicts:")
-        for c in result.conflicts:
-            suggestion = c.suggested_day.isoformat() if c.suggested_day else "-"
-            click.echo(f"  {c.day.isoformat()}  {c.kind} #{c.item_id}  {c.label}  -> {suggestion}")
+        click.echo(f"{len(result.conflicts)} planned items broken by this calendar (计划冲突), listed on "
+                   f"/workdays/conflicts:")
+        _list(result.conflicts)
+
+
+def _list(conflicts) -> None:
+    for c in conflicts:
+        proposal = c.proposal.place.split("|")[0] if c.proposal is not None and c.proposal.item else "-"
+        click.echo(f"  {c.item.day.isoformat()}  {c.item.token}  {c.item.label}  -> {proposal}  ({c.reason})")
 
 
 @cli.command("confirm")
@@ -131,10 +135,8 @@ def confirm(year):
 @with_appcontext
 @in_request
 def recheck(year):
-    """Look again for plans on the non-working days of an official year."""
-    try:
-        found = operations.recheck_year(year)
-    except service.YearNotAnnounced as error:
-        raise click.ClickException(str(error)) from None
-    db.session.commit()
-    click.echo(f"{len(found)} new conflicts")
+    """List the planned items of a year (from today on) that break a rule now."""
+    found = operations.recheck_year(year)
+    db.session.rollback()
+    click.echo(f"{len(found)} conflicts")
+    _list(found)

@@ -107,34 +107,34 @@ class CalendarEntry(Audited, db.Model):
         return f"{self.day.isoformat()} {self.name}"
 
 
-class WorkdayConflict(Audited, db.Model):
-    """Something planned on a day that stopped being a working day (节假日调整冲突): listed for the
-    coordinators with a suggested day; nothing is moved silently. Resolved by a person after acting."""
+class KeptConflict(Audited, db.Model):
+    """A coordinator's decision to keep a planned item where it is although it breaks a rule (保留原安排): who,
+    why, when. Conflicts themselves are never stored: they are computed from what is planned now
+    (``trainer.workdays.conflicts``). A decision holds while the item stays at ``place`` (its day, half-day and
+    people as the area describes them) and breaks no rule other than ``rules``; once the item moves, or breaks
+    another rule, it is a conflict again."""
 
-    __tablename__ = "workday_conflicts"
-    __table_args__ = (
-        UniqueConstraint("kind", "item_id", "day"),
-        Index("ix_workday_conflicts_district_resolved", "district_id", "resolved"),
-    )
+    __tablename__ = "kept_conflicts"
+    __table_args__ = (UniqueConstraint("kind", "item_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    year: Mapped[int] = mapped_column(index=True)
-    kind: Mapped[str] = mapped_column(String(30))  # visit, placement, meeting ... (the area's word)
+    kind: Mapped[str] = mapped_column(String(30))  # visit, placement_day, meeting ... (the area's word)
     item_id: Mapped[int]
-    day: Mapped[date] = mapped_column(Date)
-    label: Mapped[str] = mapped_column(String(200))
     district_id: Mapped[int | None] = mapped_column(ForeignKey("districts.id"), index=True)
-    url: Mapped[str] = mapped_column(String(300), default="")
-    suggested_day: Mapped[date | None] = mapped_column(Date)
-    provisional: Mapped[bool] = mapped_column(default=False)
-    found_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now_utc)
-    resolved: Mapped[bool] = mapped_column(default=False)
-    resolved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    day: Mapped[date] = mapped_column(Date)
+    place: Mapped[str] = mapped_column(String(200))  # where the item was when it was kept
+    rules: Mapped[str] = mapped_column(String(200))  # the broken rules it was kept against, comma-separated
+    label: Mapped[str] = mapped_column(String(200))
+    reason: Mapped[str] = mapped_column(Text)
+    kept_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    kept_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now_utc)
 
     district = relationship("District")
-    resolved_by = relationship("User")
+    kept_by = relationship("User")
 
     @property
     def audit_label(self) -> str:
         return f"{self.kind} {self.item_id} {self.day.isoformat()}"
+
+    def rule_set(self) -> frozenset[str]:
+        return frozenset(r for r in (self.rules or "").split(",") if r)

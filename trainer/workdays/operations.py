@@ -1,8 +1,9 @@
 """Save a year's calendar: enter, import, correct and confirm it (the State Council notice). Callers commit.
 
-Every change validates the whole year first (``trainer.workdays.notice``) and changes nothing on any error. A
-change to an official year, or a confirmation, lists what is already planned on days that are no longer working
-days (``WorkdayConflict``). A form opened before someone else saved the year is refused with ``StaleEdit``.
+Every change validates the whole year first (``trainer.workdays.notice``) and changes nothing on any error. Every
+save goes through the one change path (``trainer.workdays.changes.run_change``): its answer lists the planned items
+of every programme that the new calendar breaks, with a proposal for each. A form opened before someone else saved
+the year is refused with ``StaleEdit``.
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ from trainer.core.concurrency import StaleEdit
 from trainer.core.extensions import db
 from trainer.core.validation import InvalidInput
 from trainer.workdays import library, service
-from trainer.workdays.conflicts import official_hooks, record_conflicts
+from trainer.workdays.changes import ChangeImpact, Scope, current, run_change
+from trainer.workdays.conflicts import Conflict, plugin_functions
 from trainer.workdays.models import (
     KIND_HOLIDAY,
     KIND_MAKEUP,
@@ -30,7 +32,6 @@ from trainer.workdays.models import (
     STATUS_OFFICIAL,
     CalendarEntry,
     CalendarYear,
-    WorkdayConflict,
 )
 from trainer.workdays.notice import (
     HolidayRange,
@@ -53,8 +54,13 @@ class SaveResult:
     changed: int = 0
     removed: int = 0
     no_longer_working: list[date] = field(default_factory=list)
-    conflicts: list[WorkdayConflict] = field(default_factory=list)
     became_official: bool = False
+    impact: ChangeImpact | None = None
+
+    @property
+    def conflicts(self) -> list[Conflict]:
+        """The planned items the save broke (each with a proposal)."""
+        return self.impact.broken if self.impact is not None else []
 
 
 def year_row(year: int) -> CalendarYear | None:
@@ -86,7 +92,20 @@ def save_year(year: int, *, holidays: list[HolidayRange], makeups: list[MakeupDa
               source: str = SOURCE_NOTICE, confirm: bool = False, user=None, stamp: str | None = None) -> SaveResult:
     """Replace the year's entries with ``holidays`` and ``makeups`` (a draft, unless the year is official: then
     it is a correction that takes effect at once). ``confirm`` also makes it official. ``stamp`` is the year's
-    stamp when the form was opened: a different one means someone else saved in between."""
+    stamp when the form was opened: a different one means someone else saved in between. The answer's
+    ``impact`` lists what the new calendar breaks in every programme and district, with proposals."""
+    scope = Scope.of(None, date(year, 1, 1), date(year, 12, 31))
+    becomes_official = confirm and service.year_status(year) != STATUS_OFFICIAL
+    impact = run_change(lambda: _save_year(year, holidays=holidays, makeups=makeups, notice=notice, source=source,
+                                           confirm=confirm, user=user, stamp=stamp), scope,
+                        also=(lambda c: "not_working_day" in c.rules) if becomes_official else None)
+    result = impact.result
+    result.impact = impact
+    return result
+
+
+def _save_year(year: int, *, holidays: list[HolidayRange], makeups: list[MakeupDay], notice: str | None,
+               source: str, confirm: bool, user, stamp: str | None) -> SaveResult:
     if source not in SOURCES:
         raise InvalidInput({"source": _("Unknown source.")})
     validate_notice(year, holidays, makeups, notice)
@@ -137,18 +156,12 @@ def save_year(year: int, *, holidays: list[HolidayRange], makeups: list[MakeupDa
     if was_official and changed:
         old_working = _working_set(year, old)
         result.no_longer_working = sorted(old_working - new_working)
-        result.conflicts = record_conflicts(year, result.no_longer_working)
     elif becomes_official:
         result.became_official = True
         result.no_longer_working = _non_working_days(year, new_working)
-        result.conflicts = record_conflicts(year, result.no_longer_working)
-        _run_official_hooks(year)
+        for hook in plugin_functions("year_became_official"):
+            hook(year)
     return result
-
-
-def _run_official_hooks(year: int) -> None:
-    for hook in official_hooks():
-        hook(year)
 
 
 def confirm_year(year: int, user=None) -> SaveResult:
@@ -163,13 +176,18 @@ def confirm_year(year: int, user=None) -> SaveResult:
     return save_year(year, holidays=holidays, makeups=makeups, source=row.source, confirm=True, user=user)
 
 
-def discard_draft(year: int) -> None:
+def discard_draft(year: int) -> ChangeImpact:
+    """Throw a draft away: the year is not announced again (its provisional calendar applies)."""
     row = year_row(year)
     if row is None or row.status != STATUS_DRAFT:
         raise InvalidInput({"year": _("Only a draft can be discarded.")})
-    db.session.delete(row)
-    db.session.flush()
-    service.invalidate(year)
+
+    def discard() -> None:
+        db.session.delete(row)
+        db.session.flush()
+        service.invalidate(year)
+
+    return run_change(discard, Scope.of(None, date(year, 1, 1), date(year, 12, 31)))
 
 
 def import_notice(data, *, source: str = SOURCE_FILE, confirm: bool = False, user=None) -> SaveResult:
@@ -221,18 +239,13 @@ def delete_entry(entry: CalendarEntry, stamp: str | None = None) -> SaveResult:
         raise InvalidInput({"day": " ".join(sum(error.errors.values(), []))}) from None
 
 
-def recheck_year(year: int) -> list[WorkdayConflict]:
-    """Look again for plans on the non-working days of an official year (after an area planned more)."""
-    cal = service.calendar(year)
-    return record_conflicts(year, _non_working_days(year, cal.working))
-
-
-def resolve_conflict(conflict: WorkdayConflict, user=None, resolved: bool = True) -> None:
-    conflict.resolved = resolved
-    conflict.resolved_at = now_utc() if resolved else None
-    conflict.resolved_by_id = getattr(user, "id", None) if resolved else None
-    db.session.flush()
+def recheck_year(year: int) -> list[Conflict]:
+    """The planned items of ``year`` (from today on, every district) that break a rule now, kept ones included:
+    conflicts are computed, never stored, so this only looks. Raises YearNotAnnounced for a year not official."""
+    service.calendar(year)
+    _world, found = current(Scope.of(None, date(year, 1, 1), date(year, 12, 31)), with_proposals=False)
+    return found
 
 
 __all__ = ["NO_ROW", "SaveResult", "confirm_year", "correct_entry", "delete_entry", "discard_draft",
-           "ensure_year_loaded", "import_notice", "recheck_year", "resolve_conflict", "save_year", "year_row"]
+           "ensure_year_loaded", "import_notice", "recheck_year", "save_year", "year_row"]

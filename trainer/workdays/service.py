@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session
 
 from trainer.core.extensions import db
 from trainer.core.i18n import lang
-from trainer.workdays import library
+from trainer.workdays import estimate, library
 from trainer.workdays.models import (
     KIND_HOLIDAY,
     KIND_MAKEUP,
@@ -43,8 +43,9 @@ from trainer.workdays.models import (
 log = logging.getLogger(__name__)
 
 CHECK_SECONDS = 2.0
-# The provisional calendar of a year nobody has announced: Monday to Friday, minus the holidays whose dates are
-# fixed by the solar calendar. The lunar holidays (春节, 清明, 端午, 中秋) and all make-up days are unknown.
+# The provisional calendar of a year nobody has announced: Monday to Friday, minus the usual breaks of the
+# festivals fixed by the solar calendar and minus the computed days of every festival (the lunar ones too:
+# 春节, 清明, 端午, 中秋, from ``trainer.workdays.estimate``). Only the make-up working days are unknown.
 PROVISIONAL_FIXED_HOLIDAYS: tuple[tuple[int, int, int, str], ...] = (
     # (month, first day, last day, festival key)
     (1, 1, 1, "new_years_day"),
@@ -105,6 +106,11 @@ class YearCalendar:
     def working_day_count(self) -> int:
         return len(self.working)
 
+    @property
+    def estimated(self) -> bool:
+        """Its holidays are computed, not announced (a year nobody has entered): shown as estimated."""
+        return self.status == STATUS_NOT_ANNOUNCED
+
 
 @dataclass(frozen=True)
 class DayInfo:
@@ -115,6 +121,7 @@ class DayInfo:
     name_en: str | None
     status: str
     provisional: bool
+    estimated: bool = False  # a computed holiday of a year not announced yet
 
     def name_in(self, language: str) -> str | None:
         return self.name_en if language == "en" else self.name
@@ -155,10 +162,13 @@ def build_calendar(year: int, status: str, source: str | None, stamp: str | None
 
 
 def provisional_calendar(year: int) -> YearCalendar:
+    """Monday to Friday without the fixed-date breaks and the computed festival days; no make-up days."""
     holidays: dict[date, tuple[str, str]] = {}
     for month, first, last, key in PROVISIONAL_FIXED_HOLIDAYS:
         for dom in range(first, last + 1):
             holidays[date(year, month, dom)] = library.FESTIVALS[key]
+    for day, key in estimate.festival_days(year).items():
+        holidays.setdefault(day, library.FESTIVALS[key])
     return build_calendar(year, STATUS_NOT_ANNOUNCED, None, None, holidays, {})
 
 
@@ -340,7 +350,8 @@ def day_info(day: date, *, allow_provisional: bool = False) -> DayInfo:
     else:
         kind, name, name_en = ("weekend" if day.weekday() >= 5 else "workday"), None, None
     return DayInfo(day=day, working=day in cal.working, kind=kind, name=name, name_en=name_en,
-                   status=cal.status, provisional=cal.provisional)
+                   status=cal.status, provisional=cal.provisional,
+                   estimated=cal.estimated and kind == KIND_HOLIDAY)
 
 
 def holiday_name(day: date, *, allow_provisional: bool = False, language: str | None = None) -> str | None:

@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user
 
-from trainer.auth.permissions import ANY_USER, STAFF, allow, check_district, is_api_request
+from trainer.auth.permissions import ANY_USER, STAFF, allow, is_api_request
 from trainer.core.clock import today_local
 from trainer.core.extensions import db
 from trainer.core.i18n import format_weekday
@@ -28,7 +28,6 @@ from trainer.workdays.models import (
     STATUS_NOT_ANNOUNCED,
     STATUS_OFFICIAL,
     CalendarEntry,
-    WorkdayConflict,
 )
 from trainer.workdays.notice import (
     HolidayRange,
@@ -185,7 +184,7 @@ def edit_year(year: int):
                                     stamp=form.stamp.data)
 
     response = save_form(form, save, record=row, message=lambda result: _told(year, result),
-                         next_url=url_for("workdays.index", year=year))
+                         next_url=lambda result: _after(year, result))
     return response or render_template("workdays/edit.html", form=form, year=year, row=row)
 
 
@@ -208,6 +207,13 @@ def _told(year: int, result: operations.SaveResult) -> list[tuple[str, str]]:
     return told
 
 
+def _after(year: int, result) -> str:
+    """Where a change of the calendar leads: the conflicts it caused, with a proposal each; else the year."""
+    if getattr(result, "conflicts", None):
+        return url_for("workdays.conflicts")
+    return url_for("workdays.index", year=year)
+
+
 def _flash_result(year: int, result: operations.SaveResult) -> None:
     for text, category in _told(year, result):
         flash(text, category)
@@ -224,6 +230,7 @@ def _change_and_show(year: int, change) -> object:
     else:
         db.session.commit()
         _flash_result(year, result)
+        return redirect(_after(year, result))
     return redirect(url_for("workdays.index", year=year))
 
 
@@ -254,8 +261,9 @@ def discard(year: int):
 def recheck(year: int):
     _check_year(year)
     found = operations.recheck_year(year)
-    db.session.commit()
-    flash(ngettext("%(num)s new conflict found.", "%(num)s new conflicts found.", len(found)), "info")
+    db.session.rollback()
+    flash(ngettext("%(num)s planned item of this year breaks a rule now.",
+                   "%(num)s planned items of this year break a rule now.", len(found)), "info")
     return redirect(url_for("workdays.conflicts"))
 
 
@@ -272,7 +280,7 @@ def entry_edit(entry_id: int):
     response = save_form(
         form, lambda: operations.correct_entry(entry, day=form.day.data, kind=form.kind.data, name=form.name.data,
                                                name_en=form.name_en.data, stamp=form.stamp.data),
-        record=row, message=lambda result: _told(year, result), next_url=url_for("workdays.index", year=year))
+        record=row, message=lambda result: _told(year, result), next_url=lambda result: _after(year, result))
     if response is not None:
         return response
     entry = db.get_or_404(CalendarEntry, entry_id)  # as saved, when the correction was refused
@@ -314,35 +322,5 @@ def import_notice():
         else:
             year = result.calendar_year.year
             _flash_result(year, result)
-            return redirect(url_for("workdays.index", year=year))
+            return redirect(_after(year, result))
     return render_template("workdays/import.html", form=form)
-
-
-@bp.route("/conflicts")
-@allow(STAFF)
-def conflicts():
-    """Plans on days that stopped being working days: a coordinator sees their district, the admin all."""
-    show = request.args.get("show", "open")
-    page = db.paginate(queries.conflicts(show_all=show == "all"), per_page=current_app.config["PAGE_SIZE"],
-                       error_out=False)
-    reasons = {}
-    for item in page.items:
-        try:
-            info = service.day_info(item.day, allow_provisional=True)
-        except YearNotAnnounced:  # pragma: no cover
-            continue
-        reasons[item.id] = info
-    return render_template("workdays/conflicts.html", page=page, show=show, reasons=reasons,
-                           language=service.current_lang())
-
-
-@bp.route("/conflicts/<int:conflict_id>/resolve", methods=["POST"])
-@allow(STAFF)
-def resolve(conflict_id: int):
-    conflict = db.get_or_404(WorkdayConflict, conflict_id)
-    check_district(conflict.district_id)
-    reopen = request.form.get("reopen") == "1"
-    operations.resolve_conflict(conflict, current_user, resolved=not reopen)
-    db.session.commit()
-    flash(_("Marked as open again.") if reopen else _("Marked as resolved."), "success")
-    return redirect(url_for("workdays.conflicts", show=request.form.get("show", "open")))

@@ -33,12 +33,25 @@ class EngagementSchema(Schema):
     in_force_on = fields.Date(allow_none=True, load_default=None)
     notes = fields.Str(allow_none=True, load_default=None)
     instructor_ids = fields.List(fields.Int(strict=True), load_default=list)
-    reply_due = fields.Date(dump_only=True, metadata={"description": "request_sent_on + 20 calendar days"})
+    reply_due = fields.Date(dump_only=True, metadata={
+        "description": "request_sent_on + 20 days; a rest day or statutory holiday moves it to the next working "
+                       "day (Civil Code art. 203)"})
+    reply_due_reason = fields.Method("_reply_reason", dump_only=True, metadata={
+        "description": "why reply_due is later than request_sent_on + 20 days (empty when it is not)"})
     reply_days_left = fields.Method("_reply_left", dump_only=True, allow_none=True)
-    filing_due = fields.Date(dump_only=True, allow_none=True,
-                             metadata={"description": "agreement_signed_on + 10 calendar days"})
+    filing_due = fields.Date(dump_only=True, allow_none=True, metadata={
+        "description": "agreement_signed_on + 10 days; a rest day or statutory holiday moves it to the next "
+                       "working day (Civil Code art. 203)"})
+    filing_due_reason = fields.Method("_filing_reason", dump_only=True, metadata={
+        "description": "why filing_due is later than agreement_signed_on + 10 days (empty when it is not)"})
     filing_days_left = fields.Method("_filing_left", dump_only=True, allow_none=True)
     version = fields.Int(dump_only=True)
+
+    def _reply_reason(self, e):
+        return e.reply_deadline.reason()
+
+    def _filing_reason(self, e):
+        return e.filing_deadline.reason() if e.filing_deadline else ""
 
     def _reply_left(self, e):
         return operations.days_left(e.reply_due) if e.reply_pending else None

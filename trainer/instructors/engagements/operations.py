@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from trainer.agenda import refuse_clashes
 from trainer.core.clock import now_utc, today_local
 from trainer.core.concurrency import check_version
 from trainer.core.extensions import db
@@ -179,6 +180,8 @@ def save_session(session: BargainingSession | None, *, engagement: Engagement, d
     session.day, session.start_time, session.end_time = day, start_time, end_time
     session.location, session.notes = (location or "").strip(), (notes or "").strip() or None
     session.provisional = provisional
+    # The engagement's instructors must be free then in every programme; a clash is refused naming both items.
+    refuse_clashes(session, "day")
     if engagement.stage in (Stage.REQUEST_SENT, Stage.AWAITING_REPLY, Stage.PREPARATION):
         engagement.stage = Stage.SESSIONS
         engagement.sequence += 1

@@ -29,7 +29,8 @@ class InstructorForm(Form):
     term_to = DateField(_l("Appointed until"), validators=[Optional()])
     status = SelectField(_l("Status"), choices=list(STATUS_LABELS.items()))
     user_id = SelectField(_l("Instructor account"), coerce=int, validators=[Optional()],
-                          description=_l("The login the instructor uses to see their own page and calendar."))
+                          description=_l("The login the instructor uses to see their own page and calendar; for a "
+                                         "lawyer who also instructs, the lawyer's own (one agenda, one calendar)."))
     new_username = StringField(_l("…or create an account: user name"), validators=[Optional(), Length(min=3, max=80),
                                Regexp(r"^[A-Za-z0-9_.-]+$", message=_l("Use letters, digits, dot, dash or underscore."))])
     new_password = StringField(_l("First password of the new account"), validators=[Optional(), Length(

@@ -157,8 +157,9 @@ def create_account(*, username: str, password: str | None, display_name: str, di
 
 def _check_account(instructor: Instructor, user_id: int) -> None:
     user = db.session.get(User, user_id)
-    if user is None or user.role != Role.INSTRUCTOR:
-        raise InvalidInput({"user_id": _("Choose an account with the instructor role.")})
+    if user is None or user.role not in (Role.INSTRUCTOR, Role.LAWYER):
+        raise InvalidInput({"user_id": _("Choose an instructor's account, or the lawyer's own for a lawyer who also "
+                                         "instructs.")})
     taken = db.session.scalar(select(Instructor).where(Instructor.user_id == user_id))
     if taken is not None and taken is not instructor:
         raise InvalidInput({"user_id": _("This account already belongs to %(name)s.", name=taken.name)})

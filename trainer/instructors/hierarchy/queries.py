@@ -55,11 +55,13 @@ def guide_choices() -> list[tuple[int, str]]:
 
 
 def account_choices(instructor: Instructor | None) -> list[tuple[int, str]]:
-    """Instructor accounts not yet linked to another instructor (a coordinator: of their district)."""
+    """Instructor accounts, and lawyers' (a lawyer who also instructs is one person with one agenda), not yet linked
+    to another instructor (a coordinator: of their district)."""
     taken = select(Instructor.user_id).where(Instructor.user_id.is_not(None))
     if instructor is not None and instructor.user_id:
         taken = taken.where(Instructor.user_id != instructor.user_id)
-    stmt = select(User).where(User.role == Role.INSTRUCTOR, User.id.not_in(taken)).order_by(User.username)
+    stmt = select(User).where(User.role.in_((Role.INSTRUCTOR, Role.LAWYER)), User.id.not_in(taken)).order_by(
+        User.role, User.username)
     scope = district_scope()
     if scope is not None:
         stmt = stmt.where((User.district_id == scope) | User.district_id.is_(None))

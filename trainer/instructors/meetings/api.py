@@ -31,8 +31,8 @@ class SeriesSchema(Schema):
     end_time = fields.Str(required=True, validate=HHMM, metadata={"example": "11:30"})
     location = fields.Str(load_default="", validate=validate.Length(max=200))
     active = fields.Bool(load_default=True)
-    blocked_year = fields.Int(dump_only=True, allow_none=True,
-                              metadata={"description": "the year expansion stopped at (holidays not announced)"})
+    blocked_year = fields.Int(dump_only=True, allow_none=True, attribute="waiting_year", metadata={
+        "description": "the year expansion stops before (its holidays are not announced yet); null once announced"})
     version = fields.Int(dump_only=True)
 
 

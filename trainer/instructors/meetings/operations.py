@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from trainer.agenda import busy_of, meeting_at, refuse_clashes
 from trainer.core.clock import now_utc, today_local
 from trainer.core.concurrency import check_version
 from trainer.core.extensions import db
@@ -19,10 +20,18 @@ from trainer.core.i18n import format_day
 from trainer.core.validation import InvalidInput
 from trainer.instructors.models import PAIRS, Instructor, Meeting, MeetingAttendance, MeetingSeries, Tier
 from trainer.instructors.times import check_day, parse_hhmm
-from trainer.workdays import YearNotAnnounced, holiday_name, is_provisional_year, is_working_day
+from trainer.workdays import (
+    YearNotAnnounced,
+    holiday_name,
+    is_provisional_year,
+    is_working_day,
+    next_working_day,
+)
 
 # A meeting series is expanded at most this far, whatever the caller asks.
 MAX_EXPANSION_DAYS = 800
+# How many working days a meeting may move on to find a day on which everyone expected is free.
+MAX_BUSY_STEPS = 10
 
 
 def horizon(today: date | None = None) -> date:
@@ -166,6 +175,10 @@ def moved_reason(meeting, language: str = "zh") -> str:
             if meeting.original_day and meeting.original_day != meeting.day else ""
     if not meeting.moved_because or not meeting.original_day:
         return ""
+    if meeting.moved_because == "busy":
+        return _("Planned for %(original)s; moved to %(day)s, the first working day on which everyone expected is "
+                 "free of other commitments.", original=format_day(meeting.original_day),
+                 day=format_day(meeting.day))
     if meeting.moved_because == "weekend":
         name = _("a weekend")
     else:
@@ -221,19 +234,21 @@ def expand_series(series: MeetingSeries, until: date, *, start: date | None = No
     start = start or series.starts_on
     until = min(until, today_local() + timedelta(days=MAX_EXPANSION_DAYS))
     existing = set(db.session.scalars(select(Meeting.original_day).where(Meeting.series_id == series.id)))
-    attendees = None
+    attendees = busy = None
     series.blocked_year = None
     for day in _rule_days(series, start, until):
         if day in existing:
             continue
+        if attendees is None:
+            attendees = expected_attendees(series)
+            busy = _busy(series, attendees, start, until)
         try:
-            placement = place_on_working_day(day, provisional=provisional)
+            placement = _free_placement(series, place_on_working_day(day, provisional=provisional), busy,
+                                        provisional)
         except YearNotAnnounced as error:
             result.stopped_year = error.year
             series.blocked_year = error.year
             break
-        if attendees is None:
-            attendees = expected_attendees(series)
         meeting = Meeting(series=series, organiser=series.organiser, district_id=series.district_id,
                           title=series.title, original_day=day, day=placement.day,
                           moved_because=placement.moved_because, provisional=placement.provisional,
@@ -245,6 +260,28 @@ def expand_series(series: MeetingSeries, until: date, *, start: date | None = No
         result.provisional += int(placement.provisional)
     db.session.flush()
     return result
+
+
+def _busy(series: MeetingSeries, attendees: list[Instructor], start: date, until: date) -> list:
+    """What the people expected at the series' meetings have on elsewhere (trainer.agenda)."""
+    own = f"series:{series.id}" if series.id else None
+    found = busy_of("instructor", [p.id for p in attendees], start, until + timedelta(days=31),
+                    ignore=lambda c: c.kind == "meeting" and c.scope == own)
+    return [item for items in found.values() for item in items]
+
+
+def _free_placement(series: MeetingSeries, placement: Placement, busy: list, provisional: bool) -> Placement:
+    """The placement, or the first working day after it on which nobody expected has another commitment at
+    the meeting's time; the rule's day when nobody is free for MAX_BUSY_STEPS working days."""
+    day = placement.day
+    for _step in range(MAX_BUSY_STEPS):
+        [probe] = meeting_at(series.title, day, series.start_time, series.end_time, [series.organiser])
+        if not any(item.overlaps(probe) for item in busy):
+            if day == placement.day:
+                return placement
+            return Placement(day, "busy", provisional and is_provisional_year(day.year))
+        day = next_working_day(day, allow_provisional=provisional)
+    return placement
 
 
 def expand_all(until: date, *, provisional: bool = False) -> Expansion:
@@ -278,6 +315,8 @@ def move_meeting(meeting: Meeting, *, day: date, start_time: str, end_time: str,
         meeting.location = (location or "").strip()
         meeting.provisional = provisional
         meeting.sequence += 1
+        # Everyone expected must be free then in every programme; a clash is refused naming both items.
+        refuse_clashes(meeting, "day")
     db.session.flush()
     return meeting
 
@@ -325,6 +364,7 @@ def create_meeting(*, organiser: Instructor, district_id: int | None, title: str
                       end_time=end_time, location=(location or "").strip(), provisional=provisional,
                       status="scheduled", sequence=0, moved_by_hand=False)
     meeting.attendance = [MeetingAttendance(instructor=p) for p in expected_attendees(meeting)]
+    refuse_clashes(meeting, "day")
     db.session.add(meeting)
     db.session.flush()
     return meeting

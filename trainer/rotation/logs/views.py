@@ -68,7 +68,8 @@ def _day_page(day: PlacementDay, *, form=None, reflection_form=None, status: int
                            reflection_form=reflection_form, trainee=day.placement.trainee,
                            py=day.placement.programme_year, may_write=access.may_write_log(day),
                            may_reflect=access.may_write_reflection(day), may_remark=access.may_remark(day),
-                           today=today_local(), purposes=day_purposes([day])), status
+                           today=today_local(), purposes=day_purposes([day]),
+                           day_mentors=mentors_on_duty(day.placement.programme_year_id)), status
 
 
 @bp.route("/days/<int:day_id>/reflection", methods=["POST"])

@@ -26,6 +26,9 @@ class MentorForm(Form):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=60)])
     phone = StringField(_l("Mobile phone"), validators=[Optional(), MOBILE])
     user_id = SelectField(_l("Login (lawyer account)"), coerce=int, validators=[Optional()])
+    lawyer_id = SelectField(_l("The same person as lawyer"), coerce=int, validators=[Optional()],
+                            description=_l("Their station visits, telephone duty and leave then count as busy "
+                                           "when placements are planned, and the other way round."))
     duty_weekdays = SelectMultipleField(_l("On duty at the centre"), coerce=int, choices=WEEKDAY_CHOICES,
                                         render_kw={"checkboxes": True})
     on_makeup_days = BooleanField(_l("Also on make-up working days (调休上班日)"), default=True)

@@ -11,6 +11,7 @@ from sqlalchemy.orm import selectinload
 from trainer.auth.models import Role, User
 from trainer.core.extensions import db
 from trainer.rotation.models import CentreMentor, Mentor, Placement, PlacementDay, ProgrammeYear
+from trainer.visits.models import Lawyer
 
 
 def centre_links(py: ProgrammeYear) -> list[CentreMentor]:
@@ -40,6 +41,17 @@ def lawyer_accounts(district_id: int) -> list[User]:
     return db.session.scalars(select(User).where(User.role == Role.LAWYER, User.active.is_(True),
                                                  (User.district_id == district_id) | User.district_id.is_(None))
                               .order_by(User.display_name)).all()
+
+
+def district_lawyers(district_id: int) -> list[Lawyer]:
+    """The district's active lawyers (visits area), whom a mentor may be the same person as."""
+    return db.session.scalars(select(Lawyer).where(Lawyer.district_id == district_id, Lawyer.active.is_(True))
+                              .order_by(Lawyer.name)).all()
+
+
+def all_mentors():
+    """Every mentor by district and name: a statement the API narrows to the caller's district and pages."""
+    return select(Mentor).order_by(Mentor.district_id, Mentor.name)
 
 
 def mentor_of_user(user) -> Mentor | None:

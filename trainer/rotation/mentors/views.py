@@ -34,13 +34,17 @@ def mentor_edit(year_id: int, mentor_id: int | None = None):
     form = MentorForm(obj=mentor)
     form.user_id.choices = [(0, "—")] + [(u.id, f"{u.display_name} ({u.username})")
                                          for u in queries.lawyer_accounts(py.district_id)]
+    form.lawyer_id.choices = [(0, "—")] + [(lw.id, f"{lw.name} ({lw.firm.name})")
+                                           for lw in queries.district_lawyers(py.district_id)]
     if request.method == "GET":
         form.user_id.data = mentor.user_id if mentor and mentor.user_id else 0
+        form.lawyer_id.data = mentor.lawyer_id if mentor and mentor.lawyer_id else 0
         form.duty_weekdays.data = list(link.duty_weekdays) if link else [0, 1, 2, 3, 4]
         form.on_makeup_days.data = link.on_makeup_days if link else True
     response = save_form(
         form, lambda: operations.save_mentor_on_duty(
             py, mentor, name=form.name.data, phone=form.phone.data, user_id=form.user_id.data or None,
+            lawyer_id=form.lawyer_id.data or None,
             duty_weekdays=form.duty_weekdays.data or [], on_makeup_days=form.on_makeup_days.data,
             version=form.version.data),
         record=mentor, message=lambda saved: _("Mentor %(name)s saved.", name=saved.name),

@@ -89,6 +89,24 @@ def my_placement():
     return trainee.placement
 
 
+class DayMentorSchema(Schema):
+    mentor_id = fields.Int(required=True, strict=True)
+
+
+@blp.route("/days/<int:day_id>/mentor", methods=["POST"])
+@allow(STAFF)
+@blp.arguments(DayMentorSchema)
+@blp.response(200, RotationDaySchema)
+@blp.errors(401, 403, 404, 422)
+def change_day_mentor(data, day_id: int):
+    """Change one placement day's mentor. Refused (422, both items named) when the mentor is not on duty, guides
+    too many trainees that day, or is busy elsewhere then as the same person (a visit, a duty shift, a meeting)."""
+    day = access.placement_day(day_id)
+    operations.change_day_mentor(day, data["mentor_id"])
+    db.session.commit()
+    return day
+
+
 @blp.route("/trainees/<int:trainee_id>/placement")
 @allow(STAFF, Role.TRAINEE, Role.LAWYER)
 @blp.response(200, RotationPlacementSchema)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, DateField, RadioField, SubmitField
+from wtforms import BooleanField, DateField, RadioField, SelectField, SubmitField
 from wtforms.validators import DataRequired
 
 from trainer.web.forms import Form
@@ -19,3 +19,8 @@ class PlanForm(Form):
 class MoveForm(Form):
     start = DateField(_l("First day"), validators=[DataRequired()])
     submit = SubmitField(_l("Move and pin"))
+
+
+class DayMentorForm(Form):
+    mentor_id = SelectField(_l("Mentor"), coerce=int, validators=[DataRequired()])
+    submit = SubmitField(_l("Change the mentor"))

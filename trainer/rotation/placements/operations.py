@@ -13,14 +13,16 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from trainer.core.clock import now_utc, today_local
+from trainer.agenda import placement_day_commitments, refuse_clashes
+from trainer.core.clock import now_utc
 from trainer.core.extensions import db
 from trainer.core.validation import InvalidInput
 from trainer.planning import rotation as solver
-from trainer.rotation.mentors.operations import mentor_available_days
+from trainer.rotation.mentors.operations import busy_days, mentor_available_days
 from trainer.rotation.models import Mentor, Placement, PlacementDay, ProgrammeYear, Trainee
 from trainer.rotation.placements.problems import problem_dict, problem_sentence
-from trainer.workdays import YearNotAnnounced, working_days_set
+from trainer.workdays import YearNotAnnounced, is_provisional_range, working_days_set
+from trainer.workdays.notice_period import first_open_day
 
 PLAN_TIME_LIMIT_S = 10.0
 
@@ -63,7 +65,8 @@ def plan_year(py: ProgrammeYear, *, allow_provisional: bool = False, mode: str =
     """
     if py.status == "closed":
         raise InvalidInput({"status": _("This programme year is closed; re-open it to plan.")})
-    not_before = not_before or today_local()
+    # Nothing automatic on today or the days of the district's minimum notice (what begins there stays).
+    not_before = not_before or first_open_day(py.district_id)
     working_days, provisional = _working_days(py, allow_provisional)
     trainees = db.session.scalars(select(Trainee).where(Trainee.programme_year_id == py.id)
                                   .options(selectinload(Trainee.placement).selectinload(Placement.days))
@@ -74,6 +77,8 @@ def plan_year(py: ProgrammeYear, *, allow_provisional: bool = False, mode: str =
     if not available:
         raise InvalidInput({"mentors": _("Put at least one mentor on duty at the centre before planning.")})
     existing, trainee_specs = [], []
+    # A trainee busy elsewhere as the same person (trainer.agenda) cannot come that day.
+    elsewhere = busy_days("trainee", {t.id for t in trainees}, py, py.first_day, py.last_day)
     for trainee in trainees:
         placement = trainee.placement
         active = placement.active_days if placement is not None else []
@@ -81,7 +86,8 @@ def plan_year(py: ProgrammeYear, *, allow_provisional: bool = False, mode: str =
         earliest = max(py.first_day, not_before)
         if started:
             earliest = min(earliest, active[0].day)
-        trainee_specs.append(solver.TraineeSpec(id=trainee.id, unavailable=trainee.unavailable_dates(),
+        trainee_specs.append(solver.TraineeSpec(id=trainee.id, unavailable=trainee.unavailable_dates() | frozenset(
+                                                    elsewhere.get(trainee.id, ())),
                                                 earliest=earliest, latest=py.last_day))
         if active and (mode == "replan" or placement.pinned or started):
             existing.append(solver.Placement(
@@ -207,6 +213,8 @@ def move_placement(placement: Placement, start: date, *, allow_provisional: bool
         phase = "guided" if number <= py.guided_days else "independent"
         plan.append((day, mentor_id, phase))
     write_placement(py, placement.trainee, plan, provisional)
+    own = f"rotation:{py.id}"
+    refuse_clashes([d for d in placement.days if d.status == "planned"], "start", ignore=lambda c: c.scope == own)
     placement.pinned = True
     db.session.flush()
     return placement
@@ -214,6 +222,10 @@ def move_placement(placement: Placement, start: date, *, allow_provisional: bool
 
 def change_day_mentor(day: PlacementDay, mentor_id: int) -> PlacementDay:
     py = day.placement.programme_year
+    # The mentor's commitments in the other programmes (a visit, a duty shift, a meeting…), both named.
+    own = f"rotation:{py.id}"
+    refuse_clashes([c for c in placement_day_commitments(day, mentor_id=mentor_id) if c.role == "mentor"],
+                   "mentor_id", ignore=lambda c: c.scope == own)
     available = mentor_available_days(py, frozenset({day.day}))
     if day.day not in available.get(mentor_id, frozenset()):
         raise InvalidInput({"mentor_id": _("That mentor is not on duty or not free on this day.")})
@@ -227,3 +239,19 @@ def change_day_mentor(day: PlacementDay, mentor_id: int) -> PlacementDay:
         day.sequence += 1
     db.session.flush()
     return day
+
+
+def move_day(row: PlacementDay, new_day: date) -> Placement:
+    """Move one day of a placement to ``new_day`` (a proposal after the calendar, a mentor or the trainee
+    changed): the other days stay, the days are numbered again in date order, and the placement is pinned."""
+    placement = row.placement
+    py = placement.programme_year
+    days = sorted((new_day if d is row else d.day, d.mentor_id) for d in placement.active_days)
+    if len({day for day, _mentor in days}) != len(days):
+        raise InvalidInput({"day": _("The trainee is already at the centre on %(day)s.", day=new_day.isoformat())})
+    plan = [(day, mentor_id, "guided" if number <= py.guided_days else "independent")
+            for number, (day, mentor_id) in enumerate(days, start=1)]
+    write_placement(py, placement.trainee, plan, is_provisional_range(plan[0][0], plan[-1][0]))
+    placement.pinned = True
+    db.session.flush()
+    return placement

@@ -14,8 +14,9 @@ from trainer.core.extensions import db
 from trainer.core.validation import InvalidInput
 from trainer.rotation import access
 from trainer.rotation.blueprint import bp
+from trainer.rotation.mentors.queries import mentors_on_duty
 from trainer.rotation.placements import operations, sheets
-from trainer.rotation.placements.forms import MoveForm, PlanForm
+from trainer.rotation.placements.forms import DayMentorForm, MoveForm, PlanForm
 from trainer.rotation.placements.queries import days_with_logs
 from trainer.rotation.placements.timeline import day_purposes, progress
 from trainer.rotation.trainees.queries import trainee_of_user
@@ -61,6 +62,28 @@ def placement_move(placement_id: int):
         return redirect(back)
     db.session.commit()
     flash(_("Placement moved to %(day)s and pinned.", day=form.start.data.isoformat()), "success")
+    return redirect(back)
+
+
+@bp.route("/days/<int:day_id>/mentor", methods=["POST"])
+@allow(STAFF)
+def day_mentor(day_id: int):
+    """Change one day's mentor by hand: refused (with both items named) when the mentor is busy elsewhere."""
+    day = access.placement_day(day_id)
+    back = url_for("rotation.day_log", day_id=day.id)
+    form = DayMentorForm()
+    form.mentor_id.choices = [(m.id, m.name) for m in mentors_on_duty(day.placement.programme_year_id)]
+    if not form.validate_on_submit():
+        flash(_("Choose a mentor on duty at the centre."), "error")
+        return redirect(back)
+    try:
+        operations.change_day_mentor(day, form.mentor_id.data)
+    except InvalidInput as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(back)
+    db.session.commit()
+    flash(_("Mentor changed to %(name)s.", name=day.mentor.name), "success")
     return redirect(back)
 
 

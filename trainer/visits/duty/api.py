@@ -66,7 +66,7 @@ def api_duty_period(period_id: int):
 def api_duty_plan(period_id: int):
     """Plan the roster (shifts changed by hand stay). Shifts nobody can take come back in `problems`."""
     period = access.period(period_id)
-    operations.plan_period(period, time_limit_s=8.0)
+    operations.plan_period(period)
     db.session.commit()
     return respond(_dump_period(period, True), period)
 

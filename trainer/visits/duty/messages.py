@@ -32,7 +32,8 @@ def describe_problem(problem: dict, lawyers: dict[int, Lawyer], period: DutyPeri
         if blocked.get("lawyer_unavailable"):
             why.append(_("%(n)s on leave", n=blocked["lawyer_unavailable"]))
         if blocked.get("lawyer_busy"):
-            why.append(_("%(n)s at station visits", n=blocked["lawyer_busy"]))
+            why.append(_("%(n)s busy elsewhere (station visits, other duty, mentoring, meetings)",
+                         n=blocked["lawyer_busy"]))
         reason = ("（" + "、".join(why) + "）") if why else ""
         return _("%(day)s %(shift)s: %(needed)s lawyers needed, only %(available)s free%(reason)s; add lawyers to the "
                  "pool or change a shift by hand.", day=day, shift=shift_text, needed=details.get("needed", 1),
@@ -40,13 +41,16 @@ def describe_problem(problem: dict, lawyers: dict[int, Lawyer], period: DutyPeri
     if rule == "lawyer_unavailable":
         return _("%(name)s is on leave on %(day)s (%(shift)s).", name=names, day=day, shift=shift_text)
     if rule == "lawyer_busy":
-        return _("%(name)s has a station visit or another duty during %(day)s %(shift)s.", name=names, day=day,
-                 shift=shift_text)
+        return _("%(name)s has another commitment (a station visit, another duty, mentoring, a meeting) during "
+                 "%(day)s %(shift)s.", name=names, day=day, shift=shift_text)
     if rule == "overlap":
         return _("%(name)s would be on two shifts at once on %(day)s.", name=names, day=day)
     if rule == "max_hours":
         return _("%(name)s would work more than %(max)s hours within 24 hours around %(day)s.", name=names,
                  day=day, max=details.get("max", 16))
+    if rule == "rest_after_night":
+        return _("%(name)s would start a shift on %(day)s less than %(hours)s hours after a night shift.",
+                 name=names, day=short_day(days[-1]) if days else day, hours=details.get("rest_hours", 8))
     return f"{rule}: {names} {day}"
 
 

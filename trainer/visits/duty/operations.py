@@ -9,14 +9,14 @@ Callers commit.
 from __future__ import annotations
 
 import re
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
+from trainer.agenda import busy_of, duty_shift_at, refuse_clashes
 from trainer.core.clock import now_utc
 from trainer.core.concurrency import check_version
 from trainer.core.extensions import db
@@ -28,12 +28,17 @@ from trainer.planning.duty import (
     ShiftSpec,
     check_duty,
     plan_duty,
-    shift_times,
 )
+from trainer.planning.duty_spread import LawyerSpread
+from trainer.planning.duty_spread import lawyer_spread as planned_spread
 from trainer.visits.duty.messages import describe_problem
-from trainer.visits.models import DEFAULT_SHIFTS, DutyPeriod, DutyShift, Lawyer, LawyerLeave, Visit
+from trainer.visits.models import DEFAULT_SHIFTS, DutyPeriod, DutyShift, Lawyer, LawyerLeave
+from trainer.workdays import day_info, holiday_name
 
 MAX_DAYS = 92
+# The roster of a fortnight is planned in well under a second (the greedy roster is usually proven best at
+# once); this caps CP-SAT where it is not, so "plan the roster" answers within a second.
+PLAN_TIME_LIMIT_S = 0.6
 
 
 HHMM = re.compile(r"^([01]\d|2[0-4]):[0-5]\d$")
@@ -51,7 +56,7 @@ def shift_specs(period: DutyPeriod):
 
 def parse_shifts(text: str | list | None) -> list[dict]:
     """"00:00-08:00, 08:00-16:00, 16:00-24:00" (or the JSON list) -> the shifts JSON; a shift starting before
-    06:00 counts as a night shift."""
+    06:00, or running past midnight (20:00-08:00), counts as a night shift."""
     if isinstance(text, list):
         items = [f"{s.get('start')}-{s.get('end')}" if isinstance(s, dict) else str(s) for s in text]
     else:
@@ -74,7 +79,8 @@ def parse_shifts(text: str | list | None) -> list[dict]:
         if code in seen:
             raise InvalidInput({"shifts": _("The shift %(shift)s is listed twice.", shift=item)})
         seen.add(code)
-        shifts.append({"code": code, "start": start, "end": end, "night": start < "06:00"})
+        past_midnight = end != "00:00" and end < start
+        shifts.append({"code": code, "start": start, "end": end, "night": start < "06:00" or past_midnight})
     if len(shifts) > 6:
         raise InvalidInput({"shifts": _("At most 6 shifts a day.")})
     return shifts
@@ -144,7 +150,7 @@ def save_period(period: DutyPeriod | None, *, district_id: int, title: str, firs
 # ------------------------------------------------------------------------------------------------ loading
 
 def _busy_for(lawyer_ids: list[int], first: date, last: date, period_id: int | None):
-    """Leave days, half-day leave and station visits and other periods' duty shifts as busy intervals."""
+    """Leave days, half-day leave, and the lawyer's commitments in every programme as busy intervals."""
     days: dict[int, set[date]] = defaultdict(set)
     busy: dict[int, list[tuple[datetime, datetime]]] = defaultdict(list)
     if not lawyer_ids:
@@ -164,22 +170,12 @@ def _busy_for(lawyer_ids: list[int], first: date, last: date, period_id: int | N
             else:
                 days[leave.lawyer_id].add(current)
             current += timedelta(days=1)
-    for visit in db.session.scalars(select(Visit).where(
-            Visit.lawyer_id.in_(lawyer_ids), Visit.day >= window_first, Visit.day <= window_last,
-            Visit.status.in_(("planned", "delivered"))).options(selectinload(Visit.station))):
-        start, end = visit.station.hours_of(visit.half)
-        busy[visit.lawyer_id].append((datetime.combine(visit.day, _time(start)),
-                                      datetime.combine(visit.day, _time(end))))
-    others = select(DutyShift).where(DutyShift.lawyer_id.in_(lawyer_ids), DutyShift.status == "planned",
-                                     DutyShift.day >= window_first, DutyShift.day <= window_last)
-    if period_id is not None:
-        others = others.where(DutyShift.period_id != period_id)
-    for row in db.session.scalars(others.options(selectinload(DutyShift.period))):
-        spec = row.period.shift(row.shift_code)
-        if spec is None:
-            continue
-        busy[row.lawyer_id].append(shift_times(row.day, ShiftSpec(spec["code"], _time(spec["start"]),
-                                                                  _time(spec["end"]))))
+    # The same person's commitments in every programme (station visits, other periods' shifts, mentoring,
+    # meetings, sessions); this period's own roster is the solver's.
+    own = f"duty:{period_id}" if period_id is not None else None
+    for lawyer_id, items in busy_of("lawyer", lawyer_ids, window_first, window_last,
+                                    ignore=lambda c: c.kind == "duty" and c.scope == own).items():
+        busy[lawyer_id].extend((item.start, item.end) for item in items)
     return days, busy
 
 
@@ -215,11 +211,12 @@ def _problem_dict(problem) -> dict:
                                                                 for k, v in (problem.details or {}).items()}}
 
 
-def plan_period(period: DutyPeriod, *, time_limit_s: float = 5.0) -> RosterOutcome:
+def plan_period(period: DutyPeriod, *, time_limit_s: float = PLAN_TIME_LIMIT_S) -> RosterOutcome:
     """Plan the roster: pinned shifts stay; the rest is planned anew. Flushes; the caller commits."""
     pool_ids = {lw.id for lw in period.lawyers}
-    request = build_request(period, time_limit_s=time_limit_s, roster=[
-        a for a in build_request(period, time_limit_s=0).existing if a.pinned and a.lawyer_id in pool_ids])
+    pinned = [DutyAssignment(r.day, r.shift_code, r.lawyer_id, True) for r in period.duty_shifts
+              if r.status == "planned" and r.pinned and r.lawyer_id in pool_ids]
+    request = build_request(period, time_limit_s=time_limit_s, roster=pinned)
     result = plan_duty(request)
     wanted = {(a.day, a.shift_code, a.lawyer_id): a for a in result.assignments}
     rows = {(r.day, r.shift_code, r.lawyer_id): r for r in period.duty_shifts}
@@ -246,6 +243,28 @@ def plan_period(period: DutyPeriod, *, time_limit_s: float = 5.0) -> RosterOutco
     period.planned_at = now_utc()
     db.session.flush()
     return RosterOutcome(created, removed, kept, period.problems, result.status)
+
+
+@dataclass
+class RosterDay:
+    """A day of the roster as the page shows it: holidays and make-up working days named (from the official
+    calendar, ``trainer.workdays``; a year not announced yet answers provisionally and says so)."""
+
+    day: date
+    kind: str  # holiday | makeup_workday | weekend | workday
+    name: str | None  # the holiday's name in the page's language
+    provisional: bool
+
+
+def roster_days(period: DutyPeriod) -> list[RosterDay]:
+    days = []
+    current = period.first_day
+    while current <= period.last_day:
+        info = day_info(current, allow_provisional=True)
+        name = holiday_name(current, allow_provisional=True) if info.kind == "holiday" else None
+        days.append(RosterDay(current, info.kind, name, info.provisional))
+        current += timedelta(days=1)
+    return days
 
 
 def roster_grid(period: DutyPeriod) -> tuple[list[date], dict[tuple[date, str], list[DutyShift]]]:
@@ -294,6 +313,8 @@ def change_shift(period: DutyPeriod, *, day: date, shift_code: str, remove_lawye
         current = rows.get((day, shift_code, lawyer_id))
         if current is not None and current.status == "planned":
             raise InvalidInput({"lawyer_id": _("%(name)s is already on this shift.", name=pool[lawyer_id].name)})
+        # Another commitment of the same person (a visit, mentoring, a meeting…) is refused naming both.
+        refuse_clashes(duty_shift_at(period, day, shift_code, pool[lawyer_id]), "lawyer_id")
         roster = [DutyAssignment(r.day, r.shift_code, r.lawyer_id, r.pinned) for r in active if r is not removing]
         added = DutyAssignment(day, shift_code, lawyer_id, True)
         request = build_request(period, time_limit_s=0, roster=roster + [added])
@@ -327,5 +348,8 @@ def change_shift(period: DutyPeriod, *, day: date, shift_code: str, remove_lawye
     return result
 
 
-def load_counts(period: DutyPeriod) -> Counter:
-    return Counter(r.lawyer_id for r in period.duty_shifts if r.status == "planned")
+def lawyer_spread(period: DutyPeriod) -> dict[int, LawyerSpread]:
+    """How each lawyer's shifts are spread over the period (shifts, nights, longest stretch without duty, most
+    shifts in three days), as the roster page shows it."""
+    request = build_request(period, time_limit_s=0)
+    return planned_spread(request, request.existing)

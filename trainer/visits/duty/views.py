@@ -63,17 +63,18 @@ def duty_edit(period_id: int | None = None):
 @allow(STAFF)
 def duty_period(period_id: int):
     period = access.period(period_id)
-    days, grid = operations.roster_grid(period)
+    _days, grid = operations.roster_grid(period)
+    days = operations.roster_days(period)
     return render_template("visits/duty_period.html", period=period, days=days, grid=grid,
-                           counts=operations.load_counts(period), problems=describe_all(period),
-                           shift_label=shift_label)
+                           spread=operations.lawyer_spread(period), problems=describe_all(period),
+                           shift_label=shift_label, provisional=any(d.provisional for d in days))
 
 
 @bp.route("/duty/<int:period_id>/plan", methods=["POST"])
 @allow(STAFF)
 def duty_plan(period_id: int):
     period = access.period(period_id)
-    outcome = operations.plan_period(period, time_limit_s=8.0)
+    outcome = operations.plan_period(period)
     db.session.commit()
     if outcome.problems:
         flash(_("Roster planned with %(n)s problems; see below.", n=len(outcome.problems)), "error")

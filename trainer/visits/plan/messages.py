@@ -144,6 +144,11 @@ def describe(problem: dict, names: Names | None = None) -> str:
         return _("%(station)s: the pinned visit on %(day)s was moved.", station=stations, day=day)
     if rule == "outside_range":
         return _("%(station)s: the visit on %(day)s lies outside the planned months.", station=stations, day=day)
+    if rule == "within_notice":
+        return _("Not moved because of the minimum notice: the visits of %(station)s on %(days)s break a rule, but "
+                 "automatic plans leave the days until %(until)s alone. Move them by hand if they must change "
+                 "(see Calendar conflicts).", station=stations, days=_days(days),
+                 until=short_day(date.fromisoformat(details["until"])) if details.get("until") else "")
     if rule == "unknown_station":
         return _("A visit on %(day)s belongs to a station that is not in the plan.", day=day)
     return _("%(rule)s: %(stations)s %(lawyers)s", rule=rule, stations=stations, lawyers=lawyers)

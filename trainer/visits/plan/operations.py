@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from trainer import workdays
+from trainer.agenda import clash_messages, visit_commitments
 from trainer.core.concurrency import check_version
 from trainer.core.extensions import db
 from trainer.core.months import month_bounds, month_key, month_of, month_range
@@ -91,6 +92,9 @@ def visit_conflicts(visit: Visit, *, lawyer_id: int, day: date, half: str, ignor
         reasons.append(_("Only %(n)s days from the visit on %(day)s; two visits of a station are at least "
                          "%(min)s days apart.", n=abs((other.day - day).days), day=short_day(other.day),
                          min=MIN_GAP_DAYS))
+    # The same person's commitments in the other programmes (duty, mentoring, meetings, sessions).
+    reasons += clash_messages(visit_commitments(visit, lawyer_id=lawyer_id, day=day, half=half),
+                              ignore=lambda c: c.kind == "visit")
     return reasons
 
 

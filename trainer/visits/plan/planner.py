@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import selectinload
 
+from trainer.agenda import busy_of
 from trainer.core.clock import today_local
 from trainer.core.extensions import db
 from trainer.core.months import Month, month_bounds, month_key, month_range, parse_month
@@ -25,6 +26,7 @@ from trainer.planning.visits import FixedVisit, LawyerSpec, Slot, StationSpec, V
 from trainer.visits.models import Assignment, Firm, Lawyer, LawyerLeave, PlanRun, Visit
 from trainer.visits.plan.messages import BLOCKING_RULES, problem_dict
 from trainer.workdays import is_provisional_range, working_days_set
+from trainer.workdays.notice_period import first_open_day
 
 DEFAULT_TIME_LIMIT_S = 8.0
 CONTEXT_DAYS = 21  # visits this close to the range count for the gap rule and busy lawyers
@@ -64,8 +66,38 @@ def _active_assignments(district_id: int) -> dict[int, Assignment]:
     return {a.station_id: a for a in rows}
 
 
-def lawyer_specs(lawyers: list[Lawyer], first: date, last: date, not_before: date | None = None):
-    """LawyerSpecs with leave (whole days or half-days) between first and last."""
+def _half_spans(stations) -> dict[str, tuple[str, str]]:
+    """The earliest start and latest end of each half-day over the stations (a lawyer busy then is busy)."""
+    spans = {}
+    for half, default in (("am", ("09:00", "12:00")), ("pm", ("14:00", "17:00"))):
+        hours = [s.hours_of(half) for s in stations]
+        spans[half] = (min(h[0] for h in hours), max(h[1] for h in hours)) if hours else default
+    return spans
+
+
+def _wall(day: date, hhmm: str) -> datetime:
+    return datetime.combine(day, time.fromisoformat(hhmm))
+
+
+def other_commitments(lawyer_ids, stations, first: date, last: date) -> dict[int, set[Slot]]:
+    """The half-days on which a lawyer, as the same person, is busy in another programme: telephone duty,
+    mentoring at the centre, guidance meetings, bargaining sessions (trainer.agenda). Visits are the solver's."""
+    spans = _half_spans(list(stations))
+    out: dict[int, set[Slot]] = defaultdict(set)
+    for lawyer_id, items in busy_of("lawyer", lawyer_ids, first, last, ignore=lambda c: c.kind == "visit").items():
+        for item in items:
+            day = item.start.date()
+            while day <= item.end.date():
+                for half, (start, end) in spans.items():
+                    if item.start < _wall(day, end) and _wall(day, start) < item.end:
+                        out[lawyer_id].add(Slot(day, half))
+                day += timedelta(days=1)
+    return out
+
+
+def lawyer_specs(lawyers: list[Lawyer], first: date, last: date, not_before: date | None = None,
+                 busy: dict[int, set[Slot]] | None = None):
+    """LawyerSpecs with leave (whole days or half-days) and ``busy`` half-days between first and last."""
     ids = [lw.id for lw in lawyers]
     leave_rows = db.session.scalars(select(LawyerLeave).where(
         LawyerLeave.lawyer_id.in_(ids), LawyerLeave.end >= first, LawyerLeave.start <= last)).all() if ids else []
@@ -79,6 +111,8 @@ def lawyer_specs(lawyers: list[Lawyer], first: date, last: date, not_before: dat
             else:
                 days[leave.lawyer_id].add(current)
             current += timedelta(days=1)
+    for lawyer_id, taken in (busy or {}).items():
+        slots[lawyer_id].update(taken)
     return tuple(LawyerSpec(lw.id, lw.firm_id, frozenset(days[lw.id]), frozenset(slots[lw.id])) for lw in lawyers)
 
 
@@ -131,18 +165,46 @@ def load_request(district: District, months: list[Month], *, mode: str = "full",
         existing.append(FixedVisit(visit.station_id, visit.lawyer_id, Slot(visit.day, visit.half), fixed, visit.id))
     request = VisitPlanRequest(
         months=tuple(months), working_days=frozenset(working), stations=tuple(specs),
-        lawyers=lawyer_specs(list(lawyers.values()), window_first, window_last),
+        lawyers=lawyer_specs(list(lawyers.values()), window_first, window_last,
+                             busy=other_commitments(list(lawyers), stations.values(), window_first, window_last)),
         existing=tuple(sorted(existing, key=lambda f: (f.slot, f.station_id))),
         time_limit_s=time_limit_s, mode=mode)
     return Loaded(request, stations, assignments, unassigned, visits, lawyers, provisional, not_before,
                   first_day, last_day)
 
 
-def _past_artefact(problem, loaded: Loaded) -> bool:
-    """Pinned past visits sit on days closed to the solver; that is not a broken rule."""
+def _past_artefact(problem, loaded: Loaded, today: date) -> bool:
+    """Pinned past visits sit on days closed to the solver; that is not a broken rule. (Those on days of the
+    minimum notice that do break a rule are told as ``within_notice`` problems instead.)"""
     if loaded.not_before is None or problem.rule != "non_working_day":
         return False
     return all(d < loaded.not_before for d in problem.days)
+
+
+def _held_by_notice(loaded: Loaded, today: date) -> list[dict]:
+    """Visits on the days of the minimum notice that break a rule but were not moved: the plan page says so."""
+    if loaded.not_before is None or loaded.not_before <= today:
+        return []
+    held = [v for v in loaded.visits.values() if v.status == "planned" and not v.pinned
+            and today <= v.day < loaded.not_before and v.station_id in loaded.assignments]
+    broken = []
+    working = working_days_set(today, loaded.not_before, allow_provisional=True)
+    for visit in held:
+        assignment = loaded.assignments[visit.station_id]
+        station = loaded.stations[visit.station_id]
+        if (visit.day not in working or (visit.day.weekday(), visit.half) not in station.receiving_pairs()
+                or visit.lawyer_id not in (assignment.lead_lawyer_id, assignment.backup_lawyer_id)
+                or any(leave.covers(visit.day, visit.half) for leave in db.session.scalars(select(LawyerLeave).where(
+                    LawyerLeave.lawyer_id == visit.lawyer_id, LawyerLeave.start <= visit.day,
+                    LawyerLeave.end >= visit.day)))):
+            broken.append(visit)
+    if not broken:
+        return []
+    return [problem_dict({"rule": "within_notice", "station_ids": sorted({v.station_id for v in broken}),
+                          "month": None, "days": sorted({v.day for v in broken}),
+                          "lawyer_ids": sorted({v.lawyer_id for v in broken}),
+                          "details": {"until": (loaded.not_before - timedelta(days=1)).isoformat(),
+                                      "visit_ids": [v.id for v in broken]}})]
 
 
 def plan_range(district: District, first_month: str | Month, last_month: str | Month, *,
@@ -163,14 +225,17 @@ def plan_range(district: District, first_month: str | Month, last_month: str | M
     if not allow_past:
         if month_bounds(last)[1] < today:
             raise InvalidInput({"last_month": _("These months are over; plan the current month or later.")})
-        not_before = today if month_bounds(first)[0] < today else None
+        # Nothing automatic on today or the days of the district's minimum notice.
+        open_day = first_open_day(district.id, today)
+        not_before = open_day if month_bounds(first)[0] < open_day else None
     loaded = load_request(district, months, mode=mode, allow_provisional=allow_provisional,
                           time_limit_s=time_limit_s, not_before=not_before)
     result = plan_visits(loaded.request)
     outcome = persist(loaded, result, district)
     problems = [problem_dict({"rule": "unassigned", "station_ids": [s.id], "month": None, "days": [],
                               "lawyer_ids": [], "details": {}}) for s in loaded.unassigned]
-    problems += [problem_dict(p) for p in result.problems if not _past_artefact(p, loaded)]
+    problems += [problem_dict(p) for p in result.problems if not _past_artefact(p, loaded, today)]
+    problems += _held_by_notice(loaded, today)
     status = result.status
     if loaded.unassigned and status in ("optimal", "feasible"):
         status = "partial"
@@ -186,6 +251,7 @@ def fill_month(district: District, month: Month, *, allow_provisional: bool,
     already there stays where it is (the monthly job: running it twice adds nothing the second time).
     Returns (the PlanRun, or None when every station is planned already; the number of stations planned)."""
     first, last = month_bounds(month)
+    open_day = first_open_day(district.id)
     assigned = set(db.session.scalars(select(Assignment.station_id).where(
         Assignment.district_id == district.id, Assignment.active)))
     planned = set(db.session.scalars(select(Visit.station_id).where(
@@ -194,7 +260,8 @@ def fill_month(district: District, month: Month, *, allow_provisional: bool,
     if not missing:
         return None, 0
     loaded = load_request(district, [month], mode="full", allow_provisional=allow_provisional,
-                          time_limit_s=time_limit_s, station_ids=missing)
+                          time_limit_s=time_limit_s, station_ids=missing,
+                          not_before=open_day if first < open_day else None)
     # Everything already planned holds still: only the missing stations get visits.
     request = replace(loaded.request, existing=tuple(replace(f, pinned=True) for f in loaded.request.existing))
     result = plan_visits(request)

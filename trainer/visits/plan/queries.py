@@ -11,10 +11,11 @@ from sqlalchemy.orm import selectinload
 from trainer.api.helpers import district_filter
 from trainer.api.schemas import paginate
 from trainer.core.extensions import db
+from trainer.core.i18n import lang
 from trainer.core.months import month_bounds, month_of
 from trainer.org.models import Station
 from trainer.visits.models import Assignment, Lawyer, LawyerLeave, PlanRun, Visit
-from trainer.workdays import is_provisional_range, working_days_set
+from trainer.workdays import day_info, is_provisional_range, working_days_set
 
 NEIGHBOUR_DAYS = 40
 
@@ -64,6 +65,18 @@ def calendar_days(first: date, last: date) -> tuple[dict[date, bool], bool]:
         out[current] = current in days
         current += timedelta(days=1)
     return out, is_provisional_range(first, last)
+
+
+def holiday_names(first: date, last: date) -> dict[date, tuple[str, bool]]:
+    """The holidays between first and last: day -> (name in the page's language, estimated: a computed festival
+    day of a year not announced yet)."""
+    out, current = {}, first
+    while current <= last:
+        info = day_info(current, allow_provisional=True)
+        if info.kind == "holiday":
+            out[current] = (info.name_in(lang()) or "", info.estimated)
+        current += timedelta(days=1)
+    return out
 
 
 def recent_runs(district_id: int, limit: int = 8) -> list[PlanRun]:

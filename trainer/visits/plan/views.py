@@ -47,7 +47,7 @@ def calendar():
     working, provisional = queries.calendar_days(first, last)
     weeks = pycalendar.Calendar(firstweekday=0).monthdatescalendar(*month)
     return render_template("visits/calendar.html", district=district, month=month, weeks=weeks, by_day=by_day,
-                           working=working, provisional=provisional, visits=visits, filters=filters,
+                           working=working, provisional=provisional, holidays=queries.holiday_names(first, last), visits=visits, filters=filters,
                            firms=setup_queries.district_firms(district.id),
                            lawyers=setup_queries.district_lawyers(district.id),
                            stations=setup_queries.district_stations(district.id), **month_links(month))

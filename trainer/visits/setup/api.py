@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import jsonify, make_response
+from marshmallow import fields
 
 from trainer.api.conventions import require_if_match
 from trainer.api.helpers import DistrictQuery, respond, target_district
@@ -11,7 +12,6 @@ from trainer.core.extensions import db
 from trainer.visits import access
 from trainer.visits.blueprint import blp
 from trainer.visits.models import Lawyer
-from trainer.visits.plan.schemas import VisitSchema
 from trainer.visits.setup import leave, operations, queries
 from trainer.visits.setup.schemas import (
     AssignmentSchema,
@@ -20,6 +20,7 @@ from trainer.visits.setup.schemas import (
     LawyerSchema,
     LeaveSchema,
 )
+from trainer.workdays.changes import Scope, impact_json, run_change
 
 # ------------------------------------------------------------------------------------------------------ firms
 
@@ -134,7 +135,8 @@ def update_lawyer(data, lawyer_id: int):
     lawyer = access.lawyer(lawyer_id)
     require_if_match(lawyer)
     firm = access.chosen_firm(data.pop("firm_id"))
-    operations.save_lawyer(lawyer, firm=firm, user_id=lawyer.user_id, **data)
+    user_id = data.pop("user_id", lawyer.user_id)
+    operations.save_lawyer(lawyer, firm=firm, user_id=user_id, **data)
     db.session.commit()
     return respond(_dump_lawyer(lawyer), lawyer)
 
@@ -154,16 +156,13 @@ def list_leave(lawyer_id: int):
 @blp.errors(401, 403, 404, 422)
 @blp.response(201, description="The leave, the planned visits it breaks and a proposed replacement for each")
 def add_leave(data, lawyer_id: int):
-    """Record leave. Answers the visits it breaks with proposals (backup lawyer, or another day); apply one
-    with PATCH /visits/{id}."""
+    """Record leave through the one change path. Answers `broken`: every planned item it breaks (visits, duty
+    shifts), each with its reasons and a proposal, as GET /api/v1/workdays/conflicts lists them; apply them with
+    POST /api/v1/workdays/conflicts/apply."""
     lawyer = access.lawyer(lawyer_id)
     impact = leave.add_leave(lawyer, data["start"], data["end"], data.get("reason"), data.get("half"))
     db.session.commit()
-    body = {"leave": LeaveSchema().dump(impact.leave),
-            "broken": [VisitSchema().dump(v) for v in impact.broken],
-            "proposals": [{"visit_id": p.visit.id, "kind": p.kind, "lawyer_id": p.lawyer.id if p.lawyer else None,
-                           "day": p.day.isoformat() if p.day else None, "half": p.half, "reason": p.reason}
-                          for p in impact.proposals]}
+    body = {"leave": LeaveSchema().dump(impact.leave), **impact_json(impact.change)}
     return make_response(jsonify(body), 201)
 
 
@@ -179,10 +178,16 @@ def list_assignments(args):
     return queries.assignment_page(args)
 
 
+class AssignmentChangeSchema(AssignmentSchema):
+    broken = fields.List(fields.Dict(), dump_only=True, metadata={
+        "description": "the planned items the new assignment breaks (visits by a lawyer no longer assigned), "
+                       "each with its reasons and a proposal, as GET /api/v1/workdays/conflicts lists them"})
+
+
 @blp.route("/assignments", methods=["POST"])
 @allow(STAFF)
 @blp.arguments(AssignmentSchema)
-@blp.response(201, AssignmentSchema)
+@blp.response(201, AssignmentChangeSchema)
 @blp.errors(401, 403, 404, 422)
 def create_assignment(data):
     """Assign a station its firm, lead and backup lawyer; the station's previous assignment ends."""
@@ -190,6 +195,8 @@ def create_assignment(data):
     firm = access.chosen_firm(data["firm_id"])
     lead = access.chosen_lawyer(data["lead_lawyer_id"], "lead_lawyer_id")
     backup = access.chosen_lawyer(data.get("backup_lawyer_id"), "backup_lawyer_id")
-    assignment = operations.assign_station(station, firm=firm, lead=lead, backup=backup, start=data.get("start"))
+    impact = run_change(lambda: operations.assign_station(station, firm=firm, lead=lead, backup=backup,
+                                                          start=data.get("start")), Scope.of(station.district_id))
     db.session.commit()
-    return respond(AssignmentSchema(), assignment, 201)
+    return respond({**AssignmentSchema().dump(impact.result), "broken": impact_json(impact)["broken"]},
+                   impact.result, 201)

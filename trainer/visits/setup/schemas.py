@@ -41,6 +41,9 @@ class LawyerSchema(Schema):
     station_ids = fields.List(ref(), load_default=list, validate=validate.Length(max=500),
                               metadata={"description": "stations the lawyer may serve; empty: any of the district"})
     active = StrictBool(load_default=True)
+    user_id = fields.Int(allow_none=True, strict=True, metadata={
+        "description": "the lawyer's login account (lawyer role); the same person's mentor and instructor records "
+                       "may use it too (one agenda per person). Left out on update: unchanged"})
     version = fields.Int(dump_only=True)
 
 

@@ -46,6 +46,7 @@ STATION_COLUMNS = [
     Column("pm_hours", "下午时间", required=False, max_length=11, example="14:00-17:00"),
     Column("contact_name", "联系人", required=False, max_length=60, example="刘芳"),
     Column("contact_phone", "联系电话", required=False, max_length=20, example="13901100005"),
+    Column("contact_email", "联系人邮箱", required=False, max_length=200, example="liufang@example.cn"),
 ]
 
 
@@ -166,6 +167,7 @@ def import_stations(file, district: District) -> tuple[int, int]:
         org.save_station(existing, union=union, name=row["name"], address=row["address"],
                          receiving=row["receiving_list"], contact_name=row["contact_name"],
                          contact_phone=row["contact_phone"],
+                         contact_email=row["contact_email"] or (existing.contact_email if existing else None),
                          am_hours=row["am_hours"] or (existing.am_hours if existing else "09:00-12:00"),
                          pm_hours=row["pm_hours"] or (existing.pm_hours if existing else "14:00-17:00"),
                          rhythm=existing.rhythm if existing else None, notes=existing.notes if existing else None)

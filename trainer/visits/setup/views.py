@@ -3,13 +3,15 @@ proposed replacements), station assignments and their suggestion, and the Excel 
 
 from __future__ import annotations
 
+from functools import partial
+
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from trainer.auth.permissions import STAFF, allow, check_district, working_district
 from trainer.core.clock import today_local
 from trainer.core.extensions import db
-from trainer.core.inputs import parse_day
 from trainer.core.months import month_bounds, month_of
 from trainer.core.validation import InvalidInput, form_errors_from
 from trainer.exchange.excel import template_response
@@ -17,12 +19,12 @@ from trainer.exchange.rows import run_import
 from trainer.org.models import District, Station
 from trainer.visits import access
 from trainer.visits.blueprint import bp
-from trainer.visits.models import Firm, Lawyer, Visit
-from trainer.visits.plan.operations import DoubleBooking
+from trainer.visits.models import Firm, Lawyer
 from trainer.visits.setup import leave, operations, queries, sheets, suggestion
 from trainer.visits.setup.forms import AssignForm, ContractForm, FirmForm, ImportForm, LawyerForm, LeaveForm
 from trainer.visits.web import button_action
 from trainer.web.forms import save_form
+from trainer.workdays.changes import Scope, run_change
 
 # ---------------------------------------------------------------------------------------------------- firms
 
@@ -148,7 +150,7 @@ def leave_add(lawyer_id: int):
             if not impact.broken:
                 flash(_("Leave saved; no planned visit falls in it."), "success")
                 return redirect(url_for("visits.lawyer_edit", lawyer_id=lawyer.id))
-            return render_template("visits/leave_impact.html", lawyer=lawyer, impact=impact)
+            return render_template("visits/leave_impact.html", lawyer=lawyer, impact=impact, broken=impact.broken)
     edit_form = _lawyer_form(lawyer, db.session.get(District, lawyer.district_id))
     return render_template("visits/lawyer_form.html", form=edit_form, lawyer=lawyer, district=lawyer.firm.district,
                            leave_form=form, **queries.lawyer_overview(lawyer, today_local())), 422
@@ -165,57 +167,15 @@ def leave_delete(leave_id: int):
 @bp.route("/lawyers/<int:lawyer_id>/leave/<int:leave_id>/proposals")
 @allow(STAFF)
 def leave_proposals(lawyer_id: int, leave_id: int):
+    """What a recorded leave breaks now, with a proposal for each (the same as when it was entered)."""
     lawyer = access.lawyer(lawyer_id)
     row = access.leave(leave_id)
     if row.lawyer_id != lawyer.id:
         abort(404)
-    impact = leave.LeaveImpact(leave=row, broken=leave.broken_by_leave(row))
-    if impact.broken:
-        impact.proposals = leave.propose_replacements(impact.broken)
+    impact = leave.LeaveImpact(leave=row)
+    broken = leave.leave_conflicts(row)
     db.session.rollback()  # proposing changes nothing
-    return render_template("visits/leave_impact.html", lawyer=lawyer, impact=impact)
-
-
-@bp.route("/proposals/apply", methods=["POST"])
-@allow(STAFF)
-def proposals_apply():
-    chosen = request.form.getlist("apply", type=int)
-    applied, refused = 0, []
-    back = request.form.get("lawyer_id", type=int)
-    for visit_id in chosen:
-        visit = db.session.get(Visit, visit_id)
-        if visit is None:
-            continue
-        check_district(visit.district_id)
-        # Each proposal on its own: one that someone changed meanwhile is left alone, the others are applied.
-        try:
-            if leave.changed_since(visit, request.form.get(f"version_{visit_id}")):
-                refused.append(_("%(station)s: someone changed this visit in the meantime; it was left alone.",
-                                 station=visit.station.name))
-                continue
-            day = parse_day(request.form.get(f"day_{visit_id}"))
-            if day is None:
-                raise ValueError("no day within the accepted dates")
-            leave.apply_proposal(visit, lawyer_id=request.form.get(f"lawyer_{visit_id}", type=int),
-                                 day=day, half=request.form.get(f"half_{visit_id}", ""))
-            db.session.commit()
-            applied += 1
-        except ValueError:
-            db.session.rollback()
-            refused.append(_("%(station)s: the proposal is incomplete.", station=visit.station.name))
-        except DoubleBooking:
-            db.session.rollback()
-            refused.append(f"{visit.station.name}: {_('the slot was taken')}")
-        except InvalidInput as error:
-            db.session.rollback()
-            refused.append(f"{visit.station.name}: {error.message}")
-    if applied:
-        flash(_("%(n)s visits changed.", n=applied), "success")
-    for message in refused:
-        flash(message, "error")
-    if back:
-        return redirect(url_for("visits.lawyer_edit", lawyer_id=back))
-    return redirect(url_for("visits.calendar"))
+    return render_template("visits/leave_impact.html", lawyer=lawyer, impact=impact, broken=broken)
 
 
 # ---------------------------------------------------------------------------------------------- assignments
@@ -237,7 +197,7 @@ def assignments():
 @allow(STAFF)
 def assignments_accept():
     district = working_district()
-    accepted, refused = 0, []
+    accepted, refused, broken = 0, [], 0
     for station_id in request.form.getlist("accept", type=int):
         station = db.session.get(Station, station_id)
         if station is None:
@@ -254,16 +214,33 @@ def assignments_accept():
             refused.append(_("%(station)s was assigned by someone else in the meantime.", station=station.name))
             continue
         try:
-            operations.assign_station(station, firm=firm, lead=lead, backup=backup)
+            impact = run_change(partial(operations.assign_station, station, firm=firm, lead=lead, backup=backup),
+                                Scope.of(station.district_id))
             db.session.commit()
             accepted += 1
+            broken += len(impact.broken)
         except InvalidInput as error:
             db.session.rollback()
             refused.append(f"{station.name}: {error.message}")
     flash(_("%(n)s stations assigned.", n=accepted), "success" if accepted else "info")
     for message in refused:
         flash(message, "error")
+    if broken:
+        flash(_broken_words(broken), "warning")
+        return redirect(url_for("workdays.conflicts"))
     return redirect(url_for("visits.assignments"))
+
+
+def _broken_words(count: int) -> str:
+    return ngettext("This change breaks %(num)s planned item: it is listed below with a suggestion.",
+                    "This change breaks %(num)s planned items: they are listed below with a suggestion each.", count)
+
+
+def _changed(text: str, impact) -> list[tuple[str, str]]:
+    told = [(text, "success")]
+    if impact.broken:
+        told.append((_broken_words(len(impact.broken)), "warning"))
+    return told
 
 
 @bp.route("/stations/<int:station_id>/assign", methods=["GET", "POST"])
@@ -282,12 +259,16 @@ def station_assign(station_id: int):
         backup = db.session.get(Lawyer, form.backup_lawyer_id.data) if form.backup_lawyer_id.data else None
         if lead is None:
             raise InvalidInput({"firm_id": _("Choose a firm of this district.")})
-        return operations.assign_station(station, firm=_firm_of_district(form.firm_id.data, station.district_id),
-                                         lead=lead, backup=backup, start=form.start.data, version=form.version.data)
+        firm = _firm_of_district(form.firm_id.data, station.district_id)
+        # An assignment is something plans rest on: the one change path answers what it breaks.
+        return run_change(lambda: operations.assign_station(station, firm=firm, lead=lead, backup=backup,
+                                                            start=form.start.data, version=form.version.data),
+                          Scope.of(station.district_id))
 
     response = save_form(form, save, record=current,
-                         message=_("%(station)s assigned.", station=station.name),
-                         next_url=url_for("visits.station", station_id=station.id))
+                         message=lambda impact: _changed(_("%(station)s assigned.", station=station.name), impact),
+                         next_url=lambda impact: url_for("workdays.conflicts") if impact.broken
+                         else url_for("visits.station", station_id=station.id))
     if response is not None:
         return response
     return render_template("visits/assign_form.html", form=form, station=station, current=current)
@@ -326,16 +307,22 @@ def import_sheet(kind: str):
     problems, status = [], 200
     if form.validate_on_submit():
         # Not save_form: a refused file is answered with the list of its bad rows.
+        # Through the one change path: leave, receiving half-days or lawyers imported answer what they break.
         try:
-            created, updated = run_import(lambda: sheets.IMPORTERS[kind](form.file.data.stream, district))
+            impact = run_import(lambda: run_change(
+                lambda: sheets.IMPORTERS[kind](form.file.data.stream, district), Scope.of(district.id)))
         except InvalidInput as error:
             problems = getattr(error, "errors", [])
             form.file.errors = list(form.file.errors or []) + [error.message]
             status = 422
         else:
+            created, updated = impact.result
             flash(_("Imported: %(created)s new, %(updated)s updated.", created=created, updated=updated), "success")
+            if impact.broken:
+                return render_template("visits/import.html", form=ImportForm(formdata=None), kind=kind, title=title,
+                                       columns=columns, problems=[], district=district, impact=impact)
             return redirect(url_for("visits.excel"))
     elif request.method == "POST":
         status = 422
     return render_template("visits/import.html", form=form, kind=kind, title=title, columns=columns,
-                           problems=problems, district=district), status
+                           problems=problems, district=district, impact=None), status

@@ -1,0 +1,1 @@
+from tests.agenda.conftest import world  # noqa: F401
