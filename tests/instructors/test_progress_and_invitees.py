@@ -90,3 +90,23 @@ def test_invited_instructors_see_who_is_invited_to_a_one_off_meeting(tree, login
     assert "组织人" in page and "单次会议邀请组织人及其指导的在聘指导员" in page
     listing = text_of(invited.get("/instructors/meetings").get_data(as_text=True))
     assert "望京街道集体协商专题协调会" in listing and "3 人" in listing and "单次" in listing
+
+
+def test_progress_through_the_api(tree, app):
+    from trainer.auth.operations import create_api_token
+
+    engagement = _engagement(tree, instructors=[tree.zhao])
+    zhao = {"Authorization": f"Bearer {create_api_token(tree.zhao_user, 'z')[1]}"}
+    qian = {"Authorization": f"Bearer {create_api_token(tree.part_user, 'q')[1]}"}
+    settle()
+    client = app.test_client()
+    url = f"/api/v1/engagements/{engagement.id}/progress"
+    etag = client.get(f"/api/v1/engagements/{engagement.id}", headers=zhao).headers["ETag"]
+    body = {"stage": "preparation", "reply_received_on": "2026-11-12"}
+    assert client.patch(url, headers=zhao, json=body).status_code == 428
+    assert client.patch(url, headers={**qian, "If-Match": etag}, json=body).status_code == 403
+    refused = client.patch(url, headers={**zhao, "If-Match": etag}, json={"enterprise": "别的企业"})
+    assert refused.status_code == 422
+    done = client.patch(url, headers={**zhao, "If-Match": etag}, json=body)
+    assert done.status_code == 200 and done.json["stage"] == "preparation"
+    assert done.json["reply_received_on"] == "2026-11-12" and done.json["enterprise"] == "北京望京智联科技有限公司"

@@ -79,3 +79,31 @@ def test_trainee_writes_the_days_reflection_and_the_mentor_reads_it(app, planned
     assert stranger.get(f"/rotation/days/{days[3].id}").status_code == 404
     assert stranger.post(f"/rotation/days/{days[3].id}/reflection", data={"text": "x"}).status_code == 404
     assert TEXT not in stranger.get("/rotation/mine").get_data(as_text=True)
+
+
+def test_reflection_through_the_api(app, planned, make_user, monkeypatch):
+    from trainer.auth.operations import create_api_token
+
+    py, mentors, trainees, _ = planned
+    me, other = trainees[0], trainees[1]
+    days = me.placement.active_days
+    monkeypatch.setattr("trainer.rotation.logs.api.today_local", lambda: days[3].day)
+    trainee = make_user(Role.TRAINEE, "chaoyang", username="trainee.api")
+    me.user_id = trainee.id
+    stranger = make_user(Role.TRAINEE, "chaoyang", username="trainee.api2")
+    other.user_id = stranger.id
+    mine = {"Authorization": f"Bearer {create_api_token(trainee, 't')[1]}"}
+    theirs = {"Authorization": f"Bearer {create_api_token(stranger, 't')[1]}"}
+    db.session.commit()
+    client = app.test_client()
+    url = f"/api/v1/rotation/days/{days[3].id}/reflection"
+    assert client.get(url, headers=mine).status_code == 404  # none written yet
+    assert client.put(f"/api/v1/rotation/days/{days[5].id}/reflection", headers=mine,
+                      json={"text": TEXT}).status_code == 422  # a day to come
+    made = client.put(url, headers=mine, json={"text": TEXT})
+    assert made.status_code == 200 and made.json["text"] == TEXT
+    assert client.put(url, headers=mine, json={"text": "改写"}).status_code == 428
+    changed = client.put(url, headers={**mine, "If-Match": made.headers["ETag"]}, json={"text": "改写"})
+    assert changed.status_code == 200 and changed.json["text"] == "改写"
+    assert client.get(url, headers=theirs).status_code == 404
+    assert client.put(url, headers=theirs, json={"text": "x"}).status_code == 404
