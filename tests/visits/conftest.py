@@ -17,6 +17,37 @@ TODAY = date(2026, 11, 24)
 ALL_WEEK = [f"{d}:{h}" for d in range(5) for h in ("am", "pm")]
 
 
+def add_visit(programme, station_index: int, lawyer, day: date, half: str = "am", **extra):
+    """A pinned planned visit of ``lawyer`` at the programme's station on ``day``."""
+    from trainer.visits.models import Visit
+
+    station = programme["stations"][station_index]
+    visit = Visit(district_id=station.district_id, station_id=station.id, lawyer_id=lawyer.id,
+                  firm_id=lawyer.firm_id, day=day, half=half, status="planned", pinned=True, **extra)
+    db.session.add(visit)
+    db.session.commit()
+    return visit
+
+
+def lawyer_client(login_as, make_user, lawyer):
+    """A test client logged in as the lawyer (a new login linked to the lawyer)."""
+    user = make_user("lawyer", "chaoyang")
+    setup_ops.save_lawyer(lawyer, firm=lawyer.firm, name=lawyer.name, phone=lawyer.phone, user_id=user.id)
+    db.session.commit()
+    return login_as(user=user)
+
+
+def lawyer_headers(make_user, lawyer) -> dict:
+    """API headers of a new login linked to the lawyer (a personal API token)."""
+    from trainer.auth.operations import create_api_token
+
+    user = make_user("lawyer", "chaoyang")
+    setup_ops.save_lawyer(lawyer, firm=lawyer.firm, name=lawyer.name, phone=lawyer.phone, user_id=user.id)
+    _row, secret = create_api_token(user, "t")
+    db.session.commit()
+    return {"Authorization": f"Bearer {secret}"}
+
+
 class Clock:
     """The moment the recording rules judge by (``trainer.visits.records.rules.now``), in Beijing time."""
 

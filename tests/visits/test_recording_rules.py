@@ -12,14 +12,13 @@ from unittest import mock
 import pytest
 from sqlalchemy import select
 
-from tests.visits.conftest import TODAY
+from tests.visits.conftest import TODAY, add_visit, lawyer_client, lawyer_headers
 from trainer.audit.models import AuditEntry
 from trainer.auth.operations import create_api_token
 from trainer.core.clock import local_datetime, to_local
 from trainer.core.extensions import db
 from trainer.visits.models import Visit
 from trainer.visits.records import accounts, rules
-from trainer.visits.setup import operations as setup_ops
 
 YESTERDAY = TODAY - timedelta(days=1)  # 2026-11-23, a Monday
 
@@ -31,20 +30,6 @@ def fixed_today(clock):
         yield
 
 
-def _visit(programme, station_index: int, lawyer, day: date, half: str = "am", **extra) -> Visit:
-    station = programme["stations"][station_index]
-    visit = Visit(district_id=station.district_id, station_id=station.id, lawyer_id=lawyer.id,
-                  firm_id=lawyer.firm_id, day=day, half=half, status="planned", pinned=True, **extra)
-    db.session.add(visit)
-    db.session.commit()
-    return visit
-
-
-def _lawyer(login_as, make_user, lawyer):
-    user = make_user("lawyer", "chaoyang")
-    setup_ops.save_lawyer(lawyer, firm=lawyer.firm, name=lawyer.name, phone=lawyer.phone, user_id=user.id)
-    db.session.commit()
-    return login_as(user=user)
 
 
 def _fresh(visit: Visit) -> Visit:
@@ -58,8 +43,8 @@ def _errors(html: str) -> list[str]:
 
 def test_check_in_only_from_half_an_hour_before_the_slot_to_its_end(login_as, make_user, programme, clock):
     me = programme["lawyers"][0]
-    visit = _visit(programme, 0, me, TODAY)  # 09:00–12:00
-    lawyer = _lawyer(login_as, make_user, me)
+    visit = add_visit(programme, 0, me, TODAY)  # 09:00–12:00
+    lawyer = lawyer_client(login_as, make_user, me)
 
     clock.set("00:08")  # the case: a check-in at 00:08 for a 09:00 visit
     page = lawyer.get("/visits/mine").get_data(as_text=True)
@@ -94,8 +79,8 @@ def test_check_in_only_from_half_an_hour_before_the_slot_to_its_end(login_as, ma
 
 def test_the_lawyer_records_yesterdays_visit_with_a_reason(login_as, make_user, programme, clock):
     me = programme["lawyers"][0]
-    visit = _visit(programme, 0, me, YESTERDAY)
-    lawyer = _lawyer(login_as, make_user, me)
+    visit = add_visit(programme, 0, me, YESTERDAY)
+    lawyer = lawyer_client(login_as, make_user, me)
     clock.set("08:15", TODAY)
 
     mine = lawyer.get("/visits/mine").get_data(as_text=True)
@@ -141,8 +126,8 @@ def test_the_lawyer_records_yesterdays_visit_with_a_reason(login_as, make_user, 
 
 def test_late_records_only_within_the_months_account_period(login_as, make_user, programme, clock, app):
     me = programme["lawyers"][0]
-    visit = _visit(programme, 0, me, date(2026, 11, 30))
-    lawyer = _lawyer(login_as, make_user, me)
+    visit = add_visit(programme, 0, me, date(2026, 11, 30))
+    lawyer = lawyer_client(login_as, make_user, me)
     data = {"checked_in": "09:00", "checked_out": "11:30", "late_reason": "外出开庭后忘记签到"}
 
     clock.set("10:00", date(2026, 12, 5))  # November closes on the 5th (ACCOUNTS_CLOSE_DAY)
@@ -166,9 +151,9 @@ def test_late_records_only_within_the_months_account_period(login_as, make_user,
 
 def test_a_visit_without_check_out_is_flagged_and_credited_no_hours(login_as, make_user, programme, clock):
     me = programme["lawyers"][0]
-    forgot = _visit(programme, 0, me, YESTERDAY)
-    short = _visit(programme, 1, me, YESTERDAY, half="pm")
-    lawyer = _lawyer(login_as, make_user, me)
+    forgot = add_visit(programme, 0, me, YESTERDAY)
+    short = add_visit(programme, 1, me, YESTERDAY, half="pm")
+    lawyer = lawyer_client(login_as, make_user, me)
     clock.set("09:10", YESTERDAY)
     lawyer.post(f"/visits/mine/v/{forgot.id}/check-in")
     clock.set("14:00", YESTERDAY)
@@ -210,8 +195,8 @@ def test_a_visit_without_check_out_is_flagged_and_credited_no_hours(login_as, ma
 
 def test_the_coordinator_corrects_times_and_status_with_a_reason_in_the_audit_log(login_as, programme, clock):
     me = programme["lawyers"][0]
-    visit = _visit(programme, 0, me, YESTERDAY)
-    missed = _visit(programme, 1, me, YESTERDAY, half="pm")
+    visit = add_visit(programme, 0, me, YESTERDAY)
+    missed = add_visit(programme, 1, me, YESTERDAY, half="pm")
     coordinator = login_as("coordinator", "chaoyang")
     clock.set("10:00", TODAY)
 
@@ -248,13 +233,10 @@ def test_the_coordinator_corrects_times_and_status_with_a_reason_in_the_audit_lo
 
 def test_api_late_record_and_the_accounts_counting(client, make_user, programme, clock):
     me = programme["lawyers"][0]
-    visit = _visit(programme, 0, me, YESTERDAY)
-    user = make_user("lawyer", "chaoyang")
-    setup_ops.save_lawyer(me, firm=me.firm, name=me.name, phone=me.phone, user_id=user.id)
-    _row, secret = create_api_token(user, "t")
+    visit = add_visit(programme, 0, me, YESTERDAY)
+    headers = lawyer_headers(make_user, me)
     coordinator = {"Authorization": f"Bearer {create_api_token(make_user('coordinator', 'chaoyang'), 'c')[1]}"}
     db.session.commit()
-    headers = {"Authorization": f"Bearer {secret}"}
     clock.set("09:00", TODAY)
     record = client.get(f"/api/v1/visits/{visit.id}/record", headers=headers)
     assert record.json["state"] == "unrecorded"

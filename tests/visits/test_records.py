@@ -13,7 +13,7 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
-from tests.visits.conftest import TODAY
+from tests.visits.conftest import TODAY, add_visit, lawyer_client, lawyer_headers
 from trainer.auth.operations import create_api_token
 from trainer.core.extensions import db
 from trainer.visits import feeds
@@ -35,20 +35,6 @@ def fixed_today(clock):
         yield
 
 
-def _visit(programme, station_index: int, lawyer, day: date, half: str = "am") -> Visit:
-    station = programme["stations"][station_index]
-    visit = Visit(district_id=station.district_id, station_id=station.id, lawyer_id=lawyer.id,
-                  firm_id=lawyer.firm_id, day=day, half=half, status="planned", pinned=True)
-    db.session.add(visit)
-    db.session.commit()
-    return visit
-
-
-def _lawyer_login(login_as, make_user, lawyer):
-    user = make_user("lawyer", "chaoyang")
-    setup_ops.save_lawyer(lawyer, firm=lawyer.firm, name=lawyer.name, phone=lawyer.phone, user_id=user.id)
-    db.session.commit()
-    return login_as(user=user)
 
 
 CONSULTATIONS = [
@@ -66,12 +52,12 @@ CONSULTATIONS = [
 
 def test_lawyer_checks_in_records_three_consultations_and_checks_out(login_as, make_user, programme, clock):
     me = programme["lawyers"][0]
-    visit = _visit(programme, 0, me, TODAY)
-    lawyer = _lawyer_login(login_as, make_user, me)
+    visit = add_visit(programme, 0, me, TODAY)
+    lawyer = lawyer_client(login_as, make_user, me)
     page = lawyer.get("/visits/mine").get_data(as_text=True)
     assert "今日走访" in page and visit.station.name in page and "签到" in page
     # Check-in is refused on another day (the same rule on the page and in the API).
-    later = _visit(programme, 1, me, date(2026, 11, 26))
+    later = add_visit(programme, 1, me, date(2026, 11, 26))
     response = lawyer.post(f"/visits/mine/v/{later.id}/check-in", follow_redirects=True)
     assert "只能在走访当天签到" in response.get_data(as_text=True)
     assert db.session.get(Visit, later.id).checked_in_at is None
@@ -121,8 +107,8 @@ def _cell(html: str, key: str) -> str:
 def test_worker_phone_hidden_from_another_firms_lawyer(app, client, login_as, make_user, programme):
     mine, other = programme["lawyers"][0], programme["lawyers"][2]
     assert mine.firm_id != other.firm_id
-    visit = _visit(programme, 0, mine, TODAY)
-    lawyer = _lawyer_login(login_as, make_user, mine)
+    visit = add_visit(programme, 0, mine, TODAY)
+    lawyer = lawyer_client(login_as, make_user, mine)
     lawyer.post(f"/visits/mine/v/{visit.id}/check-in")
     lawyer.post(f"/visits/mine/v/{visit.id}/consultations", data=CONSULTATIONS[0])
     consultation = db.session.scalar(select(Consultation))
@@ -130,7 +116,7 @@ def test_worker_phone_hidden_from_another_firms_lawyer(app, client, login_as, ma
     station = programme["stations"][0]
     setup_ops.assign_station(station, firm=other.firm, lead=other, start=date(2026, 11, 25))
     db.session.commit()
-    stranger = _lawyer_login(login_as, make_user, other)
+    stranger = lawyer_client(login_as, make_user, other)
     station_page = stranger.get(f"/visits/stations/{station.id}")
     assert station_page.status_code == 200
     html = station_page.get_data(as_text=True)
@@ -177,9 +163,9 @@ def _text_of(response) -> str:
 def test_no_show_is_missed_with_its_reason_and_the_excel_account_matches_the_screen(login_as, make_user,
                                                                                      programme, clock):
     me = programme["lawyers"][0]
-    delivered = _visit(programme, 0, me, TODAY)
-    missed = _visit(programme, 1, me, date(2026, 11, 17))
-    lawyer = _lawyer_login(login_as, make_user, me)
+    delivered = add_visit(programme, 0, me, TODAY)
+    missed = add_visit(programme, 1, me, date(2026, 11, 17))
+    lawyer = lawyer_client(login_as, make_user, me)
     lawyer.post(f"/visits/mine/v/{delivered.id}/check-in")
     for data in CONSULTATIONS[:2]:
         lawyer.post(f"/visits/mine/v/{delivered.id}/consultations", data=data)
@@ -223,12 +209,9 @@ def test_no_show_is_missed_with_its_reason_and_the_excel_account_matches_the_scr
 
 def test_api_record_and_consultations(client, make_user, programme, clock):
     me = programme["lawyers"][0]
-    visit = _visit(programme, 0, me, TODAY)
-    user = make_user("lawyer", "chaoyang")
-    setup_ops.save_lawyer(me, firm=me.firm, name=me.name, phone=me.phone, user_id=user.id)
-    _row, secret = create_api_token(user, "t")
+    visit = add_visit(programme, 0, me, TODAY)
+    headers = lawyer_headers(make_user, me)
     db.session.commit()
-    headers = {"Authorization": f"Bearer {secret}"}
     early = client.post(f"/api/v1/visits/{visit.id}/consultations", headers=headers,
                         json={"asker_type": "worker", "category": "pay", "question": "欠薪"})
     assert early.status_code == 422 and "签到" in early.json["error"]["message"]
@@ -257,8 +240,8 @@ def test_api_record_and_consultations(client, make_user, programme, clock):
 
 def test_english_record_and_account_pages(login_as, make_user, programme):
     me = programme["lawyers"][0]
-    visit = _visit(programme, 0, me, TODAY)
-    lawyer = _lawyer_login(login_as, make_user, me)
+    visit = add_visit(programme, 0, me, TODAY)
+    lawyer = lawyer_client(login_as, make_user, me)
     lawyer.post("/lang/en")
     html = lawyer.get("/visits/mine").get_data(as_text=True)
     assert "Today's visit" in html and "Check in" in html

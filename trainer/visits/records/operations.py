@@ -152,11 +152,18 @@ def record_late(visit: Visit, *, checked_in_at: datetime | None, checked_out_at:
             errors["checked_out_at"] = problem
     if errors:
         raise InvalidInput(errors)
-    changed = visit.status != "delivered"
-    visit.checked_in_at = as_utc(checked_in_at)
-    visit.checked_out_at = as_utc(checked_out_at)
-    visit.status = "delivered"
     visit.late_reason = reason
+    return _delivered(visit, checked_in_at, checked_out_at, user=user, reason=reason)
+
+
+def _delivered(visit: Visit, checked_in_at: datetime, checked_out_at: datetime | None, *, user,
+               reason: str) -> Visit:
+    """The visit took place at these times (a late record, a correction); the reason goes to the audit log."""
+    changed = visit.status != "delivered"
+    # Stored as UTC (SQLite keeps no zone: an aware Beijing time would come back 8 hours off).
+    visit.checked_in_at = as_utc(checked_in_at)
+    visit.checked_out_at = as_utc(checked_out_at) if checked_out_at else None
+    visit.status = "delivered"
     visit.audit_note = reason
     visit.recorded_by_id = user.id if user is not None else None
     visit.recorded_at = now_utc()
@@ -201,11 +208,17 @@ def reopen(visit: Visit, *, reason: str, version: int | None = None) -> Visit:
     errors: dict[str, str] = {}
     if visit.status != "missed":
         errors["reason"] = _("Only a missed visit can be reopened.")
+    return _planned_again(visit, errors, reason)
+
+
+def _planned_again(visit: Visit, errors: dict[str, str], reason: str) -> Visit:
+    """A coordinator sets a recorded visit back to planned, saying why (the audit log keeps it)."""
     reason = _reason(reason, errors, "reason", _("Say why the record is corrected."))
     if errors:
         raise InvalidInput(errors)
     visit.status = "planned"
-    visit.missed_reason = visit.missed_note = None
+    visit.missed_reason = visit.missed_note = visit.late_reason = None
+    visit.checked_in_at = visit.checked_out_at = None
     visit.audit_note = reason
     visit.touch()
     db.session.flush()
@@ -220,16 +233,7 @@ def undo_check_in(visit: Visit, *, reason: str, version: int | None = None) -> V
         errors["reason"] = _("Only a visit that was checked in can be set back.")
     elif visit.consultations:
         errors["reason"] = _("The visit has consultations: delete them first.")
-    reason = _reason(reason, errors, "reason", _("Say why the record is corrected."))
-    if errors:
-        raise InvalidInput(errors)
-    visit.status = "planned"
-    visit.checked_in_at = visit.checked_out_at = None
-    visit.late_reason = None
-    visit.audit_note = reason
-    visit.touch()
-    db.session.flush()
-    return visit
+    return _planned_again(visit, errors, reason)
 
 
 def record_times(visit: Visit, *, checked_in_at: datetime, checked_out_at: datetime | None, reason: str, user,
@@ -256,18 +260,7 @@ def record_times(visit: Visit, *, checked_in_at: datetime, checked_out_at: datet
     reason = _reason(reason, errors, "reason", _("Say why the times are corrected."))
     if errors:
         raise InvalidInput(errors)
-    changed = visit.status != "delivered"
-    # Stored as UTC (SQLite keeps no zone: an aware Beijing time would come back 8 hours off).
-    visit.checked_in_at = as_utc(checked_in_at)
-    visit.checked_out_at = as_utc(checked_out_at) if checked_out_at else None
-    visit.status = "delivered"
-    visit.audit_note = reason
-    visit.recorded_by_id = user.id if user is not None else None
-    visit.recorded_at = now_utc()
-    if changed:
-        visit.touch()
-    db.session.flush()
-    return visit
+    return _delivered(visit, checked_in_at, checked_out_at, user=user, reason=reason)
 
 
 # ----------------------------------------------------------------------------------------------- consultations

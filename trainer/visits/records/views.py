@@ -247,11 +247,18 @@ def _local_moment(day: date, hhmm: str | None) -> datetime | None:
 _TIME_FIELDS = {"checked_in_at": "checked_in", "checked_out_at": "checked_out"}
 
 
-def _form_names(operation):
-    try:
-        return operation()
-    except InvalidInput as error:
-        raise InvalidInput({_TIME_FIELDS.get(k, k): m for k, m in error.fields.items()}, error.message) from None
+def _save_times(visit: Visit, form, operation, *, message, **fields):
+    """A form with the two times (a coordinator's correction, a lawyer's late record): the times on the visit's
+    day in Beijing time, one operation, the operation's names for the times shown as the form's fields."""
+    def save() -> Visit:
+        try:
+            return operation(visit, checked_in_at=_local_moment(visit.day, form.checked_in.data),
+                             checked_out_at=_local_moment(visit.day, form.checked_out.data), user=current_user,
+                             today=today_local(), version=form.version.data, **fields)
+        except InvalidInput as error:
+            raise InvalidInput({_TIME_FIELDS.get(k, k): m for k, m in error.fields.items()}, error.message) from None
+
+    return save_form(form, save, record=visit, message=message, next_url=_record_url(visit))
 
 
 @bp.route("/v/<int:visit_id>/times", methods=["POST"])
@@ -259,11 +266,8 @@ def _form_names(operation):
 def visit_times(visit_id: int):
     visit = access.visit(visit_id)
     form = TimesForm()
-    response = save_form(form, lambda: _form_names(lambda: operations.record_times(
-        visit, checked_in_at=_local_moment(visit.day, form.checked_in.data),
-        checked_out_at=_local_moment(visit.day, form.checked_out.data), reason=form.reason.data,
-        user=current_user, today=today_local(), version=form.version.data)),
-        record=visit, message=_("Times saved."), next_url=_record_url(visit))
+    response = _save_times(visit, form, operations.record_times, reason=form.reason.data,
+                           message=_("Times saved."))
     return response or _render_record(visit, times_form=form, status=422)
 
 
@@ -273,15 +277,11 @@ def my_visit_late(visit_id: int):
     """The lawyer records the visit after its slot, saying why it is late."""
     visit = access.own_visit(visit_id)
     form = LateRecordForm()
-    response = save_form(form, lambda: _form_names(lambda: operations.record_late(
-        visit, checked_in_at=_local_moment(visit.day, form.checked_in.data),
-        checked_out_at=_local_moment(visit.day, form.checked_out.data), reason=form.late_reason.data,
-        user=current_user, today=today_local(), version=form.version.data)),
-        record=visit, message=lambda done: _("The visit of %(day)s is recorded: %(start)s–%(end)s.",
-                                             day=labels.short_day(done.day),
-                                             start=to_local(done.checked_in_at).strftime("%H:%M"),
-                                             end=to_local(done.checked_out_at).strftime("%H:%M")),
-        next_url=_record_url(visit))
+    response = _save_times(visit, form, operations.record_late, reason=form.late_reason.data,
+                           message=lambda done: _("The visit of %(day)s is recorded: %(start)s–%(end)s.",
+                                                  day=labels.short_day(done.day),
+                                                  start=to_local(done.checked_in_at).strftime("%H:%M"),
+                                                  end=to_local(done.checked_out_at).strftime("%H:%M")))
     return response or _render_record(visit, late_form=form, status=422)
 
 
