@@ -69,6 +69,8 @@ def test_check_in_only_from_half_an_hour_before_the_slot_to_its_end(login_as, ma
     assert rules.state(visit) == rules.IN_PROGRESS
     coordinator = login_as("coordinator", "chaoyang")
     assert "进行中" in coordinator.get(f"/visits/v/{visit.id}/record").get_data(as_text=True)
+    month = coordinator.get("/visits/?month=2026-11").get_data(as_text=True)
+    assert '<span class="badge info">进行中</span>' in month and '<span class="badge ok">已完成</span>' not in month
     assert accounts.firm_account(me.firm, (2026, 11)).in_progress == 1
 
     clock.set("11:55")
