@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timedelta
 
 import pytest
 
+from trainer.core.clock import as_utc, local_datetime
 from trainer.core.extensions import db
 from trainer.org.models import Station, Union
 from trainer.visits.setup import operations as setup_ops
@@ -14,6 +15,60 @@ TODAY = date(2026, 11, 24)
 
 
 ALL_WEEK = [f"{d}:{h}" for d in range(5) for h in ("am", "pm")]
+
+
+def add_visit(programme, station_index: int, lawyer, day: date, half: str = "am", **extra):
+    """A pinned planned visit of ``lawyer`` at the programme's station on ``day``."""
+    from trainer.visits.models import Visit
+
+    station = programme["stations"][station_index]
+    visit = Visit(district_id=station.district_id, station_id=station.id, lawyer_id=lawyer.id,
+                  firm_id=lawyer.firm_id, day=day, half=half, status="planned", pinned=True, **extra)
+    db.session.add(visit)
+    db.session.commit()
+    return visit
+
+
+def lawyer_client(login_as, make_user, lawyer):
+    """A test client logged in as the lawyer (a new login linked to the lawyer)."""
+    user = make_user("lawyer", "chaoyang")
+    setup_ops.save_lawyer(lawyer, firm=lawyer.firm, name=lawyer.name, phone=lawyer.phone, user_id=user.id)
+    db.session.commit()
+    return login_as(user=user)
+
+
+def lawyer_headers(make_user, lawyer) -> dict:
+    """API headers of a new login linked to the lawyer (a personal API token)."""
+    from trainer.auth.operations import create_api_token
+
+    user = make_user("lawyer", "chaoyang")
+    setup_ops.save_lawyer(lawyer, firm=lawyer.firm, name=lawyer.name, phone=lawyer.phone, user_id=user.id)
+    _row, secret = create_api_token(user, "t")
+    db.session.commit()
+    return {"Authorization": f"Bearer {secret}"}
+
+
+class Clock:
+    """The moment the recording rules judge by (``trainer.visits.records.rules.now``), in Beijing time."""
+
+    def __init__(self) -> None:
+        self.moment: datetime = local_datetime(TODAY, "09:30")
+
+    def set(self, hhmm: str, day: date | None = None) -> datetime:
+        self.moment = local_datetime(day or self.moment.date(), hhmm)
+        return self.moment
+
+    def advance(self, **delta) -> datetime:
+        self.moment = self.moment + timedelta(**delta)
+        return self.moment
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """A settable clock for check-in windows and states: TODAY 09:30 Beijing to begin with."""
+    current = Clock()
+    monkeypatch.setattr("trainer.visits.records.rules.now_utc", lambda: as_utc(current.moment))
+    return current
 
 
 def make_programme(district, *, stations=4, receiving=None, lawyers_per_firm=2, firms=2, prefix=""):

@@ -188,11 +188,16 @@ def test_jobs_are_idempotent(app, districts, programme):
                          firm_id=lawyer.firm_id, day=date(2026, 11, 17), half="am", status="missed",
                          missed_reason="station_closed"))
     db.session.commit()
-    first = jobs.monthly_accounts(date(2026, 12, 1))
-    second = jobs.monthly_accounts(date(2026, 12, 1))
-    assert "2 accounts stored" in first and "0 accounts stored" in second
-    snapshots = db.session.scalars(select(FirmMonthlyAccount)).all()
-    assert len(snapshots) == 2 and {s.month for s in snapshots} == {"2026-11"}
+    # On the 1st November stays open for late records (closed on ACCOUNTS_CLOSE_DAY, the 5th); October is closed.
+    early = jobs.monthly_accounts(date(2026, 12, 1))
+    assert "2026-11 stays open for late records until day 5" in early
+    assert db.session.scalar(select(func.count()).select_from(FirmMonthlyAccount).where(
+        FirmMonthlyAccount.month == "2026-11")) == 0
+    first = jobs.monthly_accounts(date(2026, 12, 5))
+    second = jobs.monthly_accounts(date(2026, 12, 6))
+    assert "2026-11: 2 accounts stored" in first and "2026-11: 0 accounts stored" in second
+    snapshots = db.session.scalars(select(FirmMonthlyAccount).where(FirmMonthlyAccount.month == "2026-11")).all()
+    assert len(snapshots) == 2
     assert sum(s.figures["missed"] for s in snapshots) == 1
 
     summary = jobs.roll_forward(date(2026, 11, 20))

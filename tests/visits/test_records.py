@@ -13,7 +13,7 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
-from tests.visits.conftest import TODAY
+from tests.visits.conftest import TODAY, add_visit, lawyer_client, lawyer_headers
 from trainer.auth.operations import create_api_token
 from trainer.core.extensions import db
 from trainer.visits import feeds
@@ -25,7 +25,7 @@ PHONE = "13812345678"
 
 
 @pytest.fixture(autouse=True)
-def fixed_today():
+def fixed_today(clock):
     with mock.patch("trainer.visits.plan.planner.today_local", return_value=TODAY), \
             mock.patch("trainer.visits.web.today_local", return_value=TODAY), \
             mock.patch("trainer.visits.plan.views.today_local", return_value=TODAY), \
@@ -35,20 +35,6 @@ def fixed_today():
         yield
 
 
-def _visit(programme, station_index: int, lawyer, day: date, half: str = "am") -> Visit:
-    station = programme["stations"][station_index]
-    visit = Visit(district_id=station.district_id, station_id=station.id, lawyer_id=lawyer.id,
-                  firm_id=lawyer.firm_id, day=day, half=half, status="planned", pinned=True)
-    db.session.add(visit)
-    db.session.commit()
-    return visit
-
-
-def _lawyer_login(login_as, make_user, lawyer):
-    user = make_user("lawyer", "chaoyang")
-    setup_ops.save_lawyer(lawyer, firm=lawyer.firm, name=lawyer.name, phone=lawyer.phone, user_id=user.id)
-    db.session.commit()
-    return login_as(user=user)
 
 
 CONSULTATIONS = [
@@ -64,14 +50,14 @@ CONSULTATIONS = [
 ]
 
 
-def test_lawyer_checks_in_records_three_consultations_and_checks_out(login_as, make_user, programme):
+def test_lawyer_checks_in_records_three_consultations_and_checks_out(login_as, make_user, programme, clock):
     me = programme["lawyers"][0]
-    visit = _visit(programme, 0, me, TODAY)
-    lawyer = _lawyer_login(login_as, make_user, me)
+    visit = add_visit(programme, 0, me, TODAY)
+    lawyer = lawyer_client(login_as, make_user, me)
     page = lawyer.get("/visits/mine").get_data(as_text=True)
     assert "今日走访" in page and visit.station.name in page and "签到" in page
     # Check-in is refused on another day (the same rule on the page and in the API).
-    later = _visit(programme, 1, me, date(2026, 11, 26))
+    later = add_visit(programme, 1, me, date(2026, 11, 26))
     response = lawyer.post(f"/visits/mine/v/{later.id}/check-in", follow_redirects=True)
     assert "只能在走访当天签到" in response.get_data(as_text=True)
     assert db.session.get(Visit, later.id).checked_in_at is None
@@ -88,6 +74,7 @@ def test_lawyer_checks_in_records_three_consultations_and_checks_out(login_as, m
     html = lawyer.post(f"/visits/mine/v/{visit.id}/consultations", data={**CONSULTATIONS[0], "worker_phone": "123"}
                        ).get_data(as_text=True)
     assert "13800138000" in html and 'value="123"' in html
+    clock.set("11:50")
     response = lawyer.post(f"/visits/mine/v/{visit.id}/check-out", follow_redirects=True)
     assert "已签退" in response.get_data(as_text=True)
     db.session.expire_all()
@@ -120,8 +107,8 @@ def _cell(html: str, key: str) -> str:
 def test_worker_phone_hidden_from_another_firms_lawyer(app, client, login_as, make_user, programme):
     mine, other = programme["lawyers"][0], programme["lawyers"][2]
     assert mine.firm_id != other.firm_id
-    visit = _visit(programme, 0, mine, TODAY)
-    lawyer = _lawyer_login(login_as, make_user, mine)
+    visit = add_visit(programme, 0, mine, TODAY)
+    lawyer = lawyer_client(login_as, make_user, mine)
     lawyer.post(f"/visits/mine/v/{visit.id}/check-in")
     lawyer.post(f"/visits/mine/v/{visit.id}/consultations", data=CONSULTATIONS[0])
     consultation = db.session.scalar(select(Consultation))
@@ -129,7 +116,7 @@ def test_worker_phone_hidden_from_another_firms_lawyer(app, client, login_as, ma
     station = programme["stations"][0]
     setup_ops.assign_station(station, firm=other.firm, lead=other, start=date(2026, 11, 25))
     db.session.commit()
-    stranger = _lawyer_login(login_as, make_user, other)
+    stranger = lawyer_client(login_as, make_user, other)
     station_page = stranger.get(f"/visits/stations/{station.id}")
     assert station_page.status_code == 200
     html = station_page.get_data(as_text=True)
@@ -174,14 +161,15 @@ def _text_of(response) -> str:
 
 
 def test_no_show_is_missed_with_its_reason_and_the_excel_account_matches_the_screen(login_as, make_user,
-                                                                                     programme):
+                                                                                     programme, clock):
     me = programme["lawyers"][0]
-    delivered = _visit(programme, 0, me, TODAY)
-    missed = _visit(programme, 1, me, date(2026, 11, 17))
-    lawyer = _lawyer_login(login_as, make_user, me)
+    delivered = add_visit(programme, 0, me, TODAY)
+    missed = add_visit(programme, 1, me, date(2026, 11, 17))
+    lawyer = lawyer_client(login_as, make_user, me)
     lawyer.post(f"/visits/mine/v/{delivered.id}/check-in")
     for data in CONSULTATIONS[:2]:
         lawyer.post(f"/visits/mine/v/{delivered.id}/consultations", data=data)
+    clock.set("08:00", date(2026, 11, 25))  # the next morning: the visit was never checked out
     coordinator = login_as("coordinator", "chaoyang")
     html = coordinator.post(f"/visits/v/{missed.id}/missed", data={"reason": "other", "note": ""}).get_data(
         as_text=True)
@@ -193,17 +181,21 @@ def test_no_show_is_missed_with_its_reason_and_the_excel_account_matches_the_scr
     assert _cell(page, "missed") == "1" and "律师生病" in page and "律师发烧就医" in page
     account = accounts.firm_account(me.firm, (2026, 11))
     assert (account.delivered, account.missed, account.consultations) == (1, 1, 2)
-    # A delivered visit without check-out counts the contract's hours, and says so.
-    assert account.hours == 3.0 and account.estimated_visits == 1 and "合同" in page
+    # A delivered visit without check-out is credited no hours (never the contract's), flagged, and the page says so.
+    assert account.hours == 0 and [v.id for v in account.no_checkout] == [delivered.id]
+    assert _cell(page, "no_checkout") == "1" and "未签退" in page and "1次走访未签退" in page
     workbook = load_workbook(BytesIO(coordinator.get(
         f"/visits/accounts/{me.firm_id}/account.xlsx?month=2026-11").data))
     summary = {row[0]: row[1] for row in workbook["汇总"].iter_rows(min_row=2, values_only=True)}
     keys = {"合同约定走访次数": "contracted", "已排走访次数": "planned", "已完成走访次数": "delivered",
-            "未到次数": "missed", "待完成次数": "open", "服务时长（小时）": "hours", "咨询次数": "consultations",
-            "咨询人数": "people"}
+            "未到次数": "missed", "待完成次数": "open", "服务时长（小时，按实际签到签退）": "hours",
+            "未签退（未计时长）": "no_checkout", "咨询次数": "consultations", "咨询人数": "people"}
     for header, key in keys.items():
         assert float(summary[header]) == float(_cell(page, key)), header
-        assert summary[header] == getattr(account, key)
+        value = getattr(account, key)
+        assert summary[header] == (len(value) if isinstance(value, list) else value)
+    assert any("未签退" in str(row[1]) for row in workbook["汇总"].iter_rows(min_row=2, values_only=True)
+               if row[0] in ("计算说明", None))
     categories = {row[0]: row[1] for row in workbook["咨询分类"].iter_rows(min_row=2, values_only=True)}
     assert categories["劳动报酬"] == 1 and categories["加班费"] == 1 and categories["工伤"] == 0
     missed_rows = list(workbook["未到走访"].iter_rows(min_row=2, values_only=True))
@@ -215,14 +207,11 @@ def test_no_show_is_missed_with_its_reason_and_the_excel_account_matches_the_scr
     assert row[3:5] == (1, 1) and me.firm.name in overview
 
 
-def test_api_record_and_consultations(client, make_user, programme):
+def test_api_record_and_consultations(client, make_user, programme, clock):
     me = programme["lawyers"][0]
-    visit = _visit(programme, 0, me, TODAY)
-    user = make_user("lawyer", "chaoyang")
-    setup_ops.save_lawyer(me, firm=me.firm, name=me.name, phone=me.phone, user_id=user.id)
-    _row, secret = create_api_token(user, "t")
+    visit = add_visit(programme, 0, me, TODAY)
+    headers = lawyer_headers(make_user, me)
     db.session.commit()
-    headers = {"Authorization": f"Bearer {secret}"}
     early = client.post(f"/api/v1/visits/{visit.id}/consultations", headers=headers,
                         json={"asker_type": "worker", "category": "pay", "question": "欠薪"})
     assert early.status_code == 422 and "签到" in early.json["error"]["message"]
@@ -239,6 +228,7 @@ def test_api_record_and_consultations(client, make_user, programme):
     changed = client.put(url, headers={**headers, "If-Match": made.headers["ETag"]}, json=body)
     assert changed.status_code == 200 and changed.json["people_count"] == 2
     assert client.put(url, headers={**headers, "If-Match": made.headers["ETag"]}, json=body).status_code == 412
+    clock.set("11:40")
     out = client.post(f"/api/v1/visits/{visit.id}/check-out", headers=headers)
     assert out.status_code == 200 and out.json["checked_out_at"]
     coordinator = {"Authorization": f"Bearer {create_api_token(make_user('coordinator', 'chaoyang'), 'c')[1]}"}
@@ -250,8 +240,8 @@ def test_api_record_and_consultations(client, make_user, programme):
 
 def test_english_record_and_account_pages(login_as, make_user, programme):
     me = programme["lawyers"][0]
-    visit = _visit(programme, 0, me, TODAY)
-    lawyer = _lawyer_login(login_as, make_user, me)
+    visit = add_visit(programme, 0, me, TODAY)
+    lawyer = lawyer_client(login_as, make_user, me)
     lawyer.post("/lang/en")
     html = lawyer.get("/visits/mine").get_data(as_text=True)
     assert "Today's visit" in html and "Check in" in html

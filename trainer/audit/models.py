@@ -24,6 +24,9 @@ class Audited:
     """
 
     __audit_exclude__: frozenset[str] = frozenset({"password_hash", "version", "token_hash", "updated_at"})
+    # Why the change was made (a coordinator's correction): set it before the flush and the change's audit entry
+    # keeps it as its ``note``; it is cleared once written.
+    audit_note: str | None = None
 
     @property
     def audit_district_id(self) -> int | None:
@@ -52,6 +55,7 @@ class AuditEntry(db.Model):
     district_id: Mapped[int | None] = mapped_column(ForeignKey("districts.id"), index=True)
     before: Mapped[dict | None] = mapped_column(JSON)
     after: Mapped[dict | None] = mapped_column(JSON)
+    note: Mapped[str | None] = mapped_column(String(300))  # why: a correction's reason (Audited.audit_note)
 
     user = relationship("User", lazy="joined")
 
@@ -124,7 +128,8 @@ def _record_changes(session: Session, flush_context, instances) -> None:
         entry = AuditEntry(user_id=user_id, actor=actor, action=action, entity_type=type(obj).__name__,
                            entity_id=",".join(str(i) for i in identity) if identity else None,
                            entity_label=obj.audit_label[:200], district_id=obj.audit_district_id,
-                           before=before, after=after)
+                           before=before, after=after, note=obj.audit_note)
+        obj.audit_note = None
         session.add(entry)
         if identity is None:
             # The id of a new row is known only after the flush.

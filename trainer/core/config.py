@@ -55,6 +55,18 @@ class Defaults:
     # People are told (in-app notice, e-mail when mail is on) of changes to their items this many days ahead.
     NOTICE_DAYS_AHEAD = 30
     INSTRUCTOR_SPAN_LIMIT = 8
+    # Recording a lawyer's visit (docs/visits.md, "The visit record"): check-in opens this many minutes before
+    # the station's slot and closes at its end.
+    CHECKIN_EARLY_MIN = 30
+    # A month's firm accounts are closed (stored by the job visits.monthly_accounts, 04:00) on this day of the
+    # next month; until then the month's visits may still be recorded late.
+    ACCOUNTS_CLOSE_DAY = 5
+    # A visit the lawyer did not record in time may be recorded afterwards, with the reason it is late: None =
+    # within the month's account period (until the day before ACCOUNTS_CLOSE_DAY of the next month); a number N
+    # = until N days after the visit. Never once the firm's account of that month is stored (closed).
+    RECORD_LATE_DAYS: int | None = None
+    # A delivered visit shorter than this share of the contract's hours per visit is flagged "short".
+    VISIT_SHORT_SHARE = 0.5
     API_TITLE = "Trainer API"
     API_VERSION = "v1"
     OPENAPI_VERSION = "3.0.3"

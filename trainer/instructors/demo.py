@@ -11,8 +11,9 @@ from trainer.core.extensions import db
 from trainer.instructors.duties.operations import add_responsibility
 from trainer.instructors.engagements.operations import save_engagement, save_session
 from trainer.instructors.hierarchy.operations import save_instructor
-from trainer.instructors.meetings.operations import expand_series, save_series
+from trainer.instructors.meetings.operations import create_meeting, expand_series, save_series
 from trainer.instructors.training.operations import add_training, save_assessment
+from trainer.workdays import is_working_day
 
 CHAOYANG_FULL = [  # name, background, specialities, guided part-time: (name, background, streets, industries)
     ("赵建国", "lawyer", ["信息技术服务业", "金融业"], [
@@ -101,6 +102,11 @@ def load(ctx) -> None:
                                  starts_on=date(2026, 1, 1), until=None, start_time="09:30", end_time="11:00",
                                  location="西城区总工会 2楼会议室")
     expand_series(xicheng_series, horizon)
+    # A one-off meeting: 赵建国 and the part-time instructors he guides are invited (see the meeting page).
+    one_off_day = next(day for day in (today_local() + timedelta(days=n) for n in range(3, 40))
+                       if is_working_day(day, allow_provisional=True))
+    create_meeting(organiser=people["赵建国"], district_id=chaoyang.id, title="望京街道集体协商专题协调会",
+                   day=one_off_day, start_time="10:00", end_time="11:30", location="望京街道总工会 会议室")
     # Past meetings of the fortnightly series get attendance and minutes.
     for meeting in fortnightly.meetings:
         if meeting.day < today_local() - timedelta(days=60) or meeting.day >= today_local():

@@ -108,6 +108,11 @@ def may_write_log(day: PlacementDay) -> bool:
     return (current_user.role == Role.TRAINEE and owner.user_id == current_user.id) or is_staff()
 
 
+def may_write_reflection(day: PlacementDay) -> bool:
+    """Only the trainee writes their reflection; mentors and staff read it."""
+    return current_user.role == Role.TRAINEE and day.placement.trainee.user_id == current_user.id
+
+
 def may_remark(day: PlacementDay) -> bool:
     """The trainee's mentor remarks on the cases; staff may too."""
     mentor = my_mentor()

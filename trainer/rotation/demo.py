@@ -12,7 +12,7 @@ from trainer.core.clock import today_local
 from trainer.core.extensions import db
 from trainer.rotation.logs.operations import confirm_completion, save_evaluation
 from trainer.rotation.mentors.operations import add_unavailable, assign_mentor, save_mentor
-from trainer.rotation.models import CATEGORIES, CaseLog, Trainee
+from trainer.rotation.models import CATEGORIES, CaseLog, DayReflection, Trainee
 from trainer.rotation.placements.operations import plan_year
 from trainer.rotation.trainees.operations import save_trainee
 from trainer.rotation.years.operations import add_blackout, save_programme_year, select_unions
@@ -30,6 +30,14 @@ TRAINEES = ["李晓红", "张伟", "王芳", "刘洋", "陈磊", "杨静", "赵�
 EXPERIENCE = ["街道调解委员会调解员，从事调解工作2年", "工会服务站工作人员，参与过劳动争议调解", "新任调解员",
               "社区人民调解员5年", "企业工会主席，兼职调解员", "街道工会干事", "新任调解员", "劳动保障协管员3年"]
 REMARKS = ["能把握争议焦点，注意告知当事人调解期限。", "沟通耐心，协议书表述需更准确。", "独立主持调解，程序规范。"]
+
+
+REFLECTIONS = (
+    "今天跟随带教律师旁听了两起欠薪纠纷调解，体会到先厘清工资构成、再谈分期方案的重要性。明天想请教如何向企业说明拖欠工资的法律后果。",
+    "协助起草了一份调解协议，发现履行期限和违约责任写得不够具体，带教律师逐条帮我修改。以后要先列要点再动笔。",
+    "独立主持调解时双方情绪激动，我先分别单独沟通，效果比面对面好。还需要提高把握调解节奏的能力。",
+    "学习了工伤认定与劳动能力鉴定的程序，整理了一张时限表，方便以后向职工解释。",
+)
 
 
 def load(ctx) -> None:
@@ -120,6 +128,9 @@ def _past_work(py, trainees: list[Trainee], today: date, coordinator) -> None:
                     accepted_on=day.day - timedelta(days=(number + k) % 4),
                     summary="劳动者主张欠付工资及加班费，用人单位同意分期支付。" if role == "independent" else None,
                     mentor_remarks=REMARKS[(index + number) % len(REMARKS)] if (number + k) % 2 == 0 else None))
+            if number % 3 != 2:  # most days have the trainee's reflection (每日心得)
+                db.session.add(DayReflection(placement_day=day, district_id=day.district_id,
+                                             text=REFLECTIONS[(index + number) % len(REFLECTIONS)]))
         if not days or days[-1].day >= today:
             continue
         mentor_id = days[-1].mentor_id

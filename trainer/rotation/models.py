@@ -314,10 +314,33 @@ class PlacementDay(Audited, FeedSource, db.Model):
     mentor: Mapped[Mentor | None] = relationship()
     logs: Mapped[list[CaseLog]] = relationship(back_populates="placement_day", order_by="CaseLog.id",
                                                cascade="all, delete-orphan")
+    reflection: Mapped[DayReflection | None] = relationship(back_populates="placement_day",
+                                                            cascade="all, delete-orphan")
 
     @property
     def audit_label(self) -> str:
         return self.day.isoformat()
+
+
+class DayReflection(Audited, Versioned, db.Model):
+    """The trainee's reflection on a placement day (每日心得), written on the day or later; their mentors and the
+    district's staff read it, no other trainee does."""
+
+    __tablename__ = "rotation_reflections"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    placement_day_id: Mapped[int] = mapped_column(ForeignKey("rotation_placement_days.id", ondelete="CASCADE"),
+                                                  unique=True)
+    district_id: Mapped[int] = mapped_column(ForeignKey("districts.id"), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    written_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now_utc)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now_utc)
+
+    placement_day: Mapped[PlacementDay] = relationship(back_populates="reflection")
+
+    @property
+    def audit_label(self) -> str:
+        return self.placement_day.day.isoformat() if self.placement_day else f"#{self.id}"
 
 
 class CaseLog(Audited, Versioned, db.Model):

@@ -26,6 +26,7 @@ register_nav(_l("Law firms"), "visits.firms", STAFF, order=33)
 register_nav(_l("Lawyers"), "visits.lawyers", STAFF, order=34)
 register_nav(_l("My visits"), "visits.my_visits", {Role.LAWYER}, order=10)
 register_nav(_l("Firms' monthly accounts"), "visits.accounts", STAFF, order=35)
+register_nav(_l("Visit records to check"), "visits.records_review", STAFF, order=35)
 register_nav(_l("Telephone duty"), "visits.duty_periods", STAFF, order=36)
 register_nav(_l("Visits: Excel import and export"), "visits.excel", STAFF, order=37)
 

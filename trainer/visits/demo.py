@@ -132,13 +132,16 @@ CONSULTATIONS = [
 ]
 
 
-def _deliver_past(district, today, wang_id) -> None:
-    """November's visits before today took place (with consultations), except one that was missed."""
+def _deliver_past(district, today, wang_id, keep: set[int]) -> None:
+    """November's visits before today took place (with consultations), except one that was missed and those in
+    ``keep`` (left unrecorded)."""
     visits = db.session.scalars(select(Visit).where(
         Visit.district_id == district.id, Visit.day >= date(2026, 11, 1), Visit.day < min(today, date(2026, 12, 1)),
         Visit.status == "planned").options(selectinload(Visit.station)).order_by(Visit.day, Visit.id)).all()
     missed_done = False
     for index, visit in enumerate(visits):
+        if visit.id in keep:
+            continue
         if not missed_done and visit.lawyer_id != wang_id and index >= 5:
             records.mark_missed(visit, reason="lawyer_ill", note="律师发烧就医，未能到站，已电话告知服务站",
                                 user=None, today=today)
@@ -147,7 +150,7 @@ def _deliver_past(district, today, wang_id) -> None:
         start, end = visit.station.hours_of(visit.half)
         visit.status = "delivered"
         visit.checked_in_at = (local_datetime(visit.day, start) + timedelta(minutes=index % 11)).astimezone(UTC)
-        if index % 6 != 3:  # now and then the lawyer forgot to check out: the account estimates those hours
+        if index % 6 != 3:  # now and then the lawyer forgot to check out: flagged, no hours credited
             visit.checked_out_at = (local_datetime(visit.day, end) - timedelta(minutes=index % 17)).astimezone(UTC)
         visit.touch()
         for k in range(index % 4):
@@ -157,6 +160,37 @@ def _deliver_past(district, today, wang_id) -> None:
                                       referral=item[6], follow_up=bool(item[7]), follow_up_note=item[7],
                                       enterprise_name=item[8], worker_name=item[9], worker_phone=item[10])
     db.session.flush()
+
+
+def _free_slot_visit(lawyer, day: date, note: str) -> Visit | None:
+    """A pinned visit of the lawyer on ``day`` at one of the stations they lead, in a half-day still free."""
+    stations = db.session.scalars(select(Assignment).where(Assignment.lead_lawyer_id == lawyer.id,
+                                                           Assignment.active)).all()
+    for assignment in stations:
+        for half in ("am", "pm"):
+            taken = db.session.scalar(select(Visit.id).where(
+                (Visit.station_id == assignment.station_id) | (Visit.lawyer_id == lawyer.id),
+                Visit.day == day, Visit.half == half, Visit.status != "cancelled").limit(1))
+            if taken is None:
+                visit = Visit(district_id=assignment.district_id, station_id=assignment.station_id,
+                              lawyer_id=lawyer.id, firm_id=lawyer.firm_id, day=day, half=half, status="planned",
+                              pinned=True, provisional=official_working_day(day) is None, note=note)
+                db.session.add(visit)
+                db.session.flush()
+                return visit
+    return None
+
+
+def _unrecorded_yesterday(lawyer, today) -> set[int]:
+    """The lawyer's visit on the last working day before today is left unrecorded (forgot to check in), to be
+    recorded afterwards with a reason from /visits/mine; added at a free slot when there is none."""
+    day = today - timedelta(days=1)
+    while official_working_day(day) is False or (official_working_day(day) is None and day.weekday() >= 5):
+        day -= timedelta(days=1)
+    found = db.session.scalar(select(Visit).where(Visit.lawyer_id == lawyer.id, Visit.day == day,
+                                                  Visit.status == "planned").limit(1))
+    found = found or _free_slot_visit(lawyer, day, "演示：律师忘记签到的走访，可在“我的走访”中补记并说明原因")
+    return {found.id} if found else set()
 
 
 def _visit_today_for(lawyer, today) -> None:
@@ -171,20 +205,7 @@ def _visit_today_for(lawyer, today) -> None:
     if db.session.scalar(select(Visit.id).where(Visit.lawyer_id == lawyer.id, Visit.day == day,
                                                 Visit.status != "cancelled").limit(1)):
         return
-    stations = db.session.scalars(select(Assignment).where(Assignment.lead_lawyer_id == lawyer.id,
-                                                           Assignment.active)).all()
-    for assignment in stations:
-        for half in ("am", "pm"):
-            taken = db.session.scalar(select(Visit.id).where(Visit.station_id == assignment.station_id,
-                                                             Visit.day == day, Visit.half == half,
-                                                             Visit.status != "cancelled").limit(1))
-            if taken is None:
-                db.session.add(Visit(district_id=assignment.district_id, station_id=assignment.station_id,
-                                     lawyer_id=lawyer.id, firm_id=lawyer.firm_id, day=day, half=half,
-                                     status="planned", pinned=True, provisional=official_working_day(day) is None,
-                                     note="演示：今天的走访，可试用签到、记录咨询、签退"))
-                db.session.flush()
-                return
+    _free_slot_visit(lawyer, day, "演示：今天的走访，可试用签到、记录咨询、签退")
 
 
 def _duty_period(district) -> None:
@@ -205,7 +226,8 @@ def load(ctx) -> None:
     plan_range(chaoyang, "2026-11", "2026-11", allow_past=True, time_limit_s=2.0)
     today = today_local()
     wang = db.session.scalar(select(Lawyer).where(Lawyer.district_id == chaoyang.id, Lawyer.name == "王建华"))
-    _deliver_past(chaoyang, today, wang.id if wang else None)
+    keep = _unrecorded_yesterday(wang, today) if wang is not None else set()
+    _deliver_past(chaoyang, today, wang.id if wang else None, keep)
     _duty_period(chaoyang)
     if wang is not None:
         _visit_today_for(wang, today)

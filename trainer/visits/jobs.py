@@ -4,8 +4,9 @@
   assignments. A month already planned is left alone except for stations that have no visit in it yet; running
   it twice adds nothing the second time. A year whose holidays are not announced is skipped ("2027 not
   announced") unless ``JOBS_PLAN_PROVISIONAL`` is true, then it plans on the provisional calendar.
-- ``visits.monthly_accounts`` (the 1st, 04:00): store each firm's account of the month just ended
-  (unique firm + month, so a second run stores nothing).
+- ``visits.monthly_accounts`` (daily, 04:00): close last month's accounts from ``ACCOUNTS_CLOSE_DAY`` (the 5th)
+  on — store each firm's account of it (unique firm + month, so a later run stores nothing) — and the month before
+  it, should the job not have run then. Until the close day lawyers may still record last month's visits late.
 """
 
 from __future__ import annotations
@@ -18,10 +19,10 @@ from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
 from trainer.core.extensions import db
-from trainer.core.months import month_bounds, month_key, next_month, previous_month
+from trainer.core.months import month_bounds, month_key, next_month, previous_month, shift_month
 from trainer.jobs.runner import Skip
 from trainer.visits.plan import planner
-from trainer.visits.records import accounts
+from trainer.visits.records import accounts, rules
 from trainer.workdays import is_provisional_range
 
 log = logging.getLogger(__name__)
@@ -50,15 +51,22 @@ def roll_forward(today: date) -> str:
 
 
 def monthly_accounts(today: date) -> str:
-    month = previous_month(today)
-    stored, kept = accounts.store_month(month)
+    last = previous_month(today)
+    months = [shift_month(last, -1)] + ([last] if today.day >= rules.close_day() else [])
+    done = []
+    for month in months:
+        stored, kept = accounts.store_month(month)
+        done.append(f"{month_key(month)}: {stored} accounts stored, {kept} already stored")
     db.session.commit()
-    return f"{month_key(month)}: {stored} accounts stored, {kept} already stored"
+    if today.day < rules.close_day():
+        done.append(f"{month_key(last)} stays open for late records until day {rules.close_day()}")
+    return "; ".join(done)
 
 
 JOBS = [
     {"name": "visits.roll_forward", "func": roll_forward, "trigger": "cron", "trigger_args": {"day": 20, "hour": 2},
      "description": _l("Plan next month's lawyer visits for stations that have none yet")},
     {"name": "visits.monthly_accounts", "func": monthly_accounts, "trigger": "cron",
-     "trigger_args": {"day": 1, "hour": 4}, "description": _l("Store each firm's account of the month just ended")},
+     "trigger_args": {"hour": 4}, "description": _l("Close each firm's account of last month (from the 5th, "
+                                                    "after the days for late records)")},
 ]

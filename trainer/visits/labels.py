@@ -36,8 +36,16 @@ HALF_CHOICES = [("am", _l("morning")), ("pm", _l("afternoon"))]
 STATUS_LABELS = {"planned": _l("planned"), "cancelled": _l("cancelled"), "delivered": _l("delivered"),
                  "missed": _l("missed")}
 
+# What a visit is now (trainer.visits.records.rules.state) and what the account flags about it.
+STATE_LABELS = {"planned": _l("planned"), "unrecorded": _l("not recorded"), "in_progress": _l("in progress"),
+                "delivered": _l("delivered"), "no_checkout": _l("no check-out"), "untimed": _l("no times recorded"),
+                "missed": _l("missed"), "cancelled": _l("cancelled")}
+FLAG_LABELS = {"no_checkout": _l("no check-out: no hours credited"), "untimed": _l("no times: no hours credited"),
+               "short": _l("short visit"), "late": _l("recorded late"), "unrecorded": _l("not recorded")}
+
 KINDS = {"category": CATEGORY_LABELS, "asker": ASKER_LABELS, "channel": CHANNEL_LABELS,
-         "referral": REFERRAL_LABELS, "missed": MISSED_LABELS, "status": STATUS_LABELS}
+         "referral": REFERRAL_LABELS, "missed": MISSED_LABELS, "status": STATUS_LABELS, "state": STATE_LABELS,
+         "flag": FLAG_LABELS}
 
 
 def label(kind: str, code: str | None) -> str:

@@ -250,6 +250,8 @@ class Visit(Audited, Versioned, FeedSource, db.Model):
     missed_note: Mapped[str | None] = mapped_column(String(300))
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     recorded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Recorded after its slot (the lawyer forgot): why, in the lawyer's words; shown to the coordinator.
+    late_reason: Mapped[str | None] = mapped_column(String(300))
 
     station = relationship("Station")
     lawyer: Mapped[Lawyer] = relationship()

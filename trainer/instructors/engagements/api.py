@@ -6,6 +6,7 @@ from marshmallow import Schema, fields, validate
 
 from trainer.api.conventions import require_if_match
 from trainer.api.helpers import DistrictQuery, StrictBool, respond, respond_page, target_district
+from trainer.auth.models import Role
 from trainer.auth.permissions import STAFF, allow
 from trainer.core.extensions import db
 from trainer.instructors import access
@@ -58,6 +59,16 @@ class EngagementSchema(Schema):
 
     def _filing_left(self, e):
         return operations.days_left(e.filing_due) if e.filing_pending else None
+
+
+class ProgressSchema(Schema):
+    """What an assigned instructor may change: the stage and its dates (any of them; the others stay)."""
+
+    stage = fields.Str(validate=validate.OneOf(STAGES))
+    reply_received_on = fields.Date(allow_none=True)
+    agreement_signed_on = fields.Date(allow_none=True)
+    filed_on = fields.Date(allow_none=True)
+    in_force_on = fields.Date(allow_none=True)
 
 
 class SessionSchema(Schema):
@@ -130,6 +141,20 @@ def update_engagement(data, engagement_id: int):
     engagement = access.engagement(engagement_id, edit=True)
     require_if_match(engagement)
     _save(engagement, data)
+    db.session.commit()
+    return respond(_dump(engagement), engagement)
+
+
+@blp.route("/engagements/<int:engagement_id>/progress", methods=["PATCH"])
+@allow(Role.INSTRUCTOR)
+@blp.arguments(ProgressSchema)
+@blp.response(200, EngagementSchema)
+@blp.errors(401, 403, 404, 412, 422, 428)
+def engagement_progress(data, engagement_id: int):
+    """An assigned instructor reports progress: the stage and its dates, nothing else. Needs `If-Match`."""
+    engagement = access.engagement(engagement_id)
+    require_if_match(engagement)
+    operations.update_progress(engagement, **data)
     db.session.commit()
     return respond(_dump(engagement), engagement)
 

@@ -28,6 +28,17 @@ class EngagementForm(Form):
     notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=4000)])
 
 
+class ProgressForm(Form):
+    """What an assigned instructor reports: the stage reached and its dates (nothing else of the engagement)."""
+
+    version = HiddenField()
+    stage = SelectField(_l("Stage"), choices=list(STAGE_LABELS.items()))
+    reply_received_on = DateField(_l("Reply received on"), validators=[Optional()])
+    agreement_signed_on = DateField(_l("Agreement signed on"), validators=[Optional()])
+    filed_on = DateField(_l("Submitted to the labour bureau on"), validators=[Optional()])
+    in_force_on = DateField(_l("In force from"), validators=[Optional()])
+
+
 class SessionForm(Form):
     version = HiddenField()
     day = DateField(_l("Day"), validators=[DataRequired()])

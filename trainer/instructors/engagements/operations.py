@@ -106,6 +106,24 @@ def save_engagement(engagement: Engagement | None, *, district_id: int, enterpri
     return engagement
 
 
+# What an assigned instructor may change of an engagement: its stage and the dates that mark the stages. The
+# enterprise, the district, the request day, the notes and who is assigned stay the coordinator's.
+PROGRESS_FIELDS = ("stage", "reply_received_on", "agreement_signed_on", "filed_on", "in_force_on")
+
+
+def update_progress(engagement: Engagement, *, version: int | None = None, **changes) -> Engagement:
+    """An assigned instructor reports progress (reply received, stage …): only ``PROGRESS_FIELDS``, checked by
+    the same rules as the coordinator's form (``save_engagement``)."""
+    unknown = set(changes) - set(PROGRESS_FIELDS)
+    if unknown:
+        raise InvalidInput({name: _("An instructor cannot change this.") for name in sorted(unknown)})
+    values = {name: changes.get(name, getattr(engagement, name)) for name in PROGRESS_FIELDS}
+    return save_engagement(engagement, district_id=engagement.district_id, enterprise=engagement.enterprise,
+                           union_name=engagement.union_name, industry=engagement.industry, street=engagement.street,
+                           request_sent_on=engagement.request_sent_on, notes=engagement.notes, instructors=None,
+                           version=version, **values)
+
+
 @dataclass(frozen=True)
 class Suggestion:
     instructor: Instructor

@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
+from trainer.auth.models import Role
 from trainer.auth.permissions import STAFF, allow, check_district, working_district
 from trainer.core.clock import today_local
 from trainer.core.extensions import db
@@ -13,7 +14,7 @@ from trainer.instructors import access
 from trainer.instructors.blueprint import WITH_INSTRUCTOR, bp
 from trainer.instructors.duties.operations import district_streets
 from trainer.instructors.engagements import operations, queries
-from trainer.instructors.engagements.forms import EngagementForm, SessionForm
+from trainer.instructors.engagements.forms import EngagementForm, ProgressForm, SessionForm
 from trainer.instructors.labels import known_industries
 from trainer.instructors.models import Engagement
 from trainer.org.models import District
@@ -72,27 +73,55 @@ def engagement_edit(engagement_id: int | None = None):
                            district=district, suggestions=suggestions)
 
 
+def _progress_form(engagement: Engagement) -> ProgressForm | None:
+    """The progress form of an assigned instructor (None for staff, who have the whole form)."""
+    if access.is_staff():
+        return None
+    form = ProgressForm(formdata=None, obj=engagement)
+    form.version.data = engagement.version
+    return form
+
+
+def _engagement_page(engagement: Engagement, *, form=None, progress_form=None, status: int = 200):
+    return render_template("instructors/engagement.html", engagement=engagement,
+                           form=form or SessionForm(formdata=None),
+                           progress_form=progress_form or _progress_form(engagement),
+                           editable=access.is_staff(), today=today_local()), status
+
+
 @bp.route("/engagements/<int:engagement_id>", methods=["GET", "POST"])
 @allow(WITH_INSTRUCTOR)
 def engagement(engagement_id: int):
     """The engagement's stages, deadlines and sessions; staff add sessions here (POST)."""
     engagement = access.engagement(engagement_id)
+    if request.method == "GET":
+        return _engagement_page(engagement)
+    if not access.is_staff():
+        abort(403)
     form = SessionForm()
-    status = 200
-    if request.method == "POST":
-        if not access.is_staff():
-            abort(403)
-        response = save_form(
-            form, lambda: operations.save_session(None, engagement=engagement, day=form.day.data,
-                                                  start_time=form.start_time.data, end_time=form.end_time.data,
-                                                  location=form.location.data or "", notes=form.notes.data),
-            message=_("Session planned; it is on the assigned instructors' calendars."),
-            next_url=url_for("instructors.engagement", engagement_id=engagement.id))
-        if response is not None:
-            return response
-        engagement, status = access.engagement(engagement_id), 422
-    return render_template("instructors/engagement.html", engagement=engagement, form=form,
-                           editable=access.is_staff(), today=today_local()), status
+    response = save_form(
+        form, lambda: operations.save_session(None, engagement=engagement, day=form.day.data,
+                                              start_time=form.start_time.data, end_time=form.end_time.data,
+                                              location=form.location.data or "", notes=form.notes.data),
+        message=_("Session planned; it is on the assigned instructors' calendars."),
+        next_url=url_for("instructors.engagement", engagement_id=engagement.id))
+    return response or _engagement_page(access.engagement(engagement_id), form=form, status=422)
+
+
+@bp.route("/engagements/<int:engagement_id>/progress", methods=["POST"])
+@allow(Role.INSTRUCTOR)
+def engagement_progress(engagement_id: int):
+    """An assigned instructor reports the stage reached and its dates (their own engagements only)."""
+    engagement = access.engagement(engagement_id)
+    form = ProgressForm()
+    response = save_form(
+        form, lambda: operations.update_progress(
+            engagement, version=form.version.data, stage=form.stage.data,
+            reply_received_on=form.reply_received_on.data, agreement_signed_on=form.agreement_signed_on.data,
+            filed_on=form.filed_on.data, in_force_on=form.in_force_on.data),
+        record=engagement, message=lambda saved: _("Progress of %(name)s saved.", name=saved.enterprise),
+        next_url=url_for("instructors.engagement", engagement_id=engagement.id))
+    return response or _engagement_page(engagement, progress_form=form, status=422)
 
 
 @bp.route("/sessions/<int:session_id>/cancel", methods=["POST"])

@@ -74,7 +74,8 @@ def upcoming_for(instructor: Instructor, days: int = 60) -> dict:
     last = today + timedelta(days=days)
     meetings = db.session.scalars(select(Meeting).where(meetings_of(instructor.id), Meeting.day >= today,
                                                         Meeting.day <= last)
-                                  .options(selectinload(Meeting.organiser)).order_by(Meeting.day).limit(20)).all()
+                                  .options(selectinload(Meeting.organiser), selectinload(Meeting.attendance))
+                                  .order_by(Meeting.day).limit(20)).all()
     sessions = db.session.scalars(select(BargainingSession).where(
         engagements_of(instructor.id, BargainingSession.engagement_id), BargainingSession.day >= today,
         BargainingSession.day <= last)

@@ -1,5 +1,5 @@
-"""/api/v1/rotation: a placement day's case logs and the mentor's remarks, a trainee's evaluation and
-certification."""
+"""/api/v1/rotation: a placement day's case logs and the mentor's remarks, the trainee's daily reflection, a
+trainee's evaluation and certification."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from trainer.api.conventions import require_if_match
 from trainer.api.helpers import StrictBool, respond
 from trainer.auth.models import Role
 from trainer.auth.permissions import STAFF, allow
+from trainer.core.clock import today_local
 from trainer.core.extensions import db
 from trainer.rotation import access
 from trainer.rotation.blueprint import blp
@@ -34,6 +35,16 @@ class RotationCaseLogSchema(Schema):
 
 class RotationRemarksSchema(Schema):
     mentor_remarks = fields.Str(required=True, validate=validate.Length(max=4000))
+
+
+class RotationReflectionSchema(Schema):
+    id = fields.Int(dump_only=True)
+    placement_day_id = fields.Int(dump_only=True)
+    text = fields.Str(required=True, validate=validate.Length(min=1, max=operations.REFLECTION_MAX),
+                      metadata={"description": "the trainee's reflection on the day (每日心得)"})
+    written_at = fields.DateTime(dump_only=True)
+    updated_at = fields.DateTime(dump_only=True)
+    version = fields.Int(dump_only=True)
 
 
 class RotationEvaluationSchema(Schema):
@@ -97,6 +108,32 @@ def put_remarks(data, case_id: int):
     operations.add_remarks(case, data["mentor_remarks"])
     db.session.commit()
     return respond(RotationCaseLogSchema(), case)
+
+
+@blp.route("/days/<int:day_id>/reflection")
+@allow(STAFF, Role.TRAINEE, Role.LAWYER)
+@blp.response(200, RotationReflectionSchema)
+@blp.errors(401, 403, 404)
+def get_reflection(day_id: int):
+    """The trainee's reflection on a placement day: the trainee, their mentor, staff (404 while none is written)."""
+    return respond(RotationReflectionSchema(), access.present(access.placement_day(day_id).reflection))
+
+
+@blp.route("/days/<int:day_id>/reflection", methods=["PUT"])
+@allow(Role.TRAINEE)
+@blp.arguments(RotationReflectionSchema)
+@blp.response(200, RotationReflectionSchema)
+@blp.errors(401, 403, 404, 412, 422, 428)
+def put_reflection(data, day_id: int):
+    """The trainee writes the day's reflection, on the day or later. Rewriting it needs `If-Match`."""
+    day = access.placement_day(day_id)
+    if not access.may_write_reflection(day):
+        abort(404)
+    if day.reflection is not None:
+        require_if_match(day.reflection)
+    reflection = operations.save_reflection(day, text=data["text"], today=today_local())
+    db.session.commit()
+    return respond(RotationReflectionSchema(), reflection)
 
 
 @blp.route("/trainees/<int:trainee_id>/evaluation")

@@ -63,3 +63,13 @@ class EvaluationForm(Form):
     summary = TextAreaField(_l("Overall remarks"), validators=[Optional(), Length(max=4000)])
     passed = BooleanField(_l("Passed: able to mediate independently"))
     submit = SubmitField(_l("Save evaluation"))
+
+
+class ReflectionForm(Form):
+    """The trainee's daily reflection (每日心得)."""
+
+    version = HiddenField()
+    text = TextAreaField(_l("My reflection on the day"), validators=[
+        DataRequired(message=_l("Write what you learnt today.")), Length(max=2000)],
+        description=_l("What you saw, did and learnt; what to ask your mentor. Your mentor and the district "
+                       "federation read it; other trainees do not."))

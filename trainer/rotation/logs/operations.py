@@ -9,9 +9,10 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from trainer.auth.models import User
-from trainer.core.clock import today_local
+from trainer.core.clock import now_utc, today_local
 from trainer.core.concurrency import check_version
 from trainer.core.extensions import db
+from trainer.core.i18n import format_day
 from trainer.core.validation import InvalidInput
 from trainer.org.models import District
 from trainer.rotation.models import (
@@ -21,6 +22,7 @@ from trainer.rotation.models import (
     RUBRIC,
     CaseLog,
     Certification,
+    DayReflection,
     Evaluation,
     Mentor,
     PlacementDay,
@@ -83,6 +85,39 @@ def add_remarks(case: CaseLog, remarks: str, version: int | None = None) -> Case
 def delete_case_log(case: CaseLog) -> None:
     db.session.delete(case)
     db.session.flush()
+
+
+# --- the trainee's daily reflection ---------------------------------------------------------------------------
+
+REFLECTION_MAX = 2000
+
+
+def save_reflection(day: PlacementDay, *, text: str, today: date, version: int | None = None) -> DayReflection:
+    """The trainee's reflection on a placement day (每日心得): on the day or later, on a day still part of the
+    placement. Their mentors and the district's staff read it."""
+    errors: dict[str, str] = {}
+    text = (text or "").strip()
+    if day.status != "planned":
+        errors["text"] = _("This day is no longer part of the placement.")
+    elif day.day > today:
+        errors["text"] = _("Write the reflection on the day (%(day)s) or later.", day=format_day(day.day))
+    elif not text:
+        errors["text"] = _("Write what you learnt today.")
+    elif len(text) > REFLECTION_MAX:
+        errors["text"] = _("At most %(n)s characters.", n=REFLECTION_MAX)
+    if errors:
+        raise InvalidInput(errors)
+    reflection = day.reflection
+    if reflection is None:
+        reflection = DayReflection(placement_day=day, district_id=day.district_id, text=text)
+        db.session.add(reflection)
+    else:
+        check_version(reflection, version)
+        if reflection.text != text:
+            reflection.text = text
+            reflection.updated_at = now_utc()
+    db.session.flush()
+    return reflection
 
 
 # --- evaluation and certification ------------------------------------------------------------------------------

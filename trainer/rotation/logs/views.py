@@ -16,7 +16,7 @@ from trainer.org.models import District
 from trainer.rotation import access
 from trainer.rotation.blueprint import bp
 from trainer.rotation.logs import operations
-from trainer.rotation.logs.forms import CaseLogForm, EvaluationForm, RemarksForm
+from trainer.rotation.logs.forms import CaseLogForm, EvaluationForm, ReflectionForm, RemarksForm
 from trainer.rotation.mentors.queries import mentors_on_duty
 from trainer.rotation.models import RUBRIC, PlacementDay
 from trainer.rotation.placements.timeline import day_purposes
@@ -44,23 +44,47 @@ def _case_fields(form: CaseLogForm) -> dict:
 @allow(STAFF, Role.LAWYER, Role.TRAINEE)
 def day_log(day_id: int):
     day = access.placement_day(day_id)
-    form = CaseLogForm()
     if request.method == "GET":
-        form.accepted_on.data = day.day
-        if day.phase == "independent":
-            form.role.data = "independent"
-    if request.method == "POST" and not access.may_write_log(day):
+        return _day_page(day)
+    if not access.may_write_log(day):
         abort(403)
+    form = CaseLogForm()
     response = save_form(form, lambda: operations.save_case_log(None, day=day, **_case_fields(form)),
                          message=lambda case: _("Case %(ref)s logged.", ref=case.case_ref), next_url=_day_url(day))
     if response is not None:
         return response
-    status = 422 if request.method == "POST" else 200
-    return render_template("rotation/day.html", day=day, form=form, trainee=day.placement.trainee,
+    return _day_page(day, form=form, status=422)
+
+
+def _day_page(day: PlacementDay, *, form=None, reflection_form=None, status: int = 200):
+    if form is None:
+        form = CaseLogForm(formdata=None)
+        form.accepted_on.data = day.day
+        if day.phase == "independent":
+            form.role.data = "independent"
+    if reflection_form is None:
+        reflection_form = ReflectionForm(formdata=None, obj=day.reflection)
+    return render_template("rotation/day.html", day=day, form=form,
+                           reflection_form=reflection_form, trainee=day.placement.trainee,
                            py=day.placement.programme_year, may_write=access.may_write_log(day),
-                           may_remark=access.may_remark(day), today=today_local(),
-                           purposes=day_purposes([day]),
+                           may_reflect=access.may_write_reflection(day), may_remark=access.may_remark(day),
+                           today=today_local(), purposes=day_purposes([day]),
                            day_mentors=mentors_on_duty(day.placement.programme_year_id)), status
+
+
+@bp.route("/days/<int:day_id>/reflection", methods=["POST"])
+@allow(Role.TRAINEE)
+def day_reflection(day_id: int):
+    """The trainee writes (or rewrites) the day's reflection; nobody else may."""
+    day = access.placement_day(day_id)
+    if not access.may_write_reflection(day):
+        abort(404)
+    form = ReflectionForm()
+    response = save_form(form, lambda: operations.save_reflection(day, text=form.text.data, today=today_local(),
+                                                                  version=form.version.data),
+                         record=day.reflection, message=_("Your reflection on the day is saved."),
+                         next_url=_day_url(day) + "#reflection")
+    return response or _day_page(day, reflection_form=form, status=422)
 
 
 @bp.route("/cases/<int:case_id>", methods=["GET", "POST"])

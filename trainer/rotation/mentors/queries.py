@@ -64,5 +64,5 @@ def mentoring_days(mentor: Mentor, since: date) -> list[PlacementDay]:
         select(PlacementDay).where(PlacementDay.mentor_id == mentor.id, PlacementDay.status == "planned",
                                    PlacementDay.day >= since)
         .options(selectinload(PlacementDay.placement).selectinload(Placement.trainee),
-                 selectinload(PlacementDay.logs))
+                 selectinload(PlacementDay.logs), selectinload(PlacementDay.reflection))
         .order_by(PlacementDay.day).limit(200)).all()

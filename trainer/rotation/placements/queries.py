@@ -24,5 +24,6 @@ def days_with_logs(placement: Placement | None) -> list[PlacementDay]:
         return []
     return db.session.scalars(select(PlacementDay).where(PlacementDay.placement_id == placement.id,
                                                          PlacementDay.status == "planned")
-                              .options(selectinload(PlacementDay.logs), selectinload(PlacementDay.mentor))
+                              .options(selectinload(PlacementDay.logs), selectinload(PlacementDay.mentor),
+                                       selectinload(PlacementDay.reflection))
                               .order_by(PlacementDay.day)).all()

@@ -5,9 +5,13 @@ use it, so the numbers on screen and in the file are the same numbers.
 
 - contracted = stations covered × visits per station and month (the contract in force on the month's first day,
   else the one in force on its last day);
-- planned = the month's visits that were not cancelled (delivered + missed + still planned);
-- hours = for each delivered visit, check-out minus check-in; where either is missing, the contract's hours per
-  visit (counted as "estimated" and said so).
+- planned = the month's visits that were not cancelled (delivered + in progress + missed + still open);
+- delivered = the visits that took place (the lawyer checked in, or a coordinator entered the times), except one
+  still in progress today;
+- hours = for each delivered visit, check-out minus check-in, the real times only. A visit without check-out (or
+  without any time) is credited no hours and flagged for the coordinator to correct; a visit shorter than
+  ``VISIT_SHORT_SHARE`` of the contract's hours per visit is credited its real time and flagged "short". Nothing is
+  estimated from the contract. ``counting()`` says so in words on the page, in the Excel file and the API.
 """
 
 from __future__ import annotations
@@ -15,13 +19,14 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from trainer.core.clock import as_utc
 from trainer.core.extensions import db
 from trainer.core.months import Month, month_bounds, month_key
 from trainer.visits.models import CATEGORIES, Firm, FirmMonthlyAccount, Visit
+from trainer.visits.records import rules
 
 
 @dataclass
@@ -37,10 +42,9 @@ class FirmAccount:
     delivered: int = 0
     missed: int = 0
     open: int = 0  # still planned (today or later, or not yet recorded)
-    hours: float = 0.0
-    hours_measured: float = 0.0
-    hours_estimated: float = 0.0
-    estimated_visits: int = 0
+    in_progress: int = 0  # checked in today, not yet checked out
+    hours: float = 0.0  # from the real times only
+    timed_visits: int = 0  # delivered visits with both times
     consultations: int = 0
     people: int = 0
     by_category: dict[str, int] = field(default_factory=lambda: {c: 0 for c in CATEGORIES})
@@ -49,6 +53,13 @@ class FirmAccount:
     follow_ups: int = 0
     visits: list[Visit] = field(default_factory=list)
     missed_visits: list[Visit] = field(default_factory=list)
+    # Flagged for the coordinator: no check-out (no hours credited), no times at all (no hours), shorter than
+    # VISIT_SHORT_SHARE of the contract's hours (real hours credited), past and unrecorded, recorded late.
+    no_checkout: list[Visit] = field(default_factory=list)
+    untimed: list[Visit] = field(default_factory=list)
+    short: list[Visit] = field(default_factory=list)
+    unrecorded: list[Visit] = field(default_factory=list)
+    late: list[Visit] = field(default_factory=list)
 
     @property
     def month_key(self) -> str:
@@ -65,9 +76,12 @@ class FirmAccount:
             "contracted": self.contracted, "stations_covered": self.stations_covered,
             "visits_per_station": self.visits_per_station, "hours_per_visit": self.hours_per_visit,
             "has_contract": self.has_contract, "planned": self.planned, "delivered": self.delivered,
-            "missed": self.missed, "open": self.open, "hours": round(self.hours, 2),
-            "hours_measured": round(self.hours_measured, 2), "hours_estimated": round(self.hours_estimated, 2),
-            "estimated_visits": self.estimated_visits, "consultations": self.consultations, "people": self.people,
+            "missed": self.missed, "open": self.open, "in_progress": self.in_progress,
+            "hours": round(self.hours, 2), "timed_visits": self.timed_visits,
+            "no_checkout_visits": self._refs(self.no_checkout), "untimed_visits": self._refs(self.untimed),
+            "short_visits": self._refs(self.short), "unrecorded_visits": self._refs(self.unrecorded),
+            "late_visits": [{**self._ref(v), "late_reason": v.late_reason} for v in self.late],
+            "counting": self.counting(), "consultations": self.consultations, "people": self.people,
             "by_category": dict(self.by_category), "people_by_category": dict(self.people_by_category),
             "referrals": dict(self.referrals), "follow_ups": self.follow_ups,
             "missed_visits": [{"visit_id": v.id, "day": v.day.isoformat(), "half": v.half,
@@ -75,19 +89,44 @@ class FirmAccount:
                                "note": v.missed_note} for v in self.missed_visits],
         }
 
+    def flags_of(self, visit: Visit) -> list[str]:
+        """What the account flags about one of its visits (codes of labels.FLAG_LABELS), as counted above."""
+        found = [name for name in ("no_checkout", "untimed", "short", "unrecorded")
+                 if any(v.id == visit.id for v in getattr(self, name))]
+        if visit.late_reason:
+            found.append("late")
+        return found
 
-def _visit_hours(visit: Visit) -> float | None:
-    if visit.checked_in_at is None or visit.checked_out_at is None:
-        return None
-    return (as_utc(visit.checked_out_at) - as_utc(visit.checked_in_at)).total_seconds() / 3600
+    @staticmethod
+    def _ref(visit: Visit) -> dict:
+        return {"visit_id": visit.id, "day": visit.day.isoformat(), "half": visit.half,
+                "station": visit.station.name, "lawyer": visit.lawyer.name}
 
+    def _refs(self, visits: list[Visit]) -> list[dict]:
+        return [self._ref(v) for v in visits]
 
-def visit_hours(visit: Visit, hours_per_visit: float) -> tuple[float, bool]:
-    """(hours, estimated?) of a delivered visit."""
-    measured = _visit_hours(visit)
-    if measured is None:
-        return float(hours_per_visit), True
-    return measured, False
+    def counting(self) -> list[str]:
+        """How this account counted, in words (the page, the Excel file and the API say the same)."""
+        notes = [_("Hours are counted from the real check-in and check-out times only; nothing is estimated from "
+                   "the contract.")]
+        if self.no_checkout:
+            notes.append(_("%(num)s visit(s) without check-out: counted as delivered, but no hours are credited "
+                           "until the coordinator enters the time.", num=len(self.no_checkout)))
+        if self.untimed:
+            notes.append(_("%(num)s delivered visit(s) without any times: no hours are credited.",
+                           num=len(self.untimed)))
+        if self.short:
+            share = f"{rules.short_share():.0%}"
+            notes.append(_("%(num)s visit(s) shorter than %(share)s of the contract's hours per visit: the real "
+                           "time is credited and flagged.", num=len(self.short), share=share))
+        if self.in_progress:
+            notes.append(_("%(num)s visit(s) in progress (checked in, not yet out): not counted yet.",
+                           num=self.in_progress))
+        if self.unrecorded:
+            notes.append(_("%(num)s visit(s) past their slot and not recorded.", num=len(self.unrecorded)))
+        if self.late:
+            notes.append(_("%(num)s visit(s) recorded late by the lawyer, with a reason.", num=len(self.late)))
+        return notes
 
 
 def _month_visits(firm_ids: list[int], month: Month) -> list[Visit]:
@@ -111,18 +150,35 @@ def _fill(account: FirmAccount, visits: list[Visit]) -> FirmAccount:
         account.hours_per_visit = float(contract.hours_per_visit)
         account.contracted = contract.stations_covered * contract.visits_per_station_month
     referrals: Counter[str] = Counter()
+    now = rules.now()
     for visit in visits:
         account.visits.append(visit)
         account.planned += 1
-        if visit.status == "delivered":
+        state = rules.state(visit, now)
+        if visit.late_reason:
+            account.late.append(visit)
+        if state == rules.IN_PROGRESS:
+            account.in_progress += 1
+        elif visit.status == "delivered":
             account.delivered += 1
-            hours, estimated = visit_hours(visit, account.hours_per_visit or 3.0)
-            account.hours += hours
-            if estimated:
-                account.hours_estimated += hours
-                account.estimated_visits += 1
+            measured = rules.hours(visit)
+            if measured is not None:
+                account.hours += measured
+                account.timed_visits += 1
+                if rules.is_short(visit, account.hours_per_visit):
+                    account.short.append(visit)
+            elif state == rules.NO_CHECKOUT:
+                account.no_checkout.append(visit)
             else:
-                account.hours_measured += hours
+                account.untimed.append(visit)
+        elif visit.status == "missed":
+            account.missed += 1
+            account.missed_visits.append(visit)
+        else:
+            account.open += 1
+            if state == rules.UNRECORDED:
+                account.unrecorded.append(visit)
+        if visit.status == "delivered":
             for consultation in visit.consultations:
                 account.consultations += 1
                 account.people += consultation.people_count
@@ -133,15 +189,8 @@ def _fill(account: FirmAccount, visits: list[Visit]) -> FirmAccount:
                     referrals[consultation.referral] += 1
                 if consultation.follow_up:
                     account.follow_ups += 1
-        elif visit.status == "missed":
-            account.missed += 1
-            account.missed_visits.append(visit)
-        else:
-            account.open += 1
     account.referrals = dict(referrals)
     account.hours = round(account.hours, 2)
-    account.hours_measured = round(account.hours_measured, 2)
-    account.hours_estimated = round(account.hours_estimated, 2)
     return account
 
 

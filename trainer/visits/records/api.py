@@ -26,6 +26,7 @@ from trainer.visits.records.schemas import (
     AccountQuery,
     AccountSchema,
     ConsultationSchema,
+    LateRecordSchema,
     MissedSchema,
     RecordSchema,
 )
@@ -62,6 +63,23 @@ def api_check_out(visit_id: int):
     """The lawyer checks out (after checking in)."""
     visit = access.readable_visit(visit_id)
     operations.check_out(visit, user=current_user)
+    db.session.commit()
+    return respond(RecordSchema(), visit)
+
+
+@blp.route("/visits/<int:visit_id>/late-record", methods=["POST"])
+@allow(Role.LAWYER)
+@blp.arguments(LateRecordSchema)
+@blp.response(200, RecordSchema)
+@blp.errors(401, 403, 404, 412, 422, 428)
+def api_late_record(data, visit_id: int):
+    """The lawyer records their own visit after its slot (forgot to check in, or to check out on the day), with
+    the reason it is late: until the end of the visit's month (or `RECORD_LATE_DAYS` days after it), never once
+    the month's account is closed. Send `If-Match`."""
+    visit = access.own_visit(visit_id)
+    require_if_match(visit)
+    operations.record_late(visit, checked_in_at=data.get("checked_in_at"), checked_out_at=data["checked_out_at"],
+                           reason=data["reason"], user=current_user, today=today_local())
     db.session.commit()
     return respond(RecordSchema(), visit)
 
@@ -152,6 +170,7 @@ def api_consultation_update(data, consultation_id: int):
 @blp.errors(401, 403, 404, 422)
 def api_firm_account(args, firm_id: int):
     """A firm's account of a month (`?month=2026-11`): contracted, planned, delivered, missed (with reasons),
-    hours (measured and estimated), consultations by category. The same numbers as the page and the Excel file."""
+    hours from the real times (visits without check-out flagged, no hours credited), consultations by category,
+    and `counting`: how it counted, in words. The same numbers as the page and the Excel file."""
     firm = access.firm(firm_id)
     return accounting.firm_account(firm, parse_month(args["month"])).figures()

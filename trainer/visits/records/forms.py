@@ -49,13 +49,43 @@ class MissedForm(Form):
     submit = SubmitField(_l("Record as missed"))
 
 
-class TimesForm(Form):
-    """A coordinator's correction: the check-in and check-out times of a past visit (Beijing time)."""
+HHMM = r"^([01]?\d|2[0-3]):[0-5]\d$"
+# A time picker on phones; "09:05" typed elsewhere.
+TIME_INPUT = {"type": "time", "inputmode": "numeric"}
+
+
+class LateRecordForm(Form):
+    """The lawyer records a visit after its slot, saying why it is late (Beijing time, the visit's day)."""
 
     version = HiddenField()
-    checked_in = StringField(_l("Checked in at"), validators=[DataRequired(message=_l("Enter a time such as 09:05.")),
-                                                              Regexp(r"^([01]?\d|2[0-3]):[0-5]\d$",
-                                                                     message=_l("Enter a time such as 09:05."))])
-    checked_out = StringField(_l("Checked out at"), validators=[Optional(), Regexp(
-        r"^([01]?\d|2[0-3]):[0-5]\d$", message=_l("Enter a time such as 11:50."))])
+    checked_in = StringField(_l("Arrived at"), render_kw=TIME_INPUT, validators=[Optional(), Regexp(
+        HHMM, message=_l("Enter a time such as 09:05."))])
+    checked_out = StringField(_l("Left at"), render_kw=TIME_INPUT, validators=[
+        DataRequired(message=_l("Enter the time you left.")), Regexp(HHMM, message=_l("Enter a time such as 11:50."))])
+    late_reason = TextAreaField(_l("Why it is recorded late"), validators=[
+        DataRequired(message=_l("Say why the visit is recorded late.")), Length(max=300)],
+        description=_l("e.g. 手机没电，未能当场签到; kept with the record and shown to the coordinator."))
+    submit = SubmitField(_l("Record the visit"))
+
+
+class TimesForm(Form):
+    """A coordinator's correction: the check-in and check-out times of a past visit (Beijing time), and why."""
+
+    version = HiddenField()
+    checked_in = StringField(_l("Checked in at"), render_kw=TIME_INPUT, validators=[
+        DataRequired(message=_l("Enter a time such as 09:05.")), Regexp(HHMM, message=_l("Enter a time such as 09:05."))])
+    checked_out = StringField(_l("Checked out at"), render_kw=TIME_INPUT, validators=[Optional(), Regexp(
+        HHMM, message=_l("Enter a time such as 11:50."))])
+    reason = StringField(_l("Why the record is corrected"), validators=[
+        DataRequired(message=_l("Say why the times are corrected.")), Length(max=300)],
+        description=_l("kept in the audit log with the change"))
     submit = SubmitField(_l("Save the times"))
+
+
+class CorrectionForm(Form):
+    """A coordinator's correction of a visit's status (undo a no-show, undo a check-in), and why."""
+
+    version = HiddenField()
+    reason = StringField(_l("Why the record is corrected"), validators=[
+        DataRequired(message=_l("Say why the record is corrected.")), Length(max=300)],
+        description=_l("kept in the audit log with the change"))

@@ -1,9 +1,10 @@
 """What happened at a visit: check-in, check-out, no-show with its reason, a coordinator's correction of the
 times, and the consultations taken.
 
-The same rules for the lawyer's page, the coordinator's page and the API: check-in only on the visit's day (the
-server's Beijing date, ``trainer.core.clock.today_local``), check-out after check-in, consultations only at a visit
-that took place. Callers commit. Who may see a consultation's personal data: ``trainer.visits.access``.
+The same rules for the lawyer's page, the coordinator's page and the API (the windows are in ``rules``): check-in
+on the visit's day (the server's clock in Beijing time, never the phone's) from a set time before the slot to its
+end, check-out after check-in on the same day; a visit recorded afterwards says why it is late; a coordinator's
+correction says why, in the audit log. Consultations only at a visit that took place. Callers commit. Who may see a consultation's personal data: ``trainer.visits.access``.
 """
 
 from __future__ import annotations
@@ -27,25 +28,38 @@ from trainer.visits.models import (
     Consultation,
     Visit,
 )
+from trainer.visits.records import rules
 
 MOBILE_OR_PHONE = r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$"
 
 
 # ------------------------------------------------------------------------------------------- check in and out
 
+def _hhmm(moment: datetime) -> str:
+    return to_local(moment).strftime("%H:%M")
+
+
 def check_in(visit: Visit, *, user, today, at: datetime | None = None) -> Visit:
-    """The lawyer arrives: only on the visit's day; the visit counts as delivered from now on."""
+    """The lawyer arrives: on the visit's day, from CHECKIN_EARLY_MIN minutes before the slot to its end; the
+    visit is in progress until check-out."""
     if visit.status == "cancelled":
         raise InvalidInput({"checked_in_at": _("This visit was cancelled.")})
     if visit.status == "missed":
         raise InvalidInput({"checked_in_at": _("This visit is recorded as missed.")})
     if visit.checked_in_at is not None:
-        raise InvalidInput({"checked_in_at": _("Already checked in at %(time)s.",
-                                               time=to_local(visit.checked_in_at).strftime("%H:%M"))})
+        raise InvalidInput({"checked_in_at": _("Already checked in at %(time)s.", time=_hhmm(visit.checked_in_at))})
     if visit.day != today:
         raise InvalidInput({"checked_in_at": _("Check-in is possible only on the day of the visit (%(day)s).",
                                                day=short_day(visit.day))})
-    visit.checked_in_at = as_utc(at) if at else now_utc()
+    moment = as_utc(at) if at else rules.now()
+    opens, closes = rules.checkin_window(visit)
+    if moment < as_utc(opens):
+        raise InvalidInput({"checked_in_at": _("Check-in opens at %(time)s, %(minutes)s minutes before the visit.",
+                                               time=_hhmm(opens), minutes=rules.early_minutes())})
+    if moment > as_utc(closes):
+        raise InvalidInput({"checked_in_at": _("The visit ended at %(time)s: record it afterwards and say why it "
+                                               "is late.", time=_hhmm(closes))})
+    visit.checked_in_at = moment
     visit.status = "delivered"
     visit.recorded_by_id = user.id if user is not None else None
     visit.recorded_at = now_utc()
@@ -54,22 +68,107 @@ def check_in(visit: Visit, *, user, today, at: datetime | None = None) -> Visit:
     return visit
 
 
+def _check_out_errors(moment: datetime, checked_in_at: datetime) -> str | None:
+    if as_utc(moment) <= as_utc(checked_in_at):
+        return _("Check-out must come after check-in.")
+    if as_utc(moment) - as_utc(checked_in_at) > timedelta(hours=14):
+        return _("A visit lasts at most 14 hours; ask your coordinator to correct the times.")
+    return None
+
+
 def check_out(visit: Visit, *, user, at: datetime | None = None) -> Visit:
-    """The lawyer leaves: after check-in, once."""
+    """The lawyer leaves: after check-in, once, on the visit's day (later: record it afterwards, saying why)."""
     if visit.checked_in_at is None:
         raise InvalidInput({"checked_out_at": _("Check in first.")})
     if visit.checked_out_at is not None:
         raise InvalidInput({"checked_out_at": _("Already checked out at %(time)s.",
-                                                time=to_local(visit.checked_out_at).strftime("%H:%M"))})
-    moment = at or now_utc()
-    if as_utc(moment) <= as_utc(visit.checked_in_at):
-        raise InvalidInput({"checked_out_at": _("Check-out must come after check-in.")})
-    if as_utc(moment) - as_utc(visit.checked_in_at) > timedelta(hours=14):
-        raise InvalidInput({"checked_out_at": _("A visit lasts at most 14 hours; ask your coordinator to "
-                                                "correct the times.")})
-    visit.checked_out_at = as_utc(moment)
+                                                time=_hhmm(visit.checked_out_at))})
+    moment = as_utc(at) if at else rules.now()
+    if to_local(moment).date() != visit.day:
+        raise InvalidInput({"checked_out_at": _("The day of the visit is over: record the check-out time "
+                                                "afterwards and say why it is late.")})
+    problem = _check_out_errors(moment, visit.checked_in_at)
+    if problem:
+        raise InvalidInput({"checked_out_at": problem})
+    visit.checked_out_at = moment
     visit.recorded_by_id = user.id if user is not None else visit.recorded_by_id
     visit.recorded_at = now_utc()
+    db.session.flush()
+    return visit
+
+
+def _reason(reason: str | None, errors: dict, field: str, message: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        errors[field] = message
+    elif len(reason) > 300:
+        errors[field] = _("At most 300 characters.")
+    return reason
+
+
+def record_late(visit: Visit, *, checked_in_at: datetime | None, checked_out_at: datetime | None, reason: str,
+                user, today, now: datetime | None = None, version: int | None = None) -> Visit:
+    """The lawyer records a visit after its slot (forgot to check in, or to check out on the day), saying why it is
+    late: within the period of ``rules.late_window``; check-in within the check-in window of the slot, check-out
+    after it and not in the future. A visit already checked in keeps its check-in time."""
+    check_version(visit, version)
+    now = as_utc(now or rules.now())
+    current = rules.state(visit, now)
+    if current not in (rules.UNRECORDED, rules.NO_CHECKOUT):
+        message = {rules.PLANNED: _("The visit has not ended yet: check in and out on the spot."),
+                   rules.IN_PROGRESS: _("Check out with the button while the day of the visit lasts."),
+                   rules.CANCELLED: _("This visit was cancelled."),
+                   rules.MISSED: _("This visit is recorded as missed.")}.get(current, _("This visit is recorded."))
+        raise InvalidInput({"late_reason": message})
+    window = rules.late_window(visit, today)
+    if window.closed_month:
+        raise InvalidInput({"late_reason": _("The account of this month is closed: ask your coordinator to "
+                                             "correct the record.")})
+    if not window.open:
+        raise InvalidInput({"late_reason": _("A visit can be recorded afterwards until %(day)s; ask your "
+                                             "coordinator to correct the record.", day=short_day(window.until))})
+    errors: dict[str, str] = {}
+    reason = _reason(reason, errors, "late_reason", _("Say why the visit is recorded late."))
+    if visit.checked_in_at is not None:
+        checked_in_at = visit.checked_in_at
+    elif checked_in_at is None:
+        errors["checked_in_at"] = _("Enter the time you arrived.")
+    else:
+        opens, closes = rules.checkin_window(visit)
+        if to_local(checked_in_at).date() != visit.day:
+            errors["checked_in_at"] = _("The times must be on the day of the visit (%(day)s).",
+                                        day=short_day(visit.day))
+        elif not as_utc(opens) <= as_utc(checked_in_at) <= as_utc(closes):
+            errors["checked_in_at"] = _("Arrival between %(opens)s and %(closes)s (check-in opens %(minutes)s "
+                                        "minutes before the visit).", opens=_hhmm(opens), closes=_hhmm(closes),
+                                        minutes=rules.early_minutes())
+    if checked_out_at is None:
+        errors["checked_out_at"] = _("Enter the time you left.")
+    elif checked_in_at is not None and "checked_in_at" not in errors:
+        problem = _check_out_errors(checked_out_at, checked_in_at)
+        if problem is None and as_utc(checked_out_at) > now:
+            problem = _("That time is still to come.")
+        if problem:
+            errors["checked_out_at"] = problem
+    if errors:
+        raise InvalidInput(errors)
+    visit.late_reason = reason
+    return _delivered(visit, checked_in_at, checked_out_at, user=user, reason=reason)
+
+
+def _delivered(visit: Visit, checked_in_at: datetime, checked_out_at: datetime | None, *, user,
+               reason: str) -> Visit:
+    """The visit took place at these times (a late record, a correction); the reason goes to the audit log."""
+    changed = visit.status != "delivered"
+    # Stored as UTC (SQLite keeps no zone: an aware Beijing time would come back 8 hours off).
+    visit.checked_in_at = as_utc(checked_in_at)
+    visit.checked_out_at = as_utc(checked_out_at) if checked_out_at else None
+    visit.status = "delivered"
+    visit.audit_note = reason
+    visit.recorded_by_id = user.id if user is not None else None
+    visit.recorded_at = now_utc()
+    if changed:
+        visit.touch()
     db.session.flush()
     return visit
 
@@ -103,24 +202,46 @@ def mark_missed(visit: Visit, *, reason: str, note: str | None = None, user, tod
     return visit
 
 
-def reopen(visit: Visit, *, version: int | None = None) -> Visit:
-    """Undo a no-show record (a coordinator's correction): the visit is planned again."""
+def reopen(visit: Visit, *, reason: str, version: int | None = None) -> Visit:
+    """Undo a no-show record (a coordinator's correction, with its reason in the audit log): planned again."""
     check_version(visit, version)
+    errors: dict[str, str] = {}
     if visit.status != "missed":
-        raise InvalidInput({"reason": _("Only a missed visit can be reopened.")})
+        errors["reason"] = _("Only a missed visit can be reopened.")
+    return _planned_again(visit, errors, reason)
+
+
+def _planned_again(visit: Visit, errors: dict[str, str], reason: str) -> Visit:
+    """A coordinator sets a recorded visit back to planned, saying why (the audit log keeps it)."""
+    reason = _reason(reason, errors, "reason", _("Say why the record is corrected."))
+    if errors:
+        raise InvalidInput(errors)
     visit.status = "planned"
-    visit.missed_reason = visit.missed_note = None
+    visit.missed_reason = visit.missed_note = visit.late_reason = None
+    visit.checked_in_at = visit.checked_out_at = None
+    visit.audit_note = reason
     visit.touch()
     db.session.flush()
     return visit
 
 
-def record_times(visit: Visit, *, checked_in_at: datetime, checked_out_at: datetime | None, user, today,
-                 version: int | None = None) -> Visit:
-    """A coordinator's correction after the fact (the lawyer forgot to check in or out): times on the visit's
-    day, out after in, not in the future."""
+def undo_check_in(visit: Visit, *, reason: str, version: int | None = None) -> Visit:
+    """A coordinator's correction: the check-in was a mistake (wrong visit); the visit is planned again."""
     check_version(visit, version)
-    errors = {}
+    errors: dict[str, str] = {}
+    if visit.status != "delivered":
+        errors["reason"] = _("Only a visit that was checked in can be set back.")
+    elif visit.consultations:
+        errors["reason"] = _("The visit has consultations: delete them first.")
+    return _planned_again(visit, errors, reason)
+
+
+def record_times(visit: Visit, *, checked_in_at: datetime, checked_out_at: datetime | None, reason: str, user,
+                 today, version: int | None = None) -> Visit:
+    """A coordinator's correction after the fact (the lawyer forgot to check in or out), with the reason kept in
+    the audit log: times on the visit's day, out after in, not in the future."""
+    check_version(visit, version)
+    errors: dict[str, str] = {}
     if visit.status in ("cancelled", "missed"):
         errors["checked_in_at"] = _("Only a planned or delivered visit can have times.")
     if visit.day > today:
@@ -134,21 +255,12 @@ def record_times(visit: Visit, *, checked_in_at: datetime, checked_out_at: datet
             errors["checked_out_at"] = _("Check-out must come after check-in.")
         elif as_utc(checked_out_at) - as_utc(checked_in_at) > timedelta(hours=14):
             errors["checked_out_at"] = _("A visit lasts at most 14 hours.")
-        elif as_utc(checked_out_at) > now_utc() + timedelta(minutes=5):
+        elif as_utc(checked_out_at) > rules.now() + timedelta(minutes=5):
             errors["checked_out_at"] = _("That time is still to come.")
+    reason = _reason(reason, errors, "reason", _("Say why the times are corrected."))
     if errors:
         raise InvalidInput(errors)
-    changed = visit.status != "delivered"
-    # Stored as UTC (SQLite keeps no zone: an aware Beijing time would come back 8 hours off).
-    visit.checked_in_at = as_utc(checked_in_at)
-    visit.checked_out_at = as_utc(checked_out_at) if checked_out_at else None
-    visit.status = "delivered"
-    visit.recorded_by_id = user.id if user is not None else None
-    visit.recorded_at = now_utc()
-    if changed:
-        visit.touch()
-    db.session.flush()
-    return visit
+    return _delivered(visit, checked_in_at, checked_out_at, user=user, reason=reason)
 
 
 # ----------------------------------------------------------------------------------------------- consultations

@@ -7,6 +7,7 @@ from marshmallow import Schema, fields, validate
 from trainer.api.helpers import StrictBool, UtcDateTime
 from trainer.visits.models import ASKER_TYPES, CATEGORIES, CHANNELS, MISSED_REASONS, REFERRALS
 from trainer.visits.plan.schemas import MONTH, VisitSchema
+from trainer.visits.records import rules
 
 
 class RecordSchema(VisitSchema):
@@ -14,6 +15,23 @@ class RecordSchema(VisitSchema):
     checked_out_at = UtcDateTime(dump_only=True, allow_none=True)
     missed_reason = fields.Str(dump_only=True, allow_none=True)
     missed_note = fields.Str(dump_only=True, allow_none=True)
+    late_reason = fields.Str(dump_only=True, allow_none=True,
+                             metadata={"description": "why the lawyer recorded the visit after its slot"})
+    state = fields.Method("_state", dump_only=True, metadata={
+        "description": "planned, unrecorded (slot over, nothing recorded), in_progress (checked in, not out), "
+                       "delivered, no_checkout (day over without check-out), untimed, missed, cancelled"})
+
+    def _state(self, visit) -> str:
+        return rules.state(visit)
+
+
+class LateRecordSchema(Schema):
+    checked_in_at = fields.AwareDateTime(allow_none=True, metadata={
+        "description": "arrival (ignored when already checked in); from CHECKIN_EARLY_MIN minutes before the slot "
+                       "to its end"})
+    checked_out_at = fields.AwareDateTime(required=True)
+    reason = fields.Str(required=True, validate=validate.Length(min=1, max=300),
+                        metadata={"description": "why the visit is recorded late"})
 
 
 class MissedSchema(Schema):
@@ -54,10 +72,16 @@ class AccountSchema(Schema):
     delivered = fields.Int()
     missed = fields.Int()
     open = fields.Int()
-    hours = fields.Float()
-    hours_measured = fields.Float()
-    hours_estimated = fields.Float()
-    estimated_visits = fields.Int()
+    in_progress = fields.Int()
+    hours = fields.Float(metadata={"description": "from the real check-in and check-out times only"})
+    timed_visits = fields.Int()
+    no_checkout_visits = fields.List(fields.Dict(), metadata={"description": "no check-out: no hours credited"})
+    untimed_visits = fields.List(fields.Dict(), metadata={"description": "delivered without times: no hours"})
+    short_visits = fields.List(fields.Dict(), metadata={"description": "shorter than VISIT_SHORT_SHARE of the "
+                                                                       "contract's hours per visit"})
+    unrecorded_visits = fields.List(fields.Dict())
+    late_visits = fields.List(fields.Dict())
+    counting = fields.List(fields.Str(), metadata={"description": "how the account counted, in words"})
     consultations = fields.Int()
     people = fields.Int()
     by_category = fields.Dict(keys=fields.Str(), values=fields.Int())

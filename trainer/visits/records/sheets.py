@@ -10,7 +10,7 @@ from trainer.exchange.excel import Sheet
 from trainer.visits import labels
 from trainer.visits.access import lawyer_of, may_see_personal
 from trainer.visits.models import Visit
-from trainer.visits.records.accounts import visit_hours
+from trainer.visits.records import rules
 
 
 def _moment(value) -> str:
@@ -31,7 +31,7 @@ def records_sheet(visits: list[Visit], viewer, hidden: str) -> Sheet:
     with force_locale("zh"):
         for v in visits:
             base = [v.day, "上午" if v.half == "am" else "下午", v.station.name, v.firm.name, v.lawyer.name,
-                    labels.label("status", v.status), _moment(v.checked_in_at), _moment(v.checked_out_at),
+                    labels.label("state", rules.state(v)), _moment(v.checked_in_at), _moment(v.checked_out_at),
                     (labels.label("missed", v.missed_reason) + (f"：{v.missed_note}" if v.missed_note else ""))
                     if v.status == "missed" else ""]
             allowed = may_see_personal(viewer, v, own_lawyer_id=own_id)
@@ -51,22 +51,28 @@ def records_sheet(visits: list[Visit], viewer, hidden: str) -> Sheet:
 
 ACCOUNT_SUMMARY_ROWS = [
     ("contracted", "合同约定走访次数"), ("planned", "已排走访次数"), ("delivered", "已完成走访次数"),
-    ("missed", "未到次数"), ("open", "待完成次数"), ("hours", "服务时长（小时）"),
-    ("hours_measured", "其中按签到签退计（小时）"), ("hours_estimated", "其中按合同时长估计（小时）"),
-    ("estimated_visits", "按合同时长估计的走访次数"), ("consultations", "咨询次数"), ("people", "咨询人数"),
-    ("follow_ups", "需跟进"),
+    ("in_progress", "进行中"), ("missed", "未到次数"), ("open", "待完成次数"), ("hours", "服务时长（小时，按实际签到签退）"),
+    ("timed_visits", "有签到签退时间的走访次数"), ("no_checkout", "未签退（未计时长）"), ("untimed", "无签到时间（未计时长）"),
+    ("short", "时长过短"), ("unrecorded", "已过时段未记录"), ("late", "律师补记"), ("consultations", "咨询次数"),
+    ("people", "咨询人数"), ("follow_ups", "需跟进"),
 ]
 
 
+def _count(value):
+    return len(value) if isinstance(value, list) else value
+
+
 def account_sheets(account) -> list[Sheet]:
-    """The account on screen, as sheets: the summary (the same numbers), consultations by category, the missed
-    visits with their reasons, and each visit."""
+    """The account on screen, as sheets: the summary (the same numbers) and how it counted, consultations by
+    category, the missed visits with their reasons, and each visit with what the account flags about it."""
     with force_locale("zh"):
-        summary = Sheet("汇总", ["项目", "数值"], widths=[28, 16])
+        summary = Sheet("汇总", ["项目", "数值"], widths=[34, 60])
         summary.rows.append(["律所", account.firm.name])
         summary.rows.append(["月份", account.month_key])
         for key, header in ACCOUNT_SUMMARY_ROWS:
-            summary.rows.append([header, getattr(account, key)])
+            summary.rows.append([header, _count(getattr(account, key))])
+        for index, sentence in enumerate(account.counting()):
+            summary.rows.append(["计算说明" if index == 0 else "", sentence])
         categories = Sheet("咨询分类", ["类别", "咨询次数", "咨询人数"], widths=[24, 10, 10])
         for code, count in account.by_category.items():
             categories.rows.append([labels.label("category", code), count, account.people_by_category.get(code, 0)])
@@ -74,23 +80,22 @@ def account_sheets(account) -> list[Sheet]:
         for v in account.missed_visits:
             missed.rows.append([v.day, "上午" if v.half == "am" else "下午", v.station.name, v.lawyer.name,
                                 labels.label("missed", v.missed_reason), v.missed_note or ""])
-        detail = Sheet("走访明细", ["日期", "时段", "服务站", "律师", "状态", "签到", "签退", "时长（小时）", "时长来源",
-                                "咨询次数"], widths=[12, 6, 26, 10, 8, 17, 17, 10, 12, 8])
+        detail = Sheet("走访明细", ["日期", "时段", "服务站", "律师", "状态", "签到", "签退", "时长（小时）", "标记",
+                                "补记原因", "咨询次数"], widths=[12, 6, 26, 10, 10, 17, 17, 10, 24, 30, 8])
         for v in account.visits:
-            hours, source = "", ""
-            if v.status == "delivered":
-                value, estimated = visit_hours(v, account.hours_per_visit or 3.0)
-                hours, source = round(value, 2), "合同时长估计" if estimated else "签到签退"
+            measured = rules.hours(v) if v.status == "delivered" else None
             detail.rows.append([v.day, "上午" if v.half == "am" else "下午", v.station.name, v.lawyer.name,
-                                labels.label("status", v.status), _moment(v.checked_in_at),
-                                _moment(v.checked_out_at), hours, source, len(v.consultations)])
+                                labels.label("state", rules.state(v)), _moment(v.checked_in_at),
+                                _moment(v.checked_out_at), round(measured, 2) if measured is not None else "",
+                                "、".join(labels.label("flag", f) for f in account.flags_of(v)),
+                                v.late_reason or "", len(v.consultations)])
     return [summary, categories, missed, detail]
 
 
 def district_accounts_sheet(accounts) -> Sheet:
-    sheet = Sheet("各律所月度台账", ["律所", "合同约定", "已排", "已完成", "未到", "待完成", "服务时长（小时）", "咨询次数",
-                               "咨询人数"], widths=[28, 10, 8, 8, 8, 8, 14, 10, 10])
+    sheet = Sheet("各律所月度台账", ["律所", "合同约定", "已排", "已完成", "未到", "待完成", "服务时长（小时）", "未签退",
+                               "咨询次数", "咨询人数"], widths=[28, 10, 8, 8, 8, 8, 14, 8, 10, 10])
     for a in accounts:
         sheet.rows.append([a.firm.name, a.contracted, a.planned, a.delivered, a.missed, a.open, a.hours,
-                           a.consultations, a.people])
+                           len(a.no_checkout), a.consultations, a.people])
     return sheet

@@ -4,7 +4,7 @@ accounts; and the records as Excel files."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from flask import abort, render_template, request, url_for
 from flask_babel import gettext as _
@@ -12,7 +12,7 @@ from flask_login import current_user
 
 from trainer.auth.models import Role
 from trainer.auth.permissions import STAFF, allow, working_district
-from trainer.core.clock import LOCAL_TZ, to_local, today_local
+from trainer.core.clock import LOCAL_TZ, as_utc, to_local, today_local
 from trainer.core.months import month_bounds, month_key
 from trainer.core.validation import InvalidInput
 from trainer.exchange.excel import workbook_response
@@ -22,11 +22,43 @@ from trainer.visits.duty import queries as duty_queries
 from trainer.visits.duty.messages import shift_label
 from trainer.visits.models import Consultation, Visit
 from trainer.visits.records import accounts as accounting
-from trainer.visits.records import operations, queries, sheets
-from trainer.visits.records.forms import ConsultationForm, MissedForm, TimesForm
+from trainer.visits.records import operations, queries, rules, sheets
+from trainer.visits.records.forms import (
+    ConsultationForm,
+    CorrectionForm,
+    LateRecordForm,
+    MissedForm,
+    TimesForm,
+)
 from trainer.visits.setup import queries as setup_queries
 from trainer.visits.web import button_action, month_arg, month_links, range_args
 from trainer.web.forms import save_form
+
+
+@bp.app_template_global("visit_state")
+def _visit_state(visit: Visit) -> str:
+    """What the visit is now (rules.state): planned, unrecorded, in_progress, delivered, no_checkout, …"""
+    return rules.state(visit)
+
+
+@bp.app_template_filter("duration")
+def _duration(value: timedelta | None) -> str:
+    """3小时05分 / 1分钟: how long a visit lasted, never "0.0 hours"."""
+    if value is None:
+        return ""
+    minutes = max(0, round(value.total_seconds() / 60))
+    if minutes < 60:
+        return _("%(m)s min", m=minutes)
+    rest = f"{minutes % 60:02d}"
+    return _("%(h)s h %(m)s min", h=minutes // 60, m=rest)
+
+
+@bp.app_template_global("checkin_window")
+def _checkin_window(visit: Visit) -> tuple[datetime, datetime, bool]:
+    """(opens, closes, open now) of the visit's check-in, in Beijing time."""
+    opens, closes = rules.checkin_window(visit)
+    return opens, closes, as_utc(opens) <= rules.now() <= as_utc(closes)
+
 
 # ------------------------------------------------------------------------------------------- the lawyer's page
 
@@ -37,7 +69,10 @@ def my_visits():
     if lawyer is None:
         return render_template("visits/mine.html", lawyer=None)
     today = today_local()
-    return render_template("visits/mine.html", lawyer=lawyer, today=today,
+    now = rules.now()
+    to_record = [v for v in queries.to_record(lawyer, today)
+                 if rules.state(v, now) in (rules.UNRECORDED, rules.NO_CHECKOUT) and rules.late_window(v, today).open]
+    return render_template("visits/mine.html", lawyer=lawyer, today=today, now=now, to_record=to_record,
                            todays=queries.todays_visits(lawyer, today), form=ConsultationForm(formdata=None),
                            duty=duty_queries.shifts_of(lawyer, today), shift_label=shift_label,
                            **setup_queries.lawyer_overview(lawyer, today))
@@ -58,25 +93,37 @@ def _record_url(visit: Visit, **kwargs) -> str:
     return url_for("visits.visit_record", visit_id=visit.id, **kwargs)
 
 
-def _render_record(visit: Visit, *, consultation_form=None, missed_form=None, times_form=None,
-                   editing: Consultation | None = None, status: int = 200):
-    today = today_local()
+def _times_form(visit: Visit, form_class, **kwargs):
+    form = form_class(formdata=None, **kwargs)
+    if visit.checked_in_at:
+        form.checked_in.data = to_local(visit.checked_in_at).strftime("%H:%M")
+    if visit.checked_out_at:
+        form.checked_out.data = to_local(visit.checked_out_at).strftime("%H:%M")
+    return form
+
+
+def _render_record(visit: Visit, *, consultation_form=None, missed_form=None, times_form=None, late_form=None,
+                   correction_form=None, editing: Consultation | None = None, status: int = 200):
+    today, now = today_local(), rules.now()
     consultation_form = consultation_form or ConsultationForm(formdata=None)
     missed_form = missed_form or MissedForm(formdata=None)
-    if times_form is None:
-        times_form = TimesForm(formdata=None)
-        if visit.checked_in_at:
-            times_form.checked_in.data = to_local(visit.checked_in_at).strftime("%H:%M")
-        if visit.checked_out_at:
-            times_form.checked_out.data = to_local(visit.checked_out_at).strftime("%H:%M")
-    if not missed_form.version.data:
-        missed_form.version.data = visit.version
-    if not times_form.version.data:
-        times_form.version.data = visit.version
-    return render_template("visits/record.html", visit=visit, today=today,
+    times_form = times_form or _times_form(visit, TimesForm)
+    late_form = late_form or _times_form(visit, LateRecordForm)
+    late_form.checked_in.flags.required = visit.checked_in_at is None  # asked for (and shown *) until checked in
+    correction_form = correction_form or CorrectionForm(formdata=None)
+    for form in (missed_form, times_form, late_form, correction_form):
+        if not form.version.data:
+            form.version.data = visit.version
+    opens, closes = rules.checkin_window(visit)
+    return render_template("visits/record.html", visit=visit, today=today, now=now, state=rules.state(visit, now),
+                           opens=opens, closes=closes, early=rules.early_minutes(),
+                           window=rules.late_window(visit, today),
+                           may_check_in=visit.status == "planned" and visit.day == today
+                           and as_utc(opens) <= now <= as_utc(closes),
                            consultations=queries.consultations_of(visit), form=consultation_form,
-                           missed_form=missed_form, times_form=times_form, editing=editing,
-                           personal=access.may_see_personal(current_user, visit),
+                           missed_form=missed_form, times_form=times_form, late_form=late_form,
+                           correction_form=correction_form, corrections=queries.corrections_of(visit),
+                           editing=editing, personal=access.may_see_personal(current_user, visit),
                            is_lawyer=current_user.role == Role.LAWYER, record_url=_record_url(visit)), status
 
 
@@ -168,13 +215,25 @@ def visit_missed(visit_id: int):
     return _render_record(visit, missed_form=form, status=422)
 
 
+def _correction(visit: Visit, operation, message: str):
+    """A coordinator's correction of the status, with its reason (the audit log keeps it)."""
+    form = CorrectionForm()
+    response = save_form(form, lambda: operation(visit, reason=form.reason.data, version=form.version.data),
+                         record=visit, message=message, next_url=url_for("visits.visit_record", visit_id=visit.id))
+    return response or _render_record(visit, correction_form=form, status=422)
+
+
 @bp.route("/v/<int:visit_id>/reopen", methods=["POST"])
 @allow(STAFF)
 def visit_reopen(visit_id: int):
-    visit = access.visit(visit_id)
-    return button_action(lambda: operations.reopen(visit, version=request.form.get("version")),
-                         message=_("The visit is planned again."),
-                         next_url=url_for("visits.visit_record", visit_id=visit.id))
+    return _correction(access.visit(visit_id), operations.reopen, _("The visit is planned again."))
+
+
+@bp.route("/v/<int:visit_id>/undo-check-in", methods=["POST"])
+@allow(STAFF)
+def visit_undo_check_in(visit_id: int):
+    return _correction(access.visit(visit_id), operations.undo_check_in,
+                       _("The check-in is undone: the visit is planned again."))
 
 
 def _local_moment(day: date, hhmm: str | None) -> datetime | None:
@@ -184,25 +243,65 @@ def _local_moment(day: date, hhmm: str | None) -> datetime | None:
     return datetime(day.year, day.month, day.day, hour, minute, tzinfo=LOCAL_TZ)
 
 
+# The operations' names for the two times are the forms' fields.
+_TIME_FIELDS = {"checked_in_at": "checked_in", "checked_out_at": "checked_out"}
+
+
+def _save_times(visit: Visit, form, operation, *, message, **fields):
+    """A form with the two times (a coordinator's correction, a lawyer's late record): the times on the visit's
+    day in Beijing time, one operation, the operation's names for the times shown as the form's fields."""
+    def save() -> Visit:
+        try:
+            return operation(visit, checked_in_at=_local_moment(visit.day, form.checked_in.data),
+                             checked_out_at=_local_moment(visit.day, form.checked_out.data), user=current_user,
+                             today=today_local(), version=form.version.data, **fields)
+        except InvalidInput as error:
+            raise InvalidInput({_TIME_FIELDS.get(k, k): m for k, m in error.fields.items()}, error.message) from None
+
+    return save_form(form, save, record=visit, message=message, next_url=_record_url(visit))
+
+
 @bp.route("/v/<int:visit_id>/times", methods=["POST"])
 @allow(STAFF)
 def visit_times(visit_id: int):
     visit = access.visit(visit_id)
     form = TimesForm()
+    response = _save_times(visit, form, operations.record_times, reason=form.reason.data,
+                           message=_("Times saved."))
+    return response or _render_record(visit, times_form=form, status=422)
 
-    def save() -> Visit:
-        try:
-            return operations.record_times(visit, checked_in_at=_local_moment(visit.day, form.checked_in.data),
-                                           checked_out_at=_local_moment(visit.day, form.checked_out.data),
-                                           user=current_user, today=today_local(), version=form.version.data)
-        except InvalidInput as error:  # the operation's names for the two times are the form's fields
-            names = {"checked_in_at": "checked_in", "checked_out_at": "checked_out"}
-            raise InvalidInput({names.get(k, k): m for k, m in error.fields.items()}, error.message) from None
 
-    response = save_form(form, save, record=visit, message=_("Times saved."), next_url=_record_url(visit))
-    if response is not None:
-        return response
-    return _render_record(visit, times_form=form, status=422)
+@bp.route("/mine/v/<int:visit_id>/late", methods=["POST"])
+@allow(Role.LAWYER)
+def my_visit_late(visit_id: int):
+    """The lawyer records the visit after its slot, saying why it is late."""
+    visit = access.own_visit(visit_id)
+    form = LateRecordForm()
+    response = _save_times(visit, form, operations.record_late, reason=form.late_reason.data,
+                           message=lambda done: _("The visit of %(day)s is recorded: %(start)s–%(end)s.",
+                                                  day=labels.short_day(done.day),
+                                                  start=to_local(done.checked_in_at).strftime("%H:%M"),
+                                                  end=to_local(done.checked_out_at).strftime("%H:%M")))
+    return response or _render_record(visit, late_form=form, status=422)
+
+
+@bp.route("/records")
+@allow(STAFF)
+def records_review():
+    """The coordinator's list of the month's visits to look at: past and unrecorded, without check-out, without
+    times, short, recorded late — the same flags the accounts count."""
+    district = working_district()
+    month = month_arg()
+    items = accounting.district_accounts(district.id, month)
+    titles = {"unrecorded": _("Past their slot and not recorded"),
+              "no_checkout": _("Checked in, never checked out: no hours credited"),
+              "untimed": _("Delivered without any times: no hours credited"),
+              "short": _("Short visits"), "late": _("Recorded late by the lawyer")}
+    groups = [(key, title, sorted(((a, v) for a in items for v in getattr(a, key)),
+                                  key=lambda pair: (pair[1].day, pair[1].half)))
+              for key, title in titles.items()]
+    return render_template("visits/records_review.html", district=district, month=month, groups=groups,
+                           **month_links(month))
 
 
 @bp.route("/mine/records.xlsx")
@@ -247,6 +346,7 @@ def accounts():
     totals = {key: sum(getattr(a, key) for a in items) for key in (
         "contracted", "planned", "delivered", "missed", "open", "consultations", "people")}
     totals["hours"] = round(sum(a.hours for a in items), 2)
+    totals["no_checkout"] = sum(len(a.no_checkout) for a in items)
     return render_template("visits/accounts.html", district=district, month=month, items=items, chart=chart,
                            totals=totals, **month_links(month))
 
@@ -270,7 +370,7 @@ def firm_account(firm_id: int):
     chart = _bars([(labels.label("category", code), [(_("consultations"), count, "bar-delivered")])
                    for code, count in account.by_category.items()])
     return render_template("visits/firm_account.html", firm=firm, account=account, chart=chart, month=month,
-                           snapshot=accounting.snapshot_of(firm, month), hours_of=accounting.visit_hours,
+                           snapshot=accounting.snapshot_of(firm, month), hours_of=rules.hours, state_of=rules.state,
                            **month_links(month))
 
 
