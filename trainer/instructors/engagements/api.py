@@ -149,7 +149,8 @@ def update_engagement(data, engagement_id: int):
 @allow(Role.INSTRUCTOR)
 @blp.arguments(ProgressSchema)
 @blp.response(200, EngagementSchema)
-@blp.errors(401, 403, 404, 412, 422, 428)
+@blp.errors(401, 403, 404, 422)
+@blp.requires_if_match("get_engagement")
 def engagement_progress(data, engagement_id: int):
     """An assigned instructor reports progress: the stage and its dates, nothing else. Needs `If-Match`."""
     engagement = access.engagement(engagement_id)

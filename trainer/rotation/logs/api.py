@@ -123,7 +123,8 @@ def get_reflection(day_id: int):
 @allow(Role.TRAINEE)
 @blp.arguments(RotationReflectionSchema)
 @blp.response(200, RotationReflectionSchema)
-@blp.errors(401, 403, 404, 412, 422, 428)
+@blp.errors(401, 403, 404, 422)
+@blp.requires_if_match("get_reflection", required=False)
 def put_reflection(data, day_id: int):
     """The trainee writes the day's reflection, on the day or later. Rewriting it needs `If-Match`."""
     day = access.placement_day(day_id)

@@ -71,7 +71,8 @@ def api_check_out(visit_id: int):
 @allow(Role.LAWYER)
 @blp.arguments(LateRecordSchema)
 @blp.response(200, RecordSchema)
-@blp.errors(401, 403, 404, 412, 422, 428)
+@blp.errors(401, 403, 404, 422)
+@blp.requires_if_match("api_record")
 def api_late_record(data, visit_id: int):
     """The lawyer records their own visit after its slot (forgot to check in, or to check out on the day), with
     the reason it is late: until the end of the visit's month (or `RECORD_LATE_DAYS` days after it), never once
