@@ -112,6 +112,10 @@ class UtcDateTime(fields.DateTime):
         return None if value is None else super()._serialize(as_utc(value), attr, obj, **kwargs)
 
 
+class AwareUtcDateTime(UtcDateTime, fields.AwareDateTime):
+    """A moment the client sends: it must carry its offset (a bare 09:00 is refused), answered in UTC."""
+
+
 class StrictFloat(fields.Float):
     """A JSON number, not a numeric string."""
 

@@ -8,7 +8,7 @@ from flask_login import current_user
 from marshmallow import Schema, fields, validate
 
 from trainer.api.conventions import require_if_match
-from trainer.api.helpers import StrictBool, respond
+from trainer.api.helpers import StrictBool, UtcDateTime, respond
 from trainer.auth.models import Role
 from trainer.auth.permissions import STAFF, allow
 from trainer.core.clock import today_local
@@ -42,8 +42,8 @@ class RotationReflectionSchema(Schema):
     placement_day_id = fields.Int(dump_only=True)
     text = fields.Str(required=True, validate=validate.Length(min=1, max=operations.REFLECTION_MAX),
                       metadata={"description": "the trainee's reflection on the day (每日心得)"})
-    written_at = fields.DateTime(dump_only=True)
-    updated_at = fields.DateTime(dump_only=True)
+    written_at = UtcDateTime(dump_only=True)
+    updated_at = UtcDateTime(dump_only=True)
     version = fields.Int(dump_only=True)
 
 

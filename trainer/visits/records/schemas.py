@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from trainer.api.helpers import StrictBool, UtcDateTime
+from trainer.api.helpers import AwareUtcDateTime, StrictBool, UtcDateTime
 from trainer.visits.models import ASKER_TYPES, CATEGORIES, CHANNELS, MISSED_REASONS, REFERRALS
 from trainer.visits.plan.schemas import MONTH, VisitSchema
 from trainer.visits.records import rules
@@ -26,10 +26,10 @@ class RecordSchema(VisitSchema):
 
 
 class LateRecordSchema(Schema):
-    checked_in_at = fields.AwareDateTime(allow_none=True, metadata={
+    checked_in_at = AwareUtcDateTime(allow_none=True, metadata={
         "description": "arrival (ignored when already checked in); from CHECKIN_EARLY_MIN minutes before the slot "
                        "to its end"})
-    checked_out_at = fields.AwareDateTime(required=True)
+    checked_out_at = AwareUtcDateTime(required=True)
     reason = fields.Str(required=True, validate=validate.Length(min=1, max=300),
                         metadata={"description": "why the visit is recorded late"})
 
