@@ -19,11 +19,13 @@ from tests.agenda.conftest import (
 )
 from trainer.agenda import agenda_of, clashes_of, person_of
 from trainer.core.extensions import db
+from trainer.org.models import Station
 from trainer.rotation.mentors.operations import add_unavailable
 from trainer.rotation.models import PlacementDay
-from trainer.rotation.placements.operations import plan_year
+from trainer.rotation.placements.operations import plan_year, write_placement
+from trainer.rotation.trainees.operations import save_trainee
 from trainer.visits.duty import operations as duty
-from trainer.visits.models import DutyShift
+from trainer.visits.models import DutyShift, Visit
 from trainer.visits.plan import planner
 
 
@@ -139,3 +141,24 @@ def test_agenda_of_lists_every_programme_in_time_order(world):
     assert {"visit", "duty"} <= kinds
     assert [item.start for item in items] == sorted(item.start for item in items)
     assert all(not a.overlaps(b) for a, b in zip(items, items[1:], strict=False))
+
+
+def test_a_mentor_with_two_trainees_at_the_centre_is_one_commitment(world):
+    # The mentor guides two trainees on the same days at the centre (mentor_max_trainees is 2): that is one
+    # commitment of one person at one place, not a clash; a visit of the same person then still is one.
+    second = save_trainee(None, py=world.py, union_id=world.trainee.union_id, name="赵敏")
+    days = [(date(2026, 12, 1), world.mentor.id, "guided"), (date(2026, 12, 2), world.mentor.id, "guided")]
+    write_placement(world.py, world.trainee, days, False)
+    write_placement(world.py, second, days, False)
+    db.session.commit()
+    rows = db.session.scalars(select(PlacementDay).where(PlacementDay.mentor_id == world.mentor.id)).all()
+    assert len(rows) == 4
+    for row in rows:
+        assert clashes_of(row) == [], [c.message() for c in clashes_of(row)]
+
+    station = db.session.scalar(select(Station).where(Station.district_id == world.district.id).order_by(Station.id))
+    visit = Visit(district_id=station.district_id, station_id=station.id, lawyer_id=world.lawyer.id,
+                  firm_id=world.lawyer.firm_id, day=date(2026, 12, 1), half="am")
+    with db.session.no_autoflush:
+        named = sorted(c.other.what for c in clashes_of(visit))
+    assert named == [f"在{CENTRE}带教李晓红", f"在{CENTRE}带教赵敏"]

@@ -56,7 +56,9 @@ def _items(item) -> list[Commitment]:
 def clashes_of(item, *, ignore: Ignore = None) -> list[Clash]:
     """What ``item`` overlaps in the agendas of its people: a row of any programme (visit, duty shift, placement
     day, meeting, bargaining session) as it stands now, a ``Commitment``, or a list of them. The item itself
-    (same kind and id) never clashes with itself; ``ignore`` leaves out what the caller checks otherwise."""
+    (same kind and id) never clashes with itself, nor with what it joins (a mentor's days with several trainees
+    at the same centre at the same time: how many is the rotation's own rule, ``mentor_max_trainees``); ``ignore``
+    leaves out what the caller checks otherwise."""
     items = _items(item)
     if not items:
         return []
@@ -73,7 +75,8 @@ def clashes_of(item, *, ignore: Ignore = None) -> list[Clash]:
     for mine in items:
         person = people[(mine.role, mine.role_id)]
         for other in others:
-            if other.key in own or (other.role, other.role_id) not in person.nodes or not mine.overlaps(other):
+            if (other.key in own or (other.role, other.role_id) not in person.nodes or not mine.overlaps(other)
+                    or mine.joins(other)):
                 continue
             if ignore is not None and ignore(other):
                 continue

@@ -52,6 +52,9 @@ class Commitment:
     district_id: int | None = None
     url: str = ""
     where: str = ""  # a meeting's or session's place (a visit's is its station, in ``what``)
+    # Where one person may hold several items at once as one commitment: a mentor at the centre guides up to
+    # the programme year's ``mentor_max_trainees`` trainees on the same day ("centre:<district>:<name>").
+    shared_at: str = ""
 
     @property
     def day(self) -> date:
@@ -69,6 +72,12 @@ class Commitment:
 
     def overlaps(self, other: Commitment) -> bool:
         return self.start < other.end and other.start < self.end
+
+    def joins(self, other: Commitment) -> bool:
+        """Both are one commitment of the same person, never a clash: the same place where several items are
+        held at once (a mentor's days with two trainees at the same centre), at the same time."""
+        return (bool(self.shared_at) and self.shared_at == other.shared_at and self.role == other.role
+                and self.start == other.start and self.end == other.end)
 
 
 def _at(day: date, hhmm: str) -> datetime:
@@ -145,7 +154,8 @@ def placement_day_commitments(row: PlacementDay, *, mentor_id: int | None = None
         mentor = _get(Mentor, mentor_id, row.mentor)
         out.append(Commitment("placement_day", row.id, "mentor", mentor_id, start, end,
                               _("mentoring %(trainee)s at %(centre)s", trainee=trainee.name, centre=py.centre_name),
-                              mentor.name, scope, row.district_id, url))
+                              mentor.name, scope, row.district_id, url,
+                              shared_at=f"centre:{py.district_id}:{py.centre_name}"))
     return out
 
 
