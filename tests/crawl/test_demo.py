@@ -12,8 +12,9 @@ from sqlalchemy import select
 
 from tests.crawl.walk import walks
 from tests.crawl.world import samples
+from trainer.core.clock import today_local
 from trainer.core.extensions import db
-from trainer.rotation.models import Evaluation, Trainee
+from trainer.rotation.models import DayReflection, Evaluation, Placement, PlacementDay, Trainee
 
 EXAMPLES = int(os.environ.get("TRAINER_CRAWL_EXAMPLES", "3"))
 PHASES = os.environ.get("TRAINER_CRAWL_PHASES", "examples,fuzzing").split(",")
@@ -31,13 +32,16 @@ def _evaluate(expression: str, request_path: dict, answer) -> object:
     return answer.get_json()[expression.removeprefix("$response.body#/")]
 
 
+def _as(role: str, world) -> dict:
+    return {"Authorization": f"Bearer {world.tokens[role]}"}
+
+
 def test_a_record_read_through_the_document_can_be_written_back_with_its_etag(app, world):
     """Every link to an operation that needs If-Match, followed from a GET of a real record of the home
-    district as the coordinator: the ETag it carries is taken (never 412/428), and a record written back as it
+    district as the coordinator (as the trainee for what only she writes): the ETag it carries is taken (never 412/428), and a record written back as it
     was read is saved (200)."""
     client = app.test_client()
-    headers = {"Authorization": f"Bearer {world.tokens['coordinator']}"}
-    spec = client.get("/api/v1/openapi.json").get_json()
+    spec = client.get("/api/v1/openapi.json", headers=_as("coordinator", world)).get_json()
     followed = []
     for path, operations in spec["paths"].items():
         source = operations.get("get")
@@ -51,6 +55,14 @@ def test_a_record_read_through_the_document_can_be_written_back_with_its_etag(ap
                 args["trainee_id"] = db.session.scalar(select(Evaluation.trainee_id).where(
                     Evaluation.district_id == world.home_id, ~Evaluation.trainee.has(Trainee.certification.has()))
                     .order_by(Evaluation.id).limit(1))
+            headers = _as("coordinator", world)
+            if path.endswith("/reflection"):  # only the trainee writes her reflection: one of trainee.li's, as her
+                headers = _as("trainee", world)
+                args["day_id"] = db.session.scalar(
+                    select(DayReflection.placement_day_id).join(PlacementDay).join(Placement).join(Trainee)
+                    .where(Trainee.user_id == world.users["trainee"].id, PlacementDay.status == "planned",
+                           PlacementDay.day <= today_local())
+                    .order_by(DayReflection.id).limit(1))
             answer = client.get(path.format(**args), headers=headers)
             assert answer.status_code == 200, (path, args, answer.get_json())
             target_path, method = unquote(link["operationRef"]).removeprefix("#/paths/").replace("~1", "/").rsplit(
