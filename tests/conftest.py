@@ -20,6 +20,11 @@ from trainer.org.demo import ensure_districts
 from trainer.org.models import District
 
 PASSWORD = "correct-horse-battery"
+# The time limit of every solver run in a test that checks its plan (all visits placed, the lead rather than the
+# backup, the least change, an even roster). On the tests' small cases the solvers prove their plan best in well
+# under a second and stop there, so this limit is never reached; a short one, though, would hand back a poorer
+# plan on a loaded machine (the limit is wall-clock time) and fail the test for no fault of the code.
+SOLVER_TIME_S = 60.0
 
 
 @pytest.fixture(scope="session")

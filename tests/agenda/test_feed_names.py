@@ -8,6 +8,7 @@ from datetime import date
 
 import icalendar
 
+from tests.conftest import SOLVER_TIME_S
 from trainer.core.extensions import db
 from trainer.rotation.placements.operations import plan_year
 
@@ -19,7 +20,7 @@ def _events(client, path, etag=None):
 
 
 def test_union_and_mentor_names_reach_the_programme_year_feed(app, world, login_as):
-    plan_year(world.py, not_before=date(2026, 12, 1), time_limit_s=3)
+    plan_year(world.py, not_before=date(2026, 12, 1), time_limit_s=SOLVER_TIME_S)
     db.session.commit()
     coordinator = login_as("coordinator", "chaoyang")
     page = coordinator.post(f"/calendars/subscribe/programme_year/{world.py.id}", follow_redirects=True)

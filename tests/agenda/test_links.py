@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from tests.agenda.conftest import TODAY, api_headers, visits_of
+from tests.conftest import SOLVER_TIME_S
 from trainer.agenda import person_of
 from trainer.core.extensions import db
 from trainer.core.validation import InvalidInput
@@ -98,7 +99,7 @@ def test_a_lawyer_who_instructs_uses_the_lawyers_login(world, app):
     found = person_of("instructor", person.id)
     assert found.lawyer_ids == {world.lawyer.id} and found.mentor_ids == {world.mentor.id}
     # A bargaining session at the time of one of the lawyer's station visits is refused, both named.
-    planner.plan_range(world.district, "2026-12", "2026-12", time_limit_s=3, today=TODAY)
+    planner.plan_range(world.district, "2026-12", "2026-12", time_limit_s=SOLVER_TIME_S, today=TODAY)
     engagement = save_engagement(None, district_id=world.district.id, enterprise="北京某科技有限公司",
                                  union_name="北京某科技有限公司工会", industry=None, street=None, stage="preparation",
                                  request_sent_on=date(2026, 11, 2), instructors=[person])

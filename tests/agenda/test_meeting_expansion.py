@@ -8,6 +8,7 @@ from datetime import date
 from sqlalchemy import select
 
 from tests.agenda.conftest import TODAY, visits_of
+from tests.conftest import SOLVER_TIME_S
 from trainer.agenda import clashes_of
 from trainer.core.extensions import db
 from trainer.instructors.hierarchy.operations import save_instructor
@@ -18,7 +19,7 @@ from trainer.workdays import next_working_day
 
 
 def test_a_series_meeting_moves_off_the_organisers_visit(app, world):
-    planner.plan_range(world.district, "2026-12", "2026-12", time_limit_s=3, today=TODAY)
+    planner.plan_range(world.district, "2026-12", "2026-12", time_limit_s=SOLVER_TIME_S, today=TODAY)
     city = save_instructor(None, tier="city_full", district_id=None, name="市总指导员", background="expert")
     person = save_instructor(None, tier="district_full", district_id=world.district.id, name=world.lawyer.name,
                              background="lawyer", guide=city, user_id=world.user.id)

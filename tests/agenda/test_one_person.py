@@ -17,6 +17,7 @@ from tests.agenda.conftest import (
     mentoring_days,
     visits_of,
 )
+from tests.conftest import SOLVER_TIME_S
 from trainer.agenda import agenda_of, clashes_of, person_of
 from trainer.core.extensions import db
 from trainer.org.models import Station
@@ -40,7 +41,7 @@ def test_the_same_person_across_programmes(world):
 
 
 def test_mentoring_first_then_duty_and_visits_keep_off_it(world, login_as):
-    plan_year(world.py, not_before=date(2026, 12, 1), time_limit_s=3)
+    plan_year(world.py, not_before=date(2026, 12, 1), time_limit_s=SOLVER_TIME_S)
     db.session.commit()
     mentoring = mentoring_days(world.mentor)
     assert len(mentoring) == 10  # the only mentor: every day of the placement
@@ -48,14 +49,14 @@ def test_mentoring_first_then_duty_and_visits_keep_off_it(world, login_as):
 
     # The duty roster, planned second, puts the lawyer on no shift that overlaps 09:00-17:00 of a mentoring day.
     period = duty_period(world, first, first + timedelta(days=4))
-    duty.plan_period(period, time_limit_s=3)
+    duty.plan_period(period, time_limit_s=SOLVER_TIME_S)
     db.session.commit()
     assert [s for s in day_shifts_of(world.lawyer) if s.day in mentoring] == []
     assert all(clashes_of(row) == [] for row in db.session.scalars(select(DutyShift).where(
         DutyShift.status == "planned")))
 
     # The visit planner, run third, keeps the lawyer's visits off the mentoring days.
-    planner.plan_range(world.district, "2026-12", "2026-12", time_limit_s=3, today=TODAY)
+    planner.plan_range(world.district, "2026-12", "2026-12", time_limit_s=SOLVER_TIME_S, today=TODAY)
     db.session.commit()
     mine = visits_of(world.lawyer)
     assert mine and [v for v in mine if v.day in mentoring] == []
@@ -87,9 +88,9 @@ def test_mentoring_first_then_duty_and_visits_keep_off_it(world, login_as):
 
 def test_duty_and_visits_first_then_mentoring_keeps_off_them(world, login_as, client):
     add_other_mentor(world)
-    planner.plan_range(world.district, "2026-12", "2026-12", time_limit_s=3, today=TODAY)
+    planner.plan_range(world.district, "2026-12", "2026-12", time_limit_s=SOLVER_TIME_S, today=TODAY)
     period = duty_period(world, date(2026, 12, 1), date(2026, 12, 11))
-    duty.plan_period(period, time_limit_s=3)
+    duty.plan_period(period, time_limit_s=SOLVER_TIME_S)
     db.session.commit()
     busy = {v.day for v in visits_of(world.lawyer)} | {s.day for s in day_shifts_of(world.lawyer)}
     assert busy  # the lawyer has visits and day shifts in December
@@ -100,7 +101,7 @@ def test_duty_and_visits_first_then_mentoring_keeps_off_them(world, login_as, cl
     db.session.commit()
 
     # The rotation planner, run last, gives mentor 王律师 (the same person) none of those days.
-    outcome = plan_year(world.py, not_before=date(2026, 12, 1), time_limit_s=3)
+    outcome = plan_year(world.py, not_before=date(2026, 12, 1), time_limit_s=SOLVER_TIME_S)
     db.session.commit()
     assert outcome.placed == 1
     assert mentoring_days(world.mentor) and not mentoring_days(world.mentor) & busy
@@ -131,10 +132,10 @@ def test_duty_and_visits_first_then_mentoring_keeps_off_them(world, login_as, cl
 
 def test_agenda_of_lists_every_programme_in_time_order(world):
     add_other_mentor(world)
-    planner.plan_range(world.district, "2026-12", "2026-12", time_limit_s=3, today=TODAY)
+    planner.plan_range(world.district, "2026-12", "2026-12", time_limit_s=SOLVER_TIME_S, today=TODAY)
     period = duty_period(world, date(2026, 12, 1), date(2026, 12, 4))
-    duty.plan_period(period, time_limit_s=3)
-    plan_year(world.py, not_before=date(2026, 12, 1), time_limit_s=3)
+    duty.plan_period(period, time_limit_s=SOLVER_TIME_S)
+    plan_year(world.py, not_before=date(2026, 12, 1), time_limit_s=SOLVER_TIME_S)
     db.session.commit()
     items = agenda_of(person_of("user", world.user.id), date(2026, 12, 1), date(2026, 12, 31))
     kinds = {item.kind for item in items}

@@ -10,6 +10,7 @@ from datetime import date
 import pytest
 from sqlalchemy import delete, func, select
 
+from tests.conftest import SOLVER_TIME_S
 from tests.exchange.conftest import small_programme
 from tests.visits.conftest import TODAY
 from trainer.core.extensions import db
@@ -44,7 +45,7 @@ def _planned(districts, programme):
     leave.add_leave(lawyer, date(2026, 12, 21), date(2026, 12, 23), "年假")
     setup_ops.save_lawyer(lawyer, firm=lawyer.firm, name=lawyer.name, phone=lawyer.phone,
                            station_ids=[programme["stations"][0].id, programme["stations"][2].id])
-    planner.plan_range(districts["chaoyang"], "2026-12", "2026-12", time_limit_s=2, today=TODAY)
+    planner.plan_range(districts["chaoyang"], "2026-12", "2026-12", time_limit_s=SOLVER_TIME_S, today=TODAY)
     visit = db.session.scalar(select(Visit).order_by(Visit.day))
     plan_ops.set_pinned(visit, True)
     db.session.commit()
@@ -142,7 +143,7 @@ def test_hand_written_file_with_short_ids_imports_and_plans(app, districts):
     }
     import_programme(data)
     db.session.commit()
-    outcome = planner.plan_range(districts["xicheng"], "2026-12", "2026-12", time_limit_s=2, today=TODAY)
+    outcome = planner.plan_range(districts["xicheng"], "2026-12", "2026-12", time_limit_s=SOLVER_TIME_S, today=TODAY)
     db.session.commit()
     assert outcome.problems == []
     problems, _loaded = plan_ops.check_visits(districts["xicheng"], date(2026, 12, 1), date(2026, 12, 31))

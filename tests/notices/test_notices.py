@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.agenda.conftest import TODAY, api_headers, visits_of
+from tests.conftest import SOLVER_TIME_S
 from trainer.core.extensions import db
 from trainer.core.i18n import format_day
 from trainer.notices.models import Notice, NoticeMail
@@ -58,7 +59,7 @@ def planned(world, smtp):
     setup_ops.assign_station(stations[2], firm=world.lawyer.firm, lead=world.lawyer, backup=colleague,
                              start=date(2026, 11, 1))
     db.session.commit()
-    planner.plan_range(world.district, "2026-12", "2026-12", time_limit_s=3, today=TODAY)
+    planner.plan_range(world.district, "2026-12", "2026-12", time_limit_s=SOLVER_TIME_S, today=TODAY)
     mine = {stations[0].id, stations[2].id}
     for visit in db.session.scalars(select(Visit).where(Visit.station_id.in_(mine))):
         db.session.delete(visit)
@@ -78,7 +79,7 @@ def test_moved_visits_are_named_in_one_notice_and_one_email(app, planned, smtp, 
     # One saved change: the lawyer's leave over his first visits' days (2 and 3 December), and a re-plan of December.
     first_days = sorted(v.day for v in before.values())[:2]
     leave.add_leave(world.lawyer, first_days[0], first_days[-1], "出差", propose=False)
-    planner.plan_range(world.district, "2026-12", "2026-12", mode="replan", time_limit_s=3, today=TODAY)
+    planner.plan_range(world.district, "2026-12", "2026-12", mode="replan", time_limit_s=SOLVER_TIME_S, today=TODAY)
     db.session.commit()
 
     db.session.expire_all()
@@ -169,7 +170,7 @@ def test_nothing_is_told_for_a_refused_change_or_beyond_30_days(app, planned, sm
 
 def test_mentoring_days_reach_the_mentor_and_a_refused_mail_goes_out_with_the_job(app, world, smtp):
     smtp.refuse = True
-    plan_year(world.py, not_before=date(2026, 12, 1), time_limit_s=3)
+    plan_year(world.py, not_before=date(2026, 12, 1), time_limit_s=SOLVER_TIME_S)
     db.session.commit()
     [notice] = _notices(world.user)  # the lawyer, as mentor 王律师, is told of the days he mentors
     assert notice.items and all(i["change"] == "added" and "带教李晓红" in i["text"] for i in notice.items)

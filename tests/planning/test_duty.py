@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from datetime import date, datetime, time, timedelta
 
+from tests.conftest import SOLVER_TIME_S
 from trainer.planning.duty import (
     DutyAssignment,
     DutyLawyerSpec,
@@ -57,7 +58,7 @@ def test_every_shift_is_covered_fairly_and_leave_is_respected() -> None:
         for i in range(1, 9)
     )
     req = DutyRequest(first_day=FIRST, last_day=LAST, shifts=THREE_SHIFTS, lawyers=lawyers, per_shift=2,
-                      time_limit_s=3.0)
+                      time_limit_s=SOLVER_TIME_S)
     result = plan_duty(req)
 
     assert result.problems == ()
@@ -77,7 +78,7 @@ def test_a_night_shift_across_midnight_respects_the_next_days_leave() -> None:
     lawyers = (DutyLawyerSpec(1, unavailable_days=frozenset({date(2025, 2, 2)})), DutyLawyerSpec(2),
                DutyLawyerSpec(3))
     req = DutyRequest(first_day=FIRST, last_day=FIRST + timedelta(days=2), shifts=shifts, lawyers=lawyers,
-                      per_shift=1, max_hours_per_24h=12, time_limit_s=2.0)
+                      per_shift=1, max_hours_per_24h=12, time_limit_s=SOLVER_TIME_S)
     result = plan_duty(req)
 
     assert result.problems == ()
@@ -91,7 +92,7 @@ def test_too_few_lawyers_is_explained_by_day_and_shift() -> None:
     # Two lawyers, two a shift: on 5 February one of them is away, so every shift of that day is short.
     lawyers = (DutyLawyerSpec(1, unavailable_days=frozenset({date(2025, 2, 5)})), DutyLawyerSpec(2))
     req = DutyRequest(first_day=date(2025, 2, 5), last_day=date(2025, 2, 5), shifts=THREE_SHIFTS,
-                      lawyers=lawyers, per_shift=2, max_hours_per_24h=24, time_limit_s=2.0)
+                      lawyers=lawyers, per_shift=2, max_hours_per_24h=24, time_limit_s=SOLVER_TIME_S)
     result = plan_duty(req)
 
     assert result.status == "partial"
@@ -105,7 +106,7 @@ def test_too_few_lawyers_is_explained_by_day_and_shift() -> None:
 def test_hour_limit_leaves_shifts_short_rather_than_breaking_it() -> None:
     # One lawyer cannot cover 24 hours a day under a 16-hour limit.
     req = DutyRequest(first_day=FIRST, last_day=FIRST + timedelta(days=1), shifts=THREE_SHIFTS,
-                      lawyers=(DutyLawyerSpec(1),), per_shift=1, max_hours_per_24h=16, time_limit_s=2.0)
+                      lawyers=(DutyLawyerSpec(1),), per_shift=1, max_hours_per_24h=16, time_limit_s=SOLVER_TIME_S)
     result = plan_duty(req)
 
     assert [p.rule for p in result.problems] and all(p.rule == "coverage" for p in result.problems)
@@ -118,7 +119,7 @@ def test_pinned_assignments_are_kept() -> None:
     lawyers = tuple(DutyLawyerSpec(i) for i in range(1, 5))
     pinned = DutyAssignment(date(2025, 2, 2), "night", 4, pinned=True)
     req = DutyRequest(first_day=FIRST, last_day=FIRST + timedelta(days=3), shifts=THREE_SHIFTS, lawyers=lawyers,
-                      per_shift=1, existing=(pinned,), time_limit_s=2.0)
+                      per_shift=1, existing=(pinned,), time_limit_s=SOLVER_TIME_S)
     result = plan_duty(req)
 
     assert pinned in result.assignments
@@ -153,7 +154,7 @@ def spread_by_lawyer(req: DutyRequest, assignments) -> dict[int, tuple[int, int]
 def test_a_fortnight_for_eight_lawyers_is_spread_evenly_and_covered() -> None:
     # The roster: 14 days x 3 shifts, one lawyer a shift, 8 lawyers: 5 or 6 shifts each.
     req = DutyRequest(first_day=FIRST, last_day=LAST, shifts=THREE_SHIFTS,
-                      lawyers=tuple(DutyLawyerSpec(i) for i in range(1, 9)), per_shift=1, time_limit_s=2.0)
+                      lawyers=tuple(DutyLawyerSpec(i) for i in range(1, 9)), per_shift=1, time_limit_s=SOLVER_TIME_S)
     result = plan_duty(req)
 
     assert result.problems == ()
@@ -173,7 +174,7 @@ def test_no_day_shift_straight_after_a_night_even_when_short_of_lawyers() -> Non
     # else, however tight the roster (a lawyer's next shift starts at least 8 hours after their night ends).
     shifts = (ShiftSpec("day", time(8), time(20)), ShiftSpec("night", time(20), time(8), night=True))
     req = DutyRequest(first_day=FIRST, last_day=LAST, shifts=shifts, lawyers=tuple(DutyLawyerSpec(i) for i in (1, 2, 3)),
-                      per_shift=1, max_hours_per_24h=12, time_limit_s=2.0)
+                      per_shift=1, max_hours_per_24h=12, time_limit_s=SOLVER_TIME_S)
     result = plan_duty(req)
 
     assert result.problems == ()
@@ -201,7 +202,7 @@ def test_a_month_of_two_a_shift_keeps_every_lawyer_in_rhythm() -> None:
     first, last = date(2025, 3, 1), date(2025, 3, 31)
     lawyers = tuple(DutyLawyerSpec(i, unavailable_days=frozenset({first + timedelta(days=3 * i)})) for i in range(1, 13))
     req = DutyRequest(first_day=first, last_day=last, shifts=THREE_SHIFTS, lawyers=lawyers, per_shift=2,
-                      time_limit_s=3.0)
+                      time_limit_s=SOLVER_TIME_S)
     result = plan_duty(req)
 
     assert result.problems == ()

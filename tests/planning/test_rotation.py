@@ -6,6 +6,7 @@ from collections import Counter
 from dataclasses import replace
 from datetime import date, timedelta
 
+from tests.conftest import SOLVER_TIME_S
 from tests.planning.planning_calendar import WORKING_DAYS
 from trainer.planning.rotation import (
     GUIDED,
@@ -36,7 +37,7 @@ def year_request(**changes) -> RotationRequest:
         year=2025, working_days=WORKING_DAYS,
         trainees=tuple(TraineeSpec(i) for i in range(1, 9)),
         mentors=mentors_on({11: {0, 1, 2}, 12: {2, 3, 4}, 13: {0, 3}, 14: {1, 4}}),
-        capacity=2, blackouts=BLACKOUTS, time_limit_s=3.0)
+        capacity=2, blackouts=BLACKOUTS, time_limit_s=SOLVER_TIME_S)
     return replace(base, **changes)
 
 

@@ -10,6 +10,7 @@ from datetime import date, timedelta
 
 import pytest
 
+from tests.conftest import SOLVER_TIME_S
 from tests.planning.planning_calendar import HOLIDAYS_2025, WORKING_DAYS
 from trainer.planning.common import MONDAY, SATURDAY, THURSDAY, TUESDAY, WEDNESDAY, month_of, week_of_month
 from trainer.planning.visits import (
@@ -43,7 +44,7 @@ def small_district() -> tuple[tuple[StationSpec, ...], tuple[LawyerSpec, ...]]:
 def request(**changes) -> VisitPlanRequest:
     stations, lawyers = small_district()
     base = VisitPlanRequest(months=Q1, working_days=WORKING_DAYS, stations=stations, lawyers=lawyers,
-                            time_limit_s=3.0)
+                            time_limit_s=SOLVER_TIME_S)
     return replace(base, **changes)
 
 
@@ -129,7 +130,7 @@ def test_make_up_saturday_is_used_by_a_station_receiving_on_saturdays() -> None:
     lawyers = (LawyerSpec(1, 10),)
     saturday_station = StationSpec(201, 1, None, 10, frozenset({(SATURDAY, "am")}), visits_per_month=1)
     req = VisitPlanRequest(months=((2025, 2),), working_days=WORKING_DAYS, stations=(saturday_station,),
-                           lawyers=lawyers, time_limit_s=2.0)
+                           lawyers=lawyers, time_limit_s=SOLVER_TIME_S)
     result = plan_visits(req)
 
     assert [v.slot for v in result.visits] == [Slot(date(2025, 2, 8), "am")]
@@ -140,7 +141,7 @@ def test_two_visits_with_a_single_saturday_is_explained() -> None:
     lawyers = (LawyerSpec(1, 10),)
     saturday_station = StationSpec(201, 1, None, 10, frozenset({(SATURDAY, "am")}))
     req = VisitPlanRequest(months=((2025, 2),), working_days=WORKING_DAYS, stations=(saturday_station,),
-                           lawyers=lawyers, time_limit_s=2.0)
+                           lawyers=lawyers, time_limit_s=SOLVER_TIME_S)
     result = plan_visits(req)
 
     assert result.visits == ()
@@ -254,7 +255,7 @@ def test_impossible_lawyer_capacity_is_named_and_the_rest_is_planned() -> None:
         StationSpec(5, 3, None, 20, frozenset({(TUESDAY, "am"), (THURSDAY, "am")})),
     )
     req = VisitPlanRequest(months=((2025, 3), (2025, 4)), working_days=WORKING_DAYS, stations=stations,
-                           lawyers=lawyers, time_limit_s=2.0)
+                           lawyers=lawyers, time_limit_s=SOLVER_TIME_S)
     result = plan_visits(req)
 
     assert result.status == "partial"
@@ -280,7 +281,7 @@ def test_min_gap_that_cannot_be_met_is_explained() -> None:
     station = StationSpec(1, 1, None, 10, frozenset((d, h) for d in range(5) for h in ("am", "pm")),
                           visits_per_month=3)
     req = VisitPlanRequest(months=((2025, 2),), working_days=WORKING_DAYS, stations=(station,),
-                           lawyers=lawyers, min_gap_days=12, time_limit_s=2.0)
+                           lawyers=lawyers, min_gap_days=12, time_limit_s=SOLVER_TIME_S)
     result = plan_visits(req)
 
     [problem] = result.problems
@@ -293,7 +294,7 @@ def test_gap_to_the_visit_before_the_range() -> None:
     station = StationSpec(1, 1, None, 10, frozenset({(TUESDAY, "am"), (THURSDAY, "am")}))
     before = FixedVisit(1, 1, Slot(date(2025, 3, 27), "am"), pinned=False, visit_id=9)  # out of range
     req = VisitPlanRequest(months=((2025, 4),), working_days=WORKING_DAYS, stations=(station,),
-                           lawyers=lawyers, existing=(before,), time_limit_s=2.0)
+                           lawyers=lawyers, existing=(before,), time_limit_s=SOLVER_TIME_S)
     result = plan_visits(req)
 
     days = sorted(v.slot.day for v in result.visits)
@@ -308,7 +309,7 @@ def test_existing_visits_elsewhere_make_the_lawyer_busy() -> None:
     elsewhere = tuple(FixedVisit(999, 1, Slot(day, "am"), pinned=True)
                       for day in (date(2025, 3, 4), date(2025, 3, 11), date(2025, 3, 18)))
     req = VisitPlanRequest(months=((2025, 3),), working_days=WORKING_DAYS, stations=(station,),
-                           lawyers=lawyers, existing=elsewhere, time_limit_s=2.0)
+                           lawyers=lawyers, existing=elsewhere, time_limit_s=SOLVER_TIME_S)
     result = plan_visits(req)
 
     [problem] = result.problems
@@ -339,7 +340,7 @@ def test_a_month_is_planned_with_the_next_in_view() -> None:
     # (the 1st is too close); seeing April, March moves to the 4th and the 18th and both months are planned.
     leave = frozenset({date(2025, 4, 8), date(2025, 4, 22), date(2025, 4, 29)})
     req = VisitPlanRequest(
-        months=((2025, 3), (2025, 4)), working_days=WORKING_DAYS, min_gap_days=14, time_limit_s=3.0,
+        months=((2025, 3), (2025, 4)), working_days=WORKING_DAYS, min_gap_days=14, time_limit_s=SOLVER_TIME_S,
         stations=(StationSpec(1, 1, None, 10, frozenset({(TUESDAY, "am")}), rhythm=((2, TUESDAY), (4, TUESDAY))),),
         lawyers=(LawyerSpec(1, 10, unavailable_days=leave),))
 

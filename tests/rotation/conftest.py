@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 
+from tests.conftest import SOLVER_TIME_S
 from trainer.core.extensions import db
 from trainer.org.models import Union
 from trainer.rotation.mentors.operations import assign_mentor, save_mentor
@@ -67,7 +68,7 @@ def programme(districts, unions):
 @pytest.fixture
 def planned(programme):
     py, mentors, trainees = programme
-    outcome = plan_year(py, not_before=date(2026, 3, 2), time_limit_s=3)
+    outcome = plan_year(py, not_before=date(2026, 3, 2), time_limit_s=SOLVER_TIME_S)
     db.session.commit()
     return py, mentors, trainees, outcome
 

@@ -9,6 +9,7 @@ from io import BytesIO
 import pytest
 from openpyxl import load_workbook
 
+from tests.conftest import SOLVER_TIME_S
 from tests.rotation.conftest import make_year
 from trainer.core.extensions import db
 from trainer.org.models import Union
@@ -45,7 +46,7 @@ def risky_year(districts):
     assign_mentor(py, mentor, duty_weekdays=[0, 1, 2, 3, 4])
     trainees = [save_trainee(None, py=py, union_id=union.id, name=name) for name, union in zip(TRAINEES, unions,
                                                                                                 strict=True)]
-    plan_year(py, not_before=date(2026, 3, 2), time_limit_s=3)
+    plan_year(py, not_before=date(2026, 3, 2), time_limit_s=SOLVER_TIME_S)
     db.session.add(Certification(trainee=trainees[0], district_id=district.id, union_id=unions[0].id,
                                  certified_on=date(2026, 4, 1), number="CY-2026-001"))
     db.session.commit()

@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
+from tests.conftest import SOLVER_TIME_S
 from tests.rotation.conftest import make_year
 from trainer.core.extensions import db
 from trainer.core.validation import InvalidInput
@@ -54,7 +55,7 @@ def test_holiday_inside_a_placement_crosses_to_the_makeup_day(programme):
     save_trainee(trainee, py=py, union_id=trainee.union_id, name=trainee.name)
     db.session.commit()
     # Pin the first trainee at 28 September: National Day (1-7 October) lies inside.
-    plan_year(py, not_before=date(2026, 3, 2), time_limit_s=2)
+    plan_year(py, not_before=date(2026, 3, 2), time_limit_s=SOLVER_TIME_S)
     move_placement(trainee.placement, date(2026, 9, 28))
     db.session.commit()
     days = _days(trainee.placement)
@@ -72,7 +73,7 @@ def test_pinned_placement_is_kept_on_replan(planned):
     move_placement(target, date(2026, 11, 2))
     db.session.commit()
     before = {t.id: _days(t.placement) for t in trainees}
-    plan_year(py, not_before=date(2026, 3, 2), time_limit_s=2)
+    plan_year(py, not_before=date(2026, 3, 2), time_limit_s=SOLVER_TIME_S)
     db.session.commit()
     after = {t.id: _days(t.placement) for t in trainees}
     assert after[trainees[3].id][0] == date(2026, 11, 2)
@@ -84,7 +85,7 @@ def test_mentor_leave_is_respected(programme):
     # 周律师 on leave all autumn, 吴律师 only Tuesdays: still fine for capacity.
     add_unavailable(mentors[0], start=date(2026, 3, 1), end=date(2026, 12, 31), reason="休假")
     db.session.commit()
-    outcome = plan_year(py, not_before=date(2026, 3, 2), time_limit_s=3)
+    outcome = plan_year(py, not_before=date(2026, 3, 2), time_limit_s=SOLVER_TIME_S)
     db.session.commit()
     assert outcome.placed == 8
     mentor_ids = {d.mentor_id for d in db.session.scalars(select(PlacementDay))}
@@ -98,7 +99,7 @@ def test_infeasible_plan_is_explained(districts, unions):
     for i in range(3):
         save_trainee(None, py=py, union_id=unions[i].id, name=f"学员{i}")
     db.session.commit()
-    outcome = plan_year(py, not_before=date(2026, 9, 1), time_limit_s=2)
+    outcome = plan_year(py, not_before=date(2026, 9, 1), time_limit_s=SOLVER_TIME_S)
     db.session.commit()
     assert outcome.placed == 2 and outcome.unplaced == 1
     assert any("学员" in p and "2026年9月1日" in p for p in outcome.problems), outcome.problems
@@ -111,9 +112,9 @@ def test_unannounced_year_needs_provisional(districts, unions):
     save_trainee(None, py=py, union_id=unions[0].id, name="学员")
     db.session.commit()
     with pytest.raises(InvalidInput) as error:
-        plan_year(py, not_before=date(2031, 1, 1), time_limit_s=1)
+        plan_year(py, not_before=date(2031, 1, 1), time_limit_s=SOLVER_TIME_S)
     assert "2031" in error.value.fields["year"]
-    outcome = plan_year(py, not_before=date(2031, 1, 1), time_limit_s=1, allow_provisional=True)
+    outcome = plan_year(py, not_before=date(2031, 1, 1), time_limit_s=SOLVER_TIME_S, allow_provisional=True)
     assert outcome.provisional and outcome.placed == 1
     assert db.session.scalar(select(Placement)).provisional
 
@@ -126,7 +127,7 @@ def test_solver_crosses_national_day_to_the_makeup_saturday(districts, unions):
     assign_mentor(py, mentor, duty_weekdays=[0, 1, 2, 3, 4])
     trainee = save_trainee(None, py=py, union_id=unions[0].id, name="李晓红")
     db.session.commit()
-    outcome = plan_year(py, not_before=date(2026, 9, 1), time_limit_s=2)
+    outcome = plan_year(py, not_before=date(2026, 9, 1), time_limit_s=SOLVER_TIME_S)
     db.session.commit()
     assert outcome.placed == 1
     days = _days(trainee.placement)

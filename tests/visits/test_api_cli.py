@@ -7,6 +7,7 @@ from unittest import mock
 import pytest
 from sqlalchemy import select
 
+from tests.conftest import SOLVER_TIME_S
 from tests.visits.conftest import TODAY
 from trainer.auth.operations import create_api_token
 from trainer.core.extensions import db
@@ -57,7 +58,7 @@ def test_plan_list_get_and_patch_with_if_match(client, make_user, programme):
 
 def test_api_double_booking_race_answers_409(client, make_user, districts, programme):
     headers = _token(make_user)
-    planner.plan_range(districts["chaoyang"], "2026-12", "2026-12", time_limit_s=2, today=TODAY)
+    planner.plan_range(districts["chaoyang"], "2026-12", "2026-12", time_limit_s=SOLVER_TIME_S, today=TODAY)
     db.session.commit()
     visit = db.session.scalar(select(Visit).order_by(Visit.id))
     other = db.session.scalar(select(Visit).where(Visit.lawyer_id != visit.lawyer_id,
@@ -73,7 +74,7 @@ def test_api_double_booking_race_answers_409(client, make_user, districts, progr
 
 
 def test_api_scope_and_lawyer_view(client, make_user, districts, programme):
-    planner.plan_range(districts["chaoyang"], "2026-12", "2026-12", time_limit_s=2, today=TODAY)
+    planner.plan_range(districts["chaoyang"], "2026-12", "2026-12", time_limit_s=SOLVER_TIME_S, today=TODAY)
     db.session.commit()
     visit = db.session.scalar(select(Visit))
     xicheng = _token(make_user, district="xicheng")

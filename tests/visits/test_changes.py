@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from tests.conftest import SOLVER_TIME_S
 from tests.visits.conftest import TODAY
 from trainer.core.concurrency import StaleEdit
 from trainer.core.extensions import db
@@ -25,7 +26,7 @@ from trainer.workdays.notice_period import first_open_day
 
 @pytest.fixture
 def planned(districts, programme):
-    planner.plan_range(districts["chaoyang"], "2026-12", "2026-12", time_limit_s=2, today=TODAY)
+    planner.plan_range(districts["chaoyang"], "2026-12", "2026-12", time_limit_s=SOLVER_TIME_S, today=TODAY)
     db.session.commit()
     return programme
 

@@ -12,7 +12,7 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
-from tests.conftest import xlsx_file
+from tests.conftest import SOLVER_TIME_S, xlsx_file
 from tests.visits.conftest import TODAY
 from trainer.core.extensions import db
 from trainer.planning.duty import shift_times
@@ -106,7 +106,7 @@ def test_duty_shortfall_is_explained(login_as, programme):
         leave.add_leave(lawyer, date(2026, 11, 3), date(2026, 11, 3), "病假", propose=False)
     period = duty.save_period(None, district_id=lawyers[0].district_id, title="测试值班", first_day=FIRST,
                                 last_day=date(2026, 11, 4), lawyer_ids=[lw.id for lw in lawyers])
-    outcome = duty.plan_period(period, time_limit_s=2)
+    outcome = duty.plan_period(period, time_limit_s=SOLVER_TIME_S)
     db.session.commit()
     assert outcome.status == "partial"
     messages = duty_messages.describe_all(period)
@@ -171,7 +171,7 @@ def test_import_firms_and_stations_then_again_changes_nothing(login_as, district
 
 
 def test_exports_of_plan_and_records(login_as, districts, programme):
-    planner.plan_range(districts["chaoyang"], "2026-12", "2026-12", time_limit_s=2, today=TODAY)
+    planner.plan_range(districts["chaoyang"], "2026-12", "2026-12", time_limit_s=SOLVER_TIME_S, today=TODAY)
     db.session.commit()
     coordinator = login_as("coordinator", "chaoyang")
     book = load_workbook(BytesIO(coordinator.get("/visits/export/plan.xlsx?from=2026-12-01&to=2026-12-31").data))

@@ -13,6 +13,7 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
+from tests.conftest import SOLVER_TIME_S
 from tests.visits.conftest import TODAY
 from trainer.core.clock import local_datetime
 from trainer.core.extensions import db
@@ -57,7 +58,7 @@ def hostile(districts, programme, make_user):
     station = programme["stations"][0]
     station.name, station.address = STATION, ADDRESS
     db.session.commit()
-    planner.plan_range(districts["chaoyang"], "2026-12", "2026-12", time_limit_s=2, today=TODAY)
+    planner.plan_range(districts["chaoyang"], "2026-12", "2026-12", time_limit_s=SOLVER_TIME_S, today=TODAY)
     db.session.commit()
     delivered, missed = db.session.scalars(select(Visit).where(Visit.station_id == station.id)
                                            .order_by(Visit.day)).all()[:2]
@@ -73,7 +74,7 @@ def hostile(districts, programme, make_user):
                               first_day=date(2027, 2, 1), last_day=date(2027, 2, 3),
                               shifts="00:00-12:00, 12:00-24:00", per_shift=1,
                               lawyer_ids=[lw.id for lw in programme["lawyers"]])
-    duty.plan_period(period, time_limit_s=2)
+    duty.plan_period(period, time_limit_s=SOLVER_TIME_S)
     db.session.commit()
     return {"firm": programme["firms"][0], "period": period, "user": user, "lawyer": programme["lawyers"][0],
             "delivered": delivered}

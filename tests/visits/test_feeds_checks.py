@@ -6,6 +6,7 @@ from datetime import date
 
 from sqlalchemy import select
 
+from tests.conftest import SOLVER_TIME_S
 from tests.visits.conftest import TODAY
 from trainer.core.extensions import db
 from trainer.visits import calendar_checks, feeds
@@ -15,7 +16,7 @@ from trainer.visits.plan import planner
 
 
 def test_feed_events_and_planned_on(make_user, districts, programme):
-    planner.plan_range(districts["chaoyang"], "2026-12", "2026-12", time_limit_s=2, today=TODAY)
+    planner.plan_range(districts["chaoyang"], "2026-12", "2026-12", time_limit_s=SOLVER_TIME_S, today=TODAY)
     db.session.commit()
     coordinator = make_user("coordinator", "chaoyang")
     events = feeds.user_events(coordinator, date(2026, 12, 1), date(2026, 12, 31))

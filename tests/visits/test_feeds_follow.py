@@ -13,6 +13,7 @@ import icalendar
 import pytest
 from sqlalchemy import select, update
 
+from tests.conftest import SOLVER_TIME_S
 from tests.visits.conftest import TODAY
 from trainer.core.clock import now_utc
 from trainer.core.extensions import db
@@ -42,7 +43,7 @@ def _read(client, path: str, etag: str | None = None):
 
 @pytest.fixture
 def feeds(app, login_as, make_user, districts, programme):
-    planner.plan_range(districts["chaoyang"], "2026-12", "2026-12", time_limit_s=2, today=TODAY)
+    planner.plan_range(districts["chaoyang"], "2026-12", "2026-12", time_limit_s=SOLVER_TIME_S, today=TODAY)
     user = make_user("lawyer", "chaoyang", username="lawyer.feed")
     lawyer = programme["lawyers"][0]
     setup_ops.save_lawyer(lawyer, firm=lawyer.firm, name=lawyer.name, phone=lawyer.phone, user_id=user.id)

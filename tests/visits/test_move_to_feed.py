@@ -12,6 +12,7 @@ import icalendar
 import pytest
 from sqlalchemy import select
 
+from tests.conftest import SOLVER_TIME_S
 from tests.visits.conftest import TODAY
 from trainer.core.clock import local_datetime
 from trainer.core.extensions import db
@@ -43,7 +44,7 @@ def _events(client, path: str) -> list:
 
 
 def test_a_move_on_the_visit_page_reaches_the_lawyers_feed(login_as, make_user, districts, programme):
-    planner.plan_range(districts["chaoyang"], "2026-12", "2026-12", time_limit_s=2, today=TODAY)
+    planner.plan_range(districts["chaoyang"], "2026-12", "2026-12", time_limit_s=SOLVER_TIME_S, today=TODAY)
     user = make_user("lawyer", "chaoyang")
     me = programme["lawyers"][0]
     setup_ops.save_lawyer(me, firm=me.firm, name=me.name, phone=me.phone, user_id=user.id)

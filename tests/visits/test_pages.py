@@ -9,6 +9,7 @@ from unittest import mock
 import pytest
 from sqlalchemy import select
 
+from tests.conftest import SOLVER_TIME_S
 from tests.visits.conftest import TODAY, make_programme
 from trainer.core.extensions import db
 from trainer.visits.models import Assignment, Firm, Lawyer, LawyerLeave, Visit
@@ -122,7 +123,7 @@ def test_suggested_assignment_accepted_in_part(login_as, districts):
 
 
 def test_leave_page_lists_broken_visits_and_applies_a_replacement(login_as, districts, programme):
-    planner.plan_range(districts["chaoyang"], "2026-12", "2026-12", time_limit_s=2, today=TODAY)
+    planner.plan_range(districts["chaoyang"], "2026-12", "2026-12", time_limit_s=SOLVER_TIME_S, today=TODAY)
     db.session.commit()
     open_day = first_open_day(districts["chaoyang"].id)
     visit = db.session.scalar(select(Visit).where(Visit.day >= open_day).order_by(Visit.day))
@@ -150,7 +151,7 @@ def test_leave_page_lists_broken_visits_and_applies_a_replacement(login_as, dist
 
 
 def test_visit_page_refuses_a_stale_move_and_explains_a_bad_one(login_as, districts, programme):
-    planner.plan_range(districts["chaoyang"], "2026-12", "2026-12", time_limit_s=2, today=TODAY)
+    planner.plan_range(districts["chaoyang"], "2026-12", "2026-12", time_limit_s=SOLVER_TIME_S, today=TODAY)
     db.session.commit()
     visit = db.session.scalar(select(Visit).order_by(Visit.day))
     client = login_as("coordinator", "chaoyang")
@@ -173,7 +174,7 @@ def test_visit_page_refuses_a_stale_move_and_explains_a_bad_one(login_as, distri
 
 
 def test_district_scope(login_as, districts, programme):
-    planner.plan_range(districts["chaoyang"], "2026-12", "2026-12", time_limit_s=2, today=TODAY)
+    planner.plan_range(districts["chaoyang"], "2026-12", "2026-12", time_limit_s=SOLVER_TIME_S, today=TODAY)
     db.session.commit()
     visit = db.session.scalar(select(Visit))
     xicheng = login_as("coordinator", "xicheng")
@@ -188,7 +189,7 @@ def test_district_scope(login_as, districts, programme):
 
 
 def test_lawyer_sees_only_own_visits(app, login_as, make_user, districts, programme):
-    planner.plan_range(districts["chaoyang"], "2026-12", "2026-12", time_limit_s=2, today=TODAY)
+    planner.plan_range(districts["chaoyang"], "2026-12", "2026-12", time_limit_s=SOLVER_TIME_S, today=TODAY)
     user = make_user("lawyer", "chaoyang")
     me, other = programme["lawyers"][0], programme["lawyers"][-1]
     setup_ops.save_lawyer(me, firm=me.firm, name=me.name, phone=me.phone, user_id=user.id)

@@ -8,6 +8,7 @@ from datetime import date
 import chinese_calendar
 from sqlalchemy import select
 
+from tests.conftest import SOLVER_TIME_S
 from tests.visits.conftest import TODAY
 from trainer.core.extensions import db
 from trainer.visits.models import Visit
@@ -23,7 +24,7 @@ def active_visits():
 
 
 def test_plan_december_two_visits_per_station_on_working_receiving_days(districts, programme):
-    outcome = planner.plan_range(districts["chaoyang"], "2026-12", "2026-12", time_limit_s=2, today=TODAY)
+    outcome = planner.plan_range(districts["chaoyang"], "2026-12", "2026-12", time_limit_s=SOLVER_TIME_S, today=TODAY)
     db.session.commit()
     assert outcome.problems == []
     visits = active_visits()
@@ -46,7 +47,7 @@ def test_leave_is_respected_and_the_backup_takes_over(districts, programme):
     lead, backup = assignment.lead, assignment.backup
     leave.add_leave(lead, date(2026, 12, 1), date(2026, 12, 31), "长期出差")
     db.session.commit()
-    planner.plan_range(districts["chaoyang"], "2026-12", "2026-12", time_limit_s=2, today=TODAY)
+    planner.plan_range(districts["chaoyang"], "2026-12", "2026-12", time_limit_s=SOLVER_TIME_S, today=TODAY)
     db.session.commit()
     visits = [v for v in active_visits() if v.station_id == station.id]
     assert len(visits) == 2
@@ -56,7 +57,7 @@ def test_leave_is_respected_and_the_backup_takes_over(districts, programme):
 
 def test_replan_keeps_pinned_visits_and_a_new_leave_moves_only_what_it_breaks(districts, programme):
     district = districts["chaoyang"]
-    planner.plan_range(district, "2026-12", "2026-12", time_limit_s=2, today=TODAY)
+    planner.plan_range(district, "2026-12", "2026-12", time_limit_s=SOLVER_TIME_S, today=TODAY)
     db.session.commit()
     before = {v.id: (v.lawyer_id, v.day, v.half) for v in active_visits()}
     pinned = active_visits()[0]
@@ -70,7 +71,7 @@ def test_replan_keeps_pinned_visits_and_a_new_leave_moves_only_what_it_breaks(di
     assert [c.item.id for c in impact.broken] == [victim.id]
     assert impact.broken[0].proposal.kind in ("other_person", "other_day")
 
-    outcome = planner.plan_range(district, "2026-12", "2026-12", mode="replan", time_limit_s=2, today=TODAY)
+    outcome = planner.plan_range(district, "2026-12", "2026-12", mode="replan", time_limit_s=SOLVER_TIME_S, today=TODAY)
     db.session.commit()
     after = {v.id: (v.lawyer_id, v.day, v.half) for v in active_visits()}
     changed = {vid for vid in before if after.get(vid) != before[vid]}
@@ -85,12 +86,12 @@ def test_replan_keeps_pinned_visits_and_a_new_leave_moves_only_what_it_breaks(di
 
 def test_full_plan_keeps_pinned_visit(districts, programme):
     district = districts["chaoyang"]
-    planner.plan_range(district, "2026-12", "2026-12", time_limit_s=2, today=TODAY)
+    planner.plan_range(district, "2026-12", "2026-12", time_limit_s=SOLVER_TIME_S, today=TODAY)
     pinned = active_visits()[-1]
     plan_ops.set_pinned(pinned, True)
     db.session.commit()
     where = (pinned.lawyer_id, pinned.day, pinned.half)
-    planner.plan_range(district, "2026-12", "2026-12", mode="full", time_limit_s=2, today=TODAY)
+    planner.plan_range(district, "2026-12", "2026-12", mode="full", time_limit_s=SOLVER_TIME_S, today=TODAY)
     db.session.commit()
     db.session.refresh(pinned)
     assert (pinned.lawyer_id, pinned.day, pinned.half) == where and pinned.status == "planned"
@@ -116,7 +117,7 @@ def test_impossible_month_is_explained_and_the_rest_is_planned(districts):
         setup_ops.assign_station(station, firm=firm, lead=wang, backup=None)
         crowded.append(station)
     db.session.commit()
-    outcome = planner.plan_range(district, "2026-12", "2026-12", time_limit_s=2, today=TODAY)
+    outcome = planner.plan_range(district, "2026-12", "2026-12", time_limit_s=SOLVER_TIME_S, today=TODAY)
     db.session.commit()
     rules = {p["rule"] for p in outcome.problems}
     assert rules & {"lawyer_capacity", "lawyer_unavailable"}
@@ -140,11 +141,11 @@ def test_unannounced_year_is_refused_unless_provisional(districts, programme):
     from trainer.workdays import YearNotAnnounced
 
     with pytest.raises(YearNotAnnounced) as error:
-        planner.plan_range(districts["chaoyang"], "2027-01", "2027-01", time_limit_s=1, today=TODAY)
+        planner.plan_range(districts["chaoyang"], "2027-01", "2027-01", time_limit_s=SOLVER_TIME_S, today=TODAY)
     assert "2027" in str(error.value)
     db.session.rollback()
     outcome = planner.plan_range(districts["chaoyang"], "2027-01", "2027-01", allow_provisional=True,
-                                    time_limit_s=1, today=TODAY)
+                                    time_limit_s=SOLVER_TIME_S, today=TODAY)
     db.session.commit()
     visits = active_visits()
     assert outcome.run.provisional and len(visits) == 2 * len(programme["stations"])

@@ -10,6 +10,7 @@ from unittest import mock
 import pytest
 from sqlalchemy import select
 
+from tests.conftest import SOLVER_TIME_S
 from tests.visits.conftest import TODAY
 from trainer.core.clock import LOCAL_TZ
 from trainer.core.extensions import db
@@ -49,7 +50,7 @@ def _lawyer(programme):
 
 
 def _visit_move(programme):
-    planner.plan_range(programme["firms"][0].district, "2026-12", "2026-12", time_limit_s=2, today=TODAY)
+    planner.plan_range(programme["firms"][0].district, "2026-12", "2026-12", time_limit_s=SOLVER_TIME_S, today=TODAY)
     db.session.commit()
     visit = db.session.scalar(select(Visit).where(Visit.status == "planned").order_by(Visit.day))
     first_day, second_day = [d for d in (date(2026, 12, n) for n in range(1, 32)) if d != visit.day

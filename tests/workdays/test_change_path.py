@@ -11,7 +11,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
-from tests.conftest import xlsx_file
+from tests.conftest import SOLVER_TIME_S, xlsx_file
 from tests.visits.conftest import make_programme
 from trainer.auth.operations import create_api_token
 from trainer.core.clock import today_local
@@ -49,7 +49,7 @@ def planned_now(districts):
     today = today_local()
     last = shift_month(month_of(today), 1)
     planner.plan_range(district, month_of(today - timedelta(days=7)), last, allow_provisional=True,
-                       today=today - timedelta(days=7), time_limit_s=3)
+                       today=today - timedelta(days=7), time_limit_s=SOLVER_TIME_S)
     soonest = db.session.scalar(select(Visit).where(Visit.status == "planned", Visit.day >= today)
                                 .order_by(Visit.day, Visit.half))
     lawyer = soonest.lawyer  # the lawyer of the first visit from today on
@@ -207,7 +207,7 @@ def test_the_minimum_notice_is_a_district_setting(client, login_as, make_user, d
     assert client.put("/api/v1/workdays/notice-period", headers=headers, json={"working_days": 99}).status_code == 422
     # The planner places nothing new inside it.
     outcome = planner.plan_range(districts["chaoyang"], month_of(today), shift_month(month_of(today), 1),
-                                 allow_provisional=True, time_limit_s=3)
+                                 allow_provisional=True, time_limit_s=SOLVER_TIME_S)
     db.session.commit()
     until = nth_working_day_after(today, 5, allow_provisional=True)
     assert outcome.created and all(v.day > until for v in outcome.created)
@@ -220,7 +220,7 @@ def test_the_minimum_notice_is_a_district_setting(client, login_as, make_user, d
 def test_replan_the_affected_months_clears_the_list(client, make_user, districts):
     district = districts["chaoyang"]
     make_programme(district)
-    planner.plan_range(district, "2027-02", "2027-02", allow_provisional=True, time_limit_s=3)
+    planner.plan_range(district, "2027-02", "2027-02", allow_provisional=True, time_limit_s=SOLVER_TIME_S)
     db.session.commit()
     admin = _token(make_user("admin", None))
     notice = {"year": 2027, "holidays": [{"name": "春节", "start": "2027-02-06", "end": "2027-02-19"}],
@@ -245,7 +245,7 @@ def test_a_replan_leaves_the_notice_days_alone_and_says_so(login_as, districts, 
     db.session.commit()
     was = (soonest.lawyer_id, soonest.day, soonest.half)
     outcome = planner.plan_range(district, month_of(soonest.day), month_of(soonest.day), mode="replan",
-                                 allow_provisional=True, time_limit_s=3)
+                                 allow_provisional=True, time_limit_s=SOLVER_TIME_S)
     db.session.commit()
     db.session.refresh(soonest)
     assert (soonest.lawyer_id, soonest.day, soonest.half) == was  # inside the notice: not moved
