@@ -15,6 +15,7 @@ from sqlalchemy import extract, select
 from sqlalchemy.orm import selectinload
 
 from trainer import workdays
+from trainer.agenda.rules import same_person_elsewhere
 from trainer.core.extensions import db
 from trainer.core.months import month_bounds, month_key, month_of, month_range
 from trainer.core.validation import InvalidInput
@@ -49,6 +50,13 @@ def visit_item(visit: Visit) -> PlannedItem:
         refs={"station_id": visit.station_id})
 
 
+def _day_end(spec: dict) -> str:
+    """A shift's end on its own day: one ending at midnight (stored "00:00") or past it (20:00-08:00) runs to
+    "24:00" of its day, so that the time spans compare as text (its morning after is the next day's rest)."""
+    end = spec["end"]
+    return "24:00" if end == "00:00" or end < spec["start"] else end
+
+
 def planned_items(district_id: int | None, first: date, last: date) -> list[PlannedItem]:
     visits = (select(Visit).where(Visit.status == "planned", Visit.day >= first, Visit.day <= last)
               .options(selectinload(Visit.station), selectinload(Visit.lawyer)))
@@ -66,7 +74,7 @@ def planned_items(district_id: int | None, first: date, last: date) -> list[Plan
             kind="duty_shift", id=row.id, day=row.day,
             label=f"{row.period.title} · {shift_label(spec)} · {row.lawyer.name}", district_id=row.district_id,
             url=_url("visits.duty_period", f"/visits/duty/{row.period_id}", period_id=row.period_id),
-            start=spec["start"], end=spec["end"], people=(Person("lawyer", row.lawyer_id, row.lawyer.name),),
+            start=spec["start"], end=_day_end(spec), people=(Person("lawyer", row.lawyer_id, row.lawyer.name),),
             working_day_only=False, version=row.period.version, pinned=row.pinned,
             refs={"period_id": row.period_id, "shift_code": row.shift_code}))
     return items
@@ -160,7 +168,9 @@ def visit_stays_in_its_month(items: Sequence[PlannedItem], world: World) -> Iter
                 "%(month)s.", month=month_key(month_of(origin))))
 
 
-RULES = [lawyer_on_leave, station_not_receiving, lawyer_not_assigned, visit_stays_in_its_month]
+# same_person_elsewhere looks across every programme (trainer/agenda/rules.py); it is listed once, here.
+RULES = [lawyer_on_leave, station_not_receiving, lawyer_not_assigned, visit_stays_in_its_month,
+         same_person_elsewhere]
 
 
 # -------------------------------------------------------------------------------------------------- proposals
