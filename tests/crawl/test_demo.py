@@ -14,6 +14,7 @@ from tests.crawl.walk import walks
 from tests.crawl.world import samples
 from trainer.core.clock import today_local
 from trainer.core.extensions import db
+from trainer.instructors.models import Assessment, Instructor
 from trainer.rotation.models import DayReflection, Evaluation, Placement, PlacementDay, Trainee
 
 EXAMPLES = int(os.environ.get("TRAINER_CRAWL_EXAMPLES", "3"))
@@ -49,8 +50,14 @@ def test_a_record_read_through_the_document_can_be_written_back_with_its_etag(ap
         for name, link in links.items():
             if "header.If-Match" not in link.get("parameters", {}):
                 continue
-            args = {arg: next(s.values[arg] for s in samples(arg, world.home_id) if s.district_id == world.home_id)
-                    for arg in re.findall(r"{(\w+)}", path)}
+            given = {}
+            if path.endswith("/assessments/{year}"):  # a year one of the home district's instructors was assessed
+                row = db.session.scalars(select(Assessment).join(Instructor).where(
+                    Instructor.district_id == world.home_id).order_by(Assessment.id)).first()
+                given = {"instructor_id": row.instructor_id, "year": row.year}
+            args = {arg: given[arg] if arg in given else next(
+                s.values[arg] for s in samples(arg, world.home_id) if s.district_id == world.home_id)
+                for arg in re.findall(r"{(\w+)}", path)}
             if path.endswith("/evaluation"):  # a certified trainee's evaluation is final: one not yet certified
                 args["trainee_id"] = db.session.scalar(select(Evaluation.trainee_id).where(
                     Evaluation.district_id == world.home_id, ~Evaluation.trainee.has(Trainee.certification.has()))

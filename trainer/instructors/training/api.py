@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from flask import abort
 from marshmallow import Schema, fields, validate
 
-from trainer.api.helpers import StrictFloat
+from trainer.api.conventions import require_if_match
+from trainer.api.helpers import StrictFloat, respond
 from trainer.auth.permissions import STAFF, allow
 from trainer.core.extensions import db
 from trainer.instructors import access
@@ -52,13 +54,31 @@ def add_training(data, instructor_id: int):
     return record
 
 
+@blp.route("/instructors/<int:instructor_id>/assessments/<int:year>")
+@allow(WITH_INSTRUCTOR)
+@blp.response(200, AssessmentSchema)
+@blp.errors(401, 403, 404)
+def get_assessment(instructor_id: int, year: int):
+    """The yearly assessment of an instructor, with its ETag (404 while the year is not assessed)."""
+    row = queries.assessment_of(access.instructor(instructor_id), year)
+    if row is None:
+        abort(404)
+    return respond(AssessmentSchema(), row)
+
+
 @blp.route("/instructors/<int:instructor_id>/assessments/<int:year>", methods=["PUT"])
 @allow(STAFF)
 @blp.arguments(AssessmentSchema)
 @blp.response(200, AssessmentSchema)
 @blp.errors(401, 403, 404, 422)
+@blp.requires_if_match("get_assessment", "put_assessment", required=False)
 def put_assessment(data, instructor_id: int, year: int):
-    """Set the yearly assessment (excellent | competent | basic | not_competent)."""
-    row = operations.save_assessment(access.instructor(instructor_id, edit=True), year=year, **data)
+    """Set the yearly assessment (excellent | competent | basic | not_competent). Changing one that exists needs
+    `If-Match` (its ETag from the GET or the answer that set it)."""
+    instructor = access.instructor(instructor_id, edit=True)
+    existing = queries.assessment_of(instructor, year)
+    if existing is not None:
+        require_if_match(existing)
+    row = operations.save_assessment(instructor, year=year, **data)
     db.session.commit()
-    return row
+    return respond(AssessmentSchema(), row)

@@ -44,3 +44,8 @@ def records_of(instructor: Instructor) -> list[TrainingRecord]:
 def assessments_of(instructor: Instructor) -> list[Assessment]:
     return list(db.session.scalars(select(Assessment).where(Assessment.instructor_id == instructor.id)
                                    .order_by(Assessment.year.desc())))
+
+
+def assessment_of(instructor: Instructor, year: int) -> Assessment | None:
+    return db.session.scalar(select(Assessment).where(Assessment.instructor_id == instructor.id,
+                                                      Assessment.year == year))
