@@ -122,3 +122,12 @@ def test_every_visits_export_writes_hostile_text_as_typed_and_never_a_formula(lo
 
     for kind in ("stations", "firms", "lawyers", "leave"):
         assert _cells(coordinator.get(f"/visits/import/{kind}/template.xlsx"))
+
+
+def test_an_excel_file_downloaded_by_a_logged_in_user_is_never_kept_by_a_cache(login_as, hostile):
+    """The export holds workers' names and consultations: no browser or proxy cache may keep it."""
+    coordinator = login_as("coordinator", "chaoyang")
+    answer = coordinator.get("/visits/export/plan.xlsx?from=2026-12-01&to=2026-12-31")
+    assert answer.headers["Content-Disposition"].startswith("attachment")
+    assert answer.headers["Cache-Control"] == "no-store"
+    assert typed(STATION) in _cells(answer)

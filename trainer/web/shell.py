@@ -113,7 +113,8 @@ def set_security_headers(headers, *, html: bool = False, secure: bool = False, l
     """The security headers of every answer (pages, the API, files, calendar feeds), each unless already set.
 
     ``headers`` is a werkzeug ``Headers`` (a response's, or one built by the feed fast path); ``html``: the
-    answer is a page (it gets the Content-Security-Policy, and ``Cache-Control: no-store`` when ``logged_in``);
+    answer is a page (it gets the Content-Security-Policy, and ``Cache-Control: no-store`` when ``logged_in``, as
+    does a file downloaded when ``logged_in``, e.g. an Excel export);
     ``api``: an answer under /api/ (``Cache-Control: no-store``, whoever asks: API answers carry workers' names
     and phones, and no cache or proxy may keep them); ``secure``: it goes over HTTPS (Strict-Transport-Security).
     Calendar feeds are not under /api/ and keep their own caching.
@@ -126,6 +127,8 @@ def set_security_headers(headers, *, html: bool = False, secure: bool = False, l
         headers.setdefault("Content-Security-Policy", CSP)
         if logged_in:
             headers.setdefault("Cache-Control", "no-store")
+    if logged_in and headers.get("Content-Disposition", "").startswith("attachment"):
+        headers["Cache-Control"] = "no-store"  # a downloaded file (an Excel export) holds the same personal data
     if api:
         headers["Cache-Control"] = "no-store"
     if secure:
