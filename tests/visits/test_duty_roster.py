@@ -11,7 +11,10 @@ from sqlalchemy import select
 
 from tests.visits.conftest import make_programme
 from trainer.core.extensions import db
+from trainer.visits.duty import operations as duty
 from trainer.visits.models import DutyPeriod, DutyShift
+from trainer.visits.setup.leave import record_leave
+from trainer.workdays.conflicts import find_conflicts, load_world
 
 FIRST, LAST = date(2026, 9, 28), date(2026, 10, 11)
 
@@ -50,3 +53,35 @@ def test_a_fortnight_over_national_day_is_planned_evenly_and_shows_the_holidays(
     assert "最长连续无班天数" in html and "3天内最多班次" in html
     table = html[html.index("最长连续无班天数"):]
     assert all(int(n) <= 3 for n in re.findall(r"<td>(\d+) 天</td>", table))
+
+
+def test_a_re_plan_keeps_the_shifts_within_the_minimum_notice(districts):
+    """Re-planned after a lawyer's leave, the roster moves nobody on today and the next 2 working days (the
+    district's minimum notice): the lawyer's shift there stays, for the coordinator to hand over by hand (it is
+    listed as a conflict); from the first open day on, the lawyer is off the roster."""
+    district = districts["chaoyang"]
+    lawyers = make_programme(district, firms=2, lawyers_per_firm=3)["lawyers"]
+    today = date(2026, 11, 30)  # Monday: the notice covers Tuesday 1 and Wednesday 2 December
+    period = duty.save_period(None, district_id=district.id, title="元旦前后电话值班", first_day=date(2026, 12, 1),
+                              last_day=date(2026, 12, 10), shifts="00:00-08:00, 08:00-16:00, 16:00-24:00",
+                              per_shift=1, lawyer_ids=[lw.id for lw in lawyers], phone="010-12351")
+    duty.plan_period(period, today=today)
+    db.session.commit()
+    before = {(r.day, r.shift_code): r.lawyer_id for r in period.duty_shifts if r.status == "planned"}
+    busy = next(lawyer_id for (day, _code), lawyer_id in sorted(before.items()) if day == date(2026, 12, 1))
+
+    lawyer = db.session.get(type(lawyers[0]), busy)
+    record_leave(lawyer, date(2026, 12, 1), date(2026, 12, 10), reason="病假")
+    db.session.commit()
+    duty.plan_period(period, today=today)
+    db.session.commit()
+    after = {(r.day, r.shift_code): r.lawyer_id for r in period.duty_shifts if r.status == "planned"}
+
+    within = {key: who for key, who in before.items() if key[0] < date(2026, 12, 3)}
+    assert {key: after[key] for key in within} == within  # nobody moved within the notice
+    assert busy in within.values()
+    assert [key for key, who in after.items() if who == busy and key[0] >= date(2026, 12, 3)] == []
+    assert len(after) == 10 * 3  # every shift still covered
+    conflicts = find_conflicts(load_world(district.id, date(2026, 12, 1), date(2026, 12, 10)))
+    on_leave = {(c.item.day, c.item.refs["shift_code"]) for c in conflicts if "on_leave" in c.rules}
+    assert on_leave == {key for key, who in within.items() if who == busy}

@@ -34,6 +34,7 @@ from trainer.planning.duty_spread import lawyer_spread as planned_spread
 from trainer.visits.duty.messages import describe_problem
 from trainer.visits.models import DEFAULT_SHIFTS, DutyPeriod, DutyShift, Lawyer, LawyerLeave
 from trainer.workdays import day_info, holiday_name
+from trainer.workdays.notice_period import first_open_day
 
 MAX_DAYS = 92
 # The roster of a fortnight is planned in well under a second (the greedy roster is usually proven best at
@@ -211,11 +212,17 @@ def _problem_dict(problem) -> dict:
                                                                 for k, v in (problem.details or {}).items()}}
 
 
-def plan_period(period: DutyPeriod, *, time_limit_s: float = PLAN_TIME_LIMIT_S) -> RosterOutcome:
-    """Plan the roster: pinned shifts stay; the rest is planned anew. Flushes; the caller commits."""
+def plan_period(period: DutyPeriod, *, time_limit_s: float = PLAN_TIME_LIMIT_S,
+                today: date | None = None) -> RosterOutcome:
+    """Plan the roster: pinned shifts stay, and so do the shifts already planned within the district's minimum
+    notice (today and the next N working days: nobody's shift there is moved by a re-plan; a day there with
+    nobody on it yet is filled, since the line must be covered); the rest is planned anew. Flushes; the caller
+    commits."""
     pool_ids = {lw.id for lw in period.lawyers}
-    pinned = [DutyAssignment(r.day, r.shift_code, r.lawyer_id, True) for r in period.duty_shifts
-              if r.status == "planned" and r.pinned and r.lawyer_id in pool_ids]
+    open_day = first_open_day(period.district_id, today)
+    held = [r for r in period.duty_shifts if r.status == "planned" and r.lawyer_id in pool_ids
+            and (r.pinned or r.day < open_day)]
+    pinned = [DutyAssignment(r.day, r.shift_code, r.lawyer_id, True) for r in held]
     request = build_request(period, time_limit_s=time_limit_s, roster=pinned)
     result = plan_duty(request)
     wanted = {(a.day, a.shift_code, a.lawyer_id): a for a in result.assignments}
