@@ -10,10 +10,12 @@ from datetime import date, timedelta
 from sqlalchemy import select
 
 from tests.visits.conftest import make_programme
+from trainer.core.clock import today_local
 from trainer.core.extensions import db
 from trainer.visits.duty import operations as duty
 from trainer.visits.models import DutyPeriod, DutyShift
 from trainer.visits.setup.leave import record_leave
+from trainer.workdays import changes
 from trainer.workdays.conflicts import find_conflicts, load_world
 
 FIRST, LAST = date(2026, 9, 28), date(2026, 10, 11)
@@ -85,3 +87,32 @@ def test_a_re_plan_keeps_the_shifts_within_the_minimum_notice(districts):
     conflicts = find_conflicts(load_world(district.id, date(2026, 12, 1), date(2026, 12, 10)))
     on_leave = {(c.item.day, c.item.refs["shift_code"]) for c in conflicts if "on_leave" in c.rules}
     assert on_leave == {key for key, who in within.items() if who == busy}
+
+
+def test_re_planning_the_affected_months_hands_broken_shifts_over(districts):
+    """The conflicts page's "re-plan the affected months" re-plans the duty periods of broken shifts too: after a
+    lawyer's leave, none of their shifts in it is left, every shift is still covered, no conflict remains."""
+    district = districts["chaoyang"]
+    lawyers = make_programme(district, firms=2, lawyers_per_firm=3)["lawyers"]
+    first = today_local() + timedelta(days=14)  # well past the minimum notice
+    last = first + timedelta(days=6)
+    period = duty.save_period(None, district_id=district.id, title="特别时期电话值班", first_day=first, last_day=last,
+                              shifts="00:00-08:00, 08:00-16:00, 16:00-24:00", per_shift=1,
+                              lawyer_ids=[lw.id for lw in lawyers], phone="010-12351")
+    duty.plan_period(period)
+    db.session.commit()
+    sick = lawyers[0]
+    assert any(r.lawyer_id == sick.id for r in period.duty_shifts if r.status == "planned")
+    record_leave(sick, first, last, reason="病假")
+    db.session.commit()
+    broken = [c for c in find_conflicts(load_world(district.id, first, last)) if "on_leave" in c.rules]
+    assert broken and {c.item.kind for c in broken} == {"duty_shift"}
+
+    outcomes, left = changes.replan_affected(district)
+    db.session.commit()
+    assert sum(len(o.moved) for o in outcomes) == len(broken)
+    planned = [r for r in period.duty_shifts if r.status == "planned"]
+    assert [r for r in planned if r.lawyer_id == sick.id] == []
+    assert Counter((r.day, r.shift_code) for r in planned) == Counter(
+        {(first + timedelta(days=n), code): 1 for n in range(7) for code in ("00-08", "08-16", "16-24")})
+    assert [c for c in left if c.item.kind == "duty_shift"] == []

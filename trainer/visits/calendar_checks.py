@@ -22,7 +22,7 @@ from trainer.core.validation import InvalidInput
 from trainer.org.models import District, Station
 from trainer.planning.visits import plan_visits
 from trainer.visits.duty.messages import shift_label
-from trainer.visits.duty.operations import change_shift
+from trainer.visits.duty.operations import change_shift, plan_period
 from trainer.visits.labels import half_label, short_day
 from trainer.visits.models import Assignment, DutyShift, Lawyer, LawyerLeave, Visit
 from trainer.visits.plan.operations import official_working_day
@@ -306,16 +306,31 @@ def apply(moves: list[tuple[PlannedItem, PlannedItem]]) -> list[str]:
 
 def replan(district: District, conflicts: list[Conflict], *, user_id: int | None = None) -> list:
     """Re-plan the months of the district's broken visits (those unpinned first: a broken visit is not a choice
-    to keep), as the plan page's re-plan does: every other visit that obeys the rules stays."""
+    to keep), as the plan page's re-plan does: every other visit that obeys the rules stays; and the broken
+    duty shifts (unpinned likewise) within their periods: only they are planned again (not within the minimum
+    notice), every other shift stays."""
+    outcomes = _replan_duty([c for c in conflicts if c.item.kind == "duty_shift"])
     visits = [c for c in conflicts if c.item.kind == "visit"]
     if not visits:
-        return []
+        return outcomes
     for conflict in visits:
         db.session.get(Visit, conflict.item.id).pinned = False
     db.session.flush()
     first = min(month_of(c.item.day) for c in visits)
     last = max(month_of(c.item.day) for c in visits)
-    return [plan_range(district, first, last, allow_provisional=True, mode="replan", user_id=user_id)]
+    return [*outcomes, plan_range(district, first, last, allow_provisional=True, mode="replan", user_id=user_id)]
+
+
+def _replan_duty(shifts: list[Conflict]) -> list:
+    """Each broken shift planned again within its period; every other shift stays where it is."""
+    periods, broken = {}, defaultdict(set)
+    for conflict in shifts:
+        row = db.session.get(DutyShift, conflict.item.id)
+        row.pinned = False
+        periods[row.period_id] = row.period
+        broken[row.period_id].add(row.id)
+    db.session.flush()
+    return [plan_period(period, repair=broken[period_id]) for period_id, period in sorted(periods.items())]
 
 
 def year_became_official(year: int) -> None:

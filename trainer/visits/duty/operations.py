@@ -204,6 +204,7 @@ class RosterOutcome:
     kept: int
     problems: list[dict]
     status: str
+    moved: tuple = ()  # (day, shift_code, lawyer_id) of each shift taken from its lawyer (handed to another)
 
 
 def _problem_dict(problem) -> dict:
@@ -212,28 +213,30 @@ def _problem_dict(problem) -> dict:
                                                                 for k, v in (problem.details or {}).items()}}
 
 
-def plan_period(period: DutyPeriod, *, time_limit_s: float = PLAN_TIME_LIMIT_S,
-                today: date | None = None) -> RosterOutcome:
+def plan_period(period: DutyPeriod, *, time_limit_s: float = PLAN_TIME_LIMIT_S, today: date | None = None,
+                repair: set[int] | None = None) -> RosterOutcome:
     """Plan the roster: pinned shifts stay, and so do the shifts already planned within the district's minimum
     notice (today and the next N working days: nobody's shift there is moved by a re-plan; a day there with
-    nobody on it yet is filled, since the line must be covered); the rest is planned anew. Flushes; the caller
-    commits."""
+    nobody on it yet is filled, since the line must be covered); the rest is planned anew. With ``repair`` (ids
+    of broken shifts), only those are planned again and every other shift stays. Flushes; the caller commits."""
     pool_ids = {lw.id for lw in period.lawyers}
     open_day = first_open_day(period.district_id, today)
     held = [r for r in period.duty_shifts if r.status == "planned" and r.lawyer_id in pool_ids
-            and (r.pinned or r.day < open_day)]
+            and (r.pinned or r.day < open_day or (repair is not None and r.id not in repair))]
     pinned = [DutyAssignment(r.day, r.shift_code, r.lawyer_id, True) for r in held]
     request = build_request(period, time_limit_s=time_limit_s, roster=pinned)
     result = plan_duty(request)
     wanted = {(a.day, a.shift_code, a.lawyer_id): a for a in result.assignments}
     rows = {(r.day, r.shift_code, r.lawyer_id): r for r in period.duty_shifts}
     created = removed = kept = 0
+    handed_over = []
     for key, row in rows.items():
         if row.status == "planned" and key not in wanted:
             row.status = "cancelled"
             row.pinned = False
             row.touch()
             removed += 1
+            handed_over.append(key)
     for key, assignment in wanted.items():
         row = rows.get(key)
         if row is None:
@@ -249,7 +252,7 @@ def plan_period(period: DutyPeriod, *, time_limit_s: float = PLAN_TIME_LIMIT_S,
     period.problems = [_problem_dict(p) for p in result.problems]
     period.planned_at = now_utc()
     db.session.flush()
-    return RosterOutcome(created, removed, kept, period.problems, result.status)
+    return RosterOutcome(created, removed, kept, period.problems, result.status, tuple(handed_over))
 
 
 @dataclass
