@@ -5,12 +5,12 @@ centre's blackout periods), and moving one placement day to the day a proposal f
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
-from datetime import date
+from collections.abc import Callable, Iterable, Sequence
+from datetime import date, timedelta
 
 from flask import has_request_context, url_for
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from trainer.core.extensions import db
@@ -18,8 +18,9 @@ from trainer.core.i18n import format_day
 from trainer.core.validation import InvalidInput
 from trainer.rotation.mentors.operations import mentor_available_days
 from trainer.rotation.models import Placement, PlacementDay, ProgrammeYear
-from trainer.rotation.placements.operations import move_day
+from trainer.rotation.placements.operations import change_day_mentor, move_day
 from trainer.workdays.conflicts import Breach, Person, PlannedItem, World
+from trainer.workdays.proposals import SEARCH_DAYS
 
 CENTRE_HOURS = ("09:00", "17:00")  # a placement day is a day at the mediation centre
 
@@ -89,12 +90,57 @@ def trainee_or_centre_closed(items: Sequence[PlannedItem], world: World) -> Iter
 RULES = [mentor_unavailable, trainee_or_centre_closed]
 
 
+def _mentor_load(days: Iterable[date]) -> dict[tuple[date, int], int]:
+    rows = db.session.execute(select(PlacementDay.day, PlacementDay.mentor_id, func.count()).where(
+        PlacementDay.day.in_(set(days)), PlacementDay.status == "planned", PlacementDay.mentor_id.is_not(None))
+        .group_by(PlacementDay.day, PlacementDay.mentor_id))
+    return {(day, mentor_id): n for day, mentor_id, n in rows}
+
+
+def alternatives(item: PlannedItem, open_day: Callable[[int | None], date]) -> Iterable[PlannedItem] | None:
+    """A placement day keeps its place in the fortnight where it can: first another mentor on duty and free that
+    day (the least busy first, never one already guiding the most trainees allowed); else the day moves past the
+    placement's last day (the run is extended, not cut into pieces), with a mentor on duty then."""
+    if item.kind != "placement_day":
+        return None
+    if item.day < open_day(item.district_id):
+        return []
+    row = db.session.get(PlacementDay, item.id)
+    py = db.session.get(ProgrammeYear, item.refs["programme_year_id"])
+    trainee = item.person("trainee")
+    current = item.person("mentor")
+    after = max(max(d.day for d in row.placement.active_days) + timedelta(days=1), open_day(item.district_id))
+    later = [after + timedelta(days=n) for n in range(SEARCH_DAYS)]
+    days = [item.day, *later]
+    available = mentor_available_days(py, frozenset(days))
+    load = _mentor_load(days)
+    names = {link.mentor_id: link.mentor.name for link in py.centre_mentors}
+    found = []
+    for day in days:
+        for mentor_id in sorted(available, key=lambda m: (load.get((day, m), 0), names.get(m, ""), m)):
+            if day not in available[mentor_id] or load.get((day, mentor_id), 0) >= py.mentor_max_trainees:
+                continue
+            if day == item.day and current is not None and mentor_id == current.id:
+                continue
+            mentor = Person("mentor", mentor_id, names.get(mentor_id, ""))
+            found.append(item.moved_to(day=day, people=(trainee, mentor)))
+    return found
+
+
 def apply(moves: list[tuple[PlannedItem, PlannedItem]]) -> list[str]:
+    """Carry out proposals for placement days: another mentor the same day, or the day moved (then its mentor)."""
     refused = []
     for old, new in moves:
-        if old.kind == "placement_day":
-            try:  # checked before anything changes
-                move_day(db.session.get(PlacementDay, old.id), new.day)
-            except InvalidInput as error:
-                refused.append(f"{old.label}: {error.message}")
+        if old.kind != "placement_day":
+            continue
+        row = db.session.get(PlacementDay, old.id)
+        mentor = new.person("mentor")
+        try:  # checked before anything changes
+            if new.day != old.day:
+                placement = move_day(row, new.day)
+                row = next(d for d in placement.active_days if d.day == new.day)
+            if mentor is not None and row.mentor_id != mentor.id:
+                change_day_mentor(row, mentor.id)
+        except InvalidInput as error:
+            refused.append(f"{old.label}: {error.message}")
     return refused
