@@ -3,6 +3,8 @@ telephone duty roster and mentors at the centre as 王律师; the planners, not 
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import select
 
@@ -11,6 +13,7 @@ from trainer.auth.models import User
 from trainer.core.extensions import db
 from trainer.rotation.models import PlacementDay
 from trainer.visits.models import DutyShift, Visit
+from trainer.workdays.conflicts import find_conflicts, load_world
 
 
 @pytest.mark.slow
@@ -34,3 +37,6 @@ def test_the_demo_has_no_clash_across_programmes(app):
                           (Visit, Visit.status == "planned")):
         for row in db.session.scalars(select(model).where(active)):
             assert clashes_of(row) == [], [c.message() for c in clashes_of(row)]
+    # And the conflicts page agrees: no item of the demo breaks the rule across programmes (nor double-books).
+    world = load_world(None, min(d.day for d in days), max(d.day for d in days) + timedelta(days=120))
+    assert [c.item.label for c in find_conflicts(world) if c.rules & {"other_programme", "double_booked"}] == []
