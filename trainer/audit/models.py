@@ -78,7 +78,8 @@ def _plain(value: Any) -> Any:
 
 def _columns(obj) -> list[str]:
     excluded = obj.__audit_exclude__
-    return [attr.key for attr in inspect(obj).mapper.column_attrs if attr.key not in excluded]
+    return [attr.key for attr in inspect(obj).mapper.column_attrs
+            if attr.key not in excluded and attr.columns[0].info.get("audit", True)]
 
 
 def _snapshot(obj) -> dict:

@@ -51,9 +51,9 @@ def section_modules() -> list:
 # ----------------------------------------------------------------------------------------------------- export
 
 def _export_org(district: District) -> dict[str, list]:
-    unions = db.session.scalars(select(Union).where(Union.district_id == district.id).order_by(Union.name)).all()
+    unions = db.session.scalars(select(Union).where(Union.district_id == district.id).order_by(Union.name_pinyin, Union.name)).all()
     stations = db.session.scalars(select(Station).where(Station.district_id == district.id)
-                                  .options(selectinload(Station.union)).order_by(Station.name)).all()
+                                  .options(selectinload(Station.union)).order_by(Station.name_pinyin, Station.name)).all()
     return {
         "unions": [{"name": u.name, "kind": u.kind, "street": u.street} for u in unions],
         "stations": [{

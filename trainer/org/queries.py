@@ -25,16 +25,16 @@ def unions_of(district: District, *, with_stations: bool = False) -> list[Union]
     """A district's unions: by kind then name with their stations (the page), or by name (a choice list)."""
     stmt = select(Union).where(Union.district_id == district.id)
     if with_stations:
-        stmt = stmt.options(selectinload(Union.stations)).order_by(Union.kind, Union.name)
+        stmt = stmt.options(selectinload(Union.stations)).order_by(Union.kind, Union.name_pinyin, Union.name)
     else:
-        stmt = stmt.order_by(Union.name)
+        stmt = stmt.order_by(Union.name_pinyin, Union.name)
     return list(db.session.scalars(stmt))
 
 
 def stations_of(district: District, search: str = ""):
     """A district's stations by name, those whose name or address holds ``search`` (a select to paginate)."""
     stmt = (select(Station).where(Station.district_id == district.id)
-            .options(selectinload(Station.union)).order_by(Station.name))
+            .options(selectinload(Station.union)).order_by(Station.name_pinyin, Station.name))
     if search:
         stmt = stmt.where(Station.name.contains(search) | Station.address.contains(search))
     return stmt

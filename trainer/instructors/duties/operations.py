@@ -59,7 +59,7 @@ def coverage(district_id: int) -> Coverage:
     """Which of the district's streets and industries are covered, the gaps and the overlaps within a tier."""
     rows = db.session.scalars(select(Instructor).where(Instructor.district_id == district_id,
                                                        Instructor.status == "active")
-                              .options(selectinload(Instructor.responsibilities)).order_by(Instructor.name)).all()
+                              .options(selectinload(Instructor.responsibilities)).order_by(Instructor.name_pinyin, Instructor.name)).all()
     covered: dict[tuple[str, str], list[Instructor]] = defaultdict(list)
     for instructor in rows:
         for area in instructor.responsibilities:
@@ -84,4 +84,4 @@ def serving_instructors(district_id: int) -> list[Instructor]:
     return list(db.session.scalars(select(Instructor).where(Instructor.district_id == district_id,
                                                             Instructor.status != "ended")
                                    .options(selectinload(Instructor.responsibilities))
-                                   .order_by(Instructor.tier, Instructor.name)))
+                                   .order_by(Instructor.tier, Instructor.name_pinyin, Instructor.name)))

@@ -38,5 +38,5 @@ def instructor_choices(district: District) -> list[tuple[int, str]]:
     people = db.session.scalars(select(Instructor).where(
         or_(Instructor.district_id == district.id, Instructor.tier == Tier.CITY_FULL),
         Instructor.status == "active").options(selectinload(Instructor.district))
-        .order_by(Instructor.tier, Instructor.name))
+        .order_by(Instructor.tier, Instructor.name_pinyin, Instructor.name))
     return [(p.id, instructor_label(p)) for p in people]

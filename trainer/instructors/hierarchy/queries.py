@@ -37,7 +37,7 @@ def index_page(*, tier: str, status: str, district_code: str):
     """One page of the instructor list, by tier, district and name."""
     stmt = (_listed(tier, status, district_code)
             .options(selectinload(Instructor.guide), selectinload(Instructor.district), selectinload(Instructor.user))
-            .order_by(Instructor.tier, Instructor.district_id, Instructor.name))
+            .order_by(Instructor.tier, Instructor.district_id, Instructor.name_pinyin, Instructor.name))
     return db.paginate(stmt, per_page=current_app.config["PAGE_SIZE"], error_out=False)
 
 
@@ -49,7 +49,7 @@ def api_listing(args: dict):
 def guide_choices() -> list[tuple[int, str]]:
     """Serving instructors who may guide others (city and district full-time) that the current user sees."""
     stmt = (select(Instructor).where(Instructor.tier != Tier.DISTRICT_PART, Instructor.status != "ended")
-            .options(selectinload(Instructor.district)).order_by(Instructor.tier, Instructor.name))
+            .options(selectinload(Instructor.district)).order_by(Instructor.tier, Instructor.name_pinyin, Instructor.name))
     stmt = visible_instructors(stmt, district_scope())
     return [(0, "—")] + [(p.id, instructor_label(p)) for p in db.session.scalars(stmt)]
 

@@ -19,7 +19,7 @@ from trainer.instructors.models import Instructor, Meeting, MeetingSeries, Tier
 def organiser_choices() -> list[tuple[int, str]]:
     """Serving city and district full-time instructors the current user sees."""
     stmt = (select(Instructor).where(Instructor.tier != Tier.DISTRICT_PART, Instructor.status == "active")
-            .options(selectinload(Instructor.district)).order_by(Instructor.tier, Instructor.name))
+            .options(selectinload(Instructor.district)).order_by(Instructor.tier, Instructor.name_pinyin, Instructor.name))
     return [(p.id, instructor_label(p)) for p in db.session.scalars(visible_instructors(stmt, district_scope()))]
 
 

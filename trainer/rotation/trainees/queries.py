@@ -25,9 +25,9 @@ def trainee_of_user(user) -> Trainee | None:
 
 
 def district_unions(district_id: int) -> list[Union]:
-    return db.session.scalars(select(Union).where(Union.district_id == district_id).order_by(Union.name)).all()
+    return db.session.scalars(select(Union).where(Union.district_id == district_id).order_by(Union.name_pinyin, Union.name)).all()
 
 
 def district_stations(district_id: int) -> list[Station]:
     return db.session.scalars(select(Station).where(Station.district_id == district_id)
-                              .order_by(Station.name)).all()
+                              .order_by(Station.name_pinyin, Station.name)).all()

@@ -124,7 +124,7 @@ def propose_selection(py: ProgrammeYear) -> list[Proposal]:
     """A fair order of the district's unions: those without a certified independent mediator first, then the
     ones that have waited longest since they last sent a trainee (never = first), then by name."""
     unions = db.session.scalars(select(Union).where(Union.district_id == py.district_id)
-                                .order_by(Union.name)).all()
+                                .order_by(Union.name_pinyin, Union.name)).all()
     certified = dict(db.session.execute(
         select(Certification.union_id, func.count()).where(Certification.district_id == py.district_id)
         .group_by(Certification.union_id)).all())

@@ -202,7 +202,7 @@ def district_accounts(district_id: int, month: Month) -> list[FirmAccount]:
     """Every firm of the district with a contract in the month or visits in it, by name."""
     first, last = month_bounds(month)
     firms = db.session.scalars(select(Firm).where(Firm.district_id == district_id)
-                               .options(selectinload(Firm.contracts)).order_by(Firm.name)).all()
+                               .options(selectinload(Firm.contracts)).order_by(Firm.name_pinyin, Firm.name)).all()
     visits = _month_visits([f.id for f in firms], month)
     by_firm: dict[int, list[Visit]] = {}
     for visit in visits:

@@ -24,24 +24,24 @@ PAST_VISITS = 20
 # ------------------------------------------------------------------------------------ a district's records
 
 def district_firms(district_id: int, *, active_only: bool = False) -> list[Firm]:
-    stmt = select(Firm).where(Firm.district_id == district_id).order_by(Firm.name)
+    stmt = select(Firm).where(Firm.district_id == district_id).order_by(Firm.name_pinyin, Firm.name)
     if active_only:
         stmt = stmt.where(Firm.active)
     return list(db.session.scalars(stmt))
 
 
 def district_lawyers(district_id: int) -> list[Lawyer]:
-    return list(db.session.scalars(select(Lawyer).where(Lawyer.district_id == district_id).order_by(Lawyer.name)))
+    return list(db.session.scalars(select(Lawyer).where(Lawyer.district_id == district_id).order_by(Lawyer.name_pinyin, Lawyer.name)))
 
 
 def active_lawyers(district_id: int) -> list[Lawyer]:
     """The district's active lawyers with their firm, firm by firm (for choosing one)."""
     return list(db.session.scalars(select(Lawyer).where(Lawyer.district_id == district_id, Lawyer.active)
-                                   .options(selectinload(Lawyer.firm)).order_by(Lawyer.firm_id, Lawyer.name)))
+                                   .options(selectinload(Lawyer.firm)).order_by(Lawyer.firm_id, Lawyer.name_pinyin, Lawyer.name)))
 
 
 def district_stations(district_id: int, *, active_only: bool = False) -> list[Station]:
-    stmt = select(Station).where(Station.district_id == district_id).order_by(Station.name)
+    stmt = select(Station).where(Station.district_id == district_id).order_by(Station.name_pinyin, Station.name)
     if active_only:
         stmt = stmt.where(Station.active).options(selectinload(Station.union))
     return list(db.session.scalars(stmt))
@@ -66,7 +66,7 @@ def lawyer_search(district_id: int, query: str):
     """The lawyers page: the district's lawyers, firm by firm, whose name or phone holds ``query``.
     A select() for ``db.paginate``."""
     stmt = (select(Lawyer).where(Lawyer.district_id == district_id)
-            .options(selectinload(Lawyer.firm)).order_by(Lawyer.firm_id, Lawyer.name))
+            .options(selectinload(Lawyer.firm)).order_by(Lawyer.firm_id, Lawyer.name_pinyin, Lawyer.name))
     if query:
         stmt = stmt.where(Lawyer.name.contains(query) | Lawyer.phone.contains(query))
     return stmt
