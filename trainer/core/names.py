@@ -19,7 +19,7 @@ from functools import lru_cache
 from typing import TypeVar
 
 from pypinyin import Style, lazy_pinyin
-from sqlalchemy import String, event, or_
+from sqlalchemy import String, case, event, or_
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 PINYIN_MAX = 400
@@ -98,18 +98,12 @@ def name_matches(model, query: str):
     return or_(*conditions)
 
 
-def match_rank(name: str, query: str) -> int:
-    """How well ``name`` answers ``query`` (lower is better): the name itself, a part of the name, the pinyin
-    from its start, the initials from their start, anywhere in the pinyin or initials."""
+def match_order(model, query: str) -> tuple:
+    """ORDER BY of a search: the name itself first, then names holding the query, then pinyin from its start,
+    initials from their start, the rest; each group by pinyin."""
     query = (query or "").strip()
-    full, initials = pinyin_of(name)
-    letters = search_text(query)
-    if name == query:
-        return 0
-    if query and query in name:
-        return 1
-    if letters and full.startswith(letters):
-        return 2
-    if letters and initials.startswith(letters):
-        return 3
-    return 4
+    letters = search_text(query) or "\x00"
+    rank = case((model.name == query, 0), (model.name.contains(query, autoescape=True), 1),
+                (model.name_pinyin.startswith(letters, autoescape=True), 2),
+                (model.name_initials.startswith(letters, autoescape=True), 3), else_=4)
+    return rank, model.name_pinyin, model.name

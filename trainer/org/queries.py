@@ -7,6 +7,7 @@ from sqlalchemy.orm import selectinload
 
 from trainer.api.helpers import district_filter
 from trainer.core.extensions import db
+from trainer.core.names import name_matches
 from trainer.org.models import District, Station, Union
 
 
@@ -32,11 +33,11 @@ def unions_of(district: District, *, with_stations: bool = False) -> list[Union]
 
 
 def stations_of(district: District, search: str = ""):
-    """A district's stations by name, those whose name or address holds ``search`` (a select to paginate)."""
+    """A district's stations by name (pinyin), those whose name (or its pinyin, initials) or address holds ``search`` (a select to paginate)."""
     stmt = (select(Station).where(Station.district_id == district.id)
             .options(selectinload(Station.union)).order_by(Station.name_pinyin, Station.name))
     if search:
-        stmt = stmt.where(Station.name.contains(search) | Station.address.contains(search))
+        stmt = stmt.where(name_matches(Station, search) | Station.address.contains(search, autoescape=True))
     return stmt
 
 

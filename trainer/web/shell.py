@@ -60,6 +60,13 @@ def _attribute(item, dotted: str):
     return item
 
 
+def station_link(station) -> str:
+    """A station's page in the visits area when it exists, else its edit form."""
+    if "visits.station" in current_app.view_functions:
+        return url_for("visits.station", station_id=station.id)
+    return url_for("org.station_edit", station_id=station.id)
+
+
 def register_web(app: Flask) -> None:
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("Please log in to see this page.")
@@ -79,11 +86,6 @@ def register_web(app: Flask) -> None:
     def all_districts():
         return db.session.scalars(select(District).order_by(District.sort_order)).all()
 
-    def station_link(station) -> str:
-        """A station's page in the visits area when it exists, else its edit form."""
-        if "visits.station" in app.view_functions:
-            return url_for("visits.station", station_id=station.id)
-        return url_for("org.station_edit", station_id=station.id)
 
     app.jinja_env.globals["all_districts"] = all_districts
     app.jinja_env.globals["station_link"] = station_link

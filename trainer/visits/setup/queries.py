@@ -14,6 +14,7 @@ from trainer.api.helpers import district_filter
 from trainer.api.schemas import paginate
 from trainer.auth.models import Role, User
 from trainer.core.extensions import db
+from trainer.core.names import name_matches
 from trainer.org.models import Station
 from trainer.visits.models import Assignment, Firm, Lawyer, LawyerLeave, Visit
 
@@ -65,10 +66,11 @@ def current_assignments(district_id: int) -> dict[int, Assignment]:
 def lawyer_search(district_id: int, query: str):
     """The lawyers page: the district's lawyers, firm by firm, whose name or phone holds ``query``.
     A select() for ``db.paginate``."""
-    stmt = (select(Lawyer).where(Lawyer.district_id == district_id)
-            .options(selectinload(Lawyer.firm)).order_by(Lawyer.firm_id, Lawyer.name_pinyin, Lawyer.name))
+    stmt = (select(Lawyer).join(Lawyer.firm).where(Lawyer.district_id == district_id)
+            .options(selectinload(Lawyer.firm))
+            .order_by(Firm.name_pinyin, Firm.name, Lawyer.name_pinyin, Lawyer.name))
     if query:
-        stmt = stmt.where(Lawyer.name.contains(query) | Lawyer.phone.contains(query))
+        stmt = stmt.where(name_matches(Lawyer, query) | Lawyer.phone.contains(query, autoescape=True))
     return stmt
 
 
