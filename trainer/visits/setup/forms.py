@@ -73,8 +73,11 @@ class LeaveForm(Form):
 class AssignForm(Form):
     version = HiddenField()
     firm_id = SelectField(_l("Firm"), coerce=int)
-    lead_lawyer_id = SelectField(_l("Lead lawyer"), coerce=int)
-    backup_lawyer_id = SelectField(_l("Backup lawyer"), coerce=optional_int, validators=[Optional()])
+    # Only the chosen firm's lawyers are offered; one of another firm (the firm changed without the page
+    # offering its lawyers again) is refused by the operation with a message saying so, not "not a valid choice".
+    lead_lawyer_id = SelectField(_l("Lead lawyer"), coerce=int, validate_choice=False)
+    backup_lawyer_id = SelectField(_l("Backup lawyer"), coerce=optional_int, validators=[Optional()],
+                                   validate_choice=False)
     start = DateField(_l("From"), validators=[Optional()])
     submit = SubmitField(_l("Assign"))
 
