@@ -29,6 +29,7 @@ from trainer.core.concurrency import Versioned
 from trainer.core.extensions import db
 from trainer.core.names import PinyinNamed
 from trainer.org.models import Station
+from trainer.visits.labels import half_label
 
 HALVES = ("am", "pm")
 # Part 2 (what happens at and after a visit) adds delivered and missed; the database already knows them.
@@ -270,7 +271,7 @@ class Visit(Audited, Versioned, FeedSource, db.Model):
 
     @property
     def audit_label(self) -> str:
-        return f"{self.station.name if self.station else self.station_id} {self.day} {self.half}"
+        return f"{self.station.name if self.station else self.station_id} {self.day} {half_label(self.half)}"
 
     @property
     def is_active(self) -> bool:
