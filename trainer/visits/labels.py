@@ -43,9 +43,13 @@ STATE_LABELS = {"planned": _l("planned"), "unrecorded": _l("not recorded"), "in_
 FLAG_LABELS = {"no_checkout": _l("no check-out: no hours credited"), "untimed": _l("no times: no hours credited"),
                "short": _l("short visit"), "late": _l("recorded late"), "unrecorded": _l("not recorded")}
 
+# How a planning run ended (visit plan runs; the solvers' words "optimal", "feasible" … are never shown).
+RUN_LABELS = {"optimal": _l("all planned (the best plan found)"), "feasible": _l("all planned"),
+              "partial": _l("partly planned"), "empty": _l("nothing to plan"), "none": _l("no plan found")}
+
 KINDS = {"category": CATEGORY_LABELS, "asker": ASKER_LABELS, "channel": CHANNEL_LABELS,
          "referral": REFERRAL_LABELS, "missed": MISSED_LABELS, "status": STATUS_LABELS, "state": STATE_LABELS,
-         "flag": FLAG_LABELS}
+         "flag": FLAG_LABELS, "run": RUN_LABELS}
 
 
 def label(kind: str, code: str | None) -> str:

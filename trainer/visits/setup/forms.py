@@ -49,7 +49,7 @@ class ContractForm(Form):
 
 class LawyerForm(Form):
     version = HiddenField()
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=60)])
+    name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=60)])
     firm_id = SelectField(_l("Firm"), coerce=int)
     phone = StringField(_l("Mobile phone"), validators=[Optional(), MOBILE])
     specialities = StringField(_l("Specialities"), validators=[Optional(), Length(max=300)],
