@@ -7,6 +7,7 @@ English source strings, Chinese in the catalogue; ``label(kind, code)`` is what 
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 from babel.dates import format_date
 from flask_babel import force_locale
@@ -78,3 +79,11 @@ def short_day(day: date) -> str:
     if lang() == "zh":
         return format_date(day, "M月d日 EEE", locale="zh_Hans_CN")
     return format_date(day, "EEE d MMM", locale="en_GB")
+
+
+def yuan(value) -> str:
+    """A sum of money: 1,234.50 元 (CNY 1,234.50 in English); empty for none."""
+    if value is None:
+        return ""
+    amount = f"{Decimal(value).quantize(Decimal('0.01')):,}"
+    return f"{amount} 元" if lang() == "zh" else f"CNY {amount}"

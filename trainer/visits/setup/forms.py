@@ -44,6 +44,11 @@ class ContractForm(Form):
                                             validators=[DataRequired(), NumberRange(min=1, max=8)])
     hours_per_visit = DecimalField(_l("Hours per visit"), default=3, places=1,
                                    validators=[DataRequired(), NumberRange(min=0.5, max=12)])
+    fee_per_visit = DecimalField(_l("Fee per visit (yuan)"), places=2, validators=[Optional(), NumberRange(min=0)],
+                                 description=_l("Paid for each delivered visit; leave empty if the contract pays "
+                                                "by the month."))
+    fee_per_month = DecimalField(_l("Fee per month (yuan)"), places=2, validators=[Optional(), NumberRange(min=0)],
+                                 description=_l("A fixed sum for each month of the contract; leave empty if none."))
     submit = SubmitField(_l("Save"))
 
 

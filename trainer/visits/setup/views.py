@@ -66,6 +66,7 @@ def contract_edit(firm_id: int | None = None, contract_id: int | None = None):
         stations_covered=form.stations_covered.data or 0,
         visits_per_station_month=form.visits_per_station_month.data,
         hours_per_visit=float(form.hours_per_visit.data), reference=form.reference.data,
+        fee_per_visit=form.fee_per_visit.data, fee_per_month=form.fee_per_month.data,
         version=form.version.data), record=contract,
         message=_("Contract saved."), next_url=url_for("visits.firm_edit", firm_id=firm.id))
     if response is not None:
@@ -257,7 +258,7 @@ def _chosen_firm(firms: list[Firm], current, suggested) -> int | None:
     return ids[0] if ids else None
 
 
-def _preselect(form: AssignForm, firm_id: int | None, lawyers: list[Lawyer], current, suggested) -> None:
+def _pick_lawyers(form: AssignForm, firm_id: int | None, lawyers: list[Lawyer], current, suggested) -> None:
     """On opening the form: a lead and backup of the chosen firm only — asked for (``?lead=``), the station's
     now, or the suggestion's — never a lawyer of another firm."""
     ids = {lw.id for lw in lawyers}
@@ -287,12 +288,12 @@ def station_assign(station_id: int):
     form.lead_lawyer_id.choices = [(0, _("— choose the lead lawyer —"))] + [(lw.id, lw.name) for lw in lawyers]
     form.backup_lawyer_id.choices = [(None, _("— none —"))] + [(lw.id, lw.name) for lw in lawyers]
     if request.method == "GET":
-        _preselect(form, firm_id, lawyers, current, suggested)
+        _pick_lawyers(form, firm_id, lawyers, current, suggested)
     elif "choose_firm" in request.form:
         # Another firm chosen: its lawyers offered, nothing saved (the page's script does this on change).
         ids = {lw.id for lw in lawyers}
         if form.lead_lawyer_id.data not in ids:
-            _preselect(form, firm_id, lawyers, None, suggested)
+            _pick_lawyers(form, firm_id, lawyers, None, suggested)
         if form.backup_lawyer_id.data not in ids:
             form.backup_lawyer_id.data = None
         return render_template("visits/assign_form.html", form=form, station=station, current=current,
