@@ -341,7 +341,10 @@ def _kind(kind: str):
 @allow(STAFF)
 def import_template(kind: str):
     columns, title = _kind(kind)
-    return template_response(columns, f"{title}-导入模板.xlsx", title=title)
+    district = working_district()
+    lists = {"firm": [firm.name for firm in queries.district_firms(district.id)],
+             "lawyer": list(dict.fromkeys(lawyer.name for lawyer in queries.district_lawyers(district.id)))}
+    return template_response(columns, f"{title}-导入模板.xlsx", title=title, lists=lists)
 
 
 @bp.route("/import/<kind>", methods=["GET", "POST"])
