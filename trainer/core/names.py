@@ -6,7 +6,7 @@ initials ("wang" or "wjh" finds 王建华).
 - ``PinyinNamed`` is the mixin of the records people look for (stations, unions, firms, lawyers, trainees,
   instructors, mentors): it stores the name's pinyin and initials in ``name_pinyin`` / ``name_initials``, kept
   in the same flush as the name, so lists are ordered and searched in SQL (``pinyin_order``, ``name_matches``)
-  without reading pypinyin again.
+  without reading pypinyin again; every query listing names orders by ``pinyin_order(Model)``.
 - ``pinyin_of`` is memoised: a name is read once per process (about 35 µs a name uncached, measured with 10 000
   random names; see docs/search.md).
 """

@@ -13,7 +13,7 @@ from sqlalchemy.orm import selectinload
 
 from trainer.core.extensions import db
 from trainer.core.months import month_key, month_of
-from trainer.core.names import name_key
+from trainer.core.names import name_key, pinyin_order
 from trainer.desk.items import DeskItem, Found, district_name, matching
 from trainer.org.models import District, Station
 from trainer.visits.labels import half_label, label, short_day
@@ -40,7 +40,7 @@ def unassigned_stations(district: District) -> list[Station]:
     assigned = select(Assignment.station_id).where(Assignment.district_id == district.id, Assignment.active)
     return list(db.session.scalars(select(Station).where(Station.district_id == district.id, Station.active,
                                                          Station.id.not_in(assigned))
-                                   .order_by(Station.name_pinyin, Station.name)))
+                                   .order_by(*pinyin_order(Station))))
 
 
 def _visit_line(visit: Visit, *, with_day: bool) -> str:

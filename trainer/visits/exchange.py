@@ -17,7 +17,7 @@ from trainer.auth.models import Role, User
 from trainer.core.clock import as_utc
 from trainer.core.extensions import db
 from trainer.core.inputs import date_problem
-from trainer.core.names import name_key
+from trainer.core.names import name_key, pinyin_order
 from trainer.core.validation import InvalidInput
 from trainer.exchange.rows import Problems
 from trainer.org.models import District, Station
@@ -47,7 +47,7 @@ def _day(value) -> str | None:
 
 def export_section(district: District) -> dict:
     firms = db.session.scalars(select(Firm).where(Firm.district_id == district.id)
-                               .options(selectinload(Firm.contracts)).order_by(Firm.name_pinyin, Firm.name)).all()
+                               .options(selectinload(Firm.contracts)).order_by(*pinyin_order(Firm))).all()
     lawyers = db.session.scalars(select(Lawyer).where(Lawyer.district_id == district.id).options(
         selectinload(Lawyer.firm), selectinload(Lawyer.leave), selectinload(Lawyer.allowed).selectinload(
             LawyerStation.station), selectinload(Lawyer.user))).all()

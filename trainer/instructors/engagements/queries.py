@@ -12,6 +12,7 @@ from sqlalchemy.orm import selectinload
 from trainer.api.helpers import district_filter
 from trainer.api.schemas import paginate
 from trainer.core.extensions import db
+from trainer.core.names import pinyin_order
 from trainer.instructors.access import is_staff, own_engagements
 from trainer.instructors.labels import instructor_label
 from trainer.instructors.models import STAGES, Engagement, Instructor, Tier
@@ -41,7 +42,7 @@ def instructor_choices(district: District) -> list[tuple[int, str]]:
     people = db.session.scalars(select(Instructor).where(
         or_(Instructor.district_id == district.id, Instructor.tier == Tier.CITY_FULL),
         Instructor.status == "active").options(selectinload(Instructor.district))
-        .order_by(Instructor.tier, Instructor.name_pinyin, Instructor.name))
+        .order_by(Instructor.tier, *pinyin_order(Instructor)))
     return [(p.id, instructor_label(p)) for p in people]
 
 

@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 
 from trainer.core.concurrency import check_version
 from trainer.core.extensions import db
+from trainer.core.names import pinyin_order
 from trainer.core.validation import InvalidInput
 from trainer.org.models import Union
 from trainer.rotation.models import (
@@ -140,7 +141,7 @@ def propose_selection(py: ProgrammeYear) -> list[Proposal]:
     before functional zones and industries; a tie is broken by the year's draw (``draw_number``), never by the
     name."""
     unions = db.session.scalars(select(Union).where(Union.district_id == py.district_id)
-                                .order_by(Union.name_pinyin, Union.name)).all()
+                                .order_by(*pinyin_order(Union))).all()
     certified = dict(db.session.execute(
         select(Certification.union_id, func.count()).where(Certification.district_id == py.district_id)
         .group_by(Certification.union_id)).all())
