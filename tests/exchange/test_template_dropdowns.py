@@ -113,3 +113,14 @@ def test_the_admin_gets_every_district(client, demo):
     found = _drop_downs(client.get("/instructors/excel/instructors/template.xlsx").data, INSTRUCTOR_COLUMNS)
     districts = list(db.session.scalars(select(District.name).order_by(District.sort_order)))
     assert found["district"] == districts and len(districts) == 16
+
+
+def test_a_short_list_is_written_in_the_rule_itself(client, demo):
+    """Short fixed choices stay in the rule (Excel shows them as typed there); only long lists use the hidden sheet."""
+    login(client, "chaoyang")
+    book = load_workbook(BytesIO(client.get("/visits/import/leave/template.xlsx").data))
+    formulas = sorted(rule.formula1 for rule in book.worksheets[0].data_validations.dataValidation)
+    assert '"上午,下午"' in formulas and book.sheetnames == ["请假"]
+    year = db.session.scalar(select(ProgrammeYear).where(ProgrammeYear.district_id == demo.id))
+    book = load_workbook(BytesIO(client.get(f"/rotation/years/{year.id}/import/template.xlsx").data))
+    assert book.sheetnames == ["学员", "选项"]  # the sheet the import reads stays the first

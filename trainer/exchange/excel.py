@@ -132,7 +132,7 @@ def _drop_down(worksheet, column: int, allowed: list[str]) -> bool:
     letter = get_column_letter(column)
     listed = ",".join(allowed)
     carriage_return = False
-    if len(listed) <= 250 and not any(c in ',"' or c < " " for c in listed):
+    if len(listed) <= 250 and not any(c in ',"' or c < " " for value in allowed for c in value):
         formula = f'"{listed}"'
     else:
         workbook = worksheet.parent
