@@ -8,6 +8,13 @@ document.addEventListener("DOMContentLoaded", () => {
   document.querySelectorAll("select[data-autosubmit]").forEach((el) => {
     el.addEventListener("change", () => el.form.submit());
   });
+  // A form that offers what belongs to a choice (the lawyers of the firm chosen): asked again on change.
+  document.querySelectorAll("[data-choose-firm]").forEach((button) => {
+    const select = button.form.querySelector("select[name=firm_id]");
+    if (!select) return;
+    button.hidden = true;
+    select.addEventListener("change", () => button.click());
+  });
   document.querySelectorAll("[data-print]").forEach((el) => {
     el.addEventListener("click", () => window.print());
   });

@@ -336,9 +336,9 @@ def test_drop_expired_cancellations_job_is_idempotent(app, client, lawyer):
     stored.built_at = now_utc() - timedelta(days=2)
     db.session.commit()
     first = drop_expired_cancellations(today_local())
-    assert "1 stored feeds of earlier days removed" in first
+    assert "删除此前的日历缓存1份" in first
     second = drop_expired_cancellations(today_local())
-    assert "0 stored feeds of earlier days removed" in second
+    assert "删除此前的日历缓存0份" in second
     assert client.get(feed_path(lawyer)).status_code == 200
 
 

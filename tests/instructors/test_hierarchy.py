@@ -101,7 +101,7 @@ def test_tier_change_of_someone_who_guides_others_is_refused(tree, login_as):
     data = _form(tree, name="赵建国", tier="district_part", guide_id=tree.li.id, version=tree.zhao.version)
     response = client.post(f"/instructors/{tree.zhao.id}/edit", data=data)
     assert errors_of(response.get_data(as_text=True)) == [
-        "赵建国正在指导2名指导员（孙志强、钱晓梅），请先为他们更换指导人，再修改层级或所属区。"]
+        "赵建国正在指导2名指导员（钱晓梅、孙志强），请先为他们更换指导人，再修改层级或所属区。"]
 
 
 def test_org_chart_shows_spans_and_the_over_limit_warning(tree, login_as, app):

@@ -147,9 +147,9 @@ def test_reminder_email_arrives_once(app, smtp, fake_area_installed, make_user):
     from trainer.jobs.reminders import send_reminders
 
     first = send_reminders(today_local())
-    assert first.startswith("1 reminders")
+    assert first.endswith("的提醒1条")
     second = send_reminders(today_local())
-    assert second.startswith("0 reminders")
+    assert second.endswith("的提醒0条")
     assert len(smtp.messages) == 1
     sent = smtp.messages[0]
     assert sent["to"] == ["wang@example.cn"]
@@ -171,18 +171,19 @@ def test_failed_reminder_is_retried_by_the_next_run(app, smtp, fake_area_install
     from trainer.jobs.reminders import send_reminders
 
     smtp.refuse = True
-    with pytest.raises(RuntimeError, match="could not be sent"):
+    with pytest.raises(RuntimeError, match="1封未能发出"):
         send_reminders(today_local())
     assert db.session.scalar(select(func.count()).select_from(ReminderSent)) == 0
     smtp.refuse = False
-    assert send_reminders(today_local()).startswith("1 reminders")
+    assert send_reminders(today_local()).endswith("的提醒1条")
     assert len(smtp.messages) == 1
 
 
 def test_reminders_are_skipped_when_mail_is_off(app, fake_area_installed):
     spec = all_jobs()["jobs.send_reminders"]
     run = run_job(spec, today_local())
-    assert run.outcome == "skipped" and "MAIL_ENABLED" in run.summary
+    assert run.outcome == "skipped" and run.summary == "系统设置中未开启邮件发送：未发送提醒。"
+    assert "MAIL_ENABLED" not in run.summary
 
 
 def test_jobs_page_shows_jobs_and_run_now_records_a_run(login_as, only_jobs):

@@ -48,9 +48,9 @@ def test_job_plans_open_years_once(programme):
 
     assert JOBS[0]["name"] == "rotation.plan_open_years"
     first = plan_open_years(date(2026, 3, 2))
-    assert "8 placed" in first
+    assert "已安排8名学员" in first
     second = plan_open_years(date(2026, 3, 2))
-    assert second == "no open programme year waiting for a plan"
+    assert second == "没有等待安排的进行中年度"
 
 
 def test_programme_file_round_trip(planned, districts):

@@ -87,3 +87,5 @@ def test_import_template_holds_no_formula(risky_year, login_as):
     client = login_as("coordinator", "chaoyang")
     texts = _check(client.get(f"/rotation/years/{risky_year.id}/import/template.xlsx"))
     assert "姓名" in texts and "所属工会" in texts
+    for name in UNIONS:  # the union drop-down's list, on the hidden sheet, as typed
+        assert _typed(name) in texts, name

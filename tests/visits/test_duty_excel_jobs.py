@@ -190,21 +190,21 @@ def test_jobs_are_idempotent(app, districts, programme):
     db.session.commit()
     # On the 1st November stays open for late records (closed on ACCOUNTS_CLOSE_DAY, the 5th); October is closed.
     early = jobs.monthly_accounts(date(2026, 12, 1))
-    assert "2026-11 stays open for late records until day 5" in early
+    assert "2026-11在5日前仍可补记" in early
     assert db.session.scalar(select(func.count()).select_from(FirmMonthlyAccount).where(
         FirmMonthlyAccount.month == "2026-11")) == 0
     first = jobs.monthly_accounts(date(2026, 12, 5))
     second = jobs.monthly_accounts(date(2026, 12, 6))
-    assert "2026-11: 2 accounts stored" in first and "2026-11: 0 accounts stored" in second
+    assert "2026-11：存档2份台账" in first and "2026-11：存档0份台账" in second
     snapshots = db.session.scalars(select(FirmMonthlyAccount).where(FirmMonthlyAccount.month == "2026-11")).all()
     assert len(snapshots) == 2
     assert sum(s.figures["missed"] for s in snapshots) == 1
 
     summary = jobs.roll_forward(date(2026, 11, 20))
-    assert "2026-12" in summary and "8 visits for 4 stations" in summary
+    assert "2026-12" in summary and "为4个服务站排定8次走访" in summary
     count = db.session.scalar(select(func.count()).select_from(Visit).where(Visit.day >= date(2026, 12, 1)))
     assert count == 8
-    assert "already planned" in jobs.roll_forward(date(2026, 11, 20))
+    assert "已排定" in jobs.roll_forward(date(2026, 11, 20))
     assert db.session.scalar(select(func.count()).select_from(Visit).where(Visit.day >= date(2026, 12, 1))) == 8
     # A station without visits in an already planned month gets its visits; the others stay where they were.
     before = {v.id: (v.day, v.half) for v in db.session.scalars(select(Visit).where(Visit.day >= date(2026, 12, 1)))}
@@ -213,16 +213,16 @@ def test_jobs_are_idempotent(app, districts, programme):
                                                         Visit.day >= date(2026, 12, 1))):
         visit.status = "cancelled"
     db.session.commit()
-    assert "2 visits for 1 stations" in jobs.roll_forward(date(2026, 11, 20))
+    assert "为1个服务站排定2次走访" in jobs.roll_forward(date(2026, 11, 20))
     after = {v.id: (v.day, v.half) for v in db.session.scalars(select(Visit).where(
         Visit.day >= date(2026, 12, 1), Visit.status == "planned"))}
     assert all(after[i] == before[i] for i in after if i in before)
     # The next year not announced: skipped with the reason, unless provisional planning is allowed.
-    with pytest.raises(Skip, match="2027 not announced"):
+    with pytest.raises(Skip, match="2027年的法定节假日安排尚未公布"):
         jobs.roll_forward(date(2026, 12, 20))
     app.config["JOBS_PLAN_PROVISIONAL"] = True
     try:
-        assert "(provisional)" in jobs.roll_forward(date(2026, 12, 20))
+        assert "（按暂定日历）" in jobs.roll_forward(date(2026, 12, 20))
     finally:
         app.config.pop("JOBS_PLAN_PROVISIONAL")
     assert all(v.provisional for v in db.session.scalars(select(Visit).where(Visit.day >= date(2027, 1, 1))))

@@ -38,7 +38,8 @@ class Audited:
             value = getattr(self, attr, None)
             if value:
                 return str(value)
-        return f"#{getattr(self, 'id', '')}"
+        row_id = getattr(self, "id", None)
+        return f"#{row_id}" if row_id is not None else ""
 
 
 class AuditEntry(db.Model):
@@ -78,7 +79,8 @@ def _plain(value: Any) -> Any:
 
 def _columns(obj) -> list[str]:
     excluded = obj.__audit_exclude__
-    return [attr.key for attr in inspect(obj).mapper.column_attrs if attr.key not in excluded]
+    return [attr.key for attr in inspect(obj).mapper.column_attrs
+            if attr.key not in excluded and attr.columns[0].info.get("audit", True)]
 
 
 def _snapshot(obj) -> dict:
@@ -144,8 +146,10 @@ def _fill_entity_ids(session: Session, flush_context) -> None:
         identity = inspect(obj).identity
         if identity:
             entry.entity_id = ",".join(str(i) for i in identity)
-            if entry.after and entry.after.get("id") is None and "id" in entry.after:
-                entry.after = {**entry.after, "id": identity[0]}
+            # What the flush filled in (the id, foreign keys set through relationships, defaults): the new row
+            # as it was written, and its label once it has a name or number.
+            entry.after = _snapshot(obj)
+            entry.entity_label = obj.audit_label[:200] or entry.entity_label
 
 
 def last_change(entity_type: str, entity_id: int | str) -> AuditEntry | None:

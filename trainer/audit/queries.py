@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from trainer.audit.models import AuditEntry
 from trainer.auth.permissions import district_scope
+from trainer.core.extensions import db
 
 
 def entries(entity: str | None = None):
@@ -17,3 +18,12 @@ def entries(entity: str | None = None):
     if entity:
         stmt = stmt.where(AuditEntry.entity_type == entity)
     return stmt
+
+
+def entity_types() -> list[str]:
+    """The kinds of record the caller's log holds (for its filter)."""
+    stmt = select(AuditEntry.entity_type).distinct()
+    scope = district_scope()
+    if scope is not None:
+        stmt = stmt.where(AuditEntry.district_id == scope)
+    return list(db.session.scalars(stmt))

@@ -32,7 +32,7 @@ class PasswordForm(Form):
 class UserForm(Form):
     username = StringField(_l("User name"), validators=[DataRequired(), Length(min=3, max=80), Regexp(
         r"^[A-Za-z0-9_.-]+$", message=_l("Use letters, digits, dot, dash or underscore."))])
-    display_name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
+    display_name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=120)])
     role = SelectField(_l("Role"), choices=[(r.value, label) for r, label in ROLE_LABELS.items()])
     district_id = SelectField(_l("District"), coerce=int, validators=[Optional()])
     email = EmailField(_l("E-mail"), validators=[Optional(), Length(max=200)])

@@ -15,6 +15,7 @@ from trainer.auth.models import Role, User
 from trainer.auth.permissions import ANY_USER, STAFF, allow, public
 from trainer.core.extensions import db, limiter
 from trainer.core.validation import InvalidInput
+from trainer.desk.views import home_context
 from trainer.web.forms import save_form
 from trainer.web.navigation import register_nav
 
@@ -76,6 +77,8 @@ def home():
     landing = LANDING.get(current_user.role)
     if landing and landing in current_app.view_functions and not request.args.get("stay"):
         return redirect(url_for(landing))
+    if current_user.role in STAFF:
+        return render_template("desk/home.html", **home_context())
     return render_template("auth/home.html")
 
 

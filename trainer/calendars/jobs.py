@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 from flask import current_app
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, or_, select
 
@@ -37,8 +38,9 @@ def drop_expired_cancellations(today: date) -> str:
                                                              StoredFeed.token_id.in_(revoked))))
     db.session.commit()
     memory.clear()
-    return (f"cancellations before {cutoff.astimezone(LOCAL_TZ):%Y-%m-%d} leave the feeds; areas expired "
-            f"{expired}; {result.rowcount} stored feeds of earlier days removed")
+    day = cutoff.astimezone(LOCAL_TZ).date().isoformat()
+    return _("Cancellations before %(day)s leave the feeds: %(expired)s expired; %(removed)s stored feeds of "
+             "earlier days removed.", day=day, expired=expired, removed=result.rowcount)
 
 
 JOBS = [

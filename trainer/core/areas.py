@@ -15,7 +15,7 @@ from types import ModuleType
 
 # In the order their blueprints, commands, demo data and programme-file sections are taken.
 AREAS = ("auth", "org", "audit", "workdays", "visits", "rotation", "instructors", "calendars", "jobs",
-         "exchange", "notices")
+         "exchange", "notices", "desk")
 
 
 def area_module(area: str, name: str) -> ModuleType | None:

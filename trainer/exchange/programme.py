@@ -24,6 +24,7 @@ from trainer.core.areas import AREAS, area_modules
 from trainer.core.clock import now_utc
 from trainer.core.extensions import db
 from trainer.core.inputs import place, problems_in
+from trainer.core.names import pinyin_order
 from trainer.core.validation import InvalidInput
 from trainer.exchange.rows import Problems, run_import
 from trainer.org import operations as org
@@ -51,9 +52,9 @@ def section_modules() -> list:
 # ----------------------------------------------------------------------------------------------------- export
 
 def _export_org(district: District) -> dict[str, list]:
-    unions = db.session.scalars(select(Union).where(Union.district_id == district.id).order_by(Union.name)).all()
+    unions = db.session.scalars(select(Union).where(Union.district_id == district.id).order_by(*pinyin_order(Union))).all()
     stations = db.session.scalars(select(Station).where(Station.district_id == district.id)
-                                  .options(selectinload(Station.union)).order_by(Station.name)).all()
+                                  .options(selectinload(Station.union)).order_by(*pinyin_order(Station))).all()
     return {
         "unions": [{"name": u.name, "kind": u.kind, "street": u.street} for u in unions],
         "stations": [{

@@ -27,6 +27,7 @@ from trainer.instructors.labels import (
     TIER_LABELS,
 )
 from trainer.instructors.meetings.operations import moved_reason
+from trainer.instructors.meetings.recurrence import rule_words
 from trainer.instructors.models import STAGES, stage_index
 from trainer.web.navigation import register_nav
 
@@ -48,4 +49,4 @@ def _labels():
             "area_labels": AREA_LABELS, "pair_labels": PAIR_LABELS, "stage_labels": STAGE_LABELS,
             "result_labels": RESULT_LABELS, "meeting_status_labels": MEETING_STATUS_LABELS,
             "moved_reason": lambda m: moved_reason(m, lang()), "days_left": days_left,
-            "stages": STAGES, "stage_index": stage_index}
+            "stages": STAGES, "stage_index": stage_index, "rule_words": rule_words}

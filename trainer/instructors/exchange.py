@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from trainer.core.extensions import db
+from trainer.core.names import name_key, pinyin_order
 from trainer.core.validation import InvalidInput
 from trainer.exchange.rows import Problems
 from trainer.instructors.duties.operations import add_responsibility
@@ -56,8 +57,8 @@ def _instructor_item(p: Instructor) -> dict:
 def export_section(district) -> dict:
     people = db.session.scalars(select(Instructor).where(Instructor.district_id == district.id)
                                 .options(selectinload(Instructor.responsibilities), selectinload(Instructor.guide))
-                                .order_by(Instructor.tier, Instructor.name)).all()
-    people = sorted(people, key=lambda p: (TIERS.index(p.tier), p.name))
+                                .order_by(Instructor.tier, *pinyin_order(Instructor))).all()
+    people = sorted(people, key=lambda p: (TIERS.index(p.tier), name_key(p.name)))
     city = sorted({p.guide.id: p.guide for p in people if p.guide and p.guide.tier == Tier.CITY_FULL}.values(),
                   key=lambda p: p.name)
     ids = {p.id for p in people} | {p.id for p in city}

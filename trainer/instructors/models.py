@@ -29,6 +29,7 @@ from trainer.calendars.stamps import FeedSource, feed_follows
 from trainer.core.clock import now_utc
 from trainer.core.concurrency import Versioned
 from trainer.core.extensions import db
+from trainer.core.names import PinyinNamed
 from trainer.workdays.periods import PeriodEnd, period_end
 from trainer.workdays.service import is_provisional_year
 
@@ -72,7 +73,7 @@ def stage_index(stage: str) -> int:
     return STAGES.index(stage)
 
 
-class Instructor(Audited, Versioned, db.Model):
+class Instructor(Audited, Versioned, PinyinNamed, db.Model):
     """A collective-bargaining instructor (集体协商指导员) of one of the three tiers.
 
     The hierarchy is kept in the database too: ``guide_tier`` and ``guide_district_id`` copy the guide's
@@ -124,7 +125,7 @@ class Instructor(Audited, Versioned, db.Model):
     guide: Mapped[Instructor | None] = relationship(remote_side=[id], back_populates="guided",
                                                     foreign_keys=[guide_id])
     guided: Mapped[list[Instructor]] = relationship(back_populates="guide", foreign_keys=[guide_id],
-                                                    order_by="Instructor.name")
+                                                    order_by="[Instructor.name_pinyin, Instructor.name]")
     responsibilities: Mapped[list[Responsibility]] = relationship(
         back_populates="instructor", cascade="all, delete-orphan",
         order_by="(Responsibility.kind, Responsibility.value)")
@@ -292,7 +293,7 @@ class Engagement(Audited, Versioned, FeedSource, db.Model):
 
     district = relationship("District")
     instructors: Mapped[list[Instructor]] = relationship(secondary=engagement_instructors,
-                                                         order_by="Instructor.name")
+                                                         order_by="[Instructor.name_pinyin, Instructor.name]")
     sessions: Mapped[list[BargainingSession]] = relationship(back_populates="engagement",
                                                              order_by="BargainingSession.day")
 

@@ -164,10 +164,10 @@ class SmtpSession:
 def send_reminders(today: date) -> str:
     """E-mail everyone tomorrow's events (those whose ``remind_user_ids`` name them). Idempotent."""
     if not current_app.config.get("MAIL_ENABLED"):
-        raise Skip("e-mail is switched off (MAIL_ENABLED); no reminders sent")
+        raise Skip(_("E-mail sending is switched off in the settings: no reminders were sent."))
     day = today + timedelta(days=1)
     if day <= today_local():
-        raise Skip(f"reminders for {day.isoformat()} would come too late")
+        raise Skip(_("Reminders for %(day)s would come too late.", day=day.isoformat()))
     wanted = events_to_remind(day)
     users = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(list(wanted))))} if wanted else {}
     sent = failed = people = 0
@@ -195,8 +195,10 @@ def send_reminders(today: date) -> str:
             db.session.commit()
             people += 1
             sent += len(claimed)
-    summary = f"{sent} reminders for {day.isoformat()} e-mailed to {people} people"
+    summary = _("%(sent)s reminders for %(day)s e-mailed to %(people)s people", sent=sent, day=day.isoformat(),
+                people=people)
     if failed:
         # Recorded as an error so the jobs page shows it; the failed ones are tried again by the next run.
-        raise RuntimeError(f"{summary}; {failed} messages could not be sent (SMTP) and will be tried again")
+        raise RuntimeError(_("%(summary)s; %(n)s messages could not be sent (the mail server refused) and will be "
+                             "tried again", summary=summary, n=failed))
     return summary

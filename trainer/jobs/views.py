@@ -27,8 +27,12 @@ OUTCOME_BADGES = {"running": "info", "ok": "ok", "error": "bad", "skipped": "war
 
 
 def schedule_label(spec) -> str:
-    """The schedule in words for the common cron forms (每天 18:00, 每月20日 02:00), else the cron fields."""
+    """The schedule in words for the common forms (每天 18:00, 每月20日 02:00, 每10分钟), else the trigger's
+    own fields (an operator's JOBS_TRIGGERS of another form)."""
     args = spec.trigger_args
+    if spec.trigger == "interval" and set(args) <= {"minutes", "hours"} and len(args) == 1:
+        unit, value = next(iter(args.items()))
+        return (_("Every %(n)s minutes", n=value) if unit == "minutes" else _("Every %(n)s hours", n=value))
     if spec.trigger != "cron" or set(args) - {"day", "day_of_week", "hour", "minute"}:
         return spec.schedule_text()
     try:
@@ -59,7 +63,9 @@ def index():
     name = request.args.get("name") or None
     outcome = request.args.get("outcome") or None
     runs = db.paginate(queries.runs(name, outcome), per_page=current_app.config["PAGE_SIZE"], error_out=False)
-    return render_template("jobs/index.html", rows=queries.job_rows(now_local()), runs=runs, lease=lease_state(),
+    rows = queries.job_rows(now_local())
+    return render_template("jobs/index.html", rows=rows, runs=runs, lease=lease_state(),
+                           job_titles={row["spec"].name: row["spec"].description or row["spec"].name for row in rows},
                            name=name, outcome=outcome, outcome_labels=OUTCOME_LABELS,
                            trigger_labels=TRIGGER_LABELS, badges=OUTCOME_BADGES, schedule_label=schedule_label)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask import current_app
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from trainer.jobs.runner import Skip
@@ -14,11 +15,12 @@ from trainer.notices.operations import send_pending
 def send_mail(today: date) -> str:
     """Idempotent: a sent mail is never sent again (claimed, then marked sent)."""
     if not current_app.config.get("MAIL_ENABLED"):
-        raise Skip("e-mail is switched off (MAIL_ENABLED); notices stay in the app")
+        raise Skip(_("E-mail sending is switched off in the settings: notices stay in the app."))
     sent, failed = send_pending()
-    summary = f"{sent} notice e-mails sent"
+    summary = _("%(n)s notice e-mails sent", n=sent)
     if failed:
-        raise RuntimeError(f"{summary}; {failed} could not be sent (SMTP) and will be tried again")
+        raise RuntimeError(_("%(summary)s; %(n)s could not be sent (the mail server refused) and will be tried "
+                             "again", summary=summary, n=failed))
     return summary
 
 

@@ -38,6 +38,8 @@ class StationForm(Form):
     rhythm = StringField(_l("Preferred rhythm"), validators=[Optional(), Regexp(
         r"^\s*[1-5]-[1-7](\s*,\s*[1-5]-[1-7])*\s*$",
         message=_l("Write week-of-month and weekday pairs, e.g. 2-2, 4-2 for the 2nd and 4th Tuesday."))],
-        description=_l("e.g. 2-2, 4-2 = the 2nd and 4th Tuesday; leave empty for no preference"))
+        description=_l("Which week of the month, a dash, which weekday (1 = Monday … 7 = Sunday); several separated "
+                       "by commas. E.g. 2-2, 4-2 = the 2nd and 4th Tuesday of every month. Leave empty for no "
+                       "preference."))
     notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=2000)])
     submit = SubmitField(_l("Save"))

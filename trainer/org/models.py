@@ -12,6 +12,7 @@ from trainer.audit.models import Audited
 from trainer.core.clock import now_utc
 from trainer.core.concurrency import Versioned
 from trainer.core.extensions import db
+from trainer.core.names import PinyinNamed
 
 CITY_FEDERATION = "北京市总工会"
 
@@ -60,7 +61,7 @@ class UnionKind(enum.StrEnum):
 UNION_KINDS = tuple(k.value for k in UnionKind)
 
 
-class Union(Audited, Versioned, db.Model):
+class Union(Audited, Versioned, PinyinNamed, db.Model):
     """A street/area, industry or functional-zone union federation (街道/地区、行业、功能区工会) of a district."""
 
     __tablename__ = "unions"
@@ -78,14 +79,14 @@ class Union(Audited, Versioned, db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now_utc)
 
     district: Mapped[District] = relationship()
-    stations: Mapped[list[Station]] = relationship(back_populates="union", order_by="Station.name")
+    stations: Mapped[list[Station]] = relationship(back_populates="union", order_by="[Station.name_pinyin, Station.name]")
 
 
 # Half-day slots a station can receive in; times are the station's own (am_hours/pm_hours).
 HALVES = ("am", "pm")
 
 
-class Station(Audited, Versioned, db.Model):
+class Station(Audited, Versioned, PinyinNamed, db.Model):
     """A union service station (工会服务站): where lawyers take consultations."""
 
     __tablename__ = "stations"

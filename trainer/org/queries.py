@@ -7,6 +7,7 @@ from sqlalchemy.orm import selectinload
 
 from trainer.api.helpers import district_filter
 from trainer.core.extensions import db
+from trainer.core.names import name_matches, pinyin_order
 from trainer.org.models import District, Station, Union
 
 
@@ -25,18 +26,18 @@ def unions_of(district: District, *, with_stations: bool = False) -> list[Union]
     """A district's unions: by kind then name with their stations (the page), or by name (a choice list)."""
     stmt = select(Union).where(Union.district_id == district.id)
     if with_stations:
-        stmt = stmt.options(selectinload(Union.stations)).order_by(Union.kind, Union.name)
+        stmt = stmt.options(selectinload(Union.stations)).order_by(Union.kind, *pinyin_order(Union))
     else:
-        stmt = stmt.order_by(Union.name)
+        stmt = stmt.order_by(*pinyin_order(Union))
     return list(db.session.scalars(stmt))
 
 
 def stations_of(district: District, search: str = ""):
-    """A district's stations by name, those whose name or address holds ``search`` (a select to paginate)."""
+    """A district's stations by name (pinyin), those whose name (or its pinyin, initials) or address holds ``search`` (a select to paginate)."""
     stmt = (select(Station).where(Station.district_id == district.id)
-            .options(selectinload(Station.union)).order_by(Station.name))
+            .options(selectinload(Station.union)).order_by(*pinyin_order(Station)))
     if search:
-        stmt = stmt.where(Station.name.contains(search) | Station.address.contains(search))
+        stmt = stmt.where(name_matches(Station, search) | Station.address.contains(search, autoescape=True))
     return stmt
 
 

@@ -13,12 +13,15 @@ from trainer.core.i18n import format_weekday
 from trainer.core.validation import InvalidInput
 from trainer.org import operations, queries
 from trainer.org.forms import KIND_LABELS, StationForm, UnionForm
+from trainer.org.labels import rhythm_words
 from trainer.org.models import HALVES, District, Station, Union
 from trainer.web.forms import save_form
 from trainer.web.navigation import register_nav
 from trainer.workdays.changes import ChangeImpact, Scope, run_change
 
 bp = Blueprint("org", __name__, url_prefix="/org")
+# A station's rhythm in words (每月第2个周二、第4个周二) on every page that shows it.
+bp.add_app_template_global(rhythm_words, "rhythm_words")
 
 register_nav(_l("Stations"), "org.stations", STAFF, order=20)
 register_nav(_l("Districts"), "org.districts", {"admin"}, order=85)

@@ -9,7 +9,14 @@ from flask_babel import lazy_gettext as _l
 from trainer.api import Blueprint as ApiBlueprint
 from trainer.auth.models import Role
 from trainer.auth.permissions import STAFF
-from trainer.rotation.labels import OUTCOME_LABELS, PHASE_LABELS, ROLE_LABELS, RUBRIC_LABELS, STATUS_LABELS
+from trainer.rotation.labels import (
+    OUTCOME_LABELS,
+    PHASE_LABELS,
+    PHASE_LETTERS,
+    ROLE_LABELS,
+    RUBRIC_LABELS,
+    STATUS_LABELS,
+)
 from trainer.web.navigation import register_nav
 
 bp = Blueprint("rotation", __name__, url_prefix="/rotation")
@@ -25,4 +32,5 @@ register_nav(_l("Mediator coverage"), "rotation.coverage", STAFF, order=42)
 @bp.app_context_processor
 def _labels():
     return {"rotation_labels": {"phase": PHASE_LABELS, "role": ROLE_LABELS, "outcome": OUTCOME_LABELS,
-                                "rubric": RUBRIC_LABELS, "status": STATUS_LABELS}}
+                                "rubric": RUBRIC_LABELS, "status": STATUS_LABELS},
+            "phase_letters": PHASE_LETTERS}

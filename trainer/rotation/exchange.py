@@ -26,6 +26,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from trainer.core.extensions import db
+from trainer.core.names import name_key
 from trainer.core.validation import InvalidInput
 from trainer.exchange.rows import Problems
 from trainer.org.models import District
@@ -87,8 +88,8 @@ def _export_year(py: ProgrammeYear, names: dict[int, str]) -> dict:
         "blackouts": [{"start": _iso(b.start), "end": _iso(b.end), "label": b.label} for b in py.blackouts],
         "mentors_on_duty": sorted(({"mentor": names.get(link.mentor_id), "duty_weekdays": list(link.duty_weekdays),
                                     "on_makeup_days": link.on_makeup_days} for link in py.centre_mentors),
-                                  key=lambda item: item["mentor"] or ""),
-        "selected_unions": sorted(s.union.name for s in py.selections),
+                                  key=lambda item: name_key(item["mentor"])),
+        "selected_unions": sorted((s.union.name for s in py.selections), key=name_key),
         "trainees": [_export_trainee(t, names) for t in py.trainees],
     }
 

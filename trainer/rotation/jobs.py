@@ -6,6 +6,7 @@ import logging
 from datetime import date
 
 from flask_babel import force_locale
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from trainer.core.extensions import db
@@ -27,11 +28,13 @@ def plan_open_years(today: date) -> str:
             except InvalidInput as error:
                 db.session.rollback()
                 log.warning("rotation %s %s not planned: %s", py.district_id, py.year, error.message)
-                done.append(f"{py.district.code} {py.year}: {error.message}")
+                done.append(f"{py.district.name} {py.year}：{error.message}")
                 continue
             db.session.commit()
-            done.append(f"{py.district.code} {py.year}: {outcome.placed} placed, {outcome.unplaced} not")
-    return "; ".join(done) if done else "no open programme year waiting for a plan"
+            done.append(_("%(district)s %(year)s: %(placed)s trainees placed, %(unplaced)s not",
+                          district=py.district.name, year=py.year, placed=outcome.placed,
+                          unplaced=outcome.unplaced))
+        return "；".join(done) if done else _("no open programme year waiting for a plan")
 
 
 JOBS = [{

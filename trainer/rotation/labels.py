@@ -6,6 +6,8 @@ from flask_babel import lazy_gettext as _l
 
 STATUS_LABELS = {"draft": _l("Draft"), "open": _l("Open"), "closed": _l("Closed")}
 PHASE_LABELS = {"guided": _l("Guided (week one)"), "independent": _l("Independent mediation (week two)")}
+# One letter (a character in Chinese) for a day of each phase in the week grid, explained in its legend.
+PHASE_LETTERS = {"guided": _l("G"), "independent": _l("I")}
 ROLE_LABELS = {"observed": _l("Observed"), "assisted": _l("Assisted"), "independent": _l("Mediated independently")}
 OUTCOME_LABELS = {"agreement": _l("Agreement reached"), "no_agreement": _l("No agreement"),
                   "withdrawn": _l("Withdrawn"), "referred": _l("Referred to arbitration")}

@@ -24,6 +24,7 @@ from trainer.calendars.stamps import FeedSource, feed_follows
 from trainer.core.clock import now_utc
 from trainer.core.concurrency import Versioned
 from trainer.core.extensions import db
+from trainer.core.names import PinyinNamed
 from trainer.org.models import Union
 
 YEAR_STATUSES = ("draft", "open", "closed")
@@ -131,7 +132,7 @@ class Blackout(Audited, db.Model):
         return [self.start + timedelta(days=i) for i in range((self.end - self.start).days + 1)]
 
 
-class Mentor(Audited, Versioned, db.Model):
+class Mentor(Audited, Versioned, PinyinNamed, db.Model):
     """A lawyer who mentors trainees at the centre (带教律师). ``lawyer_id`` links to the visits area's lawyer
     when there is one (then that lawyer's leave and station visits make the mentor unavailable)."""
 
@@ -222,7 +223,7 @@ class SelectedUnion(Audited, db.Model):
         return self.programme_year.district_id if self.programme_year else None
 
 
-class Trainee(Audited, Versioned, db.Model):
+class Trainee(Audited, Versioned, PinyinNamed, db.Model):
     """A grassroots union's mediation worker on the rotation (调解员学员)."""
 
     __tablename__ = "rotation_trainees"

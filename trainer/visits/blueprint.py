@@ -44,3 +44,8 @@ def _shortday_filter(value):
 @bp.app_template_global("code_label")
 def _code_label(kind: str, code: str | None) -> str:
     return labels.label(kind, code)
+
+
+@bp.app_template_global("yuan")
+def _yuan(value) -> str:
+    return labels.yuan(value)

@@ -17,6 +17,7 @@ from trainer.auth.models import Role, User
 from trainer.core.clock import as_utc
 from trainer.core.extensions import db
 from trainer.core.inputs import date_problem
+from trainer.core.names import name_key, pinyin_order
 from trainer.core.validation import InvalidInput
 from trainer.exchange.rows import Problems
 from trainer.org.models import District, Station
@@ -46,19 +47,19 @@ def _day(value) -> str | None:
 
 def export_section(district: District) -> dict:
     firms = db.session.scalars(select(Firm).where(Firm.district_id == district.id)
-                               .options(selectinload(Firm.contracts)).order_by(Firm.name)).all()
+                               .options(selectinload(Firm.contracts)).order_by(*pinyin_order(Firm))).all()
     lawyers = db.session.scalars(select(Lawyer).where(Lawyer.district_id == district.id).options(
         selectinload(Lawyer.firm), selectinload(Lawyer.leave), selectinload(Lawyer.allowed).selectinload(
             LawyerStation.station), selectinload(Lawyer.user))).all()
-    lawyers.sort(key=lambda lw: (lw.firm.name, lw.name))
+    lawyers.sort(key=lambda lw: (name_key(lw.firm.name), name_key(lw.name)))
     assignments = db.session.scalars(select(Assignment).where(Assignment.district_id == district.id).options(
         selectinload(Assignment.station), selectinload(Assignment.firm), selectinload(Assignment.lead)
         .selectinload(Lawyer.firm), selectinload(Assignment.backup).selectinload(Lawyer.firm))).all()
-    assignments.sort(key=lambda a: (a.station.name, a.start, not a.active))
+    assignments.sort(key=lambda a: (name_key(a.station.name), a.start, not a.active))
     visits = db.session.scalars(select(Visit).where(Visit.district_id == district.id, Visit.status != "cancelled")
                                 .options(selectinload(Visit.station), selectinload(Visit.lawyer)
                                          .selectinload(Lawyer.firm))).all()
-    visits.sort(key=lambda v: (v.day, v.half, v.station.name))
+    visits.sort(key=lambda v: (v.day, v.half, name_key(v.station.name)))
     return {
         "firms": [{
             "name": f.name, "contact_name": f.contact_name, "contact_phone": f.contact_phone, "address": f.address,

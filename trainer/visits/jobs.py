@@ -16,6 +16,7 @@ from datetime import date
 
 from flask import current_app
 from flask_babel import force_locale
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from trainer.core.extensions import db
@@ -33,21 +34,22 @@ def roll_forward(today: date) -> str:
     first, last = month_bounds(month)
     provisional_ok = bool(current_app.config.get("JOBS_PLAN_PROVISIONAL", False))
     if is_provisional_range(first, last) and not provisional_ok:
-        raise Skip(f"{month[0]} not announced: {month[0]}年的法定节假日安排尚未公布，"
-                   f"{month_key(month)} was not planned (set JOBS_PLAN_PROVISIONAL to plan on a "
-                   f"provisional calendar)")
+        raise Skip(_("The official holidays of %(year)s are not announced yet: %(month)s was not planned (the "
+                     "setting for planning on a provisional calendar is off).", year=month[0],
+                     month=month_key(month)))
     done = []
     with force_locale("zh"):
         for district in planner.districts_with_assignments():
             run, stations = planner.fill_month(district, month, allow_provisional=provisional_ok)
             db.session.commit()
             if run is None:
-                done.append(f"{district.code}: already planned")
+                done.append(_("%(district)s: already planned", district=district.name))
             else:
-                done.append(f"{district.code}: {run.created} visits for {stations} stations"
-                            + (f", {len(run.problems)} problems" if run.problems else "")
-                            + (" (provisional)" if run.provisional else ""))
-    return f"{month_key(month)}: " + ("; ".join(done) if done else "no district has assignments")
+                done.append(_("%(district)s: %(visits)s visits for %(stations)s stations", district=district.name,
+                              visits=run.created, stations=stations)
+                            + (_(", %(n)s problems", n=len(run.problems)) if run.problems else "")
+                            + (_(" (on a provisional calendar)") if run.provisional else ""))
+        return f"{month_key(month)}：" + ("；".join(done) if done else _("no district has assignments"))
 
 
 def monthly_accounts(today: date) -> str:
@@ -56,11 +58,13 @@ def monthly_accounts(today: date) -> str:
     done = []
     for month in months:
         stored, kept = accounts.store_month(month)
-        done.append(f"{month_key(month)}: {stored} accounts stored, {kept} already stored")
+        done.append(_("%(month)s: %(stored)s accounts stored, %(kept)s already stored", month=month_key(month),
+                      stored=stored, kept=kept))
     db.session.commit()
     if today.day < rules.close_day():
-        done.append(f"{month_key(last)} stays open for late records until day {rules.close_day()}")
-    return "; ".join(done)
+        done.append(_("%(month)s stays open for late records until day %(day)s", month=month_key(last),
+                      day=rules.close_day()))
+    return "；".join(done)
 
 
 JOBS = [

@@ -7,6 +7,7 @@ English source strings, Chinese in the catalogue; ``label(kind, code)`` is what 
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 from babel.dates import format_date
 from flask_babel import force_locale
@@ -43,9 +44,13 @@ STATE_LABELS = {"planned": _l("planned"), "unrecorded": _l("not recorded"), "in_
 FLAG_LABELS = {"no_checkout": _l("no check-out: no hours credited"), "untimed": _l("no times: no hours credited"),
                "short": _l("short visit"), "late": _l("recorded late"), "unrecorded": _l("not recorded")}
 
+# How a planning run ended (visit plan runs; the solvers' words "optimal", "feasible" … are never shown).
+RUN_LABELS = {"optimal": _l("all planned (the best plan found)"), "feasible": _l("all planned"),
+              "partial": _l("partly planned"), "empty": _l("nothing to plan"), "none": _l("no plan found")}
+
 KINDS = {"category": CATEGORY_LABELS, "asker": ASKER_LABELS, "channel": CHANNEL_LABELS,
          "referral": REFERRAL_LABELS, "missed": MISSED_LABELS, "status": STATUS_LABELS, "state": STATE_LABELS,
-         "flag": FLAG_LABELS}
+         "flag": FLAG_LABELS, "run": RUN_LABELS}
 
 
 def label(kind: str, code: str | None) -> str:
@@ -74,3 +79,11 @@ def short_day(day: date) -> str:
     if lang() == "zh":
         return format_date(day, "M月d日 EEE", locale="zh_Hans_CN")
     return format_date(day, "EEE d MMM", locale="en_GB")
+
+
+def yuan(value) -> str:
+    """A sum of money: 1,234.50 元 (CNY 1,234.50 in English); empty for none."""
+    if value is None:
+        return ""
+    amount = f"{Decimal(value).quantize(Decimal('0.01')):,}"
+    return f"{amount} 元" if lang() == "zh" else f"CNY {amount}"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 
 from sqlalchemy import (
     JSON,
@@ -26,7 +27,9 @@ from trainer.calendars.stamps import FeedSource, feed_follows
 from trainer.core.clock import now_utc
 from trainer.core.concurrency import Versioned
 from trainer.core.extensions import db
+from trainer.core.names import PinyinNamed
 from trainer.org.models import Station
+from trainer.visits.labels import half_label
 
 HALVES = ("am", "pm")
 # Part 2 (what happens at and after a visit) adds delivered and missed; the database already knows them.
@@ -42,7 +45,7 @@ REFERRALS = ("none", "mediation", "arbitration", "legal_aid")
 ACTIVE_VISIT = text("status != 'cancelled'")
 
 
-class Firm(Audited, Versioned, db.Model):
+class Firm(Audited, Versioned, PinyinNamed, db.Model):
     """A contracted law firm (服务律所) of a district federation."""
 
     __tablename__ = "firms"
@@ -60,7 +63,7 @@ class Firm(Audited, Versioned, db.Model):
     district = relationship("District")
     contracts: Mapped[list[Contract]] = relationship(back_populates="firm", order_by="Contract.start",
                                                      cascade="all, delete-orphan")
-    lawyers: Mapped[list[Lawyer]] = relationship(back_populates="firm", order_by="Lawyer.name")
+    lawyers: Mapped[list[Lawyer]] = relationship(back_populates="firm", order_by="[Lawyer.name_pinyin, Lawyer.name]")
 
     def contract_on(self, day: date) -> Contract | None:
         for contract in self.contracts:
@@ -78,6 +81,8 @@ class Contract(Audited, Versioned, db.Model):
         CheckConstraint("end_date >= start", name="period_ordered"),
         CheckConstraint("visits_per_station_month BETWEEN 1 AND 8", name="visits_per_month_range"),
         CheckConstraint("stations_covered >= 0", name="stations_covered_positive"),
+        CheckConstraint("fee_per_visit IS NULL OR fee_per_visit >= 0", name="fee_per_visit_positive"),
+        CheckConstraint("fee_per_month IS NULL OR fee_per_month >= 0", name="fee_per_month_positive"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -89,6 +94,10 @@ class Contract(Audited, Versioned, db.Model):
     visits_per_station_month: Mapped[int] = mapped_column(Integer, default=2)
     hours_per_visit: Mapped[float] = mapped_column(Numeric(4, 1), default=3)
     reference: Mapped[str | None] = mapped_column(String(60))  # the contract's number (合同编号)
+    # What the federation pays (元): per delivered visit and/or a fixed sum per month; the firm's monthly account
+    # shows the fees of the month from them.
+    fee_per_visit: Mapped[Decimal | None] = mapped_column(Numeric(10, 2))
+    fee_per_month: Mapped[Decimal | None] = mapped_column(Numeric(10, 2))
 
     firm: Mapped[Firm] = relationship(back_populates="contracts")
 
@@ -97,7 +106,7 @@ class Contract(Audited, Versioned, db.Model):
         return f"{self.firm.name if self.firm else ''} {self.start}–{self.end}"
 
 
-class Lawyer(Audited, Versioned, db.Model):
+class Lawyer(Audited, Versioned, PinyinNamed, db.Model):
     """A lawyer (服务律师) of a contracted firm."""
 
     __tablename__ = "lawyers"
@@ -262,7 +271,7 @@ class Visit(Audited, Versioned, FeedSource, db.Model):
 
     @property
     def audit_label(self) -> str:
-        return f"{self.station.name if self.station else self.station_id} {self.day} {self.half}"
+        return f"{self.station.name if self.station else self.station_id} {self.day} {half_label(self.half)}"
 
     @property
     def is_active(self) -> bool:
@@ -388,7 +397,7 @@ class DutyPeriod(Audited, Versioned, db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now_utc)
 
     district = relationship("District")
-    lawyers: Mapped[list[Lawyer]] = relationship(secondary=duty_pool, order_by="Lawyer.name")
+    lawyers: Mapped[list[Lawyer]] = relationship(secondary=duty_pool, order_by="[Lawyer.name_pinyin, Lawyer.name]")
     duty_shifts: Mapped[list[DutyShift]] = relationship(back_populates="period", cascade="all, delete-orphan")
 
     @property

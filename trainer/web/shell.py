@@ -13,6 +13,7 @@ from trainer.auth.permissions import is_api_request
 from trainer.core.clock import as_utc, now_utc, today_local
 from trainer.core.extensions import db, login_manager
 from trainer.core.i18n import format_day, format_moment, format_month, format_weekday, lang
+from trainer.core.names import by_name
 from trainer.org.models import District
 from trainer.web.navigation import grouped_nav_for, nav_for
 
@@ -53,6 +54,19 @@ def _load_user_from_token(req):
     return token.user
 
 
+def _attribute(item, dotted: str):
+    for part in dotted.split("."):
+        item = getattr(item, part, None)
+    return item
+
+
+def station_link(station) -> str:
+    """A station's page in the visits area when it exists, else its edit form."""
+    if "visits.station" in current_app.view_functions:
+        return url_for("visits.station", station_id=station.id)
+    return url_for("org.station_edit", station_id=station.id)
+
+
 def register_web(app: Flask) -> None:
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("Please log in to see this page.")
@@ -63,17 +77,15 @@ def register_web(app: Flask) -> None:
     app.jinja_env.filters["moment"] = format_moment
     app.jinja_env.filters["weekday"] = format_weekday
     app.jinja_env.filters["truncate_bp"] = lambda endpoint: endpoint.split(".", 1)[0]
+    # ``rows|by_name('instructor.name')``: a list of records in the pinyin order of a name (trainer.core.names).
+    app.jinja_env.filters["by_name"] = lambda items, attribute="name": by_name(
+        items, name=lambda item: _attribute(item, attribute))
     app.jinja_env.globals["format_month"] = format_month
     app.jinja_env.add_extension("jinja2.ext.do")
 
     def all_districts():
         return db.session.scalars(select(District).order_by(District.sort_order)).all()
 
-    def station_link(station) -> str:
-        """A station's page in the visits area when it exists, else its edit form."""
-        if "visits.station" in app.view_functions:
-            return url_for("visits.station", station_id=station.id)
-        return url_for("org.station_edit", station_id=station.id)
 
     app.jinja_env.globals["all_districts"] = all_districts
     app.jinja_env.globals["station_link"] = station_link

@@ -43,3 +43,13 @@ class ImportForm(Form):
         FileAllowed(["json"], message=_l("The notice file must be a .json file (see the format below)."))])
     confirm = BooleanField(_l("Confirm as official at once"))
     submit = SubmitField(_l("Import"))
+
+
+class PasteForm(Form):
+    """The State Council notice pasted whole: read first, shown for checking, then saved with the entry form."""
+
+    text = TextAreaField(_l("The notice's text"), validators=[DataRequired(message=_l("Paste the text of the notice."))],
+                         render_kw={"rows": 16, "spellcheck": "false"},
+                         description=_l("Copy the whole notice from gov.cn (国务院办公厅关于…年部分节假日安排的通知), from "
+                                        "its first sentence to the last festival."))
+    submit = SubmitField(_l("Read the notice"))

@@ -22,7 +22,7 @@ from trainer.web.errors import api_error
 from trainer.web.forms import save_form
 from trainer.web.navigation import register_nav
 from trainer.workdays import library, operations, queries, service
-from trainer.workdays.forms import KIND_LABELS, EntryForm, ImportForm, YearForm
+from trainer.workdays.forms import KIND_LABELS, EntryForm, ImportForm, PasteForm, YearForm
 from trainer.workdays.models import (
     STATUS_DRAFT,
     STATUS_NOT_ANNOUNCED,
@@ -38,7 +38,9 @@ from trainer.workdays.notice import (
     merge_validation,
     parse_holiday_lines,
     parse_makeup_lines,
+    validate_notice,
 )
+from trainer.workdays.notice_text import read_notice_text
 from trainer.workdays.service import YearNotAnnounced
 
 bp = Blueprint("workdays", __name__, url_prefix="/workdays")
@@ -186,6 +188,37 @@ def edit_year(year: int):
     response = save_form(form, save, record=row, message=lambda result: _told(year, result),
                          next_url=lambda result: _after(year, result))
     return response or render_template("workdays/edit.html", form=form, year=year, row=row)
+
+
+@bp.route("/paste", methods=["GET", "POST"])
+@allow("admin")
+def paste_notice():
+    """The notice pasted as published: read into holidays and make-up days and shown for checking, with the entry
+    form filled in; nothing is saved until the admin saves that form (``edit_year``, the one change path)."""
+    form = PasteForm()
+    if not form.validate_on_submit():
+        return render_template("workdays/paste.html", form=form)
+    try:
+        read = read_notice_text(form.text.data)
+    except InvalidInput as error:
+        form.text.errors = list(form.text.errors or []) + [error.message]
+        return render_template("workdays/paste.html", form=form)
+    _check_year(read.year)
+    problems = []
+    try:
+        validate_notice(read.year, read.holidays, read.makeups, notice=read.title)
+    except InvalidInput as error:
+        problems = [m for name in error.fields for m in error.messages_of(name)]
+    row = operations.ensure_year_loaded(read.year)  # as the entry form does: its stamp is then the one it checks
+    if row is not None:
+        db.session.commit()
+    entry = YearForm(formdata=None)
+    entry.stamp.data = row.stamp if row is not None else operations.NO_ROW
+    entry.notice.data = read.title
+    entry.holidays.data = format_holiday_lines(read.holidays)
+    entry.makeup_days.data = format_makeup_lines(read.makeups)
+    return render_template("workdays/paste.html", form=form, read=read, entry=entry, row=row, problems=problems,
+                           weekdays=[format_weekday(i) for i in range(7)])
 
 
 def _told(year: int, result: operations.SaveResult) -> list[tuple[str, str]]:

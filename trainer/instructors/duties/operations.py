@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from trainer.core.extensions import db
+from trainer.core.names import pinyin_order
 from trainer.core.validation import InvalidInput
 from trainer.instructors.labels import known_industries
 from trainer.instructors.models import AREA_KINDS, Instructor, Responsibility
@@ -59,7 +60,7 @@ def coverage(district_id: int) -> Coverage:
     """Which of the district's streets and industries are covered, the gaps and the overlaps within a tier."""
     rows = db.session.scalars(select(Instructor).where(Instructor.district_id == district_id,
                                                        Instructor.status == "active")
-                              .options(selectinload(Instructor.responsibilities)).order_by(Instructor.name)).all()
+                              .options(selectinload(Instructor.responsibilities)).order_by(*pinyin_order(Instructor))).all()
     covered: dict[tuple[str, str], list[Instructor]] = defaultdict(list)
     for instructor in rows:
         for area in instructor.responsibilities:
@@ -84,4 +85,4 @@ def serving_instructors(district_id: int) -> list[Instructor]:
     return list(db.session.scalars(select(Instructor).where(Instructor.district_id == district_id,
                                                             Instructor.status != "ended")
                                    .options(selectinload(Instructor.responsibilities))
-                                   .order_by(Instructor.tier, Instructor.name)))
+                                   .order_by(Instructor.tier, *pinyin_order(Instructor))))

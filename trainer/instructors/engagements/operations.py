@@ -15,6 +15,7 @@ from trainer.agenda import refuse_clashes
 from trainer.core.clock import now_utc, today_local
 from trainer.core.concurrency import check_version
 from trainer.core.extensions import db
+from trainer.core.names import name_key
 from trainer.core.validation import InvalidInput
 from trainer.instructors.models import (
     STAGES,
@@ -155,7 +156,8 @@ def suggest_instructors(*, district_id: int, enterprise: str | None, street: str
             reasons.append(_("speciality"))
         if score:
             suggestions.append(Suggestion(person, score, tuple(reasons)))
-    suggestions.sort(key=lambda s: (-s.score, s.instructor.tier != Tier.DISTRICT_FULL, s.instructor.name))
+    suggestions.sort(key=lambda s: (-s.score, s.instructor.tier != Tier.DISTRICT_FULL,
+                                   name_key(s.instructor.name)))
     return suggestions
 
 

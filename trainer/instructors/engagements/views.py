@@ -19,6 +19,7 @@ from trainer.instructors.labels import known_industries
 from trainer.instructors.models import Engagement
 from trainer.org.models import District
 from trainer.web.forms import save_form
+from trainer.web.paging import OnePage
 
 
 @bp.route("/engagements")
@@ -26,8 +27,13 @@ from trainer.web.forms import save_form
 def engagements():
     stage = request.args.get("stage", "")
     district = working_district() if access.is_staff() else None
+    if district is not None and request.args.get("due") == "overdue":
+        # Those past a deadline (the desk's count links here), the longest overdue first; one page.
+        items = [o.engagement for o in queries.overdue_engagements(district.id, today_local())]
+        return render_template("instructors/engagements.html", page=OnePage(items), district=district, stage="",
+                               due="overdue")
     return render_template("instructors/engagements.html", page=queries.engagements_page(district=district, stage=stage),
-                           district=district, stage=stage)
+                           district=district, stage=stage, due="")
 
 
 def _engagement_form(engagement: Engagement | None, district: District) -> EngagementForm:

@@ -50,6 +50,14 @@ def save_rows(sheet_rows: SheetImport, rows: Iterable[dict], save: Callable[[dic
     return created, updated
 
 
+def district_names(district_id: int | None) -> list[str]:
+    """What a template's 所属区 drop-down offers: the user's own district, or every district for the city."""
+    stmt = select(District.name).order_by(District.sort_order)
+    if district_id is not None:
+        stmt = stmt.where(District.id == district_id)
+    return list(db.session.scalars(stmt))
+
+
 def districts_by_name() -> dict[str, District]:
     """Every district under each way a cell may name it: 朝阳区, 朝阳, chaoyang, Chaoyang."""
     found = {}

@@ -14,7 +14,7 @@ from trainer.exchange.rows import SheetErrors, run_import
 from trainer.instructors.blueprint import bp
 from trainer.instructors.engagements.sheets import SHEET as ENGAGEMENTS
 from trainer.instructors.excel.forms import ImportForm
-from trainer.instructors.excel.kinds import SheetKind
+from trainer.instructors.excel.kinds import SheetKind, district_names
 from trainer.instructors.hierarchy.sheets import SHEET as INSTRUCTORS
 
 KINDS = {kind.name: kind for kind in (INSTRUCTORS, ENGAGEMENTS)}
@@ -30,7 +30,8 @@ def _kind(name: str) -> SheetKind:
 @allow(STAFF)
 def excel_template(kind: str):
     sheet = _kind(kind)
-    return template_response(sheet.columns, f"{sheet.title}-导入模板.xlsx", title=sheet.title)
+    return template_response(sheet.columns, f"{sheet.title}-导入模板.xlsx", title=sheet.title,
+                             lists={"district": district_names(district_scope())})
 
 
 @bp.route("/excel/<kind>/export.xlsx")

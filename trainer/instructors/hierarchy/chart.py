@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from trainer.core.extensions import db
+from trainer.core.names import pinyin_order
 from trainer.instructors.models import Instructor, Tier
 
 
@@ -53,7 +54,7 @@ def org_chart(district_id: int | None, *, include_ended: bool = False) -> OrgCha
     Spans count the instructors guided in the whole city (a city instructor's span is city-wide).
     """
     rows = db.session.scalars(select(Instructor).options(selectinload(Instructor.district))
-                              .order_by(Instructor.name)).all()
+                              .order_by(*pinyin_order(Instructor))).all()
     if not include_ended:
         rows = [r for r in rows if r.status != "ended"]
     by_guide: dict[int | None, list[Instructor]] = defaultdict(list)

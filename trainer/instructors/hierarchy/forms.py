@@ -14,7 +14,7 @@ from trainer.web.forms import Form
 
 class InstructorForm(Form):
     version = HiddenField()
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=60)])
+    name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=60)])
     tier = SelectField(_l("Tier"), choices=list(TIER_LABELS.items()))
     district_id = SelectField(_l("District"), coerce=int, validators=[Optional()],
                               description=_l("Empty for a city instructor."))

@@ -14,6 +14,7 @@ from trainer.auth.models import Role, User
 from trainer.auth.permissions import district_scope
 from trainer.core.clock import today_local
 from trainer.core.extensions import db
+from trainer.core.names import pinyin_order
 from trainer.instructors.access import engagements_of, meetings_of, visible_instructors
 from trainer.instructors.labels import STATUS_LABELS, instructor_label
 from trainer.instructors.models import TIERS, BargainingSession, Engagement, Instructor, Meeting, Tier
@@ -37,7 +38,7 @@ def index_page(*, tier: str, status: str, district_code: str):
     """One page of the instructor list, by tier, district and name."""
     stmt = (_listed(tier, status, district_code)
             .options(selectinload(Instructor.guide), selectinload(Instructor.district), selectinload(Instructor.user))
-            .order_by(Instructor.tier, Instructor.district_id, Instructor.name))
+            .order_by(Instructor.tier, Instructor.district_id, *pinyin_order(Instructor)))
     return db.paginate(stmt, per_page=current_app.config["PAGE_SIZE"], error_out=False)
 
 
@@ -49,7 +50,7 @@ def api_listing(args: dict):
 def guide_choices() -> list[tuple[int, str]]:
     """Serving instructors who may guide others (city and district full-time) that the current user sees."""
     stmt = (select(Instructor).where(Instructor.tier != Tier.DISTRICT_PART, Instructor.status != "ended")
-            .options(selectinload(Instructor.district)).order_by(Instructor.tier, Instructor.name))
+            .options(selectinload(Instructor.district)).order_by(Instructor.tier, *pinyin_order(Instructor)))
     stmt = visible_instructors(stmt, district_scope())
     return [(0, "—")] + [(p.id, instructor_label(p)) for p in db.session.scalars(stmt)]
 

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from trainer.core.extensions import db
+from trainer.core.names import name_key
 from trainer.core.validation import InvalidInput
 from trainer.exchange.excel import Sheet
 from trainer.exchange.rows import Column, SheetImport
@@ -43,7 +44,8 @@ def export_instructors(district_id: int | None) -> Sheet:
     if district_id is not None:
         stmt = stmt.where(Instructor.district_id == district_id)
     rows = db.session.scalars(stmt.options(selectinload(Instructor.guide), selectinload(Instructor.district))).all()
-    rows = sorted(rows, key=lambda r: (TIERS.index(r.tier), r.district.sort_order if r.district else -1, r.name))
+    rows = sorted(rows, key=lambda r: (TIERS.index(r.tier), r.district.sort_order if r.district else -1,
+                                       name_key(r.name)))
     tiers, backgrounds, statuses = cell_texts(TIER_CELLS), cell_texts(BACKGROUND_CELLS), cell_texts(STATUS_CELLS)
     sheet = Sheet("指导员", [c.header for c in INSTRUCTOR_COLUMNS])
     for r in rows:

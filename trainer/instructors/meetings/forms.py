@@ -34,8 +34,8 @@ class SeriesForm(Form):
     district_id = SelectField(_l("District"), coerce=int, validators=[Optional()],
                               description=_l("For a city → district meeting: the district, or empty for all."))
     rrule = StringField(_l("Recurrence rule"), validators=[DataRequired(), Length(max=200)],
-                        description=_l("iCalendar RRULE, e.g. FREQ=MONTHLY;BYDAY=2TU (second Tuesday) or "
-                                       "FREQ=WEEKLY;INTERVAL=2;BYDAY=WE (every other Wednesday)."))
+                        description=_l("Choose one of the common rules below, or write an iCalendar rule "
+                                       "(RRULE); the page says it in words once saved."))
     starts_on = DateField(_l("First day"), validators=[DataRequired()])
     until = DateField(_l("Last day"), validators=[Optional()])
     start_time = StringField(_l("Starts at"), default="09:30", validators=[DataRequired(), TIME])

@@ -11,6 +11,7 @@ from trainer.api.schemas import paginate
 from trainer.auth.permissions import district_scope
 from trainer.core.clock import today_local
 from trainer.core.extensions import db
+from trainer.core.names import pinyin_order
 from trainer.instructors.access import visible_instructors, visible_meetings, visible_series
 from trainer.instructors.labels import instructor_label
 from trainer.instructors.models import Instructor, Meeting, MeetingSeries, Tier
@@ -19,7 +20,7 @@ from trainer.instructors.models import Instructor, Meeting, MeetingSeries, Tier
 def organiser_choices() -> list[tuple[int, str]]:
     """Serving city and district full-time instructors the current user sees."""
     stmt = (select(Instructor).where(Instructor.tier != Tier.DISTRICT_PART, Instructor.status == "active")
-            .options(selectinload(Instructor.district)).order_by(Instructor.tier, Instructor.name))
+            .options(selectinload(Instructor.district)).order_by(Instructor.tier, *pinyin_order(Instructor)))
     return [(p.id, instructor_label(p)) for p in db.session.scalars(visible_instructors(stmt, district_scope()))]
 
 

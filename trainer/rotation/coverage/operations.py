@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from trainer.core.extensions import db
+from trainer.core.names import pinyin_order
 from trainer.org.models import District, Union
 from trainer.rotation.models import CaseLog, Certification, Placement, PlacementDay, ProgrammeYear, Trainee
 
@@ -72,7 +73,7 @@ def _success_by_year(district_ids: list[int]) -> dict[tuple[int, int], tuple[int
 def coverage(districts: list[District]) -> list[DistrictCoverage]:
     """Which streets/unions have a certified independent mediator; trainees and success per year."""
     ids = [d.id for d in districts]
-    unions = db.session.scalars(select(Union).where(Union.district_id.in_(ids)).order_by(Union.kind, Union.name)).all()
+    unions = db.session.scalars(select(Union).where(Union.district_id.in_(ids)).order_by(Union.kind, *pinyin_order(Union))).all()
     certs = db.session.scalars(select(Certification).where(Certification.district_id.in_(ids))
                                .options(selectinload(Certification.trainee))
                                .order_by(Certification.certified_on)).all()

@@ -23,7 +23,7 @@ WEEKDAY_CHOICES = [(0, _l("Monday")), (1, _l("Tuesday")), (2, _l("Wednesday")), 
 
 class MentorForm(Form):
     version = HiddenField()
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=60)])
+    name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=60)])
     phone = StringField(_l("Mobile phone"), validators=[Optional(), MOBILE])
     user_id = SelectField(_l("Login (lawyer account)"), coerce=int, validators=[Optional()])
     lawyer_id = SelectField(_l("The same person as lawyer"), coerce=int, validators=[Optional()],

@@ -10,6 +10,7 @@ from sqlalchemy.orm import selectinload
 
 from trainer.auth.models import Role, User
 from trainer.core.extensions import db
+from trainer.core.names import pinyin_order
 from trainer.rotation.models import CentreMentor, Mentor, Placement, PlacementDay, ProgrammeYear
 from trainer.visits.models import Lawyer
 
@@ -27,13 +28,13 @@ def centre_link(py: ProgrammeYear, mentor_id: int) -> CentreMentor | None:
 
 def mentors_on_duty(programme_year_id: int) -> list[Mentor]:
     return db.session.scalars(select(Mentor).join(CentreMentor).where(
-        CentreMentor.programme_year_id == programme_year_id).order_by(Mentor.name)).all()
+        CentreMentor.programme_year_id == programme_year_id).order_by(*pinyin_order(Mentor))).all()
 
 
 def district_mentors(district_id: int) -> list[Mentor]:
     """The district's mentors by name, with their leave."""
     return db.session.scalars(select(Mentor).where(Mentor.district_id == district_id)
-                              .options(selectinload(Mentor.unavailable)).order_by(Mentor.name)).all()
+                              .options(selectinload(Mentor.unavailable)).order_by(*pinyin_order(Mentor))).all()
 
 
 def lawyer_accounts(district_id: int) -> list[User]:
@@ -46,12 +47,12 @@ def lawyer_accounts(district_id: int) -> list[User]:
 def district_lawyers(district_id: int) -> list[Lawyer]:
     """The district's active lawyers (visits area), whom a mentor may be the same person as."""
     return db.session.scalars(select(Lawyer).where(Lawyer.district_id == district_id, Lawyer.active.is_(True))
-                              .order_by(Lawyer.name)).all()
+                              .order_by(*pinyin_order(Lawyer))).all()
 
 
 def all_mentors():
     """Every mentor by district and name: a statement the API narrows to the caller's district and pages."""
-    return select(Mentor).order_by(Mentor.district_id, Mentor.name)
+    return select(Mentor).order_by(Mentor.district_id, *pinyin_order(Mentor))
 
 
 def mentor_of_user(user) -> Mentor | None:

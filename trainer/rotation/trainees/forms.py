@@ -13,7 +13,7 @@ from trainer.web.forms import Form
 
 class TraineeForm(Form):
     version = HiddenField()
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=60)])
+    name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=60)])
     union_id = SelectField(_l("Union"), coerce=int, validators=[DataRequired(message=_l("Choose a union."))])
     station_id = SelectField(_l("Service station"), coerce=int, validators=[Optional()])
     phone = StringField(_l("Mobile phone"), validators=[Optional(), MOBILE])

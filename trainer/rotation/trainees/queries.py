@@ -8,6 +8,7 @@ from sqlalchemy.orm import selectinload
 
 from trainer.api.schemas import paginate
 from trainer.core.extensions import db
+from trainer.core.names import pinyin_order
 from trainer.org.models import Station, Union
 from trainer.rotation.models import ProgrammeYear, Trainee
 
@@ -25,9 +26,9 @@ def trainee_of_user(user) -> Trainee | None:
 
 
 def district_unions(district_id: int) -> list[Union]:
-    return db.session.scalars(select(Union).where(Union.district_id == district_id).order_by(Union.name)).all()
+    return db.session.scalars(select(Union).where(Union.district_id == district_id).order_by(*pinyin_order(Union))).all()
 
 
 def district_stations(district_id: int) -> list[Station]:
     return db.session.scalars(select(Station).where(Station.district_id == district_id)
-                              .order_by(Station.name)).all()
+                              .order_by(*pinyin_order(Station))).all()

@@ -64,4 +64,7 @@ def import_trainees(py: ProgrammeYear, file) -> list[Trainee]:
 
 
 def template(py: ProgrammeYear):
-    return template_response(TRAINEE_COLUMNS, f"trainees-{py.year}-template.xlsx", title="学员")
+    """The blank sheet, with drop-downs of the district's unions and stations (the names the import accepts)."""
+    lists = {"union": [u.name for u in district_unions(py.district_id)],
+             "station": [s.name for s in district_stations(py.district_id)]}
+    return template_response(TRAINEE_COLUMNS, f"trainees-{py.year}-template.xlsx", title="学员", lists=lists)

@@ -3,6 +3,8 @@ that send a trainee. Callers commit; operations flush."""
 
 from __future__ import annotations
 
+import hashlib
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
@@ -11,6 +13,7 @@ from sqlalchemy import func, select
 
 from trainer.core.concurrency import check_version
 from trainer.core.extensions import db
+from trainer.core.names import pinyin_order
 from trainer.core.validation import InvalidInput
 from trainer.org.models import Union
 from trainer.rotation.models import (
@@ -118,13 +121,27 @@ class Proposal:
     last_year: int | None
     reason: str
     selected: bool
+    draw: int  # the union's number in the year's draw (0000–9999): breaks ties, lowest first
+    tied: bool  # another union has the same standing, so the draw decides between them
+
+
+KIND_ORDER = {"street": 0, "zone": 1, "industry": 2}
+
+
+def draw_number(py: ProgrammeYear, union: Union) -> int:
+    """The union's number in the draw of this district's year: SHA-256 of "district:year:union", four digits.
+    Anyone can recompute it; it changes every year, so the same names do not always come first."""
+    digest = hashlib.sha256(f"{py.district_id}:{py.year}:{union.id}".encode()).hexdigest()
+    return int(digest[:8], 16) % 10000
 
 
 def propose_selection(py: ProgrammeYear) -> list[Proposal]:
     """A fair order of the district's unions: those without a certified independent mediator first, then the
-    ones that have waited longest since they last sent a trainee (never = first), then by name."""
+    ones that have waited longest since they last sent a trainee (never = first), then street and area unions
+    before functional zones and industries; a tie is broken by the year's draw (``draw_number``), never by the
+    name."""
     unions = db.session.scalars(select(Union).where(Union.district_id == py.district_id)
-                                .order_by(Union.name)).all()
+                                .order_by(*pinyin_order(Union))).all()
     certified = dict(db.session.execute(
         select(Certification.union_id, func.count()).where(Certification.district_id == py.district_id)
         .group_by(Certification.union_id)).all())
@@ -133,15 +150,15 @@ def propose_selection(py: ProgrammeYear) -> list[Proposal]:
         .where(Trainee.district_id == py.district_id, ProgrammeYear.year < py.year)
         .group_by(Trainee.union_id)).all())
     chosen = {s.union_id for s in py.selections}
-    kind_order = {"street": 0, "zone": 1, "industry": 2}
 
-    def key(union: Union):
+    def standing(union: Union) -> tuple:
         last = last_sent.get(union.id)
-        return (1 if certified.get(union.id) else 0, -1 if last is None else last, kind_order.get(union.kind, 3),
-                union.name)
+        return (1 if certified.get(union.id) else 0, -1 if last is None else last, KIND_ORDER.get(union.kind, 3))
 
+    standings = Counter(standing(u) for u in unions)
     proposals = []
-    for rank, union in enumerate(sorted(unions, key=key), start=1):
+    ordered = sorted(unions, key=lambda u: (standing(u), draw_number(py, u), u.id))
+    for rank, union in enumerate(ordered, start=1):
         count, last = certified.get(union.id, 0), last_sent.get(union.id)
         parts = [_("no certified independent mediator yet") if not count
                  else _("%(n)s certified independent mediator(s)", n=count)]
@@ -149,13 +166,16 @@ def propose_selection(py: ProgrammeYear) -> list[Proposal]:
             parts.append(_("has never sent a trainee"))
         else:
             parts.append(_("last sent a trainee in %(year)s (%(n)s year(s) ago)", year=last, n=py.year - last))
-        proposals.append(Proposal(union, rank, count, last, "；".join(parts), union.id in chosen))
+        proposals.append(Proposal(union, rank, count, last, "；".join(parts), union.id in chosen,
+                                  draw_number(py, union), standings[standing(union)] > 1))
     return proposals
 
 
 def select_unions(py: ProgrammeYear, union_ids: list[int]) -> list[SelectedUnion]:
     """Replace the year's selection with these unions (the reason shown when chosen is kept)."""
     wanted = {int(u) for u in union_ids}
+    if not wanted:
+        raise InvalidInput({"union_ids": _("Tick at least one union: the year needs unions to send trainees.")})
     unions = {u.id: u for u in db.session.scalars(select(Union).where(Union.id.in_(wanted)))} if wanted else {}
     if any(u.district_id != py.district_id for u in unions.values()) or len(unions) != len(wanted):
         raise InvalidInput({"union_ids": _("Choose unions of this district.")})

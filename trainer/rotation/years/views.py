@@ -101,7 +101,9 @@ def selection(year_id: int):
     form = SelectionForm()
     form.union_ids.choices = [(p.union.id, p.union.name) for p in proposals]
     if request.method == "GET":
-        form.union_ids.data = [p.union.id for p in proposals if p.selected]
+        # The year's choice once made; before that, the proposal's first ``trainee_target`` unions ticked.
+        chosen_before = [p.union.id for p in proposals if p.selected]
+        form.union_ids.data = chosen_before or [p.union.id for p in proposals[:py.trainee_target]]
     response = save_form(
         form, lambda: operations.select_unions(py, form.union_ids.data or []),
         message=lambda chosen: _("%(n)s unions selected for %(year)s.", n=len(chosen), year=py.year),

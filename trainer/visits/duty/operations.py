@@ -20,6 +20,7 @@ from trainer.agenda import busy_of, duty_shift_at, refuse_clashes
 from trainer.core.clock import now_utc
 from trainer.core.concurrency import check_version
 from trainer.core.extensions import db
+from trainer.core.names import by_name, name_key
 from trainer.core.validation import InvalidInput
 from trainer.planning.duty import (
     DutyAssignment,
@@ -143,7 +144,7 @@ def save_period(period: DutyPeriod | None, *, district_id: int, title: str, firs
     period.shifts = parsed
     period.per_shift = per
     period.phone = (phone or "").strip()[:40] or None
-    period.lawyers = sorted(lawyers, key=lambda lw: lw.name)
+    period.lawyers = by_name(lawyers)
     db.session.flush()
     return period
 
@@ -287,7 +288,7 @@ def roster_grid(period: DutyPeriod) -> tuple[list[date], dict[tuple[date, str], 
         if row.status == "planned":
             grid[(row.day, row.shift_code)].append(row)
     for cell in grid.values():
-        cell.sort(key=lambda r: r.lawyer.name)
+        cell.sort(key=lambda r: name_key(r.lawyer.name))
     return days, grid
 
 

@@ -33,6 +33,9 @@ from trainer.workdays import YearNotAnnounced
 
 # ------------------------------------------------------------------------------------------------- calendar
 
+PRINT_LINES = 48  # lines of 6.5 pt type in the grid of an A4 landscape page (print-month.css)
+
+
 @bp.route("/")
 @allow(STAFF)
 def calendar():
@@ -47,10 +50,18 @@ def calendar():
     working, provisional = queries.calendar_days(first, last)
     weeks = pycalendar.Calendar(firstweekday=0).monthdatescalendar(*month)
     return render_template("visits/calendar.html", district=district, month=month, weeks=weeks, by_day=by_day,
+                           print_scale=print_scale(weeks, by_day),
                            working=working, provisional=provisional, holidays=queries.holiday_names(first, last), visits=visits, filters=filters,
                            firms=setup_queries.district_firms(district.id),
                            lawyers=setup_queries.district_lawyers(district.id),
                            stations=setup_queries.district_stations(district.id), **month_links(month))
+
+
+def print_scale(weeks: list[list], by_day: dict) -> float:
+    """How much the printed month is shrunk to fit one A4 landscape page: the grid holds about PRINT_LINES lines
+    of visits (a week takes as many as its busiest day, plus the day's number)."""
+    lines = sum(1 + max(len(by_day.get(day, [])) for day in week) for week in weeks)
+    return round(min(1.0, PRINT_LINES / lines), 3) if lines else 1.0
 
 
 # ----------------------------------------------------------------------------------------------------- plan

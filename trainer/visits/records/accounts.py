@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -60,6 +61,9 @@ class FirmAccount:
     short: list[Visit] = field(default_factory=list)
     unrecorded: list[Visit] = field(default_factory=list)
     late: list[Visit] = field(default_factory=list)
+    # The contract's fees (元): per visit with both times recorded, and a fixed sum for the month.
+    fee_per_visit: Decimal | None = None
+    fee_per_month: Decimal | None = None
 
     @property
     def month_key(self) -> str:
@@ -68,6 +72,20 @@ class FirmAccount:
     @property
     def delivery_rate(self) -> float | None:
         return self.delivered / self.contracted if self.contracted else None
+
+    @property
+    def has_fees(self) -> bool:
+        return self.fee_per_visit is not None or self.fee_per_month is not None
+
+    @property
+    def fee_for_visits(self) -> Decimal:
+        """The fee per visit × the delivered visits with both times (those without times are paid once the
+        coordinator enters them)."""
+        return (self.fee_per_visit or Decimal(0)) * self.timed_visits
+
+    @property
+    def fee_total(self) -> Decimal:
+        return self.fee_for_visits + (self.fee_per_month or Decimal(0))
 
     def figures(self) -> dict:
         """The numbers as plain JSON (snapshot, API)."""
@@ -84,6 +102,9 @@ class FirmAccount:
             "counting": self.counting(), "consultations": self.consultations, "people": self.people,
             "by_category": dict(self.by_category), "people_by_category": dict(self.people_by_category),
             "referrals": dict(self.referrals), "follow_ups": self.follow_ups,
+            "fees": {"per_visit": _money(self.fee_per_visit), "per_month": _money(self.fee_per_month),
+                     "visits_paid": self.timed_visits, "for_visits": _money(self.fee_for_visits),
+                     "total": _money(self.fee_total)} if self.has_fees else None,
             "missed_visits": [{"visit_id": v.id, "day": v.day.isoformat(), "half": v.half,
                                "station": v.station.name, "lawyer": v.lawyer.name, "reason": v.missed_reason,
                                "note": v.missed_note} for v in self.missed_visits],
@@ -126,7 +147,16 @@ class FirmAccount:
             notes.append(_("%(num)s visit(s) past their slot and not recorded.", num=len(self.unrecorded)))
         if self.late:
             notes.append(_("%(num)s visit(s) recorded late by the lawyer, with a reason.", num=len(self.late)))
+        if self.fee_per_visit is not None:
+            notes.append(_("Fees: %(fee)s yuan for each delivered visit with both times recorded (%(num)s); a visit "
+                           "without times is paid once the coordinator enters them.", fee=_money(self.fee_per_visit),
+                           num=self.timed_visits))
         return notes
+
+
+def _money(value: Decimal | None) -> str | None:
+    """A sum of yuan as text with two decimals (exact, for the API and the snapshot)."""
+    return None if value is None else f"{Decimal(value).quantize(Decimal('0.01'))}"
 
 
 def _month_visits(firm_ids: list[int], month: Month) -> list[Visit]:
@@ -149,6 +179,7 @@ def _fill(account: FirmAccount, visits: list[Visit]) -> FirmAccount:
         account.visits_per_station = contract.visits_per_station_month
         account.hours_per_visit = float(contract.hours_per_visit)
         account.contracted = contract.stations_covered * contract.visits_per_station_month
+        account.fee_per_visit, account.fee_per_month = contract.fee_per_visit, contract.fee_per_month
     referrals: Counter[str] = Counter()
     now = rules.now()
     for visit in visits:
@@ -202,7 +233,7 @@ def district_accounts(district_id: int, month: Month) -> list[FirmAccount]:
     """Every firm of the district with a contract in the month or visits in it, by name."""
     first, last = month_bounds(month)
     firms = db.session.scalars(select(Firm).where(Firm.district_id == district_id)
-                               .options(selectinload(Firm.contracts)).order_by(Firm.name)).all()
+                               .options(selectinload(Firm.contracts)).order_by(Firm.name_pinyin, Firm.name)).all()
     visits = _month_visits([f.id for f in firms], month)
     by_firm: dict[int, list[Visit]] = {}
     for visit in visits:

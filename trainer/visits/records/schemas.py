@@ -89,6 +89,9 @@ class AccountSchema(Schema):
     referrals = fields.Dict(keys=fields.Str(), values=fields.Int())
     follow_ups = fields.Int()
     missed_visits = fields.List(fields.Dict())
+    fees = fields.Dict(allow_none=True, metadata={
+        "description": "the contract's fees in yuan (text with two decimals): per_visit, per_month, visits_paid "
+                       "(delivered with both times), for_visits, total; null when the contract sets no fee"})
 
 
 class AccountQuery(Schema):

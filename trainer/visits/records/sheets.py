@@ -62,6 +62,10 @@ def _count(value):
     return len(value) if isinstance(value, list) else value
 
 
+def _yuan(value) -> float | str:
+    return float(value) if value is not None else ""
+
+
 def account_sheets(account) -> list[Sheet]:
     """The account on screen, as sheets: the summary (the same numbers) and how it counted, consultations by
     category, the missed visits with their reasons, and each visit with what the account flags about it."""
@@ -71,8 +75,16 @@ def account_sheets(account) -> list[Sheet]:
         summary.rows.append(["月份", account.month_key])
         for key, header in ACCOUNT_SUMMARY_ROWS:
             summary.rows.append([header, _count(getattr(account, key))])
+        if account.has_fees:
+            summary.rows.append(["每次走访费用（元）", _yuan(account.fee_per_visit)])
+            summary.rows.append(["计费走访次数（有签到签退时间）", account.timed_visits])
+            summary.rows.append(["走访费用（元）", _yuan(account.fee_for_visits)])
+            summary.rows.append(["每月固定费用（元）", _yuan(account.fee_per_month)])
+            summary.rows.append(["本月费用合计（元）", _yuan(account.fee_total)])
         for index, sentence in enumerate(account.counting()):
             summary.rows.append(["计算说明" if index == 0 else "", sentence])
+        for signer in ("律所负责人（签字、盖章）", "区总工会经办人（签字）", "区总工会负责人（签字、盖章）"):
+            summary.rows.append([signer, "                    日期：    年   月   日"])
         categories = Sheet("咨询分类", ["类别", "咨询次数", "咨询人数"], widths=[24, 10, 10])
         for code, count in account.by_category.items():
             categories.rows.append([labels.label("category", code), count, account.people_by_category.get(code, 0)])

@@ -44,12 +44,17 @@ class ContractForm(Form):
                                             validators=[DataRequired(), NumberRange(min=1, max=8)])
     hours_per_visit = DecimalField(_l("Hours per visit"), default=3, places=1,
                                    validators=[DataRequired(), NumberRange(min=0.5, max=12)])
+    fee_per_visit = DecimalField(_l("Fee per visit (yuan)"), places=2, validators=[Optional(), NumberRange(min=0)],
+                                 description=_l("Paid for each delivered visit; leave empty if the contract pays "
+                                                "by the month."))
+    fee_per_month = DecimalField(_l("Fee per month (yuan)"), places=2, validators=[Optional(), NumberRange(min=0)],
+                                 description=_l("A fixed sum for each month of the contract; leave empty if none."))
     submit = SubmitField(_l("Save"))
 
 
 class LawyerForm(Form):
     version = HiddenField()
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=60)])
+    name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=60)])
     firm_id = SelectField(_l("Firm"), coerce=int)
     phone = StringField(_l("Mobile phone"), validators=[Optional(), MOBILE])
     specialities = StringField(_l("Specialities"), validators=[Optional(), Length(max=300)],
@@ -73,8 +78,11 @@ class LeaveForm(Form):
 class AssignForm(Form):
     version = HiddenField()
     firm_id = SelectField(_l("Firm"), coerce=int)
-    lead_lawyer_id = SelectField(_l("Lead lawyer"), coerce=int)
-    backup_lawyer_id = SelectField(_l("Backup lawyer"), coerce=optional_int, validators=[Optional()])
+    # Only the chosen firm's lawyers are offered; one of another firm (the firm changed without the page
+    # offering its lawyers again) is refused by the operation with a message saying so, not "not a valid choice".
+    lead_lawyer_id = SelectField(_l("Lead lawyer"), coerce=int, validate_choice=False)
+    backup_lawyer_id = SelectField(_l("Backup lawyer"), coerce=optional_int, validators=[Optional()],
+                                   validate_choice=False)
     start = DateField(_l("From"), validators=[Optional()])
     submit = SubmitField(_l("Assign"))
 

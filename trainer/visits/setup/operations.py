@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, timedelta
+from decimal import Decimal
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
@@ -53,8 +54,12 @@ def save_firm(firm: Firm | None, *, district_id: int, name: str, contact_name: s
     return firm
 
 
+FEE_MAX = 10_000_000  # yuan: a fee per visit or month above this is a typing error
+
+
 def save_contract(contract: Contract | None, *, firm: Firm, start: date, end: date, stations_covered: int = 0,
                   visits_per_station_month: int = 2, hours_per_visit: float = 3, reference: str | None = None,
+                  fee_per_visit: Decimal | float | None = None, fee_per_month: Decimal | float | None = None,
                   version: int | None = None) -> Contract:
     errors = {}
     if start is None:
@@ -69,6 +74,9 @@ def save_contract(contract: Contract | None, *, firm: Firm, start: date, end: da
         errors["hours_per_visit"] = _("Between 0.5 and 12 hours per visit.")
     if int(stations_covered or 0) < 0:
         errors["stations_covered"] = _("The number of stations cannot be negative.")
+    for key, fee in (("fee_per_visit", fee_per_visit), ("fee_per_month", fee_per_month)):
+        if fee is not None and not 0 <= Decimal(str(fee)) <= FEE_MAX:
+            errors[key] = _("A fee is between 0 and %(max)s yuan.", max=FEE_MAX)
     if not errors:
         for other in firm.contracts:
             if other is not contract and other.start <= end and start <= other.end:
@@ -86,6 +94,8 @@ def save_contract(contract: Contract | None, *, firm: Firm, start: date, end: da
     contract.visits_per_station_month = int(visits_per_station_month)
     contract.hours_per_visit = hours_per_visit
     contract.reference = (reference or "").strip() or None
+    contract.fee_per_visit = Decimal(str(fee_per_visit)).quantize(Decimal("0.01")) if fee_per_visit is not None else None
+    contract.fee_per_month = Decimal(str(fee_per_month)).quantize(Decimal("0.01")) if fee_per_month is not None else None
     db.session.flush()
     return contract
 

@@ -14,6 +14,7 @@ from trainer.api.helpers import district_filter
 from trainer.api.schemas import paginate
 from trainer.auth.models import Role, User
 from trainer.core.extensions import db
+from trainer.core.names import name_matches, pinyin_order
 from trainer.org.models import Station
 from trainer.visits.models import Assignment, Firm, Lawyer, LawyerLeave, Visit
 
@@ -24,24 +25,24 @@ PAST_VISITS = 20
 # ------------------------------------------------------------------------------------ a district's records
 
 def district_firms(district_id: int, *, active_only: bool = False) -> list[Firm]:
-    stmt = select(Firm).where(Firm.district_id == district_id).order_by(Firm.name)
+    stmt = select(Firm).where(Firm.district_id == district_id).order_by(*pinyin_order(Firm))
     if active_only:
         stmt = stmt.where(Firm.active)
     return list(db.session.scalars(stmt))
 
 
 def district_lawyers(district_id: int) -> list[Lawyer]:
-    return list(db.session.scalars(select(Lawyer).where(Lawyer.district_id == district_id).order_by(Lawyer.name)))
+    return list(db.session.scalars(select(Lawyer).where(Lawyer.district_id == district_id).order_by(*pinyin_order(Lawyer))))
 
 
 def active_lawyers(district_id: int) -> list[Lawyer]:
     """The district's active lawyers with their firm, firm by firm (for choosing one)."""
     return list(db.session.scalars(select(Lawyer).where(Lawyer.district_id == district_id, Lawyer.active)
-                                   .options(selectinload(Lawyer.firm)).order_by(Lawyer.firm_id, Lawyer.name)))
+                                   .options(selectinload(Lawyer.firm)).order_by(Lawyer.firm_id, *pinyin_order(Lawyer))))
 
 
 def district_stations(district_id: int, *, active_only: bool = False) -> list[Station]:
-    stmt = select(Station).where(Station.district_id == district_id).order_by(Station.name)
+    stmt = select(Station).where(Station.district_id == district_id).order_by(*pinyin_order(Station))
     if active_only:
         stmt = stmt.where(Station.active).options(selectinload(Station.union))
     return list(db.session.scalars(stmt))
@@ -65,10 +66,11 @@ def current_assignments(district_id: int) -> dict[int, Assignment]:
 def lawyer_search(district_id: int, query: str):
     """The lawyers page: the district's lawyers, firm by firm, whose name or phone holds ``query``.
     A select() for ``db.paginate``."""
-    stmt = (select(Lawyer).where(Lawyer.district_id == district_id)
-            .options(selectinload(Lawyer.firm)).order_by(Lawyer.firm_id, Lawyer.name))
+    stmt = (select(Lawyer).join(Lawyer.firm).where(Lawyer.district_id == district_id)
+            .options(selectinload(Lawyer.firm))
+            .order_by(*pinyin_order(Firm), *pinyin_order(Lawyer)))
     if query:
-        stmt = stmt.where(Lawyer.name.contains(query) | Lawyer.phone.contains(query))
+        stmt = stmt.where(name_matches(Lawyer, query) | Lawyer.phone.contains(query, autoescape=True))
     return stmt
 
 

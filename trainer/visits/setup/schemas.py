@@ -15,6 +15,10 @@ class ContractSchema(Schema):
     visits_per_station_month = fields.Int(load_default=2, strict=True, validate=validate.Range(min=1, max=8))
     hours_per_visit = StrictFloat(load_default=3, validate=validate.Range(min=0.5, max=12))
     reference = fields.Str(allow_none=True)
+    fee_per_visit = StrictFloat(allow_none=True, load_default=None, validate=validate.Range(min=0, max=10_000_000),
+                                metadata={"description": "yuan paid per delivered visit", "example": 300})
+    fee_per_month = StrictFloat(allow_none=True, load_default=None, validate=validate.Range(min=0, max=10_000_000),
+                                metadata={"description": "yuan paid per month of the contract"})
 
 
 class FirmSchema(Schema):

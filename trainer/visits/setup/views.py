@@ -66,6 +66,7 @@ def contract_edit(firm_id: int | None = None, contract_id: int | None = None):
         stations_covered=form.stations_covered.data or 0,
         visits_per_station_month=form.visits_per_station_month.data,
         hours_per_visit=float(form.hours_per_visit.data), reference=form.reference.data,
+        fee_per_visit=form.fee_per_visit.data, fee_per_month=form.fee_per_month.data,
         version=form.version.data), record=contract,
         message=_("Contract saved."), next_url=url_for("visits.firm_edit", firm_id=firm.id))
     if response is not None:
@@ -243,23 +244,67 @@ def _changed(text: str, impact) -> list[tuple[str, str]]:
     return told
 
 
+def _chosen_firm(firms: list[Firm], current, suggested) -> int | None:
+    """The firm whose lawyers the assign form offers: the one chosen in the form (or ``?firm=``), else the
+    station's firm now, else the suggestion's, else the first."""
+    ids = [f.id for f in firms]
+    raw = request.form.get("firm_id") if request.method == "POST" else request.args.get("firm")
+    for candidate in (raw, current.firm_id if current else None, suggested.firm.id if suggested else None):
+        try:
+            if candidate is not None and int(candidate) in ids:
+                return int(candidate)
+        except ValueError:
+            continue
+    return ids[0] if ids else None
+
+
+def _pick_lawyers(form: AssignForm, firm_id: int | None, lawyers: list[Lawyer], current, suggested) -> None:
+    """On opening the form: a lead and backup of the chosen firm only — asked for (``?lead=``), the station's
+    now, or the suggestion's — never a lawyer of another firm."""
+    ids = {lw.id for lw in lawyers}
+    asked = (request.args.get("lead", type=int), request.args.get("backup", type=int))
+    for lead, backup in (asked, (current.lead_lawyer_id, current.backup_lawyer_id) if current else (None, None),
+                         (suggested.lead.id, suggested.backup.id if suggested.backup else None)
+                         if suggested and suggested.firm.id == firm_id else (None, None)):
+        if lead in ids:
+            form.lead_lawyer_id.data = lead
+            form.backup_lawyer_id.data = backup if backup in ids else None
+            return
+    form.lead_lawyer_id.data, form.backup_lawyer_id.data = 0, None
+
+
 @bp.route("/stations/<int:station_id>/assign", methods=["GET", "POST"])
 @allow(STAFF)
 def station_assign(station_id: int):
     station = access.station(station_id)
     current = operations.current_assignment(station.id)
+    suggested = suggestion.suggest_station(station)
+    firms = queries.district_firms(station.district_id, active_only=True)
+    firm_id = _chosen_firm(firms, current, suggested)
+    lawyers = [lw for lw in queries.active_lawyers(station.district_id) if lw.firm_id == firm_id]
     form = AssignForm(obj=current)
-    form.firm_id.choices = [(f.id, f.name) for f in queries.district_firms(station.district_id, active_only=True)]
-    form.lead_lawyer_id.choices = [(lw.id, f"{lw.name}（{lw.firm.name}）")
-                                   for lw in queries.active_lawyers(station.district_id)]
-    form.backup_lawyer_id.choices = [(None, _("— none —"))] + form.lead_lawyer_id.choices
+    form.firm_id.choices = [(f.id, f.name) for f in firms]
+    form.firm_id.data = firm_id
+    form.lead_lawyer_id.choices = [(0, _("— choose the lead lawyer —"))] + [(lw.id, lw.name) for lw in lawyers]
+    form.backup_lawyer_id.choices = [(None, _("— none —"))] + [(lw.id, lw.name) for lw in lawyers]
+    if request.method == "GET":
+        _pick_lawyers(form, firm_id, lawyers, current, suggested)
+    elif "choose_firm" in request.form:
+        # Another firm chosen: its lawyers offered, nothing saved (the page's script does this on change).
+        ids = {lw.id for lw in lawyers}
+        if form.lead_lawyer_id.data not in ids:
+            _pick_lawyers(form, firm_id, lawyers, None, suggested)
+        if form.backup_lawyer_id.data not in ids:
+            form.backup_lawyer_id.data = None
+        return render_template("visits/assign_form.html", form=form, station=station, current=current,
+                               suggested=suggested, firm_id=firm_id)
 
     def save():
-        lead = db.session.get(Lawyer, form.lead_lawyer_id.data)
+        lead = db.session.get(Lawyer, form.lead_lawyer_id.data) if form.lead_lawyer_id.data else None
         backup = db.session.get(Lawyer, form.backup_lawyer_id.data) if form.backup_lawyer_id.data else None
-        if lead is None:
-            raise InvalidInput({"firm_id": _("Choose a firm of this district.")})
         firm = _firm_of_district(form.firm_id.data, station.district_id)
+        if lead is None:
+            raise InvalidInput({"lead_lawyer_id": _("Choose the lead lawyer (a lawyer of the chosen firm).")})
         # An assignment is something plans rest on: the one change path answers what it breaks.
         return run_change(lambda: operations.assign_station(station, firm=firm, lead=lead, backup=backup,
                                                             start=form.start.data, version=form.version.data),
@@ -271,7 +316,8 @@ def station_assign(station_id: int):
                          else url_for("visits.station", station_id=station.id))
     if response is not None:
         return response
-    return render_template("visits/assign_form.html", form=form, station=station, current=current)
+    return render_template("visits/assign_form.html", form=form, station=station, current=current,
+                           suggested=suggested, firm_id=firm_id)
 
 
 # ------------------------------------------------------------------------------------------- Excel imports
@@ -295,7 +341,10 @@ def _kind(kind: str):
 @allow(STAFF)
 def import_template(kind: str):
     columns, title = _kind(kind)
-    return template_response(columns, f"{title}-导入模板.xlsx", title=title)
+    district = working_district()
+    lists = {"firm": [firm.name for firm in queries.district_firms(district.id)],
+             "lawyer": list(dict.fromkeys(lawyer.name for lawyer in queries.district_lawyers(district.id)))}
+    return template_response(columns, f"{title}-导入模板.xlsx", title=title, lists=lists)
 
 
 @bp.route("/import/<kind>", methods=["GET", "POST"])
