@@ -16,6 +16,7 @@ from http import HTTPStatus
 from werkzeug.datastructures import Headers
 
 from trainer.calendars import serving
+from trainer.core.addresses import base_of_environ, configured_base
 from trainer.web.shell import set_security_headers
 
 log = logging.getLogger(__name__)
@@ -41,7 +42,8 @@ class FeedFastPath:
         try:
             with self.flask_app.app_context():
                 found = serving.answer(secret, environ.get("HTTP_IF_NONE_MATCH"),
-                                       environ.get("HTTP_IF_MODIFIED_SINCE"))
+                                       environ.get("HTTP_IF_MODIFIED_SINCE"),
+                                       configured_base() or base_of_environ(environ))
         except Exception:  # noqa: BLE001 - the Flask view answers (and logs) the same request properly
             log.exception("feed fast path failed; answering through Flask")
             return self.wsgi_app(environ, start_response)

@@ -8,7 +8,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, or_, select
 
-from trainer.calendars import sources
+from trainer.calendars import blocks, sources
 from trainer.calendars.models import FeedToken, StoredFeed
 from trainer.calendars.serving import memory
 from trainer.core.clock import LOCAL_TZ
@@ -35,10 +35,13 @@ def drop_expired_cancellations(today: date) -> str:
     revoked = select(FeedToken.id).where(FeedToken.revoked_at.is_not(None))
     result = db.session.execute(delete(StoredFeed).where(or_(StoredFeed.built_at < midnight,
                                                              StoredFeed.token_id.in_(revoked))))
+    # Blocks of events long unchanged or gone (a block still needed is only written again).
+    days = int(current_app.config["FEED_DAYS_BACK"]) + int(current_app.config["FEED_DAYS_AHEAD"])
+    pruned = blocks.prune(midnight - timedelta(days=days))
     db.session.commit()
     memory.clear()
     return (f"cancellations before {cutoff.astimezone(LOCAL_TZ):%Y-%m-%d} leave the feeds; areas expired "
-            f"{expired}; {result.rowcount} stored feeds of earlier days removed")
+            f"{expired}; {result.rowcount} stored feeds of earlier days removed; {pruned} event blocks pruned")
 
 
 JOBS = [
