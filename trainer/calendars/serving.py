@@ -64,6 +64,10 @@ class Validators:
 def validators(state: FeedState, today: date, base: str = "") -> Validators:
     """ETag and Last-Modified from what the feed depends on; ``base``: the address its links point to."""
     stamp, changed_at = stamp_version(scopes_of(state))
+    return _validators(state, today, base, stamp, changed_at)
+
+
+def _validators(state: FeedState, today: date, base: str, stamp: str, changed_at: datetime | None) -> Validators:
     basis = (f"{FORMAT_VERSION}|{state.token_id}|{state.token_hash}|{state.settings_version}|{state.alarm_minutes}|"
              f"{stamp}|{today}|{state.role}|{state.district_id}|{state.locale}|{base}")
     etag = '"' + hashlib.sha256(basis.encode()).hexdigest()[:32] + '"'
@@ -249,6 +253,36 @@ def not_found() -> FeedAnswer:
                       b"Not found\n")
 
 
+class _Validated:
+    """Validators and the answer's own headers per (link, stamps, day, address): computed once, not per request."""
+
+    def __init__(self, max_items: int = 20_000):
+        self.max_items = max_items
+        self.items: dict[tuple, tuple[Validators, list[tuple[str, str]]]] = {}
+
+    def get(self, state: FeedState, today: date, base: str) -> tuple[Validators, list[tuple[str, str]]]:
+        stamp, changed_at = stamp_version(scopes_of(state))
+        key = (state, stamp, changed_at, today, base)
+        found = self.items.get(key)
+        if found is None:
+            validated = _validators(state, today, base, stamp, changed_at)
+            max_age = int(current_app.config.get("FEED_MAX_AGE", 900))
+            found = (validated, [
+                ("ETag", validated.etag),
+                ("Last-Modified", format_datetime(validated.last_modified, usegmt=True)),
+                ("Cache-Control", f"private, max-age={max_age}"),
+                ("X-Robots-Tag", "noindex, nofollow"),
+                ("Referrer-Policy", "no-referrer"),
+            ])
+            if len(self.items) >= self.max_items:
+                self.items = {}
+            self.items[key] = found
+        return found
+
+
+validated = _Validated()
+
+
 def answer(secret: str, if_none_match: str | None, if_modified_since: str | None,
            base: str | None = None) -> FeedAnswer:
     """The whole HTTP answer for ``/feeds/<secret>.ics`` (GET and HEAD). ``base``: the scheme and host the
@@ -258,15 +292,7 @@ def answer(secret: str, if_none_match: str | None, if_modified_since: str | None
         return not_found()
     today = today_local()
     base = public_base() if base is None else base
-    found = validators(state, today, base)
-    max_age = int(current_app.config.get("FEED_MAX_AGE", 900))
-    headers = [
-        ("ETag", found.etag),
-        ("Last-Modified", format_datetime(found.last_modified, usegmt=True)),
-        ("Cache-Control", f"private, max-age={max_age}"),
-        ("X-Robots-Tag", "noindex, nofollow"),
-        ("Referrer-Policy", "no-referrer"),
-    ]
+    found, headers = validated.get(state, today, base)
     # If-None-Match wins over If-Modified-Since (RFC 9110 13.2.2).
     fresh = (_etag_matches(if_none_match, found.etag) if if_none_match is not None
              else _not_modified_since(if_modified_since, found.last_modified))
@@ -275,7 +301,7 @@ def answer(secret: str, if_none_match: str | None, if_modified_since: str | None
     body = feed_body(state, found, today, base)
     if body is None:
         return not_found()
-    headers += [("Content-Type", CONTENT_TYPE), ("Content-Length", str(len(body))),
-                ("Content-Disposition", f'inline; filename="trainer-{state.kind}.ics"')]
+    headers = [*headers, ("Content-Type", CONTENT_TYPE), ("Content-Length", str(len(body))),
+               ("Content-Disposition", f'inline; filename="trainer-{state.kind}.ics"')]
     # For HEAD the server sends the same headers and drops the body.
     return FeedAnswer(200, headers, body)
