@@ -158,13 +158,13 @@ def _populate(events: int, username: str, role: str) -> tuple[object, str]:
     return user, path
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
 
 
-def _wait_http(url: str, seconds: float = 60) -> None:
+def wait_http(url: str, seconds: float = 60) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         try:
@@ -320,7 +320,7 @@ def _cold_build(tmp: Path) -> dict:
 
 
 def _nginx(nginx: str, tmp: Path, body: bytes, workers: str) -> tuple[subprocess.Popen, str]:
-    port = _free_port()
+    port = free_port()
     www = tmp / "www"
     www.mkdir(exist_ok=True)
     (www / "feed.ics").write_bytes(body)
@@ -332,7 +332,7 @@ def _nginx(nginx: str, tmp: Path, body: bytes, workers: str) -> tuple[subprocess
     process = subprocess.Popen([nginx, "-c", str(conf), "-p", str(tmp)], stdout=subprocess.DEVNULL,
                                stderr=subprocess.PIPE, start_new_session=True)
     url = f"http://127.0.0.1:{port}/feed.ics"
-    _wait_http(url)
+    wait_http(url)
     return process, url
 
 
@@ -389,13 +389,13 @@ def main() -> int:
             db.session.remove()
             db.engine.dispose()
 
-        app_port = _free_port()
+        app_port = free_port()
         command = gunicorn_command("127.0.0.1", app_port, args.workers, args.threads, app_spec="bench_feed:make_app()",
                                    pythonpath=f"{ROOT},{ROOT / 'bench'}")
         processes.append(subprocess.Popen(command, cwd=ROOT, env=_env(db_path), stdout=subprocess.DEVNULL,
                                           stderr=subprocess.PIPE, start_new_session=True))
         feed_url = f"http://127.0.0.1:{app_port}{path}"
-        _wait_http(feed_url)
+        wait_http(feed_url)
         with urllib.request.urlopen(feed_url) as response:
             body, etag = response.read(), response.headers["ETag"]
         nginx_process, static_url = _nginx(nginx, tmp, body, str(args.workers))

@@ -25,6 +25,7 @@ from trainer.visits.models import Visit
 from trainer.visits.plan import operations, planner, queries, sheets
 from trainer.visits.plan.forms import CancelForm, MoveForm, PinForm, PlanForm, SwapForm
 from trainer.visits.plan.messages import describe_all
+from trainer.visits.records import rules
 from trainer.visits.setup import queries as setup_queries
 from trainer.visits.setup.operations import current_assignment
 from trainer.visits.web import month_arg, month_links, range_args
@@ -41,16 +42,23 @@ def calendar():
     first, last = month_bounds(month)
     filters = {key: request.args.get(key, type=int) for key in ("firm", "lawyer", "station")}
     visits = queries.month_visits(district.id, first, last, **filters)
+    # What each visit shows, worked out here once (a city-size month holds a thousand visits): its link, its
+    # station's short name and its state now.
+    href = url_for("visits.visit", visit_id=0).removesuffix("0")
+    places = {}
+    now = rules.now()
     by_day = defaultdict(list)
     for visit in visits:
-        by_day[visit.day].append(visit)
+        place = places.get(visit.station.id)
+        if place is None:
+            place = places[visit.station.id] = visit.station.name.replace("工会服务站", "")
+        by_day[visit.day].append((visit, f"{href}{visit.id}", place, rules.state(visit, now)))
     working, provisional = queries.calendar_days(first, last)
     weeks = pycalendar.Calendar(firstweekday=0).monthdatescalendar(*month)
     return render_template("visits/calendar.html", district=district, month=month, weeks=weeks, by_day=by_day,
-                           working=working, provisional=provisional, holidays=queries.holiday_names(first, last), visits=visits, filters=filters,
-                           firms=setup_queries.district_firms(district.id),
-                           lawyers=setup_queries.district_lawyers(district.id),
-                           stations=setup_queries.district_stations(district.id), **month_links(month))
+                           working=working, provisional=provisional, holidays=queries.holiday_names(first, last),
+                           visits=visits, filters=filters, **setup_queries.district_choices(district.id),
+                           **month_links(month))
 
 
 # ----------------------------------------------------------------------------------------------------- plan
