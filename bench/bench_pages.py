@@ -2,7 +2,8 @@
 district, 20 clients at once, the app served by gunicorn as `make run` starts it.
 
     python bench/bench_pages.py [--duration 8] [--rounds 3] [--clients 20]
-                                [--baseline-rev REV | --baseline-src DIR] [--baseline-gunicorn] [--json]
+                                [--baseline-rev REV | --baseline-src DIR | --no-baseline] [--baseline-gunicorn]
+                                [--json]
 
 What it does, all on loopback, stopping everything it started:
 1. builds a throwaway SQLite database with a city-size district (bench/city_district.py: 520 stations, 80 firms,
@@ -12,11 +13,12 @@ What it does, all on loopback, stopping everything it started:
 3. starts the app with gunicorn exactly as `make run` does (trainer.launch.launcher.gunicorn_command), logs the
    coordinator in, and measures each page with ``wrk`` (-c20: 20 clients) — requests/s and p95 — in interleaved
    rounds; every answer must be a 200 (a lost session would answer 302s);
-4. "before": with ``--baseline-rev REV`` (a git revision of this repository, exported with ``git archive``) or
-   ``--baseline-src DIR``, the code before this work is measured in the same rounds, served as its `make run`
-   served it (Flask's development server, ``flask run``); ``--baseline-gunicorn`` also measures that code under
-   today's gunicorn, to tell the server's share from the code's. Without a baseline, the before-figures are the
-   ones recorded in BEFORE below (measured with this script on this machine, see there);
+4. "before": the code before this work (by default git revision BEFORE_REV of this repository, exported with
+   ``git archive``; or ``--baseline-rev REV``, or ``--baseline-src DIR``) is measured in the same rounds, served as
+   its `make run` served it (Flask's development server, ``flask run``); ``--baseline-gunicorn`` also measures that
+   code under today's gunicorn, to tell the server's share from the code's. With ``--no-baseline``, or outside a
+   git checkout, the before-figures are the ones recorded in BEFORE below (measured with this script on this
+   machine, see there);
 5. prints req/s, p95 and the ratio to before for each page, against the target (>= 4 x before): MET / NOT MET.
 """
 
@@ -45,6 +47,7 @@ sys.path[:0] = [str(ROOT), str(HERE)]
 from bench_feed import ensure_tools, free_port, load_average, stop, verdict, wait_http, wrk_run  # noqa: E402
 
 MONTH = "2026-11"
+BEFORE_REV = "1e840dc"  # the code before this work (main when issue 16A began)
 TARGET = 4.0
 SECRET_KEY = "bench-pages-secret"
 # The code before this work (commit 1e840dc, the month calendar, accounts and firm account as they were), served
@@ -117,6 +120,11 @@ def build_database(db_path: Path) -> dict:
     return {"paths": paths["city"], "statements": counts, "sizes": sizes}
 
 
+def revision_exists(rev: str) -> bool:
+    """True when this is a git checkout that holds ``rev`` (a source tarball has no history: recorded figures)."""
+    return subprocess.run(["git", "cat-file", "-e", f"{rev}^{{commit}}"], cwd=ROOT, capture_output=True).returncode == 0
+
+
 def export_revision(rev: str, target: Path) -> Path:
     """The repository at ``rev`` (git archive), with its translations compiled as `make install` does."""
     data = subprocess.run(["git", "archive", "--format=tar", rev], cwd=ROOT, capture_output=True, check=True).stdout
@@ -180,7 +188,9 @@ def main() -> int:
     parser.add_argument("--duration", type=float, default=8, help="seconds per wrk run")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--clients", type=int, default=20)
-    parser.add_argument("--baseline-rev", help="git revision of the code before (measured in the same rounds)")
+    parser.add_argument("--baseline-rev", default=BEFORE_REV,
+                        help=f"git revision of the code before, measured in the same rounds (default {BEFORE_REV})")
+    parser.add_argument("--no-baseline", action="store_true", help="use the recorded BEFORE figures")
     parser.add_argument("--baseline-src", type=Path, help="a directory with the code before")
     parser.add_argument("--baseline-gunicorn", action="store_true", help="also the code before under gunicorn")
     parser.add_argument("--json", action="store_true")
@@ -196,7 +206,7 @@ def main() -> int:
         built = build_database(tmp / "pages.db")
         configs = {"after": ("gunicorn", ROOT)}
         before_src = args.baseline_src
-        if args.baseline_rev:
+        if args.baseline_rev and not args.no_baseline and before_src is None and revision_exists(args.baseline_rev):
             before_src = export_revision(args.baseline_rev, tmp / "before")
         if before_src is not None:
             configs["before"] = ("flask-run", before_src.resolve())

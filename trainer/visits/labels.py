@@ -65,15 +65,8 @@ def cell_choices(kind: str) -> dict[str, str]:
         return {str(text): code for code, text in KINDS[kind].items()}
 
 
-_HALVES: dict[str, dict[str, str]] = {}  # per language: the month calendar shows a thousand visits
-
-
 def half_label(half: str | None) -> str:
-    language = lang()
-    labels = _HALVES.get(language)
-    if labels is None:
-        labels = _HALVES[language] = {"am": _("morning"), "pm": _("afternoon")}
-    return labels.get(half or "", "")
+    return {"am": _("morning"), "pm": _("afternoon")}.get(half or "", "")
 
 
 def short_day(day: date) -> str:

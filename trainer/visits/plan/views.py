@@ -20,7 +20,7 @@ from trainer.core.validation import InvalidInput, form_errors_from
 from trainer.exchange.excel import workbook_response
 from trainer.visits import access
 from trainer.visits.blueprint import bp
-from trainer.visits.labels import half_label, short_day
+from trainer.visits.labels import choices, half_label, short_day
 from trainer.visits.models import Visit
 from trainer.visits.plan import operations, planner, queries, sheets
 from trainer.visits.plan.forms import CancelForm, MoveForm, PinForm, PlanForm, SwapForm
@@ -43,8 +43,10 @@ def calendar():
     filters = {key: request.args.get(key, type=int) for key in ("firm", "lawyer", "station")}
     visits = queries.month_visits(district.id, first, last, **filters)
     # What each visit shows, worked out here once (a city-size month holds a thousand visits): its link, its
-    # station's short name and its state now.
+    # station's short name, its half of the day and its state now.
     href = url_for("visits.visit", visit_id=0).removesuffix("0")
+    halves = {"am": half_label("am"), "pm": half_label("pm")}
+    said = {kind: {code: str(text) for code, text in choices(kind)} for kind in ("state", "missed")}
     places = {}
     now = rules.now()
     by_day = defaultdict(list)
@@ -52,12 +54,13 @@ def calendar():
         place = places.get(visit.station.id)
         if place is None:
             place = places[visit.station.id] = visit.station.name.replace("工会服务站", "")
-        by_day[visit.day].append((visit, f"{href}{visit.id}", place, rules.state(visit, now)))
+        by_day[visit.day].append((visit, f"{href}{visit.id}", place, halves.get(visit.half, ""),
+                                   rules.state(visit, now)))
     working, provisional = queries.calendar_days(first, last)
     weeks = pycalendar.Calendar(firstweekday=0).monthdatescalendar(*month)
     return render_template("visits/calendar.html", district=district, month=month, weeks=weeks, by_day=by_day,
                            working=working, provisional=provisional, holidays=queries.holiday_names(first, last),
-                           visits=visits, filters=filters, **setup_queries.district_choices(district.id),
+                           visits=visits, said=said, filters=filters, **setup_queries.district_choices(district.id),
                            **month_links(month))
 
 
