@@ -145,7 +145,7 @@ def compile_translations(src: Path) -> None:
             write_mo(handle, catalog)
 
 
-def start_server(kind: str, src: Path, env: dict[str, str]) -> tuple[subprocess.Popen, str]:
+def start_server(kind: str, src: Path, env: dict[str, str], log_dir: Path) -> tuple[subprocess.Popen, str]:
     from trainer.launch.launcher import gunicorn_command, web_shape
 
     port = free_port()
@@ -154,8 +154,11 @@ def start_server(kind: str, src: Path, env: dict[str, str]) -> tuple[subprocess.
         command = gunicorn_command("127.0.0.1", port, workers, threads, pythonpath=str(src))
     else:  # the development server the code before this work ran in `make run`
         command = [sys.executable, "-m", "flask", "--app", "trainer", "run", "--host", "127.0.0.1", "--port", str(port)]
-    process = subprocess.Popen(command, cwd=src, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                               start_new_session=True)
+    # The server's own log goes to a file: a pipe nobody reads fills up with the development server's line per
+    # request, and the server then stops answering.
+    with (log_dir / f"{kind}-{port}.log").open("wb") as log:
+        process = subprocess.Popen(command, cwd=src, env=env, stdout=log, stderr=subprocess.STDOUT,
+                                   start_new_session=True)
     base = f"http://127.0.0.1:{port}"
     wait_http(f"{base}/login", 90)
     return process, base
@@ -214,7 +217,7 @@ def main() -> int:
                 configs["before, gunicorn"] = ("gunicorn", before_src.resolve())
         servers = {}
         for name, (kind, src) in configs.items():
-            process, base = start_server(kind, src, _env(tmp / "pages.db", src))
+            process, base = start_server(kind, src, _env(tmp / "pages.db", src), tmp)
             processes.append(process)
             cookie = log_in(base)
             for path in built["paths"].values():
@@ -245,7 +248,8 @@ def main() -> int:
             row["before_measured"] = "before" in row
             if before["rps"]:
                 if "before" in row:  # the ratio of each round (same round, same load), then their median
-                    ratios = [r[f"after|{page}"]["rps"] / r[f"before|{page}"]["rps"] for r in rounds]
+                    ratios = [r[f"after|{page}"]["rps"] / r[f"before|{page}"]["rps"] for r in rounds
+                              if r[f"before|{page}"]["rps"]] or [0.0]
                     row["ratio"] = round(statistics.median(ratios), 2)
                 else:
                     row["ratio"] = round(row["after"]["rps"] / before["rps"], 2)

@@ -15,9 +15,11 @@ import subprocess
 import sys
 import time
 from collections.abc import Mapping
+from pathlib import Path
 
 STOP_TIMEOUT_S = 10
 APP_SPEC = "trainer:create_app()"
+HOOKS = Path(__file__).with_name("gunicorn_hooks.py")  # gunicorn's settings that are code
 THREADS = 4
 KEEP_ALIVE_S = 5  # seconds an idle keep-alive connection stays open (calendar apps and browsers reuse them)
 
@@ -34,7 +36,8 @@ def gunicorn_command(host: str, port: int, workers: int, threads: int, app_spec:
     """The gunicorn command line of `make run` (the feed and page benchmarks start the same one)."""
     command = [sys.executable, "-m", "gunicorn", "--bind", f"{host}:{port}", "--workers", str(workers),
                "--worker-class", "gthread", "--threads", str(threads), "--keep-alive", str(KEEP_ALIVE_S),
-               "--graceful-timeout", str(STOP_TIMEOUT_S - 2), "--timeout", "120", "--log-level", "warning"]
+               "--graceful-timeout", str(STOP_TIMEOUT_S - 2), "--timeout", "120", "--log-level", "warning",
+               "--config", str(HOOKS)]
     if pythonpath:
         command += ["--pythonpath", pythonpath]
     return command + [app_spec]

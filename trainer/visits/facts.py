@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import NamedTuple
 
 from sqlalchemy import select
 
@@ -36,8 +37,7 @@ class LawyerFacts:
     name: str
 
 
-@dataclass(slots=True, frozen=True)
-class ConsultationFacts:
+class ConsultationFacts(NamedTuple):  # a tuple: a city-size month holds a couple of thousand
     category: str
     people_count: int
     referral: str
@@ -74,7 +74,8 @@ _STATION_COLUMNS = (Station.id, Station.name, Station.am_hours, Station.pm_hours
 def visit_facts(*where, consultations: bool = False) -> list[VisitFacts]:
     """The visits matching ``where`` (conditions on ``Visit``), by day, half and id, with their station and lawyer;
     with ``consultations``, their consultations too (one more query)."""
-    rows = db.session.execute(
+    connection = db.session.connection()  # Core rows: no ORM loading step for plain columns
+    rows = connection.execute(
         select(*_VISIT_COLUMNS, *_STATION_COLUMNS, Lawyer.id, Lawyer.name)
         .join(Station, Station.id == Visit.station_id).join(Lawyer, Lawyer.id == Visit.lawyer_id)
         .where(*where).order_by(Visit.day, Visit.half, Visit.id))
@@ -92,9 +93,9 @@ def visit_facts(*where, consultations: bool = False) -> list[VisitFacts]:
         visits.append(VisitFacts(*row[:width], station, lawyer))
     if consultations and visits:
         by_id = {visit.id: visit for visit in visits}
-        for visit_id, *values in db.session.execute(
+        for visit_id, *values in connection.execute(
                 select(Consultation.visit_id, Consultation.category, Consultation.people_count,
                        Consultation.referral, Consultation.follow_up)
                 .join(Visit, Visit.id == Consultation.visit_id).where(*where).order_by(Consultation.id)):
-            by_id[visit_id].consultations.append(ConsultationFacts(*values))
+            by_id[visit_id].consultations.append(ConsultationFacts._make(values))
     return visits
