@@ -51,11 +51,11 @@ BEFORE_REV = "1e840dc"  # the code before this work (main when issue 16A began)
 TARGET = 4.0
 SECRET_KEY = "bench-pages-secret"
 # The code before this work (commit 1e840dc, the month calendar, accounts and firm account as they were), served
-# as its `make run` served it (Flask's development server), measured with this script: --baseline-rev 1e840dc,
-# 3 interleaved rounds of 8 s, 20 clients, 2 cores shared with other work (load average about 2).
-BEFORE = {"calendar": {"rps": None, "p95_ms": None}, "accounts": {"rps": None, "p95_ms": None},
-          "firm_account": {"rps": None, "p95_ms": None}}
-BEFORE_NOTE = "recorded, not measured in this run (run with --baseline-rev 1e840dc to measure it)"
+# as its `make run` served it (Flask's development server), measured with this script on 30 Nov 2026: 3
+# interleaved rounds of 8 s, 20 clients, 2 cores shared with other work (load average 4.4 before, 6.0 after).
+BEFORE = {"calendar": {"rps": 5.4, "p95_ms": 4142.7}, "accounts": {"rps": 4.5, "p95_ms": 4543.3},
+          "firm_account": {"rps": 104.3, "p95_ms": 265.0}}
+BEFORE_NOTE = "recorded on 30 Nov 2026, not measured in this run (run in a git checkout to measure it)"
 
 # wrk: p95 and every answer that is not a 200, counted in each thread and summed when the run is done.
 WRK_PAGES = """
