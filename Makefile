@@ -5,6 +5,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app trainer
 PG_PORT ?= 55432
+# `make run PORT=8080` serves on another port (5000 is taken on many Macs); HOST=0.0.0.0 serves the network.
+HOST ?= 127.0.0.1
+PORT ?= 5000
 PG_DIR ?= /tmp/trainer-pg
 
 .PHONY: install ical-js run test test-fast test-postgres crawl e2e-deps bench lint translations migrate demo clean
@@ -36,12 +39,12 @@ migrate: install
 demo: migrate
 	$(FLASK) demo --if-empty
 
+# gunicorn (the production server) and the scheduler beside it; the serve command prints the address.
 run: demo
 	@echo ""
 	@$(FLASK) demo --if-empty | sed -n '/demo logins/,$$p'
 	@echo ""
-	@echo "Trainer: http://127.0.0.1:5000   (Ctrl-C stops the web app and the scheduler)"
-	@$(FLASK) serve --host 127.0.0.1 --port 5000
+	@$(FLASK) serve --host $(HOST) --port $(PORT)
 
 # Chromium for the end-to-end tests comes from Debian (no browser downloads).
 e2e-deps:

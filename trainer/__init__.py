@@ -13,7 +13,7 @@ from trainer.core import ratelimit  # noqa: F401 - registers the database:// rat
 from trainer.core.areas import AREAS, area_blueprints, area_module
 from trainer.core.config import load_config
 from trainer.core.extensions import babel, csrf, db, limiter, login_manager, migrate
-from trainer.core.i18n import select_locale, translation_directories
+from trainer.core.i18n import install_template_gettext, select_locale, translation_directories
 from trainer.launch.cli import register_cli
 from trainer.web.errors import register_error_handlers
 from trainer.web.shell import register_web
@@ -36,6 +36,7 @@ def create_app(config: dict | None = None) -> Flask:
     login_manager.init_app(app)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=lambda: "Asia/Shanghai")
+    install_template_gettext(app.jinja_env)
     limiter.init_app(app)
 
     _import_models()

@@ -15,6 +15,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from trainer.calendars import sources
 from trainer.calendars.events import FeedEvent
 from trainer.calendars.stamps import FeedSource
+from trainer.core.addresses import public_base
 from trainer.core.clock import LOCAL_TZ, as_utc, now_utc
 from trainer.core.extensions import db
 
@@ -86,7 +87,7 @@ def _event(visit: FakeVisit) -> FeedEvent:
     return FeedEvent(uid=f"fake-visit-{visit.id}@trainer", summary=visit.title, start=start, end=end,
                      last_modified=as_utc(visit.updated_at), sequence=visit.sequence, status=visit.status,
                      location=visit.location, description=visit.description,
-                     url=f"http://trainer.test/visits/{visit.id}", categories=("律师驻站",),
+                     url=f"{public_base()}/visits/{visit.id}", categories=("律师驻站",),
                      remind_user_ids=(visit.lawyer_id,) if visit.lawyer_id else ())
 
 

@@ -24,7 +24,7 @@ def feed_path(user, kind="user", subject=None) -> str:
     subject = subject or sources.Subject(kind, user.id, user.display_name, user.district_id, user)
     token = operations.feed_token(user, subject)
     db.session.commit()
-    return operations.feed_urls(token)["https"].removeprefix("http://trainer.test")
+    return operations.feed_urls(token)["web"].removeprefix("http://trainer.test")
 
 
 def beijing(days: int, hhmm: str = "09:00") -> datetime:

@@ -15,6 +15,7 @@ from sqlalchemy import select, update
 
 from tests.conftest import SOLVER_TIME_S
 from tests.visits.conftest import TODAY
+from trainer.calendars import blocks, lookups, serving
 from trainer.core.clock import now_utc
 from trainer.core.extensions import db
 from trainer.org.models import Station
@@ -114,3 +115,29 @@ def test_firm_lawyer_and_person_names_reach_the_feeds(app, feeds):
     db.session.commit()
     response, _events = _read(reader, paths["lawyer"], etag)
     assert response.status_code == 200 and "王新名律师" in response.get_data(as_text=True)
+
+
+def test_stored_event_blocks_never_outlive_a_change(app, feeds):
+    """The events' written blocks are stored (trainer/calendars/blocks.py); another worker, with nothing in its
+    memory, finds them in the table — and never the block of an event before its change."""
+    _coordinator, visit, paths, _user = feeds
+    reader = app.test_client()
+    uid = f"visit-{visit.id}@trainer"
+    _read(reader, paths["lawyer"])
+    visit.station.address = "北京市朝阳区又一新址9号"
+    db.session.commit()
+    for fresh_worker in (False, True):
+        if fresh_worker:
+            serving.memory.clear()
+            blocks.memory.clear()
+            lookups.reset()
+        _response, events = _read(reader, paths["lawyer"])
+        assert str(events[uid]["LOCATION"]) == "北京市朝阳区又一新址9号"
+    old_day = visit.day
+    visit.day = old_day + timedelta(days=1)
+    visit.touch()
+    db.session.commit()
+    serving.memory.clear()
+    blocks.memory.clear()
+    _response, events = _read(reader, paths["lawyer"])
+    assert events[uid].decoded("DTSTART").date() == old_day + timedelta(days=1)

@@ -16,10 +16,12 @@ from http import HTTPStatus
 from werkzeug.datastructures import Headers
 
 from trainer.calendars import serving
+from trainer.core.addresses import base_of_environ, configured_base
 from trainer.web.shell import set_security_headers
 
 log = logging.getLogger(__name__)
 
+MAX_HEADS = 10_000
 PREFIX = "/feeds/"
 SUFFIX = ".ics"
 
@@ -28,6 +30,9 @@ class FeedFastPath:
     def __init__(self, wsgi_app, flask_app):
         self.wsgi_app = wsgi_app
         self.flask_app = flask_app
+        # The WSGI header list of each distinct answer head (the feed's headers + the security headers): the
+        # same few per feed and day, so built once rather than per request.
+        self.heads: dict[tuple, list[tuple[str, str]]] = {}
 
     def __call__(self, environ, start_response):
         path = environ.get("PATH_INFO", "")
@@ -41,13 +46,22 @@ class FeedFastPath:
         try:
             with self.flask_app.app_context():
                 found = serving.answer(secret, environ.get("HTTP_IF_NONE_MATCH"),
-                                       environ.get("HTTP_IF_MODIFIED_SINCE"))
+                                       environ.get("HTTP_IF_MODIFIED_SINCE"),
+                                       configured_base() or base_of_environ(environ))
         except Exception:  # noqa: BLE001 - the Flask view answers (and logs) the same request properly
             log.exception("feed fast path failed; answering through Flask")
             return self.wsgi_app(environ, start_response)
-        headers = Headers(found.headers)
-        set_security_headers(headers, secure=environ.get("wsgi.url_scheme") == "https")
-        start_response(f"{found.status} {HTTPStatus(found.status).phrase}", headers.to_wsgi_list())
+        secure = environ.get("wsgi.url_scheme") == "https"
+        key = (found.status, tuple(found.headers), secure)
+        head = self.heads.get(key)
+        if head is None:
+            headers = Headers(found.headers)
+            set_security_headers(headers, secure=secure)
+            head = headers.to_wsgi_list()
+            if len(self.heads) >= MAX_HEADS:
+                self.heads = {}
+            self.heads[key] = head
+        start_response(f"{found.status} {HTTPStatus(found.status).phrase}", list(head))
         if method == "HEAD" or found.status == 304:
             return [b""]
         return [found.body]

@@ -1,113 +1,63 @@
-"""Writing an iCalendar feed (RFC 5545, RFC 7986) from FeedEvents.
+"""Writing an iCalendar feed (RFC 5545, RFC 7986) from FeedEvents with the ``icalendar`` package.
 
-A small, direct writer rather than the ``icalendar`` object model: the 1,000 events of a big feed are written in
-about 10 ms, and every byte is under our control (CRLF, 75-octet folding that never splits a UTF-8 character,
-escaped text, one minimal Asia/Shanghai VTIMEZONE, no stray COMMENT, REFRESH-INTERVAL with VALUE=DURATION and
-X-PUBLISHED-TTL:PT1H). Tests parse the output with icalendar, vobject and ical.js (Thunderbird's parser).
+Each event is one ``icalendar.Event`` written by ``to_ical()``: its escaping of TEXT values, its folding at 75
+octets (never inside a UTF-8 character) and its CRLF line ends. What the package leaves to the caller is done
+here: values are cleaned first (control characters removed, every line break one LF, which ``icalendar`` writes
+as ``\\n``), timed events are written in Asia/Shanghai (naive times in Trainer are Beijing wall-clock times),
+DTSTAMP and LAST-MODIFIED in UTC. The head is an ``icalendar.Calendar`` with REFRESH-INTERVAL;VALUE=DURATION,
+X-PUBLISHED-TTL and one minimal VTIMEZONE for Asia/Shanghai (no COMMENT).
+
+Writing an event through the object model costs about a quarter of a millisecond, so a feed is not written
+whole each time: ``trainer.calendars.blocks`` keeps each event's written block (keyed by its UID, SEQUENCE and
+LAST-MODIFIED, and a digest of all it shows), and ``assemble`` joins the blocks of a feed.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+
+from icalendar import Alarm, Calendar, Event, Timezone, TimezoneStandard, vDuration, vText
 
 from trainer.calendars.events import FeedEvent
 from trainer.core.clock import LOCAL_TZ
 
 TZID = "Asia/Shanghai"
 PRODID = "-//Beijing trade-union federations//Trainer//ZH"
-CRLF = "\r\n"
+# Raised whenever the way a block is written changes: stored blocks of an older writer are written again.
+WRITER_VERSION = "icalendar-1"
+FOOT = b"END:VCALENDAR\r\n"
+STATUSES = ("CONFIRMED", "TENTATIVE", "CANCELLED")
 
-# China has kept UTC+8 without daylight saving since 1991: one STANDARD block is the whole story for every
-# date a feed carries. Clients match the TZID with their own database anyway.
-VTIMEZONE = CRLF.join([
-    "BEGIN:VTIMEZONE",
-    f"TZID:{TZID}",
-    f"X-LIC-LOCATION:{TZID}",
-    "BEGIN:STANDARD",
-    "TZOFFSETFROM:+0800",
-    "TZOFFSETTO:+0800",
-    "TZNAME:CST",
-    "DTSTART:19700101T000000",
-    "END:STANDARD",
-    "END:VTIMEZONE",
-]) + CRLF
-
-
-_SPECIAL = re.compile(r"[\\;,\r\n]")
-
-
-def escape_text(value: str) -> str:
-    """TEXT values (RFC 5545 3.3.11): backslash, semicolon, comma and line breaks are escaped."""
-    if not _SPECIAL.search(value):
-        return value
-    return (value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
-            .replace("\r\n", "\\n").replace("\r", "\\n").replace("\n", "\\n"))
-
-
+# Control characters are not allowed in content lines (RFC 5545 3.1); TAB is, and line breaks become \n.
 _CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
-def _strip_controls(value: str) -> str:
-    # Control characters other than TAB and line breaks are not allowed in content lines (RFC 5545 3.1).
-    return _CONTROLS.sub("", value) if _CONTROLS.search(value) else value
+def clean_text(value: str) -> str:
+    """A TEXT value as it is written: control characters removed, every line break (CRLF, CR, LF) one LF."""
+    if _CONTROLS.search(value):
+        value = _CONTROLS.sub("", value)
+    if "\r" in value:
+        value = value.replace("\r\n", "\n").replace("\r", "\n")
+    return value
 
 
-# Up to 74 octets that end before a UTF-8 continuation byte (10xxxxxx): a character is never split. Every
-# piece is at most 74 octets, so a continuation line with its leading space stays within 75.
-_PIECE = re.compile(rb".{1,74}(?=[^\x80-\xbf]|\Z)", re.S)
-
-
-def _fold_long(line: str) -> str:
-    encoded = line.encode("utf-8")
-    if len(encoded) <= 75:
-        return line
-    return b"\r\n ".join(_PIECE.findall(encoded)).decode("utf-8")
-
-
-def fold_lines(lines: list[str]) -> str:
-    """Content lines folded at 75 octets (RFC 5545 3.1), never inside a UTF-8 character, each ending in CRLF."""
-    out = []
-    for line in lines:
-        # Short lines need no folding: a character is at most 4 octets in UTF-8.
-        if len(line) <= 18 or (len(line) <= 75 and line.isascii()):
-            out.append(line)
-        else:
-            out.append(_fold_long(line))
-    out.append("")
-    return CRLF.join(out)
-
-
-def fold(line: str) -> str:
-    return fold_lines([line])
-
-
-def utc_stamp(moment: datetime) -> str:
+def local_time(moment: datetime) -> datetime:
+    """A moment in Beijing time, to the second (naive = already Beijing wall-clock time)."""
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    m = moment.astimezone(UTC)
-    return f"{m.year:04d}{m.month:02d}{m.day:02d}T{m.hour:02d}{m.minute:02d}{m.second:02d}Z"
-
-
-def local_stamp(moment: datetime) -> str:
-    if moment.tzinfo is None:  # naive times in Trainer are Beijing wall-clock times
         moment = moment.replace(tzinfo=LOCAL_TZ)
-    m = moment.astimezone(LOCAL_TZ)
-    return f"{m.year:04d}{m.month:02d}{m.day:02d}T{m.hour:02d}{m.minute:02d}{m.second:02d}"
+    elif moment.tzinfo is not LOCAL_TZ:
+        moment = moment.astimezone(LOCAL_TZ)
+    return moment.replace(microsecond=0)
 
 
-def date_stamp(day: date) -> str:
-    return f"{day.year:04d}{day.month:02d}{day.day:02d}"
-
-
-def duration(minutes: int) -> str:
-    if minutes % 1440 == 0:
-        return f"P{minutes // 1440}D"
-    if minutes % 60 == 0:
-        return f"PT{minutes // 60}H"
-    return f"PT{minutes}M"
+def utc_time(moment: datetime) -> datetime:
+    """A moment in UTC, to the second (naive = UTC, as stored)."""
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC, microsecond=0)
+    return moment.astimezone(UTC).replace(microsecond=0)
 
 
 def is_all_day(event: FeedEvent) -> bool:
@@ -121,189 +71,117 @@ def all_day_end(event: FeedEvent) -> date:
     return max(end, start) + timedelta(days=1)
 
 
+def status_of(event: FeedEvent) -> str:
+    status = (event.status or "").upper()
+    return status if status in STATUSES else "CONFIRMED"
+
+
+def event_component(event: FeedEvent, alarm_minutes: int | None = None, alarm_text: str = "") -> Event:
+    """The event as an ``icalendar.Event``."""
+    component = Event()
+    changed = utc_time(event.last_modified)
+    component.add("uid", clean_text(event.uid))
+    component.add("dtstamp", changed)
+    if is_all_day(event):
+        component.add("dtstart", event.start)
+        component.add("dtend", all_day_end(event))
+    else:
+        start = local_time(event.start)
+        end = local_time(event.end) if isinstance(event.end, datetime) else start
+        component.add("dtstart", start)
+        component.add("dtend", max(end, start))
+    component.add("last-modified", changed)
+    component.add("sequence", max(int(event.sequence), 0))
+    status = status_of(event)
+    component.add("status", status)
+    component.add("summary", clean_text(event.summary))
+    if event.location:
+        component.add("location", clean_text(event.location))
+    description = clean_text(event.description or "")
+    if event.url:
+        url = _CONTROLS.sub("", event.url).replace("\r", "").replace("\n", "")
+        # Google Calendar and Outlook do not show URL: the link goes into the description too.
+        description = f"{description}\n\n{url}" if description else url
+        component.add("url", url.replace(" ", "%20"), parameters={"VALUE": "URI"})
+    if description:
+        component.add("description", description)
+    if event.categories:
+        component.add("categories", [clean_text(c) for c in event.categories])
+    if status == "CANCELLED":
+        component.add("transp", "TRANSPARENT")
+    elif alarm_minutes and (not is_all_day(event) or alarm_minutes >= 1440):
+        # A reminder 15 minutes before an all-day event would ring at 23:45 the night before: all-day events
+        # get only the day-before reminder.
+        alarm = Alarm()
+        alarm.add("action", "DISPLAY")
+        alarm.add("description", clean_text(alarm_text or event.summary))
+        alarm.add("trigger", timedelta(minutes=-alarm_minutes))
+        component.add_component(alarm)
+    return component
+
+
+def write_event(event: FeedEvent, alarm_minutes: int | None = None, alarm_text: str = "") -> bytes:
+    """One VEVENT block (UTF-8, CRLF, folded), as ``icalendar`` writes it."""
+    return event_component(event, alarm_minutes, alarm_text).to_ical()
+
+
 @dataclass(frozen=True)
 class CalendarHead:
     name: str  # NAME / X-WR-CALNAME
     description: str = ""
-    refresh: str = "PT1H"
+    refresh: str = "PT1H"  # REFRESH-INTERVAL and X-PUBLISHED-TTL
     color: str = ""  # RFC 7986 COLOR (a CSS3 colour name)
 
 
-# The writer below runs once per event of every feed built (a 1,000-event feed must build in well under 50 ms),
-# so it takes the short way wherever the result is the same. It works on UTF-8 bytes: each value is encoded once,
-# and removing control characters, escaping and folding are plain byte operations (in UTF-8 the bytes of ASCII
-# characters never occur inside a multi-byte character, so this is the same as doing it on the text). Times
-# already in Asia/Shanghai (or UTC) are not converted again, the date part of a time is formatted once per day,
-# and the lines that repeat within a feed (SUMMARY, LOCATION, CATEGORIES, the alarm text) are written once per
-# feed. The output is the same, byte for byte, as the plain rules above give (tests/calendars/test_ical.py checks
-# that against a reference writer).
-
-# The control characters _strip_controls removes (all but TAB, CR and LF), as bytes.
-_CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
-# Anything that _strip_controls removes or escape_text escapes: every control character but TAB, and \ ; ,
-_NOT_PLAIN = re.compile(r"[\x00-\x08\x0a-\x1f\x7f\\;,]")
-_TWO_DIGITS = tuple(f"{n:02d}" for n in range(60))
-_STATUS = {"CONFIRMED": "CONFIRMED", "TENTATIVE": "TENTATIVE", "CANCELLED": "CANCELLED"}
+def _timezone() -> Timezone:
+    # China has kept UTC+8 without daylight saving since 1991: one STANDARD block is the whole story for every
+    # date a feed carries. Clients match the TZID with their own database anyway.
+    standard = TimezoneStandard()
+    standard.add("tzoffsetfrom", timedelta(hours=8))
+    standard.add("tzoffsetto", timedelta(hours=8))
+    standard.add("tzname", "CST")
+    standard.add("dtstart", datetime(1970, 1, 1))
+    zone = Timezone()
+    zone.add("tzid", TZID)
+    zone.add("x-lic-location", TZID)
+    zone.add_component(standard)
+    return zone
 
 
-def _escape_bytes(data: bytes) -> bytes:
-    """escape_text on UTF-8 bytes."""
-    return (data.replace(b"\\", b"\\\\").replace(b";", b"\\;").replace(b",", b"\\,")
-            .replace(b"\r\n", b"\\n").replace(b"\r", b"\\n").replace(b"\n", b"\\n"))
-
-
-def _line(data: bytes) -> bytes:
-    """One content line (UTF-8), folded when longer than 75 octets, with its CRLF."""
-    if len(data) <= 75:
-        return data + b"\r\n"
-    return b"\r\n ".join(_PIECE.findall(data)) + b"\r\n"
-
-
-def _text_line(name: bytes, value: str) -> bytes:
-    """``NAME:value`` for a TEXT value: control characters removed, escaped, folded."""
-    return _line(name + _escape_bytes(value.encode("utf-8").translate(None, _CONTROL_BYTES)))
-
-
-class _EventWriter:
-    """Writes the VEVENTs of one feed as UTF-8; keeps what repeats between its events."""
-
-    def __init__(self, alarm_minutes: int | None = None):
-        self.alarm_minutes = alarm_minutes
-        self.alarm_end = (f"TRIGGER:-{duration(alarm_minutes)}\r\nEND:VALARM\r\n".encode() if alarm_minutes
-                          else b"")
-        self.local_days: dict[int, str] = {}
-        self.utc_days: dict[int, str] = {}
-        self.summaries: dict[str, bytes] = {}
-        self.locations: dict[str, bytes] = {}
-        self.categories: dict[tuple[str, ...], bytes] = {}
-        self.alarm_texts: dict[str, bytes] = {}
-
-    def local_stamp(self, moment: datetime) -> str:
-        if moment.tzinfo is not LOCAL_TZ:  # naive times in Trainer are Beijing wall-clock times
-            moment = (moment if moment.tzinfo is not None else moment.replace(tzinfo=LOCAL_TZ)).astimezone(LOCAL_TZ)
-        day = self.local_days.get(moment.toordinal())
-        if day is None:
-            day = self.local_days[moment.toordinal()] = f"{moment.year:04d}{moment.month:02d}{moment.day:02d}T"
-        return day + _TWO_DIGITS[moment.hour] + _TWO_DIGITS[moment.minute] + _TWO_DIGITS[moment.second]
-
-    def utc_stamp(self, moment: datetime) -> str:
-        if moment.tzinfo is not UTC:
-            moment = (moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)).astimezone(UTC)
-        day = self.utc_days.get(moment.toordinal())
-        if day is None:
-            day = self.utc_days[moment.toordinal()] = f"{moment.year:04d}{moment.month:02d}{moment.day:02d}T"
-        return day + _TWO_DIGITS[moment.hour] + _TWO_DIGITS[moment.minute] + _TWO_DIGITS[moment.second] + "Z"
-
-    def event(self, event: FeedEvent, alarm_text: str = "") -> bytes:
-        start = event.start
-        all_day = not isinstance(start, datetime)
-        if all_day:
-            times = (f"DTSTART;VALUE=DATE:{date_stamp(start)}\r\n"
-                     f"DTEND;VALUE=DATE:{date_stamp(all_day_end(event))}\r\n")
-        else:
-            end = event.end if isinstance(event.end, datetime) and event.end > start else start
-            times = (f"DTSTART;TZID={TZID}:{self.local_stamp(start)}\r\n"
-                     f"DTEND;TZID={TZID}:{self.local_stamp(end)}\r\n")
-        status = _STATUS.get(event.status)
-        if status is None:
-            status = _STATUS.get(event.status.upper(), "CONFIRMED") if event.status else "CONFIRMED"
-        changed = self.utc_stamp(event.last_modified)
-        uid = event.uid
-        if len(uid) <= 71 and uid.isascii() and _NOT_PLAIN.search(uid) is None:
-            head = f"BEGIN:VEVENT\r\nUID:{uid}\r\n"
-        else:  # escaped and folded, but (as ever) not stripped of control characters
-            head = "BEGIN:VEVENT\r\n" + _line(_escape_bytes(f"UID:{uid}".encode())).decode("utf-8")
-        parts = [f"{head}DTSTAMP:{changed}\r\n{times}LAST-MODIFIED:{changed}\r\n"
-                 f"SEQUENCE:{max(int(event.sequence), 0)}\r\nSTATUS:{status}\r\n".encode()]
-        summary = event.summary
-        line = self.summaries.get(summary)
-        if line is None:
-            line = self.summaries[summary] = _text_line(b"SUMMARY:", summary)
-        parts.append(line)
-        location = event.location
-        if location:
-            line = self.locations.get(location)
-            if line is None:
-                line = self.locations[location] = _text_line(b"LOCATION:", location)
-            parts.append(line)
-        description = event.description.encode("utf-8").translate(None, _CONTROL_BYTES) if event.description \
-            else b""
-        url = event.url
-        if url:
-            # Google Calendar and Outlook do not show URL: the link goes into the description too.
-            url_bytes = url.encode("utf-8")
-            description = description + b"\n\n" + url_bytes if description else url_bytes
-            parts.append(_line(b"URL;VALUE=URI:" + url_bytes.translate(None, _CONTROL_BYTES).replace(b" ", b"%20")))
-        if description:
-            parts.append(_line(b"DESCRIPTION:" + _escape_bytes(description)))
-        categories = event.categories
-        if categories:
-            line = self.categories.get(categories)
-            if line is None:
-                line = self.categories[categories] = _line(b"CATEGORIES:" + b",".join(
-                    _escape_bytes(c.encode("utf-8").translate(None, _CONTROL_BYTES)) for c in categories))
-            parts.append(line)
-        if status == "CANCELLED":
-            parts.append(b"TRANSP:TRANSPARENT\r\n")
-        elif self.alarm_minutes and (not all_day or self.alarm_minutes >= 1440):
-            # A reminder 15 minutes before an all-day event would ring at 23:45 the night before: all-day events
-            # get only the day-before reminder.
-            text = alarm_text or summary
-            line = self.alarm_texts.get(text)
-            if line is None:  # escaped, not stripped (as ever)
-                line = self.alarm_texts[text] = _line(b"DESCRIPTION:" + _escape_bytes(text.encode("utf-8")))
-            parts += [b"BEGIN:VALARM\r\nACTION:DISPLAY\r\n", line, self.alarm_end]
-        parts.append(b"END:VEVENT\r\n")
-        return b"".join(parts)
-
-
-def render_event(event: FeedEvent, alarm_minutes: int | None = None, alarm_text: str = "") -> str:
-    return _EventWriter(alarm_minutes).event(event, alarm_text).decode("utf-8")
-
-
-def render_calendar_head(head: CalendarHead) -> str:
-    lines = [
-        "BEGIN:VCALENDAR",
-        "VERSION:2.0",
-        f"PRODID:{PRODID}",
-        "CALSCALE:GREGORIAN",
-        "METHOD:PUBLISH",
-        f"NAME:{escape_text(head.name)}",
-        f"X-WR-CALNAME:{escape_text(head.name)}",
-    ]
+def write_head(head: CalendarHead) -> bytes:
+    """VCALENDAR's properties and the VTIMEZONE: everything of a feed before its first event."""
+    calendar = Calendar()
+    calendar.add("version", "2.0")
+    calendar.add("prodid", PRODID)
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    # NAME and the X-WR- names are TEXT, but icalendar does not know them: vText, so that they are escaped.
+    calendar.add("name", vText(clean_text(head.name)))
+    calendar.add("x-wr-calname", vText(clean_text(head.name)))
     if head.description:
-        lines.append(f"DESCRIPTION:{escape_text(head.description)}")
-        lines.append(f"X-WR-CALDESC:{escape_text(head.description)}")
+        calendar.add("description", vText(clean_text(head.description)))
+        calendar.add("x-wr-caldesc", vText(clean_text(head.description)))
     if head.color:
-        lines.append(f"COLOR:{head.color}")
-    lines += [
-        f"X-WR-TIMEZONE:{TZID}",
-        f"REFRESH-INTERVAL;VALUE=DURATION:{head.refresh}",
-        f"X-PUBLISHED-TTL:{head.refresh}",
-    ]
-    return fold_lines(lines) + VTIMEZONE
+        calendar.add("color", head.color)
+    calendar.add("x-wr-timezone", TZID)
+    refresh = vDuration.from_ical(head.refresh)
+    calendar.add("refresh-interval", refresh, parameters={"VALUE": "DURATION"})
+    calendar.add("x-published-ttl", vDuration(refresh))
+    calendar.add_component(_timezone())
+    written = calendar.to_ical()
+    assert written.endswith(FOOT)
+    return written[: -len(FOOT)]
 
 
-FOOT = "END:VCALENDAR" + CRLF
-
-
-def render_calendar(head: CalendarHead, events: Iterable[FeedEvent], alarm_minutes: int | None = None,
-                    max_bytes: int = 1_000_000, today: date | None = None,
-                    alarm_text=None) -> tuple[bytes, int]:
-    """The whole feed as UTF-8 bytes and the number of events in it.
+def assemble(head: bytes, events: list[FeedEvent], blocks: list[bytes], max_bytes: int = 1_000_000,
+             today: date | None = None) -> tuple[bytes, int]:
+    """The whole feed from its head and its events' written blocks (in the events' order), and the number of
+    events in it.
 
     If the events would not fit in ``max_bytes`` (Google ignores feeds above 1 MB), those furthest from today
     are left out, so that what is near stays complete.
     """
-    head_bytes = render_calendar_head(head).encode("utf-8")
-    foot_bytes = FOOT.encode("utf-8")
-    events = list(events)
-    write = _EventWriter(alarm_minutes).event
-    if alarm_text:
-        chunks = [write(event, alarm_text(event)) for event in events]
-    else:
-        chunks = [write(event) for event in events]
-    total = len(head_bytes) + len(foot_bytes) + sum(map(len, chunks))
+    total = len(head) + len(FOOT) + sum(map(len, blocks))
     if total > max_bytes:
         anchor = today or date.today()
 
@@ -312,11 +190,20 @@ def render_calendar(head: CalendarHead, events: Iterable[FeedEvent], alarm_minut
             day = start.date() if isinstance(start, datetime) else start
             return abs((day - anchor).days)
 
-        kept, size = set(), len(head_bytes) + len(foot_bytes)
-        for index in sorted(range(len(chunks)), key=distance):
-            if size + len(chunks[index]) > max_bytes:
+        kept, size = set(), len(head) + len(FOOT)
+        for index in sorted(range(len(blocks)), key=distance):
+            if size + len(blocks[index]) > max_bytes:
                 break
             kept.add(index)
-            size += len(chunks[index])
-        chunks = [chunk for index, chunk in enumerate(chunks) if index in kept]
-    return b"".join([head_bytes, *chunks, foot_bytes]), len(chunks)
+            size += len(blocks[index])
+        blocks = [block for index, block in enumerate(blocks) if index in kept]
+    return b"".join([head, *blocks, FOOT]), len(blocks)
+
+
+def render_calendar(head: CalendarHead, events: Iterable[FeedEvent], alarm_minutes: int | None = None,
+                    max_bytes: int = 1_000_000, today: date | None = None,
+                    alarm_text: Callable[[FeedEvent], str] | None = None) -> tuple[bytes, int]:
+    """The whole feed written anew (no stored blocks): the bytes and the number of events in it."""
+    events = list(events)
+    blocks = [write_event(event, alarm_minutes, alarm_text(event) if alarm_text else "") for event in events]
+    return assemble(write_head(head), events, blocks, max_bytes=max_bytes, today=today)

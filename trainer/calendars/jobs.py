@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, or_, select
 
-from trainer.calendars import sources
+from trainer.calendars import blocks, sources
 from trainer.calendars.models import FeedToken, StoredFeed
 from trainer.calendars.serving import memory
 from trainer.core.clock import LOCAL_TZ
@@ -36,11 +36,15 @@ def drop_expired_cancellations(today: date) -> str:
     revoked = select(FeedToken.id).where(FeedToken.revoked_at.is_not(None))
     result = db.session.execute(delete(StoredFeed).where(or_(StoredFeed.built_at < midnight,
                                                              StoredFeed.token_id.in_(revoked))))
+    # Blocks of events long unchanged or gone (a block still needed is only written again).
+    days = int(current_app.config["FEED_DAYS_BACK"]) + int(current_app.config["FEED_DAYS_AHEAD"])
+    pruned = blocks.prune(midnight - timedelta(days=days))
     db.session.commit()
     memory.clear()
     day = cutoff.astimezone(LOCAL_TZ).date().isoformat()
     return _("Cancellations before %(day)s leave the feeds: %(expired)s expired; %(removed)s stored feeds of "
-             "earlier days removed.", day=day, expired=expired, removed=result.rowcount)
+             "earlier days removed; %(pruned)s event blocks pruned.", day=day, expired=expired,
+             removed=result.rowcount, pruned=pruned)
 
 
 JOBS = [

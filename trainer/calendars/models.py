@@ -13,7 +13,11 @@ from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Integer, LargeBina
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from trainer.auth.models import User
-from trainer.calendars.stamps import FeedStamp, feed_follows  # noqa: F401  (FeedStamp re-exported for discovery)
+from trainer.calendars.stamps import (  # noqa: F401  (FeedStamp re-exported for discovery)
+    FeedStamp,
+    feed_follows,
+    feed_links_follow,
+)
 from trainer.core.clock import now_utc
 from trainer.core.extensions import db
 
@@ -83,5 +87,24 @@ class StoredFeed(db.Model):
     build_ms: Mapped[int] = mapped_column(default=0)
 
 
+class FeedEventBlock(db.Model):
+    """One event's VEVENT block as ``icalendar`` wrote it (``trainer.calendars.blocks``): building a feed joins
+    stored blocks. Keyed by the event's UID and a variant (the reminder choice); the block is used only while the
+    event's SEQUENCE, LAST-MODIFIED and everything else it shows are the same (``digest``)."""
+
+    __tablename__ = "feed_event_blocks"
+
+    uid: Mapped[str] = mapped_column(String(255), primary_key=True)
+    variant: Mapped[str] = mapped_column(String(20), primary_key=True)
+    sequence: Mapped[int] = mapped_column(Integer, default=0)
+    last_modified: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    digest: Mapped[str] = mapped_column(String(64))
+    body: Mapped[bytes] = mapped_column(LargeBinary)
+    written_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now_utc, index=True)
+
+
 # A person's feed is named after them ("王建华的日程"): a new name is a new feed.
 feed_follows(User, ("display_name",))
+# What a link answers depends on the link and on its user's standing: the links kept in memory are dropped.
+feed_links_follow(FeedToken)
+feed_links_follow(User, ("active", "role", "district_id", "locale"))

@@ -15,6 +15,7 @@ from sqlalchemy import delete, select
 from trainer.auth.models import Role, User
 from trainer.calendars.models import ALARM_CHOICES, FeedKind, FeedToken, StoredFeed
 from trainer.calendars.sources import Subject
+from trainer.core.addresses import public_base, scheme_of
 from trainer.core.clock import now_utc
 from trainer.core.extensions import db
 from trainer.core.validation import InvalidInput
@@ -109,9 +110,10 @@ def set_alarm(token: FeedToken, minutes: int | str | None) -> None:
 
 
 def feed_urls(token: FeedToken) -> dict[str, str]:
-    """The https:// and webcal:// links of a token (webcal:// opens the calendar app's subscribe dialog)."""
-    base = current_app.config.get("PUBLIC_URL", "").rstrip("/")
-    https_url = f"{base}/feeds/{token_secret(token.nonce)}.ics"
-    parts = urlsplit(https_url)
+    """The web and webcal:// links of a token (webcal:// opens the calendar app's subscribe dialog), built from the
+    public address (``trainer.core.addresses.public_base``: ``PUBLIC_URL``, else the request's own scheme, host
+    and port); ``scheme`` is the one the web link really uses (http or https), for its label."""
+    web_url = f"{public_base()}/feeds/{token_secret(token.nonce)}.ics"
+    parts = urlsplit(web_url)
     webcal_url = urlunsplit(("webcal",) + tuple(parts[1:]))
-    return {"https": https_url, "webcal": webcal_url}
+    return {"web": web_url, "webcal": webcal_url, "scheme": scheme_of(web_url)}

@@ -1,21 +1,25 @@
 """Answering a feed request: token check, validators from stored stamps, 304 without building, stored bytes.
 
 The path of a request:
-1. one query finds the token with its user (unknown, revoked, disabled user, lost access -> 404);
-2. one query reads the version stamps the feed depends on; with the token's settings and today's date they
-   give the ETag and Last-Modified, so ``If-None-Match`` is answered 304 before anything is built;
-3. a full answer serves the bytes stored for that ETag (in this process, else in ``stored_feeds``) and builds
-   the feed only when the stamp moved.
+1. the link (token with its user) is found in this process's memory, else read in one query (unknown, revoked,
+   disabled user, lost access -> 404) — see ``trainer.calendars.lookups``;
+2. the feed stamps it depends on come from memory too (read again at most once a second, or at once after a
+   change committed here); with the token's settings, today's date and the address the feed's links point to
+   they give the ETag and Last-Modified, so ``If-None-Match`` is answered 304 before anything is built and
+   without touching the database;
+3. a full answer serves the bytes kept for that ETag (in this process, else in ``stored_feeds``: one lookup) and
+   builds the feed only when the stamp moved: the events' stored blocks joined (``trainer.calendars.blocks``).
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import threading
 import time
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from email.utils import format_datetime, parsedate_to_datetime
 
@@ -25,141 +29,21 @@ from flask_babel import gettext as _
 from sqlalchemy import update
 
 from trainer.auth.models import Role
-from trainer.calendars import ical, sources
+from trainer.calendars import blocks, ical, sources
+from trainer.calendars.lookups import FeedState, find_feed, moment, reset_reader, stamp_version
 from trainer.calendars.models import FeedKind, FeedToken, StoredFeed
-from trainer.calendars.operations import may_subscribe, secret_hash
 from trainer.calendars.stamps import district_scope_key
+from trainer.core.addresses import public_base, serving_base
 from trainer.core.clock import LOCAL_TZ, as_utc, now_utc, today_local
 from trainer.core.extensions import db
 
 log = logging.getLogger(__name__)
+__all__ = ["FeedState", "answer", "build_feed", "find_feed", "memory", "moment", "reset_reader", "stamp_version"]
 
 # Raised whenever the way a feed is written changes, so clients fetch the new form.
-FORMAT_VERSION = "3"
+FORMAT_VERSION = "4"
 CONTENT_TYPE = "text/calendar; charset=utf-8"
 MAX_FEED_BYTES = 1_000_000  # Google Calendar ignores larger feeds
-
-
-@dataclass(frozen=True)
-class FeedState:
-    """What answering one request needs to know, read in one query."""
-
-    token_id: int
-    token_hash: str
-    user_id: int
-    kind: str
-    subject_id: int
-    subject_district_id: int | None
-    alarm_minutes: int | None
-    settings_version: int
-    changed_at: datetime
-    role: str
-    district_id: int | None
-    locale: str | None
-
-
-# The hot path uses driver-level SQL: a feed request is two tiny indexed reads, and building SQLAlchemy
-# statements would cost more than running them.
-_TOKEN_SQL = (
-    "SELECT t.id, t.token_hash, t.user_id, t.kind, t.subject_id, t.subject_district_id, t.alarm_minutes, "
-    "t.settings_version, t.changed_at, u.role, u.district_id, u.locale, u.active "
-    "FROM feed_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = ? AND t.revoked_at IS NULL")
-_ALL_STAMPS_SQL = "SELECT COALESCE(SUM(version), 0), COUNT(*), MAX(changed_at) FROM feed_stamps"
-_SCOPE_STAMPS_SQL = "SELECT scope, version, changed_at FROM feed_stamps WHERE scope IN (?, ?)"
-
-
-class _Reader(threading.local):
-    """One driver connection per serving thread for the two feed lookups, outside the pool (a pool checkout
-    with its pre-ping and a Session would double the cost of a 304). Read-only; any error drops it, and it
-    closes with its thread."""
-
-    connection = None
-    engine = None
-
-
-_reader = _Reader()
-
-
-def _run(sql: str, params: tuple) -> list[tuple]:
-    engine = db.engine
-    if _reader.connection is None or _reader.engine is not engine:
-        cargs, cparams = engine.dialect.create_connect_args(engine.url)
-        _reader.connection, _reader.engine = engine.dialect.connect(*cargs, **cparams), engine
-    connection = _reader.connection
-    if engine.dialect.paramstyle in ("format", "pyformat"):
-        sql = sql.replace("?", "%s")
-    try:
-        cursor = connection.cursor()
-        try:
-            cursor.execute(sql, params)
-            rows = cursor.fetchall()
-        finally:
-            cursor.close()
-        if engine.dialect.name != "sqlite":
-            connection.rollback()  # end the read transaction: no idle-in-transaction connection
-    except Exception:
-        _reader.connection = None
-        try:
-            connection.close()
-        except Exception:  # noqa: BLE001 - it is being dropped anyway
-            pass
-        raise
-    return rows
-
-
-def reset_reader() -> None:
-    """Give the kept connection back (tests and forks)."""
-    if _reader.connection is not None:
-        try:
-            _reader.connection.close()
-        finally:
-            _reader.connection = None
-
-
-def _moment(value) -> datetime | None:
-    """A stored moment as aware UTC (SQLite hands back text through the driver)."""
-    if value is None:
-        return None
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    return as_utc(value)
-
-
-def find_feed(secret: str) -> FeedState | None:
-    """The feed behind a link, or None when the link must answer 404."""
-    if not secret or len(secret) > 100:
-        return None
-    rows = _run(_TOKEN_SQL, (secret_hash(secret),))
-    if not rows:
-        return None
-    (token_id, token_hash, user_id, kind, subject_id, subject_district_id, alarm_minutes, settings_version,
-     changed_at, role, district_id, locale, active) = rows[0]
-    if not active:
-        return None
-    # may_subscribe wants a user; a light stand-in avoids loading the ORM object on the hot path.
-    if not may_subscribe(_UserProbe(user_id, role, district_id, bool(active)), kind, subject_id,
-                         subject_district_id):
-        return None
-    return FeedState(token_id, token_hash, user_id, kind, subject_id, subject_district_id, alarm_minutes,
-                     settings_version, _moment(changed_at), role, district_id, locale)
-
-
-def stamp_version(scopes: list[str] | None) -> tuple[str, datetime | None]:
-    """Like ``stamps.feed_version``, on the hot path (one read)."""
-    if scopes is None:
-        total, count, changed = _run(_ALL_STAMPS_SQL, ())[0]
-        return f"all:{total}:{count}", _moment(changed)
-    rows = {scope: (version, _moment(changed)) for scope, version, changed in _run(_SCOPE_STAMPS_SQL, tuple(scopes))}
-    changed_at = max((changed for _, changed in rows.values() if changed is not None), default=None)
-    return "-".join(str(rows.get(scope, (0, None))[0]) for scope in scopes), changed_at
-
-
-@dataclass(frozen=True)
-class _UserProbe:
-    id: int
-    role: str
-    district_id: int | None
-    active: bool
 
 
 def scopes_of(state: FeedState) -> list[str] | None:
@@ -177,10 +61,15 @@ class Validators:
     last_modified: datetime
 
 
-def validators(state: FeedState, today: date) -> Validators:
+def validators(state: FeedState, today: date, base: str = "") -> Validators:
+    """ETag and Last-Modified from what the feed depends on; ``base``: the address its links point to."""
     stamp, changed_at = stamp_version(scopes_of(state))
-    basis = (f"{FORMAT_VERSION}|{state.token_id}|{state.token_hash}|{state.settings_version}|{state.alarm_minutes}|{stamp}|{today}|"
-             f"{state.role}|{state.district_id}|{state.locale}")
+    return _validators(state, today, base, stamp, changed_at)
+
+
+def _validators(state: FeedState, today: date, base: str, stamp: str, changed_at: datetime | None) -> Validators:
+    basis = (f"{FORMAT_VERSION}|{state.token_id}|{state.token_hash}|{state.settings_version}|{state.alarm_minutes}|"
+             f"{stamp}|{today}|{state.role}|{state.district_id}|{state.locale}|{base}")
     etag = '"' + hashlib.sha256(basis.encode()).hexdigest()[:32] + '"'
     # The window moves every day, so the feed may have changed at midnight even if nothing was edited.
     midnight = datetime(today.year, today.month, today.day, tzinfo=LOCAL_TZ).astimezone(UTC)
@@ -229,14 +118,20 @@ class BuiltFeed:
     body: bytes
     event_count: int
     build_ms: int
+    new_blocks: list[dict] = field(default_factory=list)  # blocks written for this build, to store
 
 
-def build_feed(state: FeedState, today: date) -> BuiltFeed | None:
+head_bytes = functools.lru_cache(maxsize=1024)(ical.write_head)
+
+
+def build_feed(state: FeedState, today: date, base: str | None = None) -> BuiltFeed | None:
+    """The feed's bytes: its events' blocks (stored, else written now) joined under its head."""
     started = time.perf_counter()
     subject = sources.load_subject(state.kind, state.subject_id)
     if subject is None:
         return None
-    with force_locale(state.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
+    with force_locale(state.locale or current_app.config["BABEL_DEFAULT_LOCALE"]), \
+            serving_base(base or public_base()):
         head = calendar_head(subject)
         events = feed_events(state.kind, subject.obj, today)
         alarm_text = None
@@ -246,9 +141,9 @@ def build_feed(state: FeedState, today: date) -> BuiltFeed | None:
             def alarm_text(event):
                 return template.replace("%(summary)s", event.summary)
 
-        body, count = ical.render_calendar(head, events, alarm_minutes=state.alarm_minutes,
-                                           max_bytes=MAX_FEED_BYTES, today=today, alarm_text=alarm_text)
-    return BuiltFeed(body, count, int((time.perf_counter() - started) * 1000))
+        found = blocks.blocks_for(events, state.alarm_minutes, alarm_text)
+        body, count = ical.assemble(head_bytes(head), events, found.blocks, max_bytes=MAX_FEED_BYTES, today=today)
+    return BuiltFeed(body, count, int((time.perf_counter() - started) * 1000), found.new_rows)
 
 
 class _Memory:
@@ -288,7 +183,7 @@ class _Memory:
 memory = _Memory()
 
 
-def feed_body(state: FeedState, found: Validators, today: date) -> bytes | None:
+def feed_body(state: FeedState, found: Validators, today: date, base: str) -> bytes | None:
     """The feed's bytes for these validators: from this process, from the database, or built now."""
     body = memory.get(state.token_id, found.etag)
     if body is not None:
@@ -297,7 +192,7 @@ def feed_body(state: FeedState, found: Validators, today: date) -> bytes | None:
     if stored is not None and stored.etag == found.etag:
         memory.put(state.token_id, found.etag, stored.body)
         return stored.body
-    built = build_feed(state, today)
+    built = build_feed(state, today, base)
     if built is None:
         return None
     memory.put(state.token_id, found.etag, built.body)
@@ -306,7 +201,8 @@ def feed_body(state: FeedState, found: Validators, today: date) -> bytes | None:
 
 
 def _store(token_id: int, found: Validators, built: BuiltFeed, stored: StoredFeed | None) -> None:
-    """Keep the bytes for other workers and restarts. Losing a race to another worker is harmless."""
+    """Keep the bytes (and the blocks written for them) for other workers and restarts. Losing a race to another
+    worker is harmless."""
     try:
         if stored is None:
             db.session.add(StoredFeed(token_id=token_id, etag=found.etag, last_modified=found.last_modified,
@@ -314,6 +210,7 @@ def _store(token_id: int, found: Validators, built: BuiltFeed, stored: StoredFee
         else:
             stored.etag, stored.last_modified, stored.body = found.etag, found.last_modified, built.body
             stored.event_count, stored.build_ms, stored.built_at = built.event_count, built.build_ms, now_utc()
+        blocks.save(built.new_blocks)
         db.session.execute(update(FeedToken).where(FeedToken.id == token_id).values(last_fetched_at=now_utc()))
         db.session.commit()
     except Exception:  # noqa: BLE001 - a failed cache write must not fail the answer
@@ -356,30 +253,55 @@ def not_found() -> FeedAnswer:
                       b"Not found\n")
 
 
-def answer(secret: str, if_none_match: str | None, if_modified_since: str | None) -> FeedAnswer:
-    """The whole HTTP answer for ``/feeds/<secret>.ics`` (GET and HEAD)."""
+class _Validated:
+    """Validators and the answer's own headers per (link, stamps, day, address): computed once, not per request."""
+
+    def __init__(self, max_items: int = 20_000):
+        self.max_items = max_items
+        self.items: dict[tuple, tuple[Validators, list[tuple[str, str]]]] = {}
+
+    def get(self, state: FeedState, today: date, base: str) -> tuple[Validators, list[tuple[str, str]]]:
+        stamp, changed_at = stamp_version(scopes_of(state))
+        key = (state, stamp, changed_at, today, base)
+        found = self.items.get(key)
+        if found is None:
+            validated = _validators(state, today, base, stamp, changed_at)
+            max_age = int(current_app.config.get("FEED_MAX_AGE", 900))
+            found = (validated, [
+                ("ETag", validated.etag),
+                ("Last-Modified", format_datetime(validated.last_modified, usegmt=True)),
+                ("Cache-Control", f"private, max-age={max_age}"),
+                ("X-Robots-Tag", "noindex, nofollow"),
+                ("Referrer-Policy", "no-referrer"),
+            ])
+            if len(self.items) >= self.max_items:
+                self.items = {}
+            self.items[key] = found
+        return found
+
+
+validated = _Validated()
+
+
+def answer(secret: str, if_none_match: str | None, if_modified_since: str | None,
+           base: str | None = None) -> FeedAnswer:
+    """The whole HTTP answer for ``/feeds/<secret>.ics`` (GET and HEAD). ``base``: the scheme and host the
+    request came to (the feed's links point there unless ``PUBLIC_URL`` is configured)."""
     state = find_feed(secret)
     if state is None:
         return not_found()
     today = today_local()
-    found = validators(state, today)
-    max_age = int(current_app.config.get("FEED_MAX_AGE", 900))
-    headers = [
-        ("ETag", found.etag),
-        ("Last-Modified", format_datetime(found.last_modified, usegmt=True)),
-        ("Cache-Control", f"private, max-age={max_age}"),
-        ("X-Robots-Tag", "noindex, nofollow"),
-        ("Referrer-Policy", "no-referrer"),
-    ]
+    base = public_base() if base is None else base
+    found, headers = validated.get(state, today, base)
     # If-None-Match wins over If-Modified-Since (RFC 9110 13.2.2).
     fresh = (_etag_matches(if_none_match, found.etag) if if_none_match is not None
              else _not_modified_since(if_modified_since, found.last_modified))
     if fresh:
         return FeedAnswer(304, headers)
-    body = feed_body(state, found, today)
+    body = feed_body(state, found, today, base)
     if body is None:
         return not_found()
-    headers += [("Content-Type", CONTENT_TYPE), ("Content-Length", str(len(body))),
-                ("Content-Disposition", f'inline; filename="trainer-{state.kind}.ics"')]
+    headers = [*headers, ("Content-Type", CONTENT_TYPE), ("Content-Length", str(len(body))),
+               ("Content-Disposition", f'inline; filename="trainer-{state.kind}.ics"')]
     # For HEAD the server sends the same headers and drops the body.
     return FeedAnswer(200, headers, body)

@@ -9,6 +9,11 @@ firm's names. Such a model is declared once with ``feed_follows(Station, ("name"
 lambda ids: Visit.station_id.in_(ids))``: a change of one of those attributes raises, in the same flush, the
 SEQUENCE and LAST-MODIFIED of every event row that shows it and the feed stamps of their districts (and of the
 changed row's own district, for feed names such as "Station: …" or a person's schedule).
+
+The links themselves have a stamp too (``LINKS_SCOPE``), raised by any change of a model declared with
+``feed_links_follow`` (a link; a user's active/role/district/locale): each process keeps the links it served in
+memory (``trainer.calendars.lookups``) and drops them when that stamp moves. A process is told at once when it
+commits a change that moved a stamp (``on_stamps_committed``); other processes re-read the stamps every second.
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ from trainer.core.clock import now_utc
 from trainer.core.extensions import db
 
 CITY_SCOPE = "city"
+LINKS_SCOPE = "links"  # not a district's: the subscription links and their users
 
 
 def district_scope_key(district_id: int | None) -> str:
@@ -70,12 +76,25 @@ class FeedFollow:
 
 
 FOLLOWS: list[FeedFollow] = []
+# Models whose changes alter what a link answers (model, attributes; None = any change, creation, deletion).
+LINK_FOLLOWS: list[tuple[type, frozenset[str] | None]] = []
+_COMMITTED: list[Callable[[], None]] = []
 
 
 def feed_follows(parent: type, attributes: Iterable[str], child: type | None = None,
                  where: Callable[[list[int]], object] | None = None) -> None:
     """Declare that feeds show ``attributes`` of ``parent`` (in ``child``'s events, or in feed names)."""
     FOLLOWS.append(FeedFollow(parent, frozenset(attributes), child, where))
+
+
+def feed_links_follow(model: type, attributes: Iterable[str] | None = None) -> None:
+    """Declare that changes of ``model`` rows (of ``attributes`` only, if given) alter what feed links answer."""
+    LINK_FOLLOWS.append((model, frozenset(attributes) if attributes is not None else None))
+
+
+def on_stamps_committed(callback: Callable[[], None]) -> None:
+    """Call ``callback()`` after every commit of this process that moved a feed stamp."""
+    _COMMITTED.append(callback)
 
 
 def _changed(obj, attributes: frozenset[str]) -> bool:
@@ -95,6 +114,10 @@ def _bump_feed_stamps(session: Session, flush_context, instances) -> None:
         if isinstance(obj, FeedSource) and (obj in session.new or obj in session.deleted
                                             or session.is_modified(obj, include_collections=False)):
             scopes.update(district_scope_key(d) for d in obj.feed_district_ids)
+        for model, attributes in LINK_FOLLOWS:
+            if isinstance(obj, model) and (attributes is None or obj in session.new or obj in session.deleted
+                                           or _changed(obj, attributes)):
+                scopes.add(LINKS_SCOPE)
         if obj in session.new or obj in session.deleted or not FOLLOWS:
             continue
         for follow in FOLLOWS:
@@ -132,8 +155,21 @@ def _write_feed_stamps(session: Session, flush_context) -> None:
     scopes = session.info.pop("feed_scopes", set()) | followers
     if not scopes:
         return
+    session.info["feed_stamps_moved"] = True
     for scope in sorted(scopes):  # a fixed order avoids deadlocks between two writers
         result = session.execute(update(FeedStamp).where(FeedStamp.scope == scope)
                                  .values(version=FeedStamp.version + 1, changed_at=now))
         if result.rowcount == 0:
             session.add(FeedStamp(scope=scope, version=1, changed_at=now))
+
+
+@event.listens_for(Session, "after_commit")
+def _stamps_committed(session: Session) -> None:
+    if session.info.pop("feed_stamps_moved", False):
+        for callback in _COMMITTED:
+            callback()
+
+
+@event.listens_for(Session, "after_rollback")
+def _stamps_rolled_back(session: Session) -> None:
+    session.info.pop("feed_stamps_moved", None)

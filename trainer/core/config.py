@@ -35,12 +35,23 @@ class Defaults:
     # The largest request (an uploaded file, a form, a JSON body) in MB; larger ones are refused with 413
     # before they are read (TRAINER_MAX_UPLOAD_MB).
     MAX_UPLOAD_MB = 5
-    # The public base URL, used in calendar feeds and e-mails (links back to pages).
-    PUBLIC_URL = "http://127.0.0.1:5000"
+    # The public address links start with (subscribe links and QR codes, links inside feeds and e-mails), e.g.
+    # "https://trainer.example.cn". Empty: each request's own scheme, host and port (trainer/core/addresses.py).
+    PUBLIC_URL = ""
+    # Where `flask serve` / `make run` listens (set by the launcher): links in e-mails sent outside any request
+    # when PUBLIC_URL is empty.
+    SERVE_URL = ""
+    # The web server of `flask serve` / `make run` (gunicorn): worker processes and threads per worker;
+    # 0 = chosen from the machine's cores (trainer/launch/launcher.py).
+    WEB_WORKERS = 0
+    WEB_THREADS = 0
     # Calendar feeds: the window of events they carry and how long cancellations stay visible.
     FEED_DAYS_BACK = 30
     FEED_DAYS_AHEAD = 180
     FEED_CANCELLED_GRACE_DAYS = 30
+    # Each web process keeps the feed stamps in memory and reads them again after this many seconds (or at once
+    # after a change it commits itself): a 304 touches no database (trainer/calendars/lookups.py).
+    FEED_STAMPS_MAX_AGE_S = 1.0
     # Scheduler
     JOBS_PLAN_DAY_OF_MONTH = 20  # on this day the visit plan is rolled forward to next month
     JOBS_PLAN_PROVISIONAL = False  # roll_forward plans a not-yet-announced year on a provisional calendar

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from functools import lru_cache
 from pathlib import Path
 
-from babel.dates import format_date, format_time
+from babel.dates import format_date
 from flask import current_app, has_request_context, request, session
-from flask_babel import get_locale
+from flask_babel import get_locale, get_translations
 from flask_login import current_user
 
 from trainer.core.clock import to_local
@@ -31,13 +32,36 @@ def select_locale() -> str:
     return best or current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
+_TEMPLATE_TEXTS: dict[tuple[str, str], str] = {}  # (locale, text) -> translation, for the templates' _()
+
+
+def template_gettext(text: str) -> str:
+    """The templates' ``_()``: each text looked up once per locale and process (a page of a thousand visits says
+    the same few words a thousand times; the catalogues do not change while the app runs)."""
+    key = (str(get_locale()), text)
+    found = _TEMPLATE_TEXTS.get(key)
+    if found is None:
+        found = get_translations().ugettext(text)
+        if len(_TEMPLATE_TEXTS) < 20_000:  # bounded, should a template ever translate a computed text
+            _TEMPLATE_TEXTS[key] = found
+    return found
+
+
+def install_template_gettext(jinja_env) -> None:
+    """Flask-Babel's template callables, with ``_()``/``gettext`` kept per locale (``template_gettext``)."""
+    jinja_env.install_gettext_callables(
+        gettext=template_gettext, ngettext=lambda s, p, n: get_translations().ungettext(s, p, n), newstyle=True,
+        pgettext=lambda c, s: get_translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: get_translations().unpgettext(c, s, p, n))
+
+
 def lang() -> str:
     locale = get_locale()
     return locale.language if locale else "zh"
 
 
-def _babel_locale() -> str:
-    return "zh_Hans_CN" if lang() == "zh" else "en_GB"
+def _babel_locale(language: str | None = None) -> str:
+    return "zh_Hans_CN" if (language or lang()) == "zh" else "en_GB"
 
 
 def format_day(value: date | datetime | None) -> str:
@@ -46,7 +70,13 @@ def format_day(value: date | datetime | None) -> str:
         return ""
     if isinstance(value, datetime):
         value = to_local(value).date()
-    return format_date(value, DATE_PATTERNS[lang()], locale=_babel_locale())
+    return _day_in(value, lang())
+
+
+@lru_cache(maxsize=4096)
+def _day_in(value: date, language: str) -> str:
+    """A day written in a language, kept (a month's page writes the same thirty days a thousand times)."""
+    return format_date(value, DATE_PATTERNS[language], locale=_babel_locale(language))
 
 
 def format_month(year: int, month: int) -> str:
@@ -58,12 +88,17 @@ def format_moment(value: datetime | None) -> str:
     if value is None:
         return ""
     local = to_local(value)
-    return f"{format_day(local.date())} {format_time(local.time(), 'HH:mm', locale=_babel_locale())}"
+    return f"{_day_in(local.date(), lang())} {local:%H:%M}"  # 24-hour HH:mm in both languages
 
 
 def format_weekday(weekday: int) -> str:
+    return _weekday_in(weekday, lang())
+
+
+@lru_cache(maxsize=32)
+def _weekday_in(weekday: int, language: str) -> str:
     # 2024-01-01 is a Monday.
-    return format_date(date(2024, 1, 1 + weekday), "EEE", locale=_babel_locale())
+    return format_date(date(2024, 1, 1 + weekday), "EEE", locale=_babel_locale(language))
 
 
 def translation_directories(root: Path) -> str:

@@ -16,6 +16,7 @@ from sqlalchemy.orm import selectinload
 
 from trainer.agenda import person_of
 from trainer.calendars.events import FeedEvent
+from trainer.core.addresses import public_base
 from trainer.core.clock import as_utc, local_datetime, now_utc
 from trainer.core.extensions import db
 from trainer.instructors.access import engagements_of, meetings_of
@@ -24,7 +25,7 @@ from trainer.instructors.models import BargainingSession, Engagement, Instructor
 
 
 def _base_url() -> str:
-    return current_app.config.get("PUBLIC_URL", "").rstrip("/")
+    return public_base()
 
 
 def _grace_start() -> datetime:

@@ -1,27 +1,61 @@
-"""`flask --app trainer serve`: the web app and the one scheduler process, started and stopped together.
+"""`flask --app trainer serve` (what `make run` does): the app served by gunicorn, as in production, and the one
+scheduler process beside it, started and stopped together.
 
-Two child processes, not threads: the scheduler must never run inside a web worker. Ctrl-C (or SIGTERM) stops
-both; if either one exits, the other is stopped too, so nothing is left running behind the terminal.
+Two kinds of child process, never threads: the scheduler must never run inside a web worker. gunicorn runs
+``WEB_WORKERS`` worker processes (default: one per core, at least two) of ``WEB_THREADS`` threads each (default
+4, gthread): processes give the cores, threads overlap the waits on the database. Ctrl-C (or SIGTERM) stops
+everything; if either child exits, the other is stopped too, so nothing is left running behind the terminal.
 """
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import sys
 import time
+from collections.abc import Mapping
+from pathlib import Path
 
 STOP_TIMEOUT_S = 10
+APP_SPEC = "trainer:create_app()"
+HOOKS = Path(__file__).with_name("gunicorn_hooks.py")  # gunicorn's settings that are code
+THREADS = 4
+KEEP_ALIVE_S = 5  # seconds an idle keep-alive connection stays open (calendar apps and browsers reuse them)
+
+
+def web_shape(config: Mapping) -> tuple[int, int]:
+    """(worker processes, threads per worker) of the web server."""
+    workers = int(config.get("WEB_WORKERS") or 0) or max(2, min(os.cpu_count() or 1, 8))
+    threads = int(config.get("WEB_THREADS") or 0) or THREADS
+    return workers, threads
+
+
+def gunicorn_command(host: str, port: int, workers: int, threads: int, app_spec: str = APP_SPEC,
+                     pythonpath: str | None = None) -> list[str]:
+    """The gunicorn command line of `make run` (the feed and page benchmarks start the same one)."""
+    command = [sys.executable, "-m", "gunicorn", "--bind", f"{host}:{port}", "--workers", str(workers),
+               "--worker-class", "gthread", "--threads", str(threads), "--keep-alive", str(KEEP_ALIVE_S),
+               "--graceful-timeout", str(STOP_TIMEOUT_S - 2), "--timeout", "120", "--log-level", "warning",
+               "--config", str(HOOKS)]
+    if pythonpath:
+        command += ["--pythonpath", pythonpath]
+    return command + [app_spec]
 
 
 def _flask(*args: str) -> list[str]:
     return [sys.executable, "-m", "flask", "--app", "trainer", *args]
 
 
+def serve_url(host: str, port: int) -> str:
+    shown = "127.0.0.1" if host in ("0.0.0.0", "", "::") else host
+    return f"http://{shown}:{port}"
+
+
 def _stop(processes: list[subprocess.Popen]) -> None:
     for process in processes:
         if process.poll() is None:
-            process.terminate()  # SIGTERM: both children stop cleanly on it
+            process.terminate()  # SIGTERM: both children stop cleanly on it (gunicorn: graceful shutdown)
     deadline = time.monotonic() + STOP_TIMEOUT_S
     for process in processes:
         try:
@@ -31,10 +65,12 @@ def _stop(processes: list[subprocess.Popen]) -> None:
             process.wait()
 
 
-def run_side_by_side(host: str, port: int) -> int:
+def run_side_by_side(host: str, port: int, workers: int, threads: int) -> int:
+    env = dict(os.environ)
+    env.setdefault("TRAINER_SERVE_URL", serve_url(host, port))
     processes = [
-        subprocess.Popen(_flask("jobs", "run")),
-        subprocess.Popen(_flask("run", "--host", host, "--port", str(port))),
+        subprocess.Popen(_flask("jobs", "run"), env=env),
+        subprocess.Popen(gunicorn_command(host, port, workers, threads), env=env),
     ]
     stopping = False
 

@@ -17,6 +17,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import and_, or_, select, update
 
+from trainer.core.addresses import public_base
 from trainer.core.clock import now_utc
 from trainer.core.extensions import db
 from trainer.jobs.reminders import SmtpSession
@@ -29,7 +30,7 @@ TABLE = NoticeMail.__table__
 
 
 def _base_url() -> str:
-    return current_app.config.get("PUBLIC_URL", "").rstrip("/")
+    return public_base()
 
 
 def _body(greeting: str, intro: str, lines: list[str], closing: str) -> str:

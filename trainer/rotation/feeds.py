@@ -13,6 +13,7 @@ from sqlalchemy.orm import selectinload
 from trainer.agenda import person_of
 from trainer.auth.models import Role
 from trainer.calendars.events import FeedEvent
+from trainer.core.addresses import public_base
 from trainer.core.clock import as_utc, local_datetime, now_utc
 from trainer.core.extensions import db
 from trainer.rotation.models import CENTRE_HOURS as HOURS
@@ -22,7 +23,7 @@ FEED_SUBJECT_MODELS = {"programme_year": ProgrammeYear}
 
 
 def _url(path: str) -> str:
-    base = current_app.config.get("PUBLIC_URL", "").rstrip("/") if has_app_context() else ""
+    base = public_base() if has_app_context() else ""
     return f"{base}{path}"
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import current_app, has_app_context
+from flask import has_app_context
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -13,6 +13,7 @@ from sqlalchemy.orm import selectinload
 from trainer.agenda import person_of
 from trainer.auth.models import Role
 from trainer.calendars.events import FeedEvent
+from trainer.core.addresses import public_base
 from trainer.core.clock import LOCAL_TZ, as_utc, local_datetime
 from trainer.core.extensions import db
 from trainer.planning.duty import shift_times
@@ -24,7 +25,7 @@ PERSONAL_ROLES = (Role.LAWYER, Role.INSTRUCTOR, Role.TRAINEE)  # a person's own 
 
 
 def _url(visit: Visit) -> str:
-    base = current_app.config.get("PUBLIC_URL", "").rstrip("/") if has_app_context() else ""
+    base = public_base() if has_app_context() else ""
     return f"{base}/visits/stations/{visit.station_id}"
 
 
@@ -58,7 +59,7 @@ def duty_event_of(row: DutyShift) -> FeedEvent:
     start, end = shift_times(row.day, spec)
     summary = _("Telephone duty: %(title)s (%(lawyer)s)", title=period.title, lawyer=row.lawyer.name)
     description = _("24-hour legal hotline") + (f" · {period.phone}" if period.phone else "")
-    base = current_app.config.get("PUBLIC_URL", "").rstrip("/") if has_app_context() else ""
+    base = public_base() if has_app_context() else ""
     remind = (row.lawyer.user_id,) if row.lawyer.user_id and row.status == "planned" else ()
     return FeedEvent(uid=f"duty-{row.id}@trainer", summary=summary, start=start.replace(tzinfo=LOCAL_TZ),
                      end=end.replace(tzinfo=LOCAL_TZ), last_modified=as_utc(row.updated_at),

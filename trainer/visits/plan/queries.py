@@ -14,6 +14,7 @@ from trainer.core.extensions import db
 from trainer.core.i18n import lang
 from trainer.core.months import month_bounds, month_of
 from trainer.org.models import Station
+from trainer.visits.facts import VisitFacts, visit_facts
 from trainer.visits.models import Assignment, Lawyer, LawyerLeave, PlanRun, Visit
 from trainer.workdays import day_info, is_provisional_range, working_days_set
 
@@ -40,20 +41,17 @@ def busy(lawyer_id: int, day: date, half: str, ignore: set[int]) -> Visit | None
 # ------------------------------------------------------------------------------------------------ the month
 
 def month_visits(district_id: int, first: date, last: date, *, firm: int | None = None, lawyer: int | None = None,
-                 station: int | None = None) -> list[Visit]:
+                 station: int | None = None) -> list[VisitFacts]:
     """The calendar: the district's visits of the days (cancelled ones left out), optionally of one firm,
-    lawyer or station."""
-    stmt = (select(Visit).where(Visit.district_id == district_id, Visit.day >= first, Visit.day <= last,
-                                Visit.status != "cancelled")
-            .options(selectinload(Visit.station), selectinload(Visit.lawyer), selectinload(Visit.firm))
-            .order_by(Visit.day, Visit.half))
+    lawyer or station — light views with their station and lawyer, in one query (trainer.visits.facts)."""
+    where = [Visit.district_id == district_id, Visit.day >= first, Visit.day <= last, Visit.status != "cancelled"]
     if firm:
-        stmt = stmt.where(Visit.firm_id == firm)
+        where.append(Visit.firm_id == firm)
     if lawyer:
-        stmt = stmt.where(Visit.lawyer_id == lawyer)
+        where.append(Visit.lawyer_id == lawyer)
     if station:
-        stmt = stmt.where(Visit.station_id == station)
-    return list(db.session.scalars(stmt))
+        where.append(Visit.station_id == station)
+    return visit_facts(*where)
 
 
 def calendar_days(first: date, last: date) -> tuple[dict[date, bool], bool]:

@@ -20,11 +20,12 @@ from trainer.core.validation import InvalidInput, form_errors_from
 from trainer.exchange.excel import workbook_response
 from trainer.visits import access
 from trainer.visits.blueprint import bp
-from trainer.visits.labels import half_label, short_day
+from trainer.visits.labels import choices, half_label, short_day
 from trainer.visits.models import Visit
 from trainer.visits.plan import operations, planner, queries, sheets
 from trainer.visits.plan.forms import CancelForm, MoveForm, PinForm, PlanForm, SwapForm
 from trainer.visits.plan.messages import describe_all
+from trainer.visits.records import rules
 from trainer.visits.setup import queries as setup_queries
 from trainer.visits.setup.operations import current_assignment
 from trainer.visits.web import month_arg, month_links, range_args
@@ -44,17 +45,26 @@ def calendar():
     first, last = month_bounds(month)
     filters = {key: request.args.get(key, type=int) for key in ("firm", "lawyer", "station")}
     visits = queries.month_visits(district.id, first, last, **filters)
+    # What each visit shows, worked out here once (a city-size month holds a thousand visits): its link, its
+    # station's short name, its half of the day and its state now.
+    href = url_for("visits.visit", visit_id=0).removesuffix("0")
+    halves = {"am": half_label("am"), "pm": half_label("pm")}
+    said = {kind: {code: str(text) for code, text in choices(kind)} for kind in ("state", "missed")}
+    places = {}
+    now = rules.now()
     by_day = defaultdict(list)
     for visit in visits:
-        by_day[visit.day].append(visit)
+        place = places.get(visit.station.id)
+        if place is None:
+            place = places[visit.station.id] = visit.station.name.replace("工会服务站", "")
+        by_day[visit.day].append((visit, f"{href}{visit.id}", place, halves.get(visit.half, ""),
+                                   rules.state(visit, now)))
     working, provisional = queries.calendar_days(first, last)
     weeks = pycalendar.Calendar(firstweekday=0).monthdatescalendar(*month)
     return render_template("visits/calendar.html", district=district, month=month, weeks=weeks, by_day=by_day,
-                           print_scale=print_scale(weeks, by_day),
-                           working=working, provisional=provisional, holidays=queries.holiday_names(first, last), visits=visits, filters=filters,
-                           firms=setup_queries.district_firms(district.id),
-                           lawyers=setup_queries.district_lawyers(district.id),
-                           stations=setup_queries.district_stations(district.id), **month_links(month))
+                           print_scale=print_scale(weeks, by_day), working=working, provisional=provisional,
+                           holidays=queries.holiday_names(first, last), visits=visits, said=said, filters=filters,
+                           **setup_queries.district_choices(district.id), **month_links(month))
 
 
 def print_scale(weeks: list[list], by_day: dict) -> float:

@@ -26,6 +26,7 @@ from sqlalchemy.orm import selectinload
 
 from trainer.core.extensions import db
 from trainer.core.months import Month, month_bounds, month_key
+from trainer.visits.facts import VisitFacts, visit_facts
 from trainer.visits.models import CATEGORIES, Firm, FirmMonthlyAccount, Visit
 from trainer.visits.records import rules
 
@@ -52,15 +53,16 @@ class FirmAccount:
     people_by_category: dict[str, int] = field(default_factory=lambda: {c: 0 for c in CATEGORIES})
     referrals: dict[str, int] = field(default_factory=dict)
     follow_ups: int = 0
-    visits: list[Visit] = field(default_factory=list)
-    missed_visits: list[Visit] = field(default_factory=list)
+    # The month's visits (light views, trainer.visits.facts: the attributes of a Visit that an account reads).
+    visits: list[VisitFacts] = field(default_factory=list)
+    missed_visits: list[VisitFacts] = field(default_factory=list)
     # Flagged for the coordinator: no check-out (no hours credited), no times at all (no hours), shorter than
     # VISIT_SHORT_SHARE of the contract's hours (real hours credited), past and unrecorded, recorded late.
-    no_checkout: list[Visit] = field(default_factory=list)
-    untimed: list[Visit] = field(default_factory=list)
-    short: list[Visit] = field(default_factory=list)
-    unrecorded: list[Visit] = field(default_factory=list)
-    late: list[Visit] = field(default_factory=list)
+    no_checkout: list[VisitFacts] = field(default_factory=list)
+    untimed: list[VisitFacts] = field(default_factory=list)
+    short: list[VisitFacts] = field(default_factory=list)
+    unrecorded: list[VisitFacts] = field(default_factory=list)
+    late: list[VisitFacts] = field(default_factory=list)
     # The contract's fees (元): per visit with both times recorded, and a fixed sum for the month.
     fee_per_visit: Decimal | None = None
     fee_per_month: Decimal | None = None
@@ -159,17 +161,16 @@ def _money(value: Decimal | None) -> str | None:
     return None if value is None else f"{Decimal(value).quantize(Decimal('0.01'))}"
 
 
-def _month_visits(firm_ids: list[int], month: Month) -> list[Visit]:
+def _month_visits(firm_ids: list[int], month: Month) -> list[VisitFacts]:
+    """The firms' visits of the month (not cancelled) with their consultations: two queries, whatever the size."""
     first, last = month_bounds(month)
     if not firm_ids:
         return []
-    return db.session.scalars(select(Visit).where(
-        Visit.firm_id.in_(firm_ids), Visit.day >= first, Visit.day <= last, Visit.status != "cancelled")
-        .options(selectinload(Visit.station), selectinload(Visit.lawyer), selectinload(Visit.consultations))
-        .order_by(Visit.day, Visit.half, Visit.id)).all()
+    return visit_facts(Visit.firm_id.in_(firm_ids), Visit.day >= first, Visit.day <= last,
+                       Visit.status != "cancelled", consultations=True)
 
 
-def _fill(account: FirmAccount, visits: list[Visit]) -> FirmAccount:
+def _fill(account: FirmAccount, visits: list[VisitFacts]) -> FirmAccount:
     firm = account.firm
     first, last = month_bounds(account.month)
     contract = firm.contract_on(first) or firm.contract_on(last)

@@ -48,6 +48,16 @@ def district_stations(district_id: int, *, active_only: bool = False) -> list[St
     return list(db.session.scalars(stmt))
 
 
+def district_choices(district_id: int) -> dict[str, list]:
+    """The ids and names of the district's firms, lawyers and stations, ordered as the lists above: the filters
+    of the month calendar (a city-size district has 800 of them: rows, not ORM objects)."""
+    def rows(model) -> list:
+        return list(db.session.execute(select(model.id, model.name).where(model.district_id == district_id)
+                                       .order_by(model.name)))
+
+    return {"firms": rows(Firm), "lawyers": rows(Lawyer), "stations": rows(Station)}
+
+
 def active_lawyer_counts(district_id: int) -> dict[int, int]:
     """Active lawyers per firm."""
     return dict(db.session.execute(select(Lawyer.firm_id, func.count()).where(
