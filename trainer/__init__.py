@@ -16,7 +16,7 @@ from trainer.core.extensions import babel, csrf, db, limiter, login_manager, mig
 from trainer.core.i18n import install_template_gettext, select_locale, translation_directories
 from trainer.launch.cli import register_cli
 from trainer.web.errors import register_error_handlers
-from trainer.web.shell import register_web
+from trainer.web.shell import register_web, trust_proxies
 
 ROOT = Path(__file__).resolve().parent.parent
 MAX_ID = 2**31 - 1
@@ -57,6 +57,7 @@ def create_app(config: dict | None = None) -> Flask:
     register_error_handlers(app)
     register_cli(app)
     _fail_closed(app)
+    trust_proxies(app)
     return app
 
 

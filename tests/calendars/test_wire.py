@@ -16,6 +16,7 @@ from tests.calendars.fake_area import add_visit
 from trainer.calendars import lookups, operations, serving, sources
 from trainer.core.clock import now_utc
 from trainer.core.extensions import db
+from trainer.web.shell import trust_proxies
 
 pytestmark = pytest.mark.usefixtures("fake_area_installed")
 
@@ -181,3 +182,22 @@ def test_cancellation_grace_in_the_stored_bytes(client, lawyer):
     visit.updated_at = now_utc() - timedelta(days=1)
     db.session.commit()
     assert len(parsers.read_icalendar(client.get(_path(lawyer)).data)) == 1
+
+
+def test_behind_a_trusted_proxy_links_follow_the_public_scheme_and_host(app, lawyer, monkeypatch):
+    """TRUSTED_PROXIES=1: the proxy's X-Forwarded-* headers give the scheme and host the links use; with no proxy
+    declared the same headers are ignored (anyone could send them)."""
+    monkeypatch.setitem(app.config, "PUBLIC_URL", "")
+    add_visit(district_id=lawyer.district_id, lawyer_id=lawyer.id)
+    db.session.commit()
+    with app.test_request_context(base_url="http://10.0.0.5:8000"):
+        path = _path(lawyer).removeprefix("http://10.0.0.5:8000")
+    forwarded = {"X-Forwarded-Proto": "https", "X-Forwarded-Host": "trainer.example.cn", "X-Forwarded-For": "1.2.3.4"}
+    ignored = app.test_client().get(path, base_url="http://10.0.0.5:8000", headers=forwarded)
+    assert b"http://10.0.0.5:8000/visits/" in ignored.data and b"trainer.example.cn" not in ignored.data
+
+    monkeypatch.setitem(app.config, "TRUSTED_PROXIES", 1)
+    monkeypatch.setattr(app, "wsgi_app", app.wsgi_app)  # put back after the test
+    trust_proxies(app)
+    believed = app.test_client().get(path, base_url="http://10.0.0.5:8000", headers=forwarded)
+    assert b"https://trainer.example.cn/visits/" in believed.data and b"10.0.0.5" not in believed.data

@@ -38,6 +38,10 @@ class Defaults:
     # The public address links start with (subscribe links and QR codes, links inside feeds and e-mails), e.g.
     # "https://trainer.example.cn". Empty: each request's own scheme, host and port (trainer/core/addresses.py).
     PUBLIC_URL = ""
+    # How many reverse proxies stand in front of the web workers (TRAINER_TRUSTED_PROXIES): their
+    # X-Forwarded-For/-Proto/-Host/-Port headers are then believed (werkzeug's ProxyFix), so the login rate limit
+    # counts each client's own address and links follow the public scheme and host. 0: no proxy, none believed.
+    TRUSTED_PROXIES = 0
     # Where `flask serve` / `make run` listens (set by the launcher): links in e-mails sent outside any request
     # when PUBLIC_URL is empty.
     SERVE_URL = ""

@@ -6,6 +6,7 @@ from flask import Flask, current_app, g, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from trainer.auth.forms import ROLE_LABELS
 from trainer.auth.models import ApiToken, User, hash_token
@@ -65,6 +66,14 @@ def station_link(station) -> str:
     if "visits.station" in current_app.view_functions:
         return url_for("visits.station", station_id=station.id)
     return url_for("org.station_edit", station_id=station.id)
+
+
+def trust_proxies(app: Flask) -> None:
+    """Behind ``TRUSTED_PROXIES`` reverse proxies, take the client's address, scheme and host from their
+    X-Forwarded-* headers (outermost, so the feed fast path and the rate limit see them too)."""
+    hops = int(app.config.get("TRUSTED_PROXIES") or 0)
+    if hops > 0:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops)
 
 
 def register_web(app: Flask) -> None:
