@@ -69,7 +69,7 @@ def year_became_official(year: int) -> None:
     for series in db.session.scalars(select(MeetingSeries).where(
             MeetingSeries.active.is_(True), MeetingSeries.blocked_year.is_not(None),
             MeetingSeries.blocked_year <= year)):
-        expand_series(series, horizon())
+        expand_series(series, horizon(), automatic=True)
     for model in (Meeting, BargainingSession):
         for row in db.session.scalars(select(model).where(model.provisional.is_(True),
                                                           extract("year", model.day) == year)):

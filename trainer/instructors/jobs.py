@@ -11,8 +11,9 @@ from trainer.instructors.meetings.operations import expand_all, horizon
 
 
 def expand_meetings(today: date) -> str:
-    """Idempotent: a meeting exists once per (series, rule date); a second run creates nothing."""
-    result = expand_all(horizon(today))
+    """Idempotent: a meeting exists once per (series, rule date); a second run creates nothing. Nothing is
+    placed in the past or within a district's minimum notice (the roll-forward is automatic)."""
+    result = expand_all(horizon(today), today=today)
     db.session.commit()
     return result.summary()
 

@@ -27,6 +27,7 @@ from trainer.workdays import (
     is_working_day,
     next_working_day,
 )
+from trainer.workdays.notice_period import first_open_day
 
 # A meeting series is expanded at most this far, whatever the caller asks.
 MAX_EXPANSION_DAYS = 800
@@ -197,9 +198,13 @@ class Expansion:
     created: int = 0
     stopped_year: int | None = None  # the year the expansion could not enter (not announced)
     provisional: int = 0
+    within_notice: int = 0  # rule dates an automatic expansion left alone: within the minimum notice
 
     def summary(self) -> str:
         text = _("%(n)s meeting(s) created.", n=self.created)
+        if self.within_notice:
+            text += " " + _("%(n)s meeting(s) of the rules fall within the minimum notice and were not placed "
+                            "automatically; add them by hand if they are to be held.", n=self.within_notice)
         if self.stopped_year:
             text += " " + _("Stopped at %(year)s: its official holiday calendar is not announced yet.",
                             year=self.stopped_year)
@@ -222,11 +227,13 @@ def expected_attendees(series_or_meeting) -> list[Instructor]:
 
 
 def expand_series(series: MeetingSeries, until: date, *, start: date | None = None,
-                  provisional: bool = False) -> Expansion:
+                  provisional: bool = False, automatic: bool = False, today: date | None = None) -> Expansion:
     """Create the meetings the rule gives up to ``until`` (idempotent: one row per rule date).
 
     A date on a non-working day moves to the next working day and records why. A year whose calendar is
     not announced stops the expansion (recorded on the series) unless ``provisional`` is asked for.
+    ``automatic`` (the night job, a year's notice confirmed): nothing is placed in the past or within the
+    district's minimum notice (``trainer.workdays.notice_period``); those rule dates are counted, not placed.
     """
     result = Expansion()
     if not series.active:
@@ -236,8 +243,13 @@ def expand_series(series: MeetingSeries, until: date, *, start: date | None = No
     existing = set(db.session.scalars(select(Meeting.original_day).where(Meeting.series_id == series.id)))
     attendees = busy = None
     series.blocked_year = None
+    today = today or today_local()
+    open_day = first_open_day(series.district_id, today) if automatic else None
     for day in _rule_days(series, start, until):
         if day in existing:
+            continue
+        if open_day is not None and day < open_day:
+            result.within_notice += int(day >= today)
             continue
         if attendees is None:
             attendees = expected_attendees(series)
@@ -284,13 +296,16 @@ def _free_placement(series: MeetingSeries, placement: Placement, busy: list, pro
     return placement
 
 
-def expand_all(until: date, *, provisional: bool = False) -> Expansion:
+def expand_all(until: date, *, provisional: bool = False, today: date | None = None) -> Expansion:
+    """Every active series placed up to ``until`` — the roll-forward: automatic, so never in the past or within
+    a district's minimum notice."""
     total = Expansion()
     for series in db.session.scalars(select(MeetingSeries).where(MeetingSeries.active.is_(True))
                                      .options(selectinload(MeetingSeries.organiser))):
-        result = expand_series(series, until, provisional=provisional)
+        result = expand_series(series, until, provisional=provisional, automatic=True, today=today)
         total.created += result.created
         total.provisional += result.provisional
+        total.within_notice += result.within_notice
         total.stopped_year = total.stopped_year or result.stopped_year
     return total
 
