@@ -102,8 +102,9 @@ def match_order(model, query: str) -> tuple:
     """ORDER BY of a search: the name itself first, then names holding the query, then pinyin from its start,
     initials from their start, the rest; each group by pinyin."""
     query = (query or "").strip()
-    letters = search_text(query) or "\x00"
-    rank = case((model.name == query, 0), (model.name.contains(query, autoescape=True), 1),
-                (model.name_pinyin.startswith(letters, autoescape=True), 2),
-                (model.name_initials.startswith(letters, autoescape=True), 3), else_=4)
-    return rank, model.name_pinyin, model.name
+    letters = search_text(query)
+    whens = [(model.name == query, 0), (model.name.contains(query, autoescape=True), 1)]
+    if letters:  # a query of Chinese only has no letters to compare (and PostgreSQL takes no NUL stand-in)
+        whens += [(model.name_pinyin.startswith(letters, autoescape=True), 2),
+                  (model.name_initials.startswith(letters, autoescape=True), 3)]
+    return case(*whens, else_=4), model.name_pinyin, model.name
