@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from tests.conftest import PASSWORD, login
 from trainer.audit.models import AuditEntry
+from trainer.auth.operations import create_api_token
 from trainer.core.extensions import db
 from trainer.org.models import Station, Union
 
@@ -80,6 +81,29 @@ def test_station_form_keeps_input_and_puts_error_beside_field(login_as, district
     assert "手机号码" in html and "13800138000" in html
     assert 'value="新站"' in html and 'value="北京市朝阳区某路2号"' in html
     assert db.session.scalar(select(Station).where(Station.name == "新站")) is None
+
+
+def test_station_hours_must_be_times_of_a_day_in_the_form_and_the_api(login_as, districts, make_user, client):
+    """"81:85-87:14" is no time of day: refused beside the field (form) or as a 422 naming it (API), nothing
+    stored — it once reached the planner and answered 500."""
+    station = _station(districts["chaoyang"])
+    coordinator = login_as("coordinator", "chaoyang")
+    html = coordinator.post("/org/stations/new", data={
+        "name": "新站", "union_id": station.union_id, "address": "北京市朝阳区某路2号", "receiving": ["1:am"],
+        "am_hours": "09:00-12:00", "pm_hours": "81:85-87:14"}).get_data(as_text=True)
+    assert "时间请写成 09:00-12:00。" in html and 'value="81:85-87:14"' in html
+    assert db.session.scalar(select(Station).where(Station.name == "新站")) is None
+
+    _token, secret = create_api_token(make_user("coordinator", "chaoyang", username="api.coord"), "test")
+    db.session.commit()
+    auth = {"Authorization": f"Bearer {secret}"}
+    read = client.get(f"/api/v1/stations/{station.id}", headers=auth)
+    body = {key: read.json[key] for key in ("name", "union_id", "address", "receiving")}
+    answer = client.put(f"/api/v1/stations/{station.id}", json={**body, "pm_hours": "81:85-87:14"},
+                        headers={**auth, "If-Match": read.headers["ETag"]})
+    assert answer.status_code == 422 and "pm_hours" in answer.json["error"]["fields"]
+    db.session.expire_all()
+    assert db.session.get(Station, station.id).pm_hours == "14:00-17:00"
 
 
 def test_changes_are_audited_and_scoped(login_as, districts):

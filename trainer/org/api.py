@@ -50,8 +50,8 @@ class StationSchema(Schema):
     contact_email = fields.Email(allow_none=True, load_default=None, validate=validate.Length(max=200),
                                  metadata={"description": "told by e-mail when the station's visits change"})
     receiving = fields.List(RECEIVING, required=True, validate=validate.Length(min=1, max=14))
-    am_hours = fields.Str(load_default="09:00-12:00", validate=validate.Regexp(r"^\d\d:\d\d-\d\d:\d\d$"))
-    pm_hours = fields.Str(load_default="14:00-17:00", validate=validate.Regexp(r"^\d\d:\d\d-\d\d:\d\d$"))
+    am_hours = fields.Str(load_default="09:00-12:00", validate=validate.Regexp(operations.HOURS))
+    pm_hours = fields.Str(load_default="14:00-17:00", validate=validate.Regexp(operations.HOURS))
     rhythm = fields.List(fields.List(fields.Int(strict=True), validate=validate.Length(equal=2)), load_default=list,
                          metadata={"description": "[[week of month 1-5, weekday 0=Mon..6=Sun], ...]"})
     version = fields.Int(dump_only=True)

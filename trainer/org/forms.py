@@ -5,11 +5,12 @@ from wtforms import HiddenField, SelectField, SelectMultipleField, StringField, 
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from trainer.auth.forms import MOBILE
+from trainer.org.operations import HOURS as HOURS_PATTERN
 from trainer.web.forms import Form
 
 KIND_LABELS = {"street": _l("Street / area union"), "industry": _l("Industry union"),
                "zone": _l("Functional-zone union")}
-HOURS = Regexp(r"^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$", message=_l("Write hours as 09:00-12:00."))
+HOURS = Regexp(HOURS_PATTERN, message=_l("Write hours as 09:00-12:00."))
 
 
 class UnionForm(Form):

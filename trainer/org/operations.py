@@ -68,6 +68,7 @@ def save_union(union: Union | None, *, district_id: int, name: str, kind: str, s
 
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+HOURS = re.compile(r"^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$")  # 09:00-12:00, real times of a day
 
 
 def _email(value: str | None) -> str | None:
@@ -89,8 +90,10 @@ def save_station(station: Station | None, *, union: Union, name: str, address: s
     if clash is not None and clash is not station:
         raise InvalidInput({"name": _("This district already has a station of that name.")})
     for field, hours in (("am_hours", am_hours), ("pm_hours", pm_hours)):
+        if not HOURS.match(hours or ""):
+            raise InvalidInput({field: _("Write hours as 09:00-12:00.")})
         start, _sep, end = hours.partition("-")
-        if not end or start >= end:
+        if start >= end:
             raise InvalidInput({field: _("The end time must come after the start time.")})
     if station is None:
         station = Station()
