@@ -80,13 +80,17 @@ XICHENG_LAWYERS = [
 ]
 
 
+DEMO_FEES = (600, 2000)  # 元 per delivered visit, 元 a month: the firm's account shows what the month costs
+
+
 def _programme(district, firms_data, lawyers_data, leave_data=(), linked=None):
     firms = []
     for name, contact, phone, address, covered in firms_data:
         firm = operations.save_firm(None, district_id=district.id, name=name, contact_name=contact,
                                     contact_phone=phone, address=address)
         operations.save_contract(None, firm=firm, start=CONTRACT[0], end=CONTRACT[1], stations_covered=covered,
-                                 visits_per_station_month=2, hours_per_visit=3,
+                                 visits_per_station_month=2, hours_per_visit=3, fee_per_visit=DEMO_FEES[0],
+                                 fee_per_month=DEMO_FEES[1],
                                  reference=f"{district.code.upper()}-2026-{len(firms) + 1:02d}")
         firms.append(firm)
     lawyers = {}
