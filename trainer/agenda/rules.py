@@ -35,7 +35,10 @@ def same_person_elsewhere(items: Sequence[PlannedItem], world: World) -> Iterabl
     nodes = {(p.role, p.id) for item in items for p in item.people if p.role in ROLES}
     if not nodes:
         return
-    people = people_of(nodes)
+    # Proposals are checked one candidate at a time against worlds sharing one memo: each person is looked up once.
+    people = world.memo.setdefault("people_of", {})
+    if unknown := nodes - people.keys():
+        people.update(people_of(unknown))
     for item in items:
         for person in item.people:
             found = people.get((person.role, person.id))

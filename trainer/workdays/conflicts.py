@@ -135,6 +135,9 @@ class World:
         self.items: dict[tuple[str, int], PlannedItem] = {i.key: i for i in items}
         self.first, self.last, self.district_id = first, last, district_id
         self._at: dict[tuple[str, date], list[PlannedItem]] | None = None
+        # What rules look up about the people of this world (e.g. who is the same person), kept while it and the
+        # worlds replaced from it (proposals being checked, one candidate after another) are in use.
+        self.memo: dict = {}
 
     def at(self, person: Person, day: date) -> list[PlannedItem]:
         """What ``person`` has planned on ``day``."""
@@ -148,6 +151,7 @@ class World:
     def replaced(self, moved: dict[tuple[str, int], PlannedItem]) -> World:
         world = World([], self.first, self.last, self.district_id)
         world.items = {**self.items, **moved}
+        world.memo = self.memo
         return world
 
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import date
 
 from flask_babel import gettext as _
-from sqlalchemy import select
 
 from trainer.core.extensions import db
 from trainer.core.validation import InvalidInput
 from trainer.instructors.models import ASSESSMENT_RESULTS, Assessment, Instructor, TrainingRecord
+from trainer.instructors.training import queries
 
 
 def add_training(instructor: Instructor, *, year: int, course: str, hours: float,
@@ -37,8 +37,7 @@ def save_assessment(instructor: Instructor, *, year: int, result: str, score: fl
         raise InvalidInput({"score": _("The score is between 0 and 100.")})
     if not (2000 <= year <= 2100):
         raise InvalidInput({"year": _("Give a year such as 2026.")})
-    row = db.session.scalar(select(Assessment).where(Assessment.instructor_id == instructor.id,
-                                                     Assessment.year == year))
+    row = queries.assessment_of(instructor, year)
     if row is None:
         row = Assessment(instructor=instructor, year=year)
         db.session.add(row)
