@@ -21,6 +21,7 @@ from trainer.planning.visits import (
     StationSpec,
     VisitPlanRequest,
     check_plan,
+    plan_quality,
     plan_visits,
 )
 
@@ -336,8 +337,9 @@ def test_check_plan_finds_each_broken_rule() -> None:
 
 def test_a_month_is_planned_with_the_next_in_view() -> None:
     # Station 1 keeps the 2nd and 4th Tuesday; visits at least 14 days apart. In April its lawyer is free on
-    # the 1st and the 15th only. Planned month by month, March takes the 11th and the 25th and April is lost
-    # (the 1st is too close); seeing April, March moves to the 4th and the 18th and both months are planned.
+    # the 1st and the 15th only. Planned month by month, March would take the 11th and the 25th and April be
+    # lost (the 1st is too close); the station's year view sees April, so March leaves its rhythm for the 4th
+    # and the 18th, and both months are planned: by the greedy plan already, and kept by the look-ahead pass.
     leave = frozenset({date(2025, 4, 8), date(2025, 4, 22), date(2025, 4, 29)})
     req = VisitPlanRequest(
         months=((2025, 3), (2025, 4)), working_days=WORKING_DAYS, min_gap_days=14, time_limit_s=SOLVER_TIME_S,
@@ -346,14 +348,38 @@ def test_a_month_is_planned_with_the_next_in_view() -> None:
 
     greedy = plan_visits(replace(req, time_limit_s=0))
     assert greedy.stats["method"] == "greedy"
-    assert [p.month for p in greedy.problems] == [(2025, 4)]
-    assert {month_of(v.slot.day) for v in greedy.visits} == {(2025, 3)}
+    assert greedy.problems == ()
+    assert sorted(v.slot.day for v in greedy.visits) == [
+        date(2025, 3, 4), date(2025, 3, 18), date(2025, 4, 1), date(2025, 4, 15)]
 
     result = plan_visits(req)
     assert result.problems == ()
     assert result.stats["method"] == "look-ahead"
     assert sorted(v.slot.day for v in result.visits) == [
         date(2025, 3, 4), date(2025, 3, 18), date(2025, 4, 1), date(2025, 4, 15)]
+    assert_coordinator_checks(req, result.visits)
+
+
+def test_a_month_the_calendar_forces_off_the_rhythm_aims_for_even_gaps_over_the_year() -> None:
+    # The 1st and 3rd Wednesday, all year. New Year's Day (Wed 1 January) and National Day (Wed 1 October)
+    # force January and October off the rhythm. Seen month by month, January would stay near its rhythm (the
+    # 2nd and the 16th) and leave 20 days before 5 February; seen over the year, January takes the 8th and
+    # the 22nd, 14 days apart and 14 days before February's first Wednesday.
+    every_morning = frozenset((weekday, "am") for weekday in range(5))
+    req = VisitPlanRequest(
+        months=tuple((2025, m) for m in range(1, 13)), working_days=WORKING_DAYS, time_limit_s=SOLVER_TIME_S,
+        stations=(StationSpec(1, 1, None, 10, every_morning, rhythm=((1, WEDNESDAY), (3, WEDNESDAY))),),
+        lawyers=(LawyerSpec(1, 10),))
+
+    result = plan_visits(req)
+
+    days = sorted(v.slot.day for v in result.visits)
+    assert days[:3] == [date(2025, 1, 8), date(2025, 1, 22), date(2025, 2, 5)]
+    off_rhythm = {month_of(d) for d in days
+                  if (week_of_month(d), d.weekday()) not in {(1, WEDNESDAY), (3, WEDNESDAY)}}
+    assert off_rhythm == {(2025, 1), (2025, 10)}
+    assert plan_quality(req, result.visits)["rhythm_month_share"] == pytest.approx(10 / 12)
+    assert sum(abs((b - a).days - 14) for a, b in zip(days, days[1:], strict=False)) == 23
     assert_coordinator_checks(req, result.visits)
 
 

@@ -49,6 +49,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any, Literal
 
+import numpy as np
 from ortools.sat.python import cp_model
 
 from trainer.planning.common import (
@@ -63,6 +64,7 @@ from trainer.planning.common import (
     sorted_unique,
     week_of_month,
 )
+from trainer.planning.rhythm_year import MonthDays, StationYear, rhythm_breaks
 
 HALVES = ("am", "pm")
 
@@ -74,6 +76,8 @@ BACKUP_COST = 1_000  # a visit by the backup lawyer (备岗) instead of the lead
 RHYTHM_MISS_COST = 150  # a visit off the station's rhythm (week of month + weekday)...
 RHYTHM_DAY_COST = 4  # ...plus this per day away from the nearest rhythm day
 RHYTHM_DAY_CAP = 14
+RHYTHM_KEEP_SHARE = 0.87  # the rhythm is kept in at least this share of station-months (where the calendar
+RHYTHM_BREAK_MIN_SAVING = 10  # allows); a month leaves it only where that evens the gaps by at least this much
 HALF_CHANGE_COST = 5  # the rhythm's half-day (am/pm) not kept
 GAP_TARGET_DAYS = 14
 GAP_LONG_DAY_COST = 5  # per day a gap between visits of a station is longer than 14 days...
@@ -300,6 +304,10 @@ class _Context:
             if visit.station_id in self.stations:
                 self.known[visit.station_id].append(visit.slot)
         self.rhythms = self._choose_rhythms()
+        # Station-months where the rhythm gives way to even gaps, with the days the station's year aims for.
+        self.released: dict[tuple[int, Month], tuple[int, ...]] = (
+            rhythm_breaks(self._year_view(), min_gap=self.gap, gap_cost=_gap_costs, keep_share=RHYTHM_KEEP_SHARE,
+                          break_cost=RHYTHM_BREAK_MIN_SAVING) if req.mode == "full" else {})
         # The usual half per weekday where the known visits say nothing (the look-ahead pass takes it from
         # the greedy plan, since it plans months before their neighbours are known).
         self.default_halves: dict[int, dict[int, str]] = {}
@@ -369,6 +377,41 @@ class _Context:
                 taken_by_lawyer[station.lead_lawyer_id].update(derived)
         return rhythms
 
+    def _year_view(self) -> list[StationYear]:
+        """Each station with a rhythm over the whole range, for :func:`rhythm_breaks`: its possible visit
+        days a month (a receiving half-day with a lawyer of the station free; by the backup costs as in the
+        plan). Stations with pinned visits in the range are left to the month-by-month planner."""
+        pinned_stations = {station_id for station_id, _month in self.pinned}
+        range_start = date(self.months[0][0], self.months[0][1], 1).toordinal() if self.months else 0
+        view = []
+        for station in self.req.stations:
+            rhythm = self.rhythms.get(station.id)
+            if not rhythm or station.id in pinned_stations or len(rhythm) != station.visits_per_month:
+                continue
+            months = []
+            for month in self.months:
+                day_nos, costs, keys = [], [], []
+                for day in month_days(month):
+                    if day not in self.working_days:
+                        continue
+                    halves = [Slot(day, half) for half in HALVES if (day.weekday(), half) in station.receiving]
+                    if any(self.lawyer_free(station.lead_lawyer_id, slot) for slot in halves):
+                        cost = 0
+                    elif station.backup_lawyer_id is not None and any(
+                            self.lawyer_free(station.backup_lawyer_id, slot) for slot in halves):
+                        cost = BACKUP_COST
+                    else:
+                        continue
+                    day_nos.append(day.toordinal())
+                    costs.append(cost)
+                    keys.append((week_of_month(day), day.weekday()))
+                months.append(MonthDays(month, tuple(day_nos), tuple(costs), tuple(keys)))
+            before = [slot.day.toordinal() for slot in self.known[station.id]
+                      if slot.day.toordinal() < range_start]
+            view.append(StationYear(station.id, station.visits_per_month, frozenset(rhythm), tuple(months),
+                                    max(before) if before else None))
+        return view
+
     def _derive_rhythm(self, station: StationSpec, taken: set[tuple[int, int]]) -> list[tuple[int, int]]:
         if station.visits_per_month == 1:
             weeks_options: tuple[tuple[int, ...], ...] = ((2,), (3,), (1,), (4,))
@@ -395,13 +438,23 @@ class _Context:
         return best[1] if best else []
 
 
+def _gap_costs(deltas: np.ndarray) -> np.ndarray:
+    """:func:`_gap_cost` over an array of gaps."""
+    return np.where(deltas < GAP_TARGET_DAYS, GAP_SHORT_DAY_COST * (GAP_TARGET_DAYS - deltas),
+                    GAP_LONG_DAY_COST * (deltas - GAP_TARGET_DAYS))
+
+
 def _rhythm_cost(day: date, half: str, month: Month, rhythm: list[tuple[int, int]],
-                 usual_half: dict[int, str]) -> tuple[int, bool]:
+                 usual_half: dict[int, str], aim: tuple[int, ...] | None = None) -> tuple[int, bool]:
     """A visit's own rhythm cost (days away from the nearest rhythm day, the usual half-day) and whether it
     is off the rhythm (whose cost, RHYTHM_MISS_COST, the station-month pays once, as a coordinator counts a
-    month that keeps its rhythm or not)."""
+    month that keeps its rhythm or not). In a month where the rhythm gives way (``aim``: the days the
+    station's year aims for), the days away from those days count instead, and nothing is off."""
     cost, off = 0, False
-    if rhythm:
+    if aim:
+        distance = min(abs(day.toordinal() - d) for d in aim)
+        cost += RHYTHM_DAY_COST * min(distance, RHYTHM_DAY_CAP)
+    elif rhythm:
         key = (week_of_month(day), day.weekday())
         if key not in rhythm:
             distance = min(abs((day - nth_weekday(month, nth, weekday)).days) for nth, weekday in rhythm)
@@ -481,7 +534,8 @@ def _build_month(ctx: _Context, month: Month) -> tuple[list[_Task], list[PlanPro
         ]
         options: list[_Option] = []
         for slot in spaced_slots:
-            base, off = _rhythm_cost(slot.day, slot.half, month, rhythm, usual_half)
+            base, off = _rhythm_cost(slot.day, slot.half, month, rhythm, usual_half,
+                                     ctx.released.get((station.id, month)))
             day_no = slot.day.toordinal()
             # Replan: landing too close to a later month's existing visit would force that one to move.
             base += MOVE_COST * sum(1 for v in future_soft if abs(v.slot.day.toordinal() - day_no) < gap)

@@ -1,0 +1,197 @@
+"""Where a station's rhythm should give way to even gaps: a year's view of each station, before the planner
+plans month by month.
+
+A rhythm such as "1st and 3rd Wednesday" keeps 14 days inside a month, but after every month with five
+Wednesdays the next visit comes 21 days later; and how early the first visit of the range falls and how
+late the last one does fixes how much the gaps must stretch in between (Σ(gap − 14) over a station's visits
+is their span less 14 days a gap). A plan made month by month sees neither. So, first, each station is
+planned alone over the whole range by an exact dynamic programme over its possible visit days (any lawyer
+of the station free, the lead preferred), with the gap wish of the planner and a count of the months it
+leaves its rhythm: for every number of such months, the most even gaps it can reach. Then the months off
+the rhythm are shared out over the stations where they even the gaps most (a knapsack over the stations'
+curves), keeping the rhythm in at least ``keep_share`` of the station-months and taking a month off only
+where it saves at least ``break_cost``; months the calendar forces off the rhythm count first.
+
+The answer names, for each station-month to leave its rhythm, the days the station's own plan chose: the
+planner then plans those months towards these days instead of towards the rhythm. Lawyers shared between
+stations are not considered here: the month-by-month planner settles them, as before.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from trainer.planning.common import Month
+
+INF = np.int64(10**12)
+
+
+@dataclass(frozen=True)
+class MonthDays:
+    """One station-month as the year view sees it: the possible visit days (date ordinals, sorted) with
+    what a visit that day costs on its own, and the rhythm key of each day ((week of month, weekday))."""
+
+    month: Month
+    day_nos: tuple[int, ...]
+    costs: tuple[int, ...]
+    keys: tuple[tuple[int, int], ...]
+
+
+@dataclass(frozen=True)
+class StationYear:
+    """A station over the planned months: ``need`` visits a month, its rhythm (a set of keys the month's
+    visits keep exactly), and its last known visit before the range."""
+
+    station_id: int
+    need: int
+    rhythm: frozenset[tuple[int, int]]
+    months: tuple[MonthDays, ...]
+    prev_day: int | None
+
+
+@dataclass
+class _Layer:
+    """One month of a station's programme: the chains (the month's visits), where each state came from."""
+
+    chains: np.ndarray  # (chains, need) indexes into the month's days
+    chain_last: np.ndarray  # index of each chain's last day among the month's distinct last days
+    from_state: np.ndarray  # (chains, K): the previous month's state each chain at k came from (-1: none)
+    state_chain: np.ndarray  # (last days, K): the chain that ends each state
+
+
+def _chains(month: MonthDays, need: int, min_gap: int, gap_cost: Callable[[np.ndarray], np.ndarray],
+            rhythm: frozenset[tuple[int, int]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The month's possible visit sets: index chains, their cost (days and gaps inside), off the rhythm."""
+    days = np.array(month.day_nos, dtype=np.int64)
+    costs = np.array(month.costs, dtype=np.int64)
+    if need == 1:
+        chains = np.arange(len(days)).reshape(-1, 1)
+        inner = costs.copy()
+    else:
+        first, second = np.triu_indices(len(days), k=1)
+        spaced = days[second] - days[first] >= min_gap
+        chains = np.stack([first[spaced], second[spaced]], axis=1)
+        inner = costs[chains[:, 0]] + costs[chains[:, 1]] + gap_cost(days[chains[:, 1]] - days[chains[:, 0]])
+    off = np.array([{month.keys[i] for i in chain} != rhythm for chain in chains.tolist()], dtype=bool) \
+        if len(chains) else np.zeros(0, dtype=bool)
+    return chains, inner, off
+
+
+def station_curve(station: StationYear, min_gap: int, gap_cost: Callable[[np.ndarray], np.ndarray],
+                  ) -> tuple[np.ndarray, list[_Layer], list[np.ndarray]] | None:
+    """The station's best cost for each number of months off its rhythm (INF where none), with the layers
+    to read the plan back. None when a month has no possible visits (the planner reports it)."""
+    k_size = len(station.months) + 1
+    layers: list[_Layer] = []
+    prev_cost: np.ndarray | None = None  # (last days, K)
+    prev_days: np.ndarray | None = None
+    for month in station.months:
+        if len(month.day_nos) < station.need:
+            return None
+        chains, inner, off = _chains(month, station.need, min_gap, gap_cost, station.rhythm)
+        if not len(chains):
+            return None
+        days = np.array(month.day_nos, dtype=np.int64)
+        first_days = days[chains[:, 0]]
+        if prev_cost is None:
+            entry = np.zeros((len(chains), k_size), dtype=np.int64)
+            if station.prev_day is not None:
+                delta = first_days - station.prev_day
+                step = np.where(delta >= min_gap, gap_cost(delta), INF)
+                entry += step[:, None]
+            from_state = np.full((len(chains), k_size), -1, dtype=np.int64)
+        else:
+            delta = first_days[None, :] - prev_days[:, None]  # (prev states, chains)
+            step = np.where(delta >= min_gap, gap_cost(delta), INF)
+            total = prev_cost[:, None, :] + step[:, :, None]  # (prev, chains, K)
+            from_state = total.argmin(axis=0)
+            entry = np.minimum(total.min(axis=0), INF)
+        entry = entry + inner[:, None]
+        shifted = np.full_like(entry, INF)
+        shifted[:, 1:] = entry[:, :-1]
+        entry = np.where(off[:, None], shifted, entry)
+        from_state = np.where(off[:, None], np.roll(from_state, 1, axis=1), from_state)
+        entry = np.minimum(entry, INF)
+        last_days = days[chains[:, -1]]
+        unique_last, chain_last = np.unique(last_days, return_inverse=True)
+        # For each last day and k, the cheapest chain: sorted by last day, then cost, the first of each group.
+        order = np.lexsort((entry.T, np.broadcast_to(chain_last, (k_size, len(chains)))))  # (K, chains)
+        starts = np.flatnonzero(np.r_[True, np.diff(np.sort(chain_last)) != 0])
+        state_chain = order[:, starts].T
+        state_cost = np.take_along_axis(entry, state_chain, axis=0)
+        layers.append(_Layer(chains, chain_last, from_state, state_chain))
+        prev_cost, prev_days = state_cost, unique_last
+    assert prev_cost is not None
+    return prev_cost.min(axis=0), layers, [prev_cost]
+
+
+def _read_back(station: StationYear, layers: list[_Layer], final_cost: np.ndarray, k: int) -> list[tuple[int, ...]]:
+    """The station's chosen days per month for exactly ``k`` months off the rhythm."""
+    state = int(final_cost[:, k].argmin())
+    picked: list[tuple[int, ...]] = []
+    for month, layer in zip(reversed(station.months), reversed(layers), strict=True):
+        chain = int(layer.state_chain[state, k])
+        picked.append(tuple(month.day_nos[i] for i in layer.chains[chain]))
+        off = {month.keys[i] for i in layer.chains[chain]} != station.rhythm
+        state = int(layer.from_state[chain, k])
+        k -= int(off)
+    picked.reverse()
+    return picked
+
+
+def share_out(curves: Sequence[np.ndarray], budget: int, break_cost: int) -> list[int]:
+    """How many months off the rhythm each station gets: the least total cost (plus ``break_cost`` a month
+    off) with at most ``budget`` months off in all, or each station's least possible if that is more."""
+    least = [int(np.argmax(curve < INF)) for curve in curves]
+    budget = max(budget, sum(least))
+    total = np.zeros(budget + 1, dtype=np.int64)
+    choices = np.zeros((len(curves), budget + 1), dtype=np.int16)
+    for s, curve in enumerate(curves):
+        new = np.full(budget + 1, INF, dtype=np.int64)
+        pick = np.zeros(budget + 1, dtype=np.int16)
+        for k in range(min(len(curve), budget + 1)):
+            if curve[k] >= INF:
+                continue
+            candidate = np.full(budget + 1, INF, dtype=np.int64)
+            candidate[k:] = total[:budget + 1 - k] + curve[k] + break_cost * k
+            better = candidate < new
+            new = np.where(better, candidate, new)
+            pick = np.where(better, k, pick)
+        total, choices[s] = np.minimum(new, INF), pick
+    spent = int(total.argmin())
+    counts = [0] * len(curves)
+    for s in range(len(curves) - 1, -1, -1):
+        counts[s] = int(choices[s, spent])
+        spent -= counts[s]
+    return counts
+
+
+def rhythm_breaks(stations: Sequence[StationYear], *, min_gap: int, gap_cost: Callable[[np.ndarray], np.ndarray],
+                  keep_share: float, break_cost: int) -> dict[tuple[int, Month], tuple[int, ...]]:
+    """The station-months that should leave their rhythm, each with the days (ordinals) to aim for."""
+    solved = []
+    for station in stations:
+        if not station.rhythm or not station.months:
+            continue
+        result = station_curve(station, min_gap, gap_cost)
+        if result is None or not (result[0] < INF).any():
+            continue
+        solved.append((station, result))
+    if not solved:
+        return {}
+    curves = [np.minimum.accumulate(result[0]) for _station, result in solved]
+    total_months = sum(len(station.months) for station in stations)
+    budget = int(total_months * (1 - keep_share) + 1e-9)
+    counts = share_out(curves, budget, break_cost)
+    released: dict[tuple[int, Month], tuple[int, ...]] = {}
+    for (station, (exact, layers, final)), count in zip(solved, counts, strict=True):
+        if count == 0:
+            continue
+        k = int(exact[: count + 1].argmin())  # the best plan with at most `count` months off
+        for month, days in zip(station.months, _read_back(station, layers, final[0], k), strict=True):
+            if {month.keys[month.day_nos.index(d)] for d in days} != station.rhythm:
+                released[(station.station_id, month.month)] = days
+    return released
