@@ -10,7 +10,7 @@ they read a ``Visit``. The number of queries does not grow with the number of vi
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 from typing import NamedTuple
 
@@ -64,6 +64,13 @@ class VisitFacts:
     lawyer: LawyerFacts
     consultations: list[ConsultationFacts] = field(default_factory=list)
 
+    def key(self) -> tuple:
+        """Everything the visit holds, as one hashable value (what a kept page part is made from)."""
+        return tuple(tuple(value) if isinstance(value, list) else value
+                     for value in (getattr(self, name) for name in _VISIT_FIELDS))
+
+
+_VISIT_FIELDS = tuple(item.name for item in fields(VisitFacts))
 
 _VISIT_COLUMNS = (Visit.id, Visit.district_id, Visit.firm_id, Visit.day, Visit.half, Visit.status, Visit.pinned,
                   Visit.by_backup, Visit.provisional, Visit.checked_in_at, Visit.checked_out_at, Visit.late_reason,

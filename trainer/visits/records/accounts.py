@@ -112,6 +112,13 @@ class FirmAccount:
                                "note": v.missed_note} for v in self.missed_visits],
         }
 
+    def key(self) -> tuple:
+        """What the account is made from, as one hashable value: the firm's name, the contract's terms, the
+        month and every visit (the rest follows from these and the time)."""
+        return (self.firm.id, self.firm.name, self.month, self.has_contract, self.contracted, self.stations_covered,
+                self.visits_per_station, self.hours_per_visit, self.fee_per_visit, self.fee_per_month,
+                tuple(visit.key() for visit in self.visits))
+
     def flags_of(self, visit: Visit) -> list[str]:
         """What the account flags about one of its visits (codes of labels.FLAG_LABELS), as counted above."""
         found = [name for name in ("no_checkout", "untimed", "short", "unrecorded")

@@ -33,6 +33,7 @@ from trainer.visits.records.forms import (
 from trainer.visits.setup import queries as setup_queries
 from trainer.visits.web import button_action, month_arg, month_links, range_args
 from trainer.web.forms import save_form
+from trainer.web.rendered import render_kept
 
 
 @bp.app_template_global("visit_state")
@@ -367,11 +368,16 @@ def firm_account(firm_id: int):
     firm = access.firm(firm_id)
     month = month_arg()
     account = accounting.firm_account(firm, month)
-    chart = _bars([(labels.label("category", code), [(_("consultations"), count, "bar-delivered")])
-                   for code, count in account.by_category.items()])
-    return render_template("visits/firm_account.html", firm=firm, account=account, chart=chart, month=month,
-                           snapshot=accounting.snapshot_of(firm, month), hours_of=rules.hours, state_of=rules.state,
-                           **month_links(month))
+    snapshot = accounting.snapshot_of(firm, month)
+    # The account's part of the page is kept by what it is made from (the visits as just read, the contract, the
+    # snapshot, the minute: statuses such as "in progress" change on the minute), so it always shows the present.
+    inputs = (account.key(), firm.district.federation_name, snapshot.created_at if snapshot else None,
+              rules.now().replace(second=0, microsecond=0))
+    body = render_kept("visits/_firm_account_body.html", inputs, firm=firm, account=account, month=month,
+                       chart=_bars([(labels.label("category", code), [(_("consultations"), count, "bar-delivered")])
+                                    for code, count in account.by_category.items()]),
+                       snapshot=snapshot, hours_of=rules.hours, state_of=rules.state, **month_links(month))
+    return render_template("visits/firm_account.html", firm=firm, body=body)
 
 
 @bp.route("/accounts/<int:firm_id>/account.xlsx")
