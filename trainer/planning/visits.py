@@ -260,7 +260,8 @@ def _add_gap_wish(model: cp_model.CpModel, delta: Any, enforce: list[Any], hint_
 class _Context:
     """Request data indexed once; plus the carry of the rolling horizon (known visits per station)."""
 
-    def __init__(self, req: VisitPlanRequest) -> None:
+    def __init__(self, req: VisitPlanRequest,
+                 released: dict[tuple[int, Month], tuple[int, ...]] | None = None) -> None:
         if req.min_gap_days < 1:
             raise ValueError("min_gap_days must be at least 1")
         if req.mode not in ("full", "replan"):
@@ -305,7 +306,7 @@ class _Context:
                 self.known[visit.station_id].append(visit.slot)
         self.rhythms = self._choose_rhythms()
         # Station-months where the rhythm gives way to even gaps, with the days the station's year aims for.
-        self.released: dict[tuple[int, Month], tuple[int, ...]] = (
+        self.released: dict[tuple[int, Month], tuple[int, ...]] = released if released is not None else (
             rhythm_breaks(self._year_view(), min_gap=self.gap, gap_cost=_gap_costs, keep_share=RHYTHM_KEEP_SHARE,
                           break_cost=RHYTHM_BREAK_MIN_SAVING) if req.mode == "full" else {})
         # The usual half per weekday where the known visits say nothing (the look-ahead pass takes it from
@@ -987,8 +988,9 @@ def _record(ctx: _Context, plan: _MonthPlan) -> None:
             ctx.known[plan.tasks[index].station.id].append(option.slot)
 
 
-def _greedy_months(req: VisitPlanRequest) -> list[_MonthPlan]:
-    """The greedy plan, month by month, each month's visits carried forward (the first valid plan)."""
+def _greedy_months(req: VisitPlanRequest) -> tuple[list[_MonthPlan], dict[tuple[int, Month], tuple[int, ...]]]:
+    """The greedy plan, month by month, each month's visits carried forward (the first valid plan), and the
+    year view it followed."""
     ctx = _Context(req)
     plans: list[_MonthPlan] = []
     for month in ctx.months:
@@ -996,7 +998,7 @@ def _greedy_months(req: VisitPlanRequest) -> list[_MonthPlan]:
         plan = _MonthPlan(month, tasks, assignment, problems, "greedy")
         _record(ctx, plan)
         plans.append(plan)
-    return plans
+    return plans, ctx.released
 
 
 def _assignment_cost(tasks: Sequence[_Task], assignment: Assignment) -> int:
@@ -1074,12 +1076,14 @@ class _Year:
                 for month, tasks in self.tasks.items()]
 
 
-def _year_from(req: VisitPlanRequest, plans: Sequence[_MonthPlan]) -> _Year | None:
+def _year_from(req: VisitPlanRequest, plans: Sequence[_MonthPlan],
+               released: dict[tuple[int, Month], tuple[int, ...]]) -> _Year | None:
     """The greedy plan as a :class:`_Year` (None if one of its visits is not an option of the fixed-only tasks,
     which cannot happen unless the two builds disagree; the greedy plan then stands). Station-months the
     greedy pass left out for the month before them (a visit there too close, or leaving too few free days)
-    but that are possible on their own are tasks without visits: the look-ahead pass may yet plan them."""
-    ctx = _Context(req)
+    but that are possible on their own are tasks without visits: the look-ahead pass may yet plan them.
+    ``released``: the year view of the greedy pass (the same request gives the same view: not made twice)."""
+    ctx = _Context(req, released)
     halves: dict[int, dict[int, Counter[str]]] = defaultdict(lambda: defaultdict(Counter))
     for plan in plans:
         for index, chosen in plan.assignment.items():
@@ -1322,7 +1326,7 @@ def plan_visits(req: VisitPlanRequest) -> VisitPlanResult:
 def _plan_visits(req: VisitPlanRequest) -> VisitPlanResult:
     timer = SolveTimer()
     # Phase 1: a greedy plan for the whole range, carried month by month: the first valid plan.
-    greedy_plans = _greedy_months(req)
+    greedy_plans, released = _greedy_months(req)
     timer.valid_plan_found()
     first_valid = timer.first_valid or 0.0
     # Keep back time for putting the result together, validating it and freeing the working data (measured:
@@ -1338,7 +1342,7 @@ def _plan_visits(req: VisitPlanRequest) -> VisitPlanResult:
     elif deadline - timer.elapsed() < first_valid + MIN_BATCH_S:
         reason = "no time left after the greedy plan"
     else:
-        year = _year_from(req, greedy_plans)
+        year = _year_from(req, greedy_plans, released)
         if year is None:
             reason = "the look-ahead pass could not read the greedy plan"
         else:
