@@ -1,7 +1,7 @@
 """A floor under Σ|gap − 14| for plans that keep a station's rhythm in a given share of station-months.
 
 Each station is planned alone over the year (its own lawyers free wherever their leave and court days allow,
-as if no other station needed them; the lead or the backup, at no cost), exactly, by the year view's dynamic
+as if no other station needed them; a day only the backup can take costs ``backup_cost``), exactly, by the year view's dynamic
 programme (trainer/planning/rhythm_year.py) with the issue's metric as the cost: for every number of months
 off the rhythm, the least Σ|gap − 14| the station can reach. A station without an explicit rhythm is counted
 against every pattern it could keep (plan_quality counts it against the pattern it shows most). The months
@@ -25,14 +25,28 @@ def _gap_metric(deltas: np.ndarray) -> np.ndarray:
     return np.abs(deltas - 14)
 
 
-def _months(req: VisitPlanRequest, station, lawyers) -> tuple[MonthDays, ...]:
-    own = [lawyers[i] for i in (station.lead_lawyer_id, station.backup_lawyer_id) if i is not None]
+def _free(lawyer, day, station) -> bool:
+    return lawyer is not None and day not in lawyer.unavailable_days and any(
+        (day.weekday(), half) in station.receiving and Slot(day, half) not in lawyer.unavailable_slots
+        for half in HALVES)
+
+
+def _months(req: VisitPlanRequest, station, lawyers, backup_cost: int) -> tuple[MonthDays, ...]:
+    """The station's possible days a month: the lead free costs nothing, only the backup ``backup_cost``."""
+    lead, backup = lawyers[station.lead_lawyer_id], lawyers.get(station.backup_lawyer_id)
     months = []
     for month in req.months:
-        days = [d for d in month_days(month) if d in req.working_days and any(
-            (d.weekday(), half) in station.receiving and d not in lw.unavailable_days
-            and Slot(d, half) not in lw.unavailable_slots for half in HALVES for lw in own)]
-        months.append(MonthDays(month, tuple(d.toordinal() for d in days), (0,) * len(days),
+        days, costs = [], []
+        for day in month_days(month):
+            if day not in req.working_days:
+                continue
+            if _free(lead, day, station):
+                days.append(day)
+                costs.append(0)
+            elif _free(backup, day, station):
+                days.append(day)
+                costs.append(backup_cost)
+        months.append(MonthDays(month, tuple(d.toordinal() for d in days), tuple(costs),
                                 tuple((week_of_month(d), d.weekday()) for d in days)))
     return tuple(months)
 
@@ -47,13 +61,14 @@ def _patterns(months: tuple[MonthDays, ...], need: int, min_gap: int) -> list[fr
     return list(seen)
 
 
-def rhythm_frontier(req: VisitPlanRequest, shares: tuple[float, ...]) -> dict[float, int | None]:
-    """For each share of station-months keeping the rhythm, the floor under Σ|gap − 14| (None: no plan
-    keeps that share)."""
+def rhythm_frontier(req: VisitPlanRequest, shares: tuple[float, ...], backup_cost: int = 0) -> dict[float, int | None]:
+    """For each share of station-months keeping the rhythm, the floor under Σ|gap − 14| + ``backup_cost`` a
+    backup visit (None: no plan keeps that share). With ``backup_cost`` 0 the floor holds for any plan; with
+    the anchor's 1,000 (the lead first), for Σ|gap − 14| of any plan without backup visits."""
     lawyers = {lw.id: lw for lw in req.lawyers}
     curves = []
     for station in req.stations:
-        months = _months(req, station, lawyers)
+        months = _months(req, station, lawyers, backup_cost)
         targets = [frozenset(station.rhythm)] if station.rhythm else _patterns(
             months, station.visits_per_month, req.min_gap_days)
         best = np.full(len(months) + 1, INF, dtype=np.int64)
