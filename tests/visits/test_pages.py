@@ -29,6 +29,8 @@ def test_coordinator_plans_december_in_the_browser(login_as, programme):
     client = login_as("coordinator", "chaoyang")
     page = client.get("/visits/plan")
     assert page.status_code == 200 and "排定朝阳区律师走访计划" in page.get_data(as_text=True)
+    # The page says how far the plan keeps the stations' rhythm and why a month may leave it.
+    assert "固定节奏（如每月第二、第四个周二）至少在 87% 的“站·月”中保持" in page.get_data(as_text=True)
     response = client.post("/visits/plan", data={"first_month": "2026-12", "last_month": "2026-12",
                                                  "mode": "full"})
     assert response.status_code == 302 and "run=" in response.headers["Location"]

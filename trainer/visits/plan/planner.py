@@ -22,7 +22,15 @@ from trainer.core.extensions import db
 from trainer.core.months import Month, month_bounds, month_key, month_range, parse_month
 from trainer.core.validation import InvalidInput
 from trainer.org.models import District, Station
-from trainer.planning.visits import FixedVisit, LawyerSpec, Slot, StationSpec, VisitPlanRequest, plan_visits
+from trainer.planning.visits import (
+    RHYTHM_KEEP_SHARE,
+    FixedVisit,
+    LawyerSpec,
+    Slot,
+    StationSpec,
+    VisitPlanRequest,
+    plan_visits,
+)
 from trainer.visits.models import Assignment, Firm, Lawyer, LawyerLeave, PlanRun, Visit
 from trainer.visits.plan.messages import BLOCKING_RULES, problem_dict
 from trainer.workdays import is_provisional_range, working_days_set
@@ -31,6 +39,11 @@ from trainer.workdays.notice_period import first_open_day
 DEFAULT_TIME_LIMIT_S = 8.0
 CONTEXT_DAYS = 21  # visits this close to the range count for the gap rule and busy lawyers
 PARK_DAY = date(1900, 1, 1)  # where a visit waits for one flush while two visits swap places
+
+
+def rhythm_share() -> str:
+    """The share of station-months the planner keeps on their rhythm at least, as the plan page says it."""
+    return f"{RHYTHM_KEEP_SHARE:.0%}"
 
 
 @dataclass

@@ -110,7 +110,8 @@ def plan():
     recent = queries.recent_runs(district.id)
     problems = describe_all(run.problems) if run else []
     return render_template("visits/plan.html", district=district, form=form, run=run, problems=problems,
-                           recent=recent, not_announced=not_announced)
+                           recent=recent, not_announced=not_announced,
+                           rhythm_share=planner.rhythm_share())
 
 
 # --------------------------------------------------------------------------------------------------- visits
