@@ -14,7 +14,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Hashable
 
-from flask import render_template
+from flask import render_template, request
 from flask_babel import get_locale
 from markupsafe import Markup
 
@@ -25,7 +25,7 @@ _lock = threading.Lock()
 
 
 def render_kept(template: str, inputs: Hashable, **context) -> Markup:
-    key = (template, str(get_locale()), inputs)
+    key = (template, str(get_locale()), request.script_root, inputs)  # links carry the script root
     with _lock:
         found = _parts.get(key)
         if found is not None:
