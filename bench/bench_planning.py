@@ -163,7 +163,7 @@ def scenario_district(year: int, anchor_s: float) -> None:
         return "none keeps it" if value is None else f"{value:,}"
 
     print(f"   frontier (bench/frontier.py; every station alone, lawyers unshared, months off the rhythm shared "
-          f"out at best): Σ|gap−14| ≥ {shown(floor_85)} for any plan keeping the rhythm in ≥ 85 %, ≥ "
+          f"out at best): Σ|gap−14| ≥ {shown(floors[0.85])} for any plan keeping the rhythm in ≥ 85 %, ≥ "
           f"{shown(floors[ours_f['rhythm']])} at our share ({ours_f['rhythm']:.1%}), ≥ {shown(floors[0.0])} "
           f"for any plan at all")
     print(f"   the same, lead first (a backup visit costs 1,000, as in the anchor's objective), for plans without "
