@@ -33,7 +33,7 @@ def test_the_account_page_follows_every_change_between_two_looks(login_as, progr
     page = coordinator.get(url).get_data(as_text=True)
     assert _cell(page, "open") == "1 其中1次已过时段未记录"
 
-    # The coordinator enters the times: delivered, three hours.
+    # The times are entered (as the lawyer or the coordinator would): delivered, three hours.
     visit.status = "delivered"
     visit.checked_in_at, visit.checked_out_at = local_datetime(TODAY, "09:00"), local_datetime(TODAY, "12:00")
     db.session.commit()

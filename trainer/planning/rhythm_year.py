@@ -57,7 +57,7 @@ class _Layer:
     """One month of a station's programme: the chains (the month's visits), where each state came from."""
 
     chains: np.ndarray  # (chains, need) indexes into the month's days
-    chain_last: np.ndarray  # index of each chain's last day among the month's distinct last days
+    off: np.ndarray  # (chains,) whether each chain leaves the rhythm
     from_state: np.ndarray  # (chains, K): the previous month's state each chain at k came from (-1: none)
     state_chain: np.ndarray  # (last days, K): the chain that ends each state
 
@@ -81,9 +81,10 @@ def _chains(month: MonthDays, need: int, min_gap: int, gap_cost: Callable[[np.nd
 
 
 def station_curve(station: StationYear, min_gap: int, gap_cost: Callable[[np.ndarray], np.ndarray],
-                  ) -> tuple[np.ndarray, list[_Layer], list[np.ndarray]] | None:
+                  ) -> tuple[np.ndarray, list[_Layer], np.ndarray] | None:
     """The station's best cost for each number of months off its rhythm (INF where none), with the layers
-    to read the plan back. None when a month has no possible visits (the planner reports it)."""
+    and the last month's states to read the plan back. None when a month has no possible visits (the planner
+    reports it)."""
     k_size = len(station.months) + 1
     layers: list[_Layer] = []
     prev_cost: np.ndarray | None = None  # (last days, K)
@@ -122,20 +123,22 @@ def station_curve(station: StationYear, min_gap: int, gap_cost: Callable[[np.nda
         starts = np.flatnonzero(np.r_[True, np.diff(np.sort(chain_last)) != 0])
         state_chain = order[:, starts].T
         state_cost = np.take_along_axis(entry, state_chain, axis=0)
-        layers.append(_Layer(chains, chain_last, from_state, state_chain))
+        layers.append(_Layer(chains, off, from_state, state_chain))
         prev_cost, prev_days = state_cost, unique_last
     assert prev_cost is not None
-    return prev_cost.min(axis=0), layers, [prev_cost]
+    return prev_cost.min(axis=0), layers, prev_cost
 
 
-def _read_back(station: StationYear, layers: list[_Layer], final_cost: np.ndarray, k: int) -> list[tuple[int, ...]]:
-    """The station's chosen days per month for exactly ``k`` months off the rhythm."""
+def _read_back(station: StationYear, layers: list[_Layer], final_cost: np.ndarray,
+               k: int) -> list[tuple[tuple[int, ...], bool]]:
+    """The station's chosen days per month, and whether the month leaves the rhythm, for exactly ``k`` months
+    off the rhythm."""
     state = int(final_cost[:, k].argmin())
-    picked: list[tuple[int, ...]] = []
+    picked: list[tuple[tuple[int, ...], bool]] = []
     for month, layer in zip(reversed(station.months), reversed(layers), strict=True):
         chain = int(layer.state_chain[state, k])
-        picked.append(tuple(month.day_nos[i] for i in layer.chains[chain]))
-        off = {month.keys[i] for i in layer.chains[chain]} != station.rhythm
+        off = bool(layer.off[chain])
+        picked.append((tuple(month.day_nos[i] for i in layer.chains[chain]), off))
         state = int(layer.from_state[chain, k])
         k -= int(off)
     picked.reverse()
@@ -191,7 +194,7 @@ def rhythm_breaks(stations: Sequence[StationYear], *, min_gap: int, gap_cost: Ca
         if count == 0:
             continue
         k = int(exact[: count + 1].argmin())  # the best plan with at most `count` months off
-        for month, days in zip(station.months, _read_back(station, layers, final[0], k), strict=True):
-            if {month.keys[month.day_nos.index(d)] for d in days} != station.rhythm:
+        for month, (days, off) in zip(station.months, _read_back(station, layers, final, k), strict=True):
+            if off:
                 released[(station.station_id, month.month)] = days
     return released

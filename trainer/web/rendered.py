@@ -37,9 +37,3 @@ def render_kept(template: str, inputs: Hashable, **context) -> Markup:
         while len(_parts) > KEPT:
             _parts.popitem(last=False)
     return html
-
-
-def forget_all() -> None:
-    """Drop every kept part (tests that change the templates' words)."""
-    with _lock:
-        _parts.clear()
