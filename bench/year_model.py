@@ -6,10 +6,17 @@ backup lawyer, leave and court half-days, one place per half-day, exactly ``visi
 month, at least ``min_gap_days`` between visits), and as objective the benchmark's metric itself,
 Σ|gap − 14| over each station's consecutive visits, plus ``backup_weight`` per visit by the backup lawyer
 (0: the metric alone). No rhythm wish: this is what a model asked only for even gaps reaches.
+
+With ``keep_share`` the same model must also keep each station's rhythm in at least that share of
+station-months, counted as ``plan_quality`` counts it: both visits of a month on the pattern's days (week of
+month, weekday). A station with an explicit rhythm keeps that one; a station without one keeps the pattern
+the model chooses for it (the 1st and 3rd or the 2nd and 4th of one of its receiving weekdays). This is the
+peer under the planner's own rule, so the two can be compared on one objective.
 """
 
 from __future__ import annotations
 
+import math
 import time
 from collections import defaultdict
 from collections.abc import Sequence
@@ -40,7 +47,7 @@ def _month_days(year: int, month: int) -> list[date]:
 
 
 def solve_year(req: VisitPlanRequest, hint: Sequence[PlannedVisit], *, time_limit_s: float,
-               backup_weight: int = 0, workers: int = 2) -> YearOutcome:
+               backup_weight: int = 0, workers: int = 2, keep_share: float | None = None) -> YearOutcome:
     started = time.perf_counter()
     lawyers = {lw.id: lw for lw in req.lawyers}
     hinted = {(v.station_id, v.lawyer_id, v.slot) for v in hint}
@@ -52,10 +59,13 @@ def solve_year(req: VisitPlanRequest, hint: Sequence[PlannedVisit], *, time_limi
     hint_days: dict[int, list[int]] = defaultdict(list)
     for v in hint:
         hint_days[v.station_id].append(v.slot.day.toordinal())
+    kept: list[cp_model.IntVar] = []
     for station in req.stations:
         chain: list[cp_model.IntVar] = []
+        month_chains: list[tuple[tuple[int, int], list[cp_model.IntVar]]] = []
         hint_chain = sorted(hint_days.get(station.id, []))
         for mi, (year, month) in enumerate(months):
+            month_start = len(chain)
             options = []
             for day in _month_days(year, month):
                 if day not in req.working_days:
@@ -91,6 +101,9 @@ def solve_year(req: VisitPlanRequest, hint: Sequence[PlannedVisit], *, time_limi
                 if len(chain) < len(hint_chain):
                     model.add_hint(day_var, hint_chain[len(chain)])
                 chain.append(day_var)
+            month_chains.append(((year, month), chain[month_start:]))
+        if keep_share is not None:
+            kept.extend(_rhythm_kept(model, station, month_chains, req.working_days))
         for position, (earlier, later) in enumerate(zip(chain, chain[1:], strict=False)):
             model.add(later - earlier >= req.min_gap_days)
             deviation = model.new_int_var(0, 120, "")
@@ -101,6 +114,9 @@ def solve_year(req: VisitPlanRequest, hint: Sequence[PlannedVisit], *, time_limi
     for variables in by_resource.values():
         if len(variables) > 1:
             model.add_at_most_one(variables)
+    if keep_share is not None:
+        total = len(months) * len(req.stations)
+        model.add(sum(kept) >= math.ceil(keep_share * total - 1e-9))
     model.minimize(sum(objective))
     build = time.perf_counter() - started
     solver = cp_model.CpSolver()
@@ -121,3 +137,36 @@ def solve_year(req: VisitPlanRequest, hint: Sequence[PlannedVisit], *, time_limi
     visits.sort(key=lambda v: (v.slot, v.station_id))
     return YearOutcome(visits, solver.status_name(status).lower(), solver.objective_value,
                        solver.best_objective_bound, wall, build)
+
+
+def _nth_weekday(year: int, month: int, week: int, weekday: int) -> date | None:
+    days = [d for d in _month_days(year, month) if d.weekday() == weekday]
+    return days[week - 1] if week <= len(days) else None
+
+
+def _rhythm_kept(model: cp_model.CpModel, station, month_chains, working_days) -> list[cp_model.IntVar]:
+    """One flag per station-month that holds only where the month's visits fall on the rhythm's days."""
+    if station.rhythm:
+        patterns = [tuple(sorted(station.rhythm))]
+    else:
+        weekdays = sorted({weekday for weekday, _half in station.receiving if weekday < 5})
+        weeks = ((1, 3), (2, 4)) if station.visits_per_month == 2 else tuple((w,) for w in range(1, 5))
+        patterns = [tuple((week, weekday) for week in ws) for weekday in weekdays for ws in weeks]
+    if not patterns or any(len(p) != station.visits_per_month for p in patterns):
+        return []
+    chosen = [model.new_bool_var("") for _ in patterns]
+    model.add_exactly_one(chosen)
+    flags = []
+    for (year, month), days in month_chains:
+        if len(days) != station.visits_per_month:
+            continue
+        for pattern, picked in zip(patterns, chosen, strict=True):
+            targets = [_nth_weekday(year, month, week, weekday) for week, weekday in pattern]
+            if any(t is None or t not in working_days for t in targets):
+                continue
+            flag = model.new_bool_var("")
+            model.add_implication(flag, picked)
+            for day_var, target in zip(days, sorted(targets), strict=True):
+                model.add(day_var == target.toordinal()).only_enforce_if(flag)
+            flags.append(flag)
+    return flags

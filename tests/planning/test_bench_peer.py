@@ -1,0 +1,67 @@
+"""The benchmark's peer held to the planner's rule (bench/year_model.py with ``keep_share``): the whole-year
+CP-SAT model that `make bench` compares the planner with must keep the rhythm as plan_quality counts it."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from pathlib import Path
+
+from tests.conftest import SOLVER_TIME_S
+from tests.planning.planning_calendar import WORKING_DAYS
+from trainer.planning.common import WEDNESDAY
+from trainer.planning.visits import LawyerSpec, StationSpec, VisitPlanRequest, check_plan, plan_quality
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
+
+import year_model  # noqa: E402
+
+# April 2025 has five Wednesdays: on the 1st and 3rd Wednesday, 16 April to 7 May is 21 days.
+RHYTHM_DAYS = [date(2025, 4, 2), date(2025, 4, 16), date(2025, 5, 7), date(2025, 5, 21),
+               date(2025, 6, 4), date(2025, 6, 18)]
+
+
+def _request(rhythm: tuple[tuple[int, int], ...]) -> VisitPlanRequest:
+    return VisitPlanRequest(
+        months=((2025, 4), (2025, 5), (2025, 6)), working_days=WORKING_DAYS, time_limit_s=SOLVER_TIME_S,
+        stations=(StationSpec(1, 1, None, 10, frozenset({(WEDNESDAY, "am")}), rhythm=rhythm),),
+        lawyers=(LawyerSpec(1, 10),))
+
+
+def _gap_sum(days: list[date]) -> int:
+    return sum(abs((b - a).days - 14) for a, b in zip(days, days[1:], strict=False))
+
+
+def test_the_peer_without_the_rule_evens_the_gaps_and_leaves_the_rhythm() -> None:
+    req = _request(((1, WEDNESDAY), (3, WEDNESDAY)))
+
+    outcome = year_model.solve_year(req, [], time_limit_s=SOLVER_TIME_S)
+
+    days = sorted(v.slot.day for v in outcome.visits)
+    assert _gap_sum(days) == 0
+    assert days != RHYTHM_DAYS
+    assert plan_quality(req, outcome.visits)["rhythm_month_share"] < 1
+    assert check_plan(req, outcome.visits) == []
+
+
+def test_the_peer_held_to_the_rule_keeps_the_stations_rhythm() -> None:
+    req = _request(((1, WEDNESDAY), (3, WEDNESDAY)))
+
+    outcome = year_model.solve_year(req, [], time_limit_s=SOLVER_TIME_S, keep_share=1.0)
+
+    days = sorted(v.slot.day for v in outcome.visits)
+    assert days == RHYTHM_DAYS
+    assert _gap_sum(days) == 7
+    assert plan_quality(req, outcome.visits)["rhythm_month_share"] == 1
+    assert check_plan(req, outcome.visits) == []
+
+
+def test_a_station_without_a_rhythm_keeps_the_pattern_the_peer_chooses() -> None:
+    req = _request(())
+
+    outcome = year_model.solve_year(req, [], time_limit_s=SOLVER_TIME_S, keep_share=1.0)
+
+    days = sorted(v.slot.day for v in outcome.visits)
+    assert plan_quality(req, outcome.visits)["rhythm_month_share"] == 1
+    assert _gap_sum(days) == 7  # either pattern: one 21-day gap after April's five Wednesdays
+    assert check_plan(req, outcome.visits) == []
