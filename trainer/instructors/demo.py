@@ -8,6 +8,7 @@ from datetime import date, timedelta
 
 from trainer.core.clock import today_local
 from trainer.core.extensions import db
+from trainer.core.validation import InvalidInput
 from trainer.instructors.duties.operations import add_responsibility
 from trainer.instructors.engagements.operations import save_engagement, save_session
 from trainer.instructors.hierarchy.operations import save_instructor
@@ -102,11 +103,6 @@ def load(ctx) -> None:
                                  starts_on=date(2026, 1, 1), until=None, start_time="09:30", end_time="11:00",
                                  location="西城区总工会 2楼会议室")
     expand_series(xicheng_series, horizon)
-    # A one-off meeting: 赵建国 and the part-time instructors he guides are invited (see the meeting page).
-    one_off_day = next(day for day in (today_local() + timedelta(days=n) for n in range(3, 40))
-                       if is_working_day(day, allow_provisional=True))
-    create_meeting(organiser=people["赵建国"], district_id=chaoyang.id, title="望京街道集体协商专题协调会",
-                   day=one_off_day, start_time="10:00", end_time="11:30", location="望京街道总工会 会议室")
     # Past meetings of the fortnightly series get attendance and minutes.
     for meeting in fortnightly.meetings:
         if meeting.day < today_local() - timedelta(days=60) or meeting.day >= today_local():
@@ -141,6 +137,17 @@ def load(ctx) -> None:
         save_session(None, engagement=e3, day=day, start_time="09:30", end_time="11:30",
                      location="北京建工第五建筑有限公司 职工之家")
     del e1
+    # A one-off meeting: 赵建国 and the part-time instructors he guides are invited (see the meeting page), on the
+    # first working day from three days ahead when none of them is elsewhere (a session, a series meeting).
+    for day in (today_local() + timedelta(days=n) for n in range(3, 40)):
+        if not is_working_day(day, allow_provisional=True):
+            continue
+        try:
+            create_meeting(organiser=people["赵建国"], district_id=chaoyang.id, title="望京街道集体协商专题协调会",
+                           day=day, start_time="10:00", end_time="11:30", location="望京街道总工会 会议室")
+        except InvalidInput:
+            continue
+        break
 
     # Training and assessment 2026.
     courses = [("集体协商政策法规专题培训", 16), ("工资集体协商实务", 8), ("劳动争议调解与协商技巧", 6)]

@@ -1,7 +1,11 @@
 """Demo data for the visit programme: Chaoyang's 8 contracted firms (invented names), about 20 lawyers, leave,
-an assignment for each of the 52 stations and a planned November and December 2026; a smaller programme for
-Xicheng. Part 2: November's past visits are delivered with consultations (one missed, with its reason), a two-week
-telephone duty period is planned, and 王建华 (login lawyer.wang) has a visit today so check-in can be tried."""
+an assignment for each of the 52 stations and a planned November and December 2026 (further when today is near
+its end); a smaller programme for Xicheng. Part 2: the past visits (from November) are delivered with
+consultations (one missed, with its reason), a two-week telephone duty period is planned, and 王建华 (login
+lawyer.wang) has a visit today so check-in can be tried.
+
+The demo may be loaded on any day: what it places around today (王建华's visit today, the one of yesterday he
+forgot to record, his court week ahead) keeps every rule, so the demo opens without a conflict."""
 
 from __future__ import annotations
 
@@ -12,13 +16,15 @@ from sqlalchemy.orm import selectinload
 
 from trainer.core.clock import local_datetime, today_local
 from trainer.core.extensions import db
+from trainer.core.months import Month, month_bounds, month_of
 from trainer.visits.duty import operations as duty
 from trainer.visits.models import Assignment, Lawyer, Visit
-from trainer.visits.plan.operations import official_working_day
+from trainer.visits.plan.operations import move_visit, official_working_day, visit_conflicts
 from trainer.visits.plan.planner import plan_range
 from trainer.visits.records import operations as records
 from trainer.visits.setup import operations, suggestion
 from trainer.visits.setup.leave import add_leave
+from trainer.workdays import is_working_day
 
 CONTRACT = (date(2026, 1, 1), date(2027, 12, 31))
 
@@ -58,9 +64,8 @@ CHAOYANG_LAWYERS = [
     (7, "吕芳", "13911110020", ["社会保险", "劳动合同"], "垡头街道"),
 ]
 
-# lawyer name, start, end, reason
+# lawyer name, start, end, reason (and 王建华's court week, from _chaoyang_leave)
 CHAOYANG_LEAVE = [
-    ("王建华", date(2026, 12, 14), date(2026, 12, 18), "外地开庭"),
     ("赵敏", date(2026, 12, 21), date(2026, 12, 31), "年假"),
     ("郑凯", date(2026, 12, 1), date(2026, 12, 4), "培训"),
 ]
@@ -81,6 +86,13 @@ XICHENG_LAWYERS = [
 
 
 DEMO_FEES = (600, 2000)  # 元 per delivered visit, 元 a month: the firm's account shows what the month costs
+
+
+def _chaoyang_leave(today: date) -> list[tuple[str, date, date, str]]:
+    """Chaoyang's leave: 王建华 is in court out of town the week after next (Monday to Friday), whatever day the demo
+    is loaded, so his leave shows ahead and never covers today or yesterday, when the demo gives him visits."""
+    monday = today + timedelta(days=14 - today.weekday())
+    return [("王建华", monday, monday + timedelta(days=4), "外地开庭"), *CHAOYANG_LEAVE]
 
 
 def _programme(district, firms_data, lawyers_data, leave_data=(), linked=None):
@@ -104,7 +116,14 @@ def _programme(district, firms_data, lawyers_data, leave_data=(), linked=None):
         operations.assign_station(item.station, firm=item.firm, lead=item.lead, backup=item.backup,
                                   start=date(2026, 11, 1))
     db.session.flush()
-    plan_range(district, "2026-12", "2026-12", allow_past=True, time_limit_s=2.0)
+    plan_range(district, "2026-12", _last_planned_month(today_local()), allow_past=True, allow_provisional=True,
+               time_limit_s=2.0)
+
+
+def _last_planned_month(today: date) -> Month:
+    """The demo's plan runs to December 2026, or further when that would end less than two weeks after today (on
+    the provisional calendar while a year is not announced), so the demo always has visits ahead."""
+    return max((2026, 12), month_of(today + timedelta(days=14)))
 
 
 # asker, people, channel, category, question, advice, referral, follow-up note, enterprise, worker name, phone
@@ -137,10 +156,10 @@ CONSULTATIONS = [
 
 
 def _deliver_past(district, today, wang_id, keep: set[int]) -> None:
-    """November's visits before today took place (with consultations), except one that was missed and those in
-    ``keep`` (left unrecorded)."""
+    """The visits from November to yesterday took place (with consultations), except one that was missed and those
+    in ``keep`` (left unrecorded)."""
     visits = db.session.scalars(select(Visit).where(
-        Visit.district_id == district.id, Visit.day >= date(2026, 11, 1), Visit.day < min(today, date(2026, 12, 1)),
+        Visit.district_id == district.id, Visit.day >= date(2026, 11, 1), Visit.day < today,
         Visit.status == "planned").options(selectinload(Visit.station)).order_by(Visit.day, Visit.id)).all()
     missed_done = False
     for index, visit in enumerate(visits):
@@ -166,8 +185,32 @@ def _deliver_past(district, today, wang_id, keep: set[int]) -> None:
     db.session.flush()
 
 
-def _free_slot_visit(lawyer, day: date, note: str) -> Visit | None:
-    """A pinned visit of the lawyer on ``day`` at one of the stations they lead, in a half-day still free."""
+def _working_days(day: date, step: int, count: int) -> list[date]:
+    """``count`` working days from ``day`` on (``step`` 1) or back (-1), ``day`` included when it is one."""
+    days = []
+    while len(days) < count:
+        if is_working_day(day, allow_provisional=True):  # a year not announced: its provisional calendar
+            days.append(day)
+        day += timedelta(days=step)
+    return days
+
+
+def _visit_on(lawyer, day: date, note: str) -> Visit | None:
+    """A visit of the lawyer on ``day`` that keeps every rule (receiving hours, leave, the gap between a station's
+    visits, nobody in two places), checked as for a move by hand: the nearest of the lawyer's planned visits of that
+    month moved there (so each station keeps its visits a month; not one the demo already placed, those are
+    pinned), else a new visit at one of the lawyer's stations. None when no visit can be there."""
+    first, last = month_bounds(month_of(day))
+    planned = db.session.scalars(select(Visit).where(Visit.lawyer_id == lawyer.id, Visit.status == "planned",
+                                                     Visit.pinned.is_(False), Visit.day >= first, Visit.day <= last,
+                                                     Visit.day != day)).all()
+    for visit in sorted(planned, key=lambda v: (abs((v.day - day).days), v.id)):
+        for half in ("am", "pm"):
+            if not visit_conflicts(visit, lawyer_id=lawyer.id, day=day, half=half):
+                moved = move_visit(visit, day=day, half=half)
+                moved.note = note
+                db.session.flush()
+                return moved
     stations = db.session.scalars(select(Assignment).where(Assignment.lead_lawyer_id == lawyer.id,
                                                            Assignment.active)).all()
     for assignment in stations:
@@ -175,41 +218,41 @@ def _free_slot_visit(lawyer, day: date, note: str) -> Visit | None:
             taken = db.session.scalar(select(Visit.id).where(
                 (Visit.station_id == assignment.station_id) | (Visit.lawyer_id == lawyer.id),
                 Visit.day == day, Visit.half == half, Visit.status != "cancelled").limit(1))
-            if taken is None:
-                visit = Visit(district_id=assignment.district_id, station_id=assignment.station_id,
-                              lawyer_id=lawyer.id, firm_id=lawyer.firm_id, day=day, half=half, status="planned",
-                              pinned=True, provisional=official_working_day(day) is None, note=note)
-                db.session.add(visit)
-                db.session.flush()
+            if taken is not None:
+                continue
+            visit = Visit(district_id=assignment.district_id, station_id=assignment.station_id,
+                          lawyer_id=lawyer.id, firm_id=lawyer.firm_id, day=day, half=half, status="planned",
+                          pinned=True, provisional=official_working_day(day) is None, note=note)
+            db.session.add(visit)
+            db.session.flush()
+            if not visit_conflicts(visit, lawyer_id=lawyer.id, day=day, half=half):
                 return visit
+            db.session.delete(visit)
+            db.session.flush()
     return None
 
 
 def _unrecorded_yesterday(lawyer, today) -> set[int]:
-    """The lawyer's visit on the last working day before today is left unrecorded (forgot to check in), to be
-    recorded afterwards with a reason from /visits/mine; added at a free slot when there is none."""
-    day = today - timedelta(days=1)
-    while official_working_day(day) is False or (official_working_day(day) is None and day.weekday() >= 5):
-        day -= timedelta(days=1)
-    found = db.session.scalar(select(Visit).where(Visit.lawyer_id == lawyer.id, Visit.day == day,
-                                                  Visit.status == "planned").limit(1))
-    found = found or _free_slot_visit(lawyer, day, "演示：律师忘记签到的走访，可在“我的走访”中补记并说明原因")
-    return {found.id} if found else set()
+    """The lawyer's visit on the last working day before today (or the one before, when no visit can be there) is
+    left unrecorded (forgot to check in), to be recorded afterwards with a reason from /visits/mine."""
+    for day in _working_days(today - timedelta(days=1), -1, 3):
+        found = db.session.scalar(select(Visit).where(Visit.lawyer_id == lawyer.id, Visit.day == day,
+                                                      Visit.status == "planned").limit(1))
+        found = found or _visit_on(lawyer, day, "演示：律师忘记签到的走访，可在“我的走访”中补记并说明原因")
+        if found is not None:
+            return {found.id}
+    return set()
 
 
 def _visit_today_for(lawyer, today) -> None:
-    """Make sure the lawyer has a visit on ``today`` (or, when today is not a working day, on the next working
-    day): a pinned visit at one of the stations they lead, in a free half-day."""
-    if db.session.scalar(select(Visit.id).where(Visit.lawyer_id == lawyer.id, Visit.day == today,
-                                                Visit.status != "cancelled").limit(1)):
-        return
-    day = today
-    while official_working_day(day) is False or (official_working_day(day) is None and day.weekday() >= 5):
-        day += timedelta(days=1)
-    if db.session.scalar(select(Visit.id).where(Visit.lawyer_id == lawyer.id, Visit.day == day,
-                                                Visit.status != "cancelled").limit(1)):
-        return
-    _free_slot_visit(lawyer, day, "演示：今天的走访，可试用签到、记录咨询、签退")
+    """Make sure the lawyer has a visit today (or, when today is not a working day or no visit can be there, on
+    one of the next working days), pinned, so check-in can be tried."""
+    for day in _working_days(today, 1, 5):
+        if db.session.scalar(select(Visit.id).where(Visit.lawyer_id == lawyer.id, Visit.day == day,
+                                                    Visit.status != "cancelled").limit(1)):
+            return
+        if _visit_on(lawyer, day, "演示：今天的走访，可试用签到、记录咨询、签退") is not None:
+            return
 
 
 def _duty_period(district) -> None:
@@ -224,9 +267,10 @@ def _duty_period(district) -> None:
 
 def load(ctx) -> None:
     chaoyang = ctx.districts["chaoyang"]
-    _programme(chaoyang, CHAOYANG_FIRMS, CHAOYANG_LAWYERS, CHAOYANG_LEAVE, linked=ctx.users.get("lawyer.wang"))
+    _programme(chaoyang, CHAOYANG_FIRMS, CHAOYANG_LAWYERS, _chaoyang_leave(today_local()),
+               linked=ctx.users.get("lawyer.wang"))
     _programme(ctx.districts["xicheng"], XICHENG_FIRMS, XICHENG_LAWYERS)
-    # Part 2: November happened (as far as it is past), a special period's hotline, and a visit for today.
+    # Part 2: November and what else is past happened, a special period's hotline, and a visit for today.
     plan_range(chaoyang, "2026-11", "2026-11", allow_past=True, time_limit_s=2.0)
     today = today_local()
     wang = db.session.scalar(select(Lawyer).where(Lawyer.district_id == chaoyang.id, Lawyer.name == "王建华"))
