@@ -15,6 +15,7 @@ from tests.conftest import login
 from trainer.auth.models import User
 from trainer.core.clock import today_local
 from trainer.core.extensions import db
+from trainer.core.months import month_key, month_of
 from trainer.org.demo import DEMO_PASSWORD, load_demo
 from trainer.org.models import District
 from trainer.rotation.models import PlacementDay
@@ -70,8 +71,13 @@ def test_the_home_page_counts_what_the_demo_holds_and_each_count_is_its_list(coo
     assert any(v.lawyer.name == "王建华" for v in unrecorded)
     assert "王建华" in text
     review = _text(coordinator.get(links["unrecorded"]).get_data(as_text=True))
+    # The link opens the oldest month with such visits; a later month (this morning's visits) is named beside it.
+    first_month = min(month_of(v.day) for v in unrecorded)
+    oldest = [v for v in unrecorded if month_of(v.day) == first_month]
     listed = review.split("已过时段未记录")[1].split("已签到、未签退")[0]
-    assert listed.count("王建华") >= 1 and all(v.station.name in listed for v in unrecorded)
+    assert listed.count("王建华") >= 1 and all(v.station.name in listed for v in oldest)
+    later = sorted({month_key(month_of(v.day)) for v in unrecorded} - {month_key(first_month)})
+    assert all(month in text for month in later)
 
     # A firm over its contract: 汇诚 has 7 stations against 6.
     assert counts["over_contract"] == 1

@@ -42,12 +42,13 @@ def _rows_of_page(html: str) -> list[tuple[str, str | None]]:
 
 @pytest.fixture
 def planned_now(districts):
-    """A small Chaoyang programme planned as if a week ago (so visits sit inside today's minimum notice too),
-    and a telephone duty period in which the first lawyer has a shift."""
+    """A small Chaoyang programme planned as if a week ago (so visits sit inside today's minimum notice too), to
+    the end of the month after next (so every lawyer has visits ahead on any day of the month), and a telephone
+    duty period in which the first lawyer has a shift."""
     district = districts["chaoyang"]
     made = make_programme(district)
     today = today_local()
-    last = shift_month(month_of(today), 1)
+    last = shift_month(month_of(today), 2)
     planner.plan_range(district, month_of(today - timedelta(days=7)), last, allow_provisional=True,
                        today=today - timedelta(days=7), time_limit_s=SOLVER_TIME_S)
     soonest = db.session.scalar(select(Visit).where(Visit.status == "planned", Visit.day >= today)
