@@ -25,6 +25,7 @@ from datetime import date, timedelta
 
 from ortools.sat.python import cp_model
 
+from trainer.planning.common import nth_weekday, week_of_month
 from trainer.planning.visits import PlannedVisit, Slot, VisitPlanRequest
 
 HALVES = ("am", "pm")
@@ -139,11 +140,6 @@ def solve_year(req: VisitPlanRequest, hint: Sequence[PlannedVisit], *, time_limi
                        solver.best_objective_bound, wall, build)
 
 
-def _nth_weekday(year: int, month: int, week: int, weekday: int) -> date | None:
-    days = [d for d in _month_days(year, month) if d.weekday() == weekday]
-    return days[week - 1] if week <= len(days) else None
-
-
 def _rhythm_kept(model: cp_model.CpModel, station, month_chains, working_days) -> list[cp_model.IntVar]:
     """One flag per station-month that holds only where the month's visits fall on the rhythm's days."""
     if station.rhythm:
@@ -161,8 +157,9 @@ def _rhythm_kept(model: cp_model.CpModel, station, month_chains, working_days) -
         if len(days) != station.visits_per_month:
             continue
         for pattern, picked in zip(patterns, chosen, strict=True):
-            targets = [_nth_weekday(year, month, week, weekday) for week, weekday in pattern]
-            if any(t is None or t not in working_days for t in targets):
+            targets = [nth_weekday((year, month), week, weekday) for week, weekday in pattern]
+            if any(week_of_month(t) != week or t not in working_days  # no 5th one that month
+                   for t, (week, _weekday) in zip(targets, pattern, strict=True)):
                 continue
             flag = model.new_bool_var("")
             model.add_implication(flag, picked)

@@ -17,6 +17,7 @@ from sqlalchemy.orm import selectinload
 from trainer.core.clock import local_datetime, today_local
 from trainer.core.extensions import db
 from trainer.core.months import Month, month_bounds, month_of
+from trainer.core.validation import InvalidInput
 from trainer.visits.duty import operations as duty
 from trainer.visits.models import Assignment, Lawyer, Visit
 from trainer.visits.plan.operations import move_visit, official_working_day, visit_conflicts
@@ -206,11 +207,13 @@ def _visit_on(lawyer, day: date, note: str) -> Visit | None:
                                                      Visit.day != day)).all()
     for visit in sorted(planned, key=lambda v: (abs((v.day - day).days), v.id)):
         for half in ("am", "pm"):
-            if not visit_conflicts(visit, lawyer_id=lawyer.id, day=day, half=half):
+            try:
                 moved = move_visit(visit, day=day, half=half)
-                moved.note = note
-                db.session.flush()
-                return moved
+            except InvalidInput:  # refused with its reasons, nothing changed
+                continue
+            moved.note = note
+            db.session.flush()
+            return moved
     stations = db.session.scalars(select(Assignment).where(Assignment.lead_lawyer_id == lawyer.id,
                                                            Assignment.active)).all()
     for assignment in stations:
