@@ -6,15 +6,19 @@ from __future__ import annotations
 import os
 import re
 import tempfile
+from datetime import UTC
 from io import BytesIO
 from pathlib import Path
 
 import pytest
+import time_machine
 from openpyxl import Workbook
 from sqlalchemy import delete, update
 
+from tests.clock import TODAY, Clock
 from trainer import create_app
 from trainer.auth.models import Role, User
+from trainer.core.clock import local_datetime
 from trainer.core.extensions import db
 from trainer.org.demo import ensure_districts
 from trainer.org.models import District
@@ -44,7 +48,7 @@ SOLVER_TIME_S = 60.0
 
 
 @pytest.fixture(scope="session")
-def app():
+def app(_travel):
     tmp = tempfile.mkdtemp(prefix="trainer-test-")
     url = os.environ.get("TRAINER_TEST_DATABASE_URL") or f"sqlite:///{Path(tmp) / 'test.db'}"
     app = create_app({
@@ -66,8 +70,34 @@ def app():
         db.engine.dispose()
 
 
+# 09:30 Beijing on TODAY, in UTC: a destination in Asia/Shanghai would make time-machine change the process's own
+# time zone too.
+START = local_datetime(TODAY, "09:30").astimezone(UTC)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _travel():
+    """The whole session, its module-wide worlds (the crawl's demo) included, lives on the tests' clock."""
+    with time_machine.travel(START, tick=False) as traveller:
+        yield traveller
+
+
 @pytest.fixture(autouse=True)
-def _clean_db(app):
+def clock(_travel):
+    """The tests' clock: 09:30 Beijing time on TODAY (a Tuesday late in November 2026, December ahead), whatever
+    day the suite runs on, held still until a test sets it (``clock.set("18:00")``, ``clock.set("09:00", day)``)
+    and back there for the next test.
+
+    Everything in the process reads it (time-machine: ``datetime.now``, ``date.today``, ``time.time``), so the
+    app, the planners, the jobs and the browser tests' live server all agree on "today".
+    """
+    _travel.move_to(START)
+    yield Clock(_travel)
+    _travel.move_to(START)
+
+
+@pytest.fixture(autouse=True)
+def _clean_db(app, clock):
     """Each test starts with the 16 districts and nothing else."""
     ctx = app.app_context()
     ctx.push()

@@ -9,6 +9,7 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
+from tests.clock import TODAY  # noqa: E402,F401 - the planners' today: December is ahead
 from tests.visits.conftest import make_programme
 from trainer.auth.operations import create_api_token
 from trainer.core.extensions import db
@@ -21,7 +22,6 @@ from trainer.visits.duty import operations as duty
 from trainer.visits.models import DutyPeriod, DutyShift, Lawyer, Visit
 from trainer.visits.setup import operations as setup_ops
 
-TODAY = date(2026, 11, 24)  # the planners' today: December is ahead
 CENTRE = "朝阳区劳动争议调解中心"
 
 

@@ -6,6 +6,7 @@ up at once (a station losing its firm, a placement day losing its mentor, leave 
 from __future__ import annotations
 
 import re
+from datetime import date
 from html import unescape
 
 import pytest
@@ -42,7 +43,9 @@ def desk(client) -> tuple[dict[str, int], dict[str, str], str]:
 
 
 @pytest.fixture
-def coordinator(app):
+def coordinator(app, clock):
+    # The desk as of 1 December: 朝外商业's filing (due the last day of November) is overdue.
+    clock.set("09:30", date(2026, 12, 1))
     load_demo()
     db.session.commit()
     client = app.test_client()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import threading
+from datetime import timedelta
 
 import pytest
 from werkzeug.serving import make_server
@@ -16,12 +17,17 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
 
 @pytest.fixture
 def live_server(app):
+    # The server lives on the tests' clock (late November 2026), Chromium on the real one, and Chromium drops a
+    # cookie whose expiry has passed by its own clock: the session cookie must outlast the gap between the two.
+    lifetime = app.config["PERMANENT_SESSION_LIFETIME"]
+    app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(days=365 * 20)
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
     thread.join(timeout=5)
+    app.config["PERMANENT_SESSION_LIFETIME"] = lifetime
 
 
 @pytest.fixture(scope="session")

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import re
 from datetime import date, timedelta
-from unittest import mock
 
 import icalendar
 from sqlalchemy import select
@@ -33,7 +32,7 @@ def test_the_rule_on_its_own(ctx):
     assert period_end(date(2026, 9, 20), 20).day == date(2026, 10, 10)
 
 
-def test_reply_due_after_national_day_on_the_page_and_in_the_feed(app, tree, login_as):
+def test_reply_due_after_national_day_on_the_page_and_in_the_feed(app, tree, login_as, clock):
     client = login_as("coordinator", "chaoyang")
     response = client.post("/instructors/engagements/new", data={
         "enterprise": "北京国庆科技有限公司", "union_name": "北京国庆科技有限公司工会", "industry": "建筑业",
@@ -56,8 +55,8 @@ def test_reply_due_after_national_day_on_the_page_and_in_the_feed(app, tree, log
     zhao = login_as(user=tree.zhao_user)
     page = zhao.get("/calendars/subscribe").get_data(as_text=True)
     path = re.search(r'value="http://trainer\.test(/feeds/[^"]+\.ics)"', page).group(1)
-    with mock.patch("trainer.calendars.serving.today_local", return_value=date(2026, 9, 20)):
-        feed = zhao.get(path)
+    clock.set("09:30", date(2026, 9, 20))  # the feed's window: 30 days back, so early October is in it
+    feed = zhao.get(path)
     [event] = [e for e in icalendar.Calendar.from_ical(feed.data).walk("VEVENT")
                if str(e["UID"]) == f"instructors-reply-due-{engagement.id}@trainer"]
     assert event.decoded("DTSTART") == date(2026, 10, 8)

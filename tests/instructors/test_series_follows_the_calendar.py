@@ -4,7 +4,6 @@ once: its status changes and that year's meetings are placed when the admin conf
 from __future__ import annotations
 
 from datetime import date
-from unittest import mock
 
 from sqlalchemy import select
 
@@ -21,19 +20,18 @@ NOTICE_2027 = {"year": 2027, "holidays": [
 
 
 def test_series_status_follows_a_confirmed_year_at_once(tree, login_as):
-    with mock.patch("trainer.instructors.meetings.operations.today_local", return_value=date(2026, 11, 24)):
-        series, expansion = save_and_place(
-            None, place_until=date(2027, 3, 31), organiser=tree.zhao, pair="district_part", district_id=tree.cy,
-            title="月度指导例会", rrule="FREQ=MONTHLY;BYDAY=2TU", starts_on=date(2026, 11, 1), until=None,
-            start_time="09:30", end_time="11:30", location="区总工会会议室")
-        settle()
-        assert expansion.stopped_year == 2027
-        client = login_as("coordinator", "chaoyang")
-        assert "停在2027年之前（尚未公布）" in text_of(client.get("/instructors/series").get_data(as_text=True))
+    series, expansion = save_and_place(
+        None, place_until=date(2027, 3, 31), organiser=tree.zhao, pair="district_part", district_id=tree.cy,
+        title="月度指导例会", rrule="FREQ=MONTHLY;BYDAY=2TU", starts_on=date(2026, 11, 1), until=None,
+        start_time="09:30", end_time="11:30", location="区总工会会议室")
+    settle()
+    assert expansion.stopped_year == 2027
+    client = login_as("coordinator", "chaoyang")
+    assert "停在2027年之前（尚未公布）" in text_of(client.get("/instructors/series").get_data(as_text=True))
 
-        workdays.import_notice(NOTICE_2027, confirm=True)  # the admin confirms the 2027 notice
-        settle()
-        page = text_of(client.get("/instructors/series").get_data(as_text=True))
+    workdays.import_notice(NOTICE_2027, confirm=True)  # the admin confirms the 2027 notice
+    settle()
+    page = text_of(client.get("/instructors/series").get_data(as_text=True))
     assert "停在2027年之前" not in page
     db.session.expire_all()
     assert db.session.get(MeetingSeries, series.id).blocked_year is None

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from datetime import date
 from types import SimpleNamespace
-from unittest import mock
 
 import pytest
 from sqlalchemy import func, select
@@ -24,13 +23,6 @@ from trainer.visits.plan import operations as plan_ops
 from trainer.visits.plan import planner
 from trainer.visits.setup import leave
 from trainer.visits.setup import operations as setup_ops
-
-
-@pytest.fixture(autouse=True)
-def fixed_today():
-    # "Within the next 30 days" counts from 24 November 2026: December's first three weeks are in it.
-    with mock.patch("trainer.notices.changes.today_local", return_value=TODAY):
-        yield
 
 
 def _notices(user) -> list[Notice]:

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date
 
 import pytest
 
-from trainer.core.clock import as_utc, local_datetime
+from tests.clock import TODAY  # noqa: F401 - the visits tests import it from here
 from trainer.core.extensions import db
 from trainer.org.models import Station, Union
 from trainer.visits.setup import operations as setup_ops
-
-TODAY = date(2026, 11, 24)
-
 
 ALL_WEEK = [f"{d}:{h}" for d in range(5) for h in ("am", "pm")]
 
@@ -46,29 +43,6 @@ def lawyer_headers(make_user, lawyer) -> dict:
     _row, secret = create_api_token(user, "t")
     db.session.commit()
     return {"Authorization": f"Bearer {secret}"}
-
-
-class Clock:
-    """The moment the recording rules judge by (``trainer.visits.records.rules.now``), in Beijing time."""
-
-    def __init__(self) -> None:
-        self.moment: datetime = local_datetime(TODAY, "09:30")
-
-    def set(self, hhmm: str, day: date | None = None) -> datetime:
-        self.moment = local_datetime(day or self.moment.date(), hhmm)
-        return self.moment
-
-    def advance(self, **delta) -> datetime:
-        self.moment = self.moment + timedelta(**delta)
-        return self.moment
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    """A settable clock for check-in windows and states: TODAY 09:30 Beijing to begin with."""
-    current = Clock()
-    monkeypatch.setattr("trainer.visits.records.rules.now_utc", lambda: as_utc(current.moment))
-    return current
 
 
 def make_programme(district, *, stations=4, receiving=None, lawyers_per_firm=2, firms=2, prefix=""):

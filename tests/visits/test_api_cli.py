@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from unittest import mock
 
-import pytest
 from sqlalchemy import select
 
 from tests.conftest import SOLVER_TIME_S
@@ -14,12 +13,6 @@ from trainer.core.extensions import db
 from trainer.visits.models import Visit
 from trainer.visits.plan import planner
 from trainer.visits.setup import operations as setup_ops
-
-
-@pytest.fixture(autouse=True)
-def fixed_today():
-    with mock.patch("trainer.visits.plan.planner.today_local", return_value=TODAY):
-        yield
 
 
 def _token(make_user, role="coordinator", district="chaoyang", user=None):

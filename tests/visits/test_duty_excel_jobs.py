@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date, datetime
 from io import BytesIO
-from unittest import mock
 
 import pytest
 from openpyxl import load_workbook
@@ -26,15 +25,6 @@ from trainer.visits.setup import operations as setup_ops
 
 FIRST, LAST = date(2026, 11, 2), date(2026, 11, 15)
 
-
-@pytest.fixture(autouse=True)
-def fixed_today():
-    with mock.patch("trainer.visits.plan.planner.today_local", return_value=TODAY), \
-            mock.patch("trainer.visits.web.today_local", return_value=TODAY), \
-            mock.patch("trainer.visits.plan.views.today_local", return_value=TODAY), \
-            mock.patch("trainer.visits.setup.views.today_local", return_value=TODAY), \
-            mock.patch("trainer.visits.records.views.today_local", return_value=TODAY):
-        yield
 
 
 def test_two_week_duty_roster_covers_every_shift_without_double_booking_or_leave(login_as, make_user,

@@ -7,7 +7,6 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 from io import BytesIO
-from unittest import mock
 
 import pytest
 from openpyxl import load_workbook
@@ -37,11 +36,6 @@ def typed(text: str) -> str:
     """The text as a workbook shows it: control characters left out."""
     return re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f]", "", text)
 
-
-@pytest.fixture(autouse=True)
-def fixed_today():
-    with mock.patch("trainer.visits.plan.planner.today_local", return_value=TODAY):
-        yield
 
 
 @pytest.fixture

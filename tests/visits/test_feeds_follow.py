@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
-from unittest import mock
 
 import icalendar
 import pytest
@@ -22,13 +21,6 @@ from trainer.org.models import Station
 from trainer.visits.models import Visit
 from trainer.visits.plan import planner
 from trainer.visits.setup import operations as setup_ops
-
-
-@pytest.fixture(autouse=True)
-def fixed_today():
-    with mock.patch("trainer.visits.plan.planner.today_local", return_value=TODAY), \
-            mock.patch("trainer.calendars.serving.today_local", return_value=TODAY):
-        yield
 
 
 def _path(response) -> str:

@@ -6,10 +6,8 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from unittest import mock
 
 import icalendar
-import pytest
 from sqlalchemy import select
 
 from tests.conftest import SOLVER_TIME_S
@@ -21,14 +19,6 @@ from trainer.visits.models import Visit
 from trainer.visits.plan import operations as plan_ops
 from trainer.visits.plan import planner
 from trainer.visits.setup import operations as setup_ops
-
-
-@pytest.fixture(autouse=True)
-def fixed_today():
-    # The feed's window (30 days back, 180 ahead) is counted from this day, like the plan's.
-    with mock.patch("trainer.visits.plan.planner.today_local", return_value=TODAY), \
-            mock.patch("trainer.calendars.serving.today_local", return_value=TODAY):
-        yield
 
 
 def _feed_path(client) -> str:

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from unittest import mock
 
-import pytest
 from sqlalchemy import select
 
 from tests.conftest import SOLVER_TIME_S
@@ -17,12 +15,6 @@ from trainer.visits.plan import operations as plan_ops
 from trainer.visits.plan import planner
 from trainer.visits.setup import operations as setup_ops
 from trainer.workdays.notice_period import first_open_day
-
-
-@pytest.fixture(autouse=True)
-def fixed_today():
-    with mock.patch("trainer.visits.plan.planner.today_local", return_value=TODAY):
-        yield
 
 
 def test_coordinator_plans_december_in_the_browser(login_as, programme):

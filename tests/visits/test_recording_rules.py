@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import re
 from datetime import date, timedelta
-from unittest import mock
 
 import pytest
 from sqlalchemy import select
@@ -23,11 +22,12 @@ from trainer.visits.records import accounts, rules
 YESTERDAY = TODAY - timedelta(days=1)  # 2026-11-23, a Monday
 
 
-@pytest.fixture(autouse=True)
-def fixed_today(clock):
-    with mock.patch("trainer.visits.records.views.today_local", side_effect=lambda: to_local(clock.moment).date()), \
-            mock.patch("trainer.visits.records.api.today_local", side_effect=lambda: to_local(clock.moment).date()):
-        yield
+def _later(clock, login_as, client, hhmm: str, day: date | None = None):
+    """The clock moves to ``hhmm`` (on ``day``) and the user opens the app again, signed in anew: a session lasts
+    8 hours and is never taken from a moment ahead of the clock, as when the tests step back to an earlier time."""
+    clock.set(hhmm, day)
+    return login_as(user=client.user)
+
 
 
 
@@ -46,19 +46,19 @@ def test_check_in_only_from_half_an_hour_before_the_slot_to_its_end(login_as, ma
     visit = add_visit(programme, 0, me, TODAY)  # 09:00–12:00
     lawyer = lawyer_client(login_as, make_user, me)
 
-    clock.set("00:08")  # the issue's case: a check-in at 00:08 for a 09:00 visit
+    lawyer = _later(clock, login_as, lawyer, "00:08")  # the issue's case: a check-in at 00:08 for a 09:00 visit
     page = lawyer.get("/visits/mine").get_data(as_text=True)
     assert "08:30起可以签到。" in page and f'/visits/mine/v/{visit.id}/check-in"' not in page
     refused = lawyer.post(f"/visits/mine/v/{visit.id}/check-in", follow_redirects=True).get_data(as_text=True)
     assert "08:30起才能签到（走访开始前30分钟）。" in refused
     assert _fresh(visit).checked_in_at is None
 
-    clock.set("12:01")
+    lawyer = _later(clock, login_as, lawyer, "12:01")
     refused = lawyer.post(f"/visits/mine/v/{visit.id}/check-in", follow_redirects=True).get_data(as_text=True)
     assert "本次走访已于12:00结束：请事后补记并说明原因。" in refused
     assert _fresh(visit).checked_in_at is None
 
-    clock.set("08:40")
+    lawyer = _later(clock, login_as, lawyer, "08:40")
     assert f'/visits/mine/v/{visit.id}/check-in"' in lawyer.get("/visits/mine").get_data(as_text=True)
     lawyer.post(f"/visits/mine/v/{visit.id}/check-in")
     visit = _fresh(visit)
@@ -73,7 +73,7 @@ def test_check_in_only_from_half_an_hour_before_the_slot_to_its_end(login_as, ma
     assert '<span class="badge info">进行中</span>' in month and '<span class="badge ok">已完成</span>' not in month
     assert accounts.firm_account(me.firm, (2026, 11)).in_progress == 1
 
-    clock.set("11:55")
+    lawyer = _later(clock, login_as, lawyer, "11:55")
     lawyer.post(f"/visits/mine/v/{visit.id}/check-out")
     record = lawyer.get(f"/visits/mine/v/{visit.id}").get_data(as_text=True)
     assert "已完成" in record and "进行中" not in record and "3小时15分" in record
@@ -83,7 +83,7 @@ def test_the_lawyer_records_yesterdays_visit_with_a_reason(login_as, make_user, 
     me = programme["lawyers"][0]
     visit = add_visit(programme, 0, me, YESTERDAY)
     lawyer = lawyer_client(login_as, make_user, me)
-    clock.set("08:15", TODAY)
+    lawyer = _later(clock, login_as, lawyer, "08:15", TODAY)
 
     mine = lawyer.get("/visits/mine").get_data(as_text=True)
     assert "待补记的走访" in mine and f"/visits/mine/v/{visit.id}#late" in mine and "待补记" in mine
@@ -132,16 +132,16 @@ def test_late_records_only_within_the_months_account_period(login_as, make_user,
     lawyer = lawyer_client(login_as, make_user, me)
     data = {"checked_in": "09:00", "checked_out": "11:30", "late_reason": "外出开庭后忘记签到"}
 
-    clock.set("10:00", date(2026, 12, 5))  # November closes on the 5th (ACCOUNTS_CLOSE_DAY)
+    lawyer = _later(clock, login_as, lawyer, "10:00", date(2026, 12, 5))  # November closes on the 5th (ACCOUNTS_CLOSE_DAY)
     html = lawyer.post(f"/visits/mine/v/{visit.id}/late", data=data).get_data(as_text=True)
     assert "走访只能补记到2026年12月4日 周五；请联系协调员更正记录。" in html and _fresh(visit).status == "planned"
 
     app.config["RECORD_LATE_DAYS"] = 7  # a configured number of days instead
     try:
-        clock.set("10:00", date(2026, 12, 8))
+        lawyer = _later(clock, login_as, lawyer, "10:00", date(2026, 12, 8))
         html = lawyer.post(f"/visits/mine/v/{visit.id}/late", data=data).get_data(as_text=True)
         assert "走访只能补记到2026年12月7日 周一" in html
-        clock.set("10:00", date(2026, 12, 7))
+        lawyer = _later(clock, login_as, lawyer, "10:00", date(2026, 12, 7))
         # Once the month's account is stored (closed), even within the days: the coordinator corrects it.
         accounts.store_month((2026, 11))
         db.session.commit()
@@ -156,14 +156,14 @@ def test_a_visit_without_check_out_is_flagged_and_credited_no_hours(login_as, ma
     forgot = add_visit(programme, 0, me, YESTERDAY)
     short = add_visit(programme, 1, me, YESTERDAY, half="pm")
     lawyer = lawyer_client(login_as, make_user, me)
-    clock.set("09:10", YESTERDAY)
+    lawyer = _later(clock, login_as, lawyer, "09:10", YESTERDAY)
     lawyer.post(f"/visits/mine/v/{forgot.id}/check-in")
-    clock.set("14:00", YESTERDAY)
+    lawyer = _later(clock, login_as, lawyer, "14:00", YESTERDAY)
     lawyer.post(f"/visits/mine/v/{short.id}/check-in")
-    clock.set("14:01", YESTERDAY)
+    lawyer = _later(clock, login_as, lawyer, "14:01", YESTERDAY)
     lawyer.post(f"/visits/mine/v/{short.id}/check-out")  # a one-minute visit
 
-    clock.set("08:00", TODAY)
+    lawyer = _later(clock, login_as, lawyer, "08:00", TODAY)
     assert rules.state(_fresh(forgot)) == rules.NO_CHECKOUT
     # The check-out button belongs to the day of the visit; afterwards it is a late record with its reason.
     refused = lawyer.post(f"/visits/mine/v/{forgot.id}/check-out", follow_redirects=True).get_data(as_text=True)

@@ -7,9 +7,7 @@ from __future__ import annotations
 import re
 from datetime import date
 from io import BytesIO
-from unittest import mock
 
-import pytest
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
@@ -23,16 +21,6 @@ from trainer.visits.setup import operations as setup_ops
 
 PHONE = "13812345678"
 
-
-@pytest.fixture(autouse=True)
-def fixed_today(clock):
-    with mock.patch("trainer.visits.plan.planner.today_local", return_value=TODAY), \
-            mock.patch("trainer.visits.web.today_local", return_value=TODAY), \
-            mock.patch("trainer.visits.plan.views.today_local", return_value=TODAY), \
-            mock.patch("trainer.visits.setup.views.today_local", return_value=TODAY), \
-            mock.patch("trainer.visits.records.views.today_local", return_value=TODAY), \
-            mock.patch("trainer.visits.records.api.today_local", return_value=TODAY):
-        yield
 
 
 

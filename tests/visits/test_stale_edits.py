@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
-from unittest import mock
 
 import pytest
 from sqlalchemy import select
@@ -19,12 +18,6 @@ from trainer.visits.models import Visit
 from trainer.visits.plan import operations as plan_ops
 from trainer.visits.plan import planner
 from trainer.visits.records import operations as records
-
-
-@pytest.fixture(autouse=True)
-def fixed_today():
-    with mock.patch("trainer.visits.plan.planner.today_local", return_value=TODAY):
-        yield
 
 
 def _firm(programme):
