@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 
 from trainer.core.clock import local_datetime, now_local
 
@@ -11,20 +11,12 @@ TODAY = date(2026, 11, 24)
 
 
 class Clock:
-    """Beijing wall time as the process sees it, held still; ``set`` and ``advance`` move it."""
+    """Beijing wall time as the process sees it, held still; ``set`` moves it."""
 
     def __init__(self, traveller) -> None:
         self.traveller = traveller
-
-    @property
-    def moment(self) -> datetime:
-        return now_local()
 
     def set(self, hhmm: str, day: date | None = None) -> datetime:
         moment = local_datetime(day or now_local().date(), hhmm)
         self.traveller.move_to(moment.astimezone(UTC))  # in UTC: see the fixture
         return moment
-
-    def advance(self, **delta) -> datetime:
-        self.traveller.shift(timedelta(**delta))
-        return now_local()
