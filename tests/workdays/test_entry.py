@@ -152,12 +152,13 @@ def test_stale_form_is_refused(login_as):
     assert workdays.holiday_name(date(2027, 2, 14), allow_provisional=True) == "春节"  # unchanged
 
 
-def test_stale_entry_edit_shows_the_first_admins_values_and_who_saved_them(login_as):
+def test_stale_entry_edit_shows_the_first_admins_values_and_who_saved_them(login_as, clock):
     _post(login_as("admin", None), 2027, save="1")
     entry = db.session.scalar(select(CalendarEntry).where(CalendarEntry.day == date(2027, 10, 9)))
     first, second = login_as("admin", None), login_as("admin", None)
     opened = {"stamp": entry.calendar_year.stamp, "day": "2027-10-09", "kind": "makeup_workday"}
     assert entry.name == "国庆节"
+    clock.set("09:31")  # the first admin saves a minute after the year was entered (the tests' clock stands still)
     assert first.post(f"/workdays/entries/{entry.id}", data={**opened, "name": "国庆调休",
                                                              "name_en": "National Day make-up"}).status_code == 302
     response = second.post(f"/workdays/entries/{entry.id}", data={**opened, "name": "中秋节", "name_en": ""},
