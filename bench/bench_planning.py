@@ -78,18 +78,9 @@ def verdict(met: bool) -> str:
     return "MET" if met else "NOT MET"
 
 
-def gap_sum(visits) -> int:
-    """Σ|gap − 14| over each station's consecutive visits (the issue's metric)."""
-    days: dict[int, list[date]] = defaultdict(list)
-    for visit in visits:
-        days[visit.station_id].append(visit.slot.day)
-    return sum(abs((b - a).days - 14) for ds in days.values() for a, b in zip(sorted(ds), sorted(ds)[1:],
-                                                                               strict=False))
-
-
 def figures(req: VisitPlanRequest, visits, wall: float) -> dict:
     quality = plan_quality(req, visits)
-    return {"gap_sum": gap_sum(visits), "rhythm": quality["rhythm_month_share"], "wall": wall,
+    return {"gap_sum": quality["gap_sum"], "rhythm": quality["rhythm_month_share"], "wall": wall,
             "backup": sum(1 for v in visits if v.by_backup), "violations": len(check_plan(req, visits)),
             "visits": len(visits)}
 

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import json
+from datetime import date, timedelta
 from unittest import mock
 
+import pytest
 from sqlalchemy import select
 
 from tests.conftest import SOLVER_TIME_S
 from tests.visits.conftest import TODAY
 from trainer.auth.operations import create_api_token
 from trainer.core.extensions import db
+from trainer.core.validation import InvalidInput
 from trainer.visits.models import Visit
+from trainer.visits.plan import operations as plan_ops
 from trainer.visits.plan import planner
 from trainer.visits.setup import operations as setup_ops
 
@@ -127,3 +132,63 @@ def test_cli_plan_list_check(app, districts, programme):
     unannounced = runner.invoke(args=["visits", "plan", "--district", "chaoyang", "--from", "2027-01",
                                       "--to", "2027-01"])
     assert unannounced.exit_code != 0 and "2027" in unannounced.output and "--provisional" in unannounced.output
+
+
+
+def _gap_sum_and_patterns():
+    """Σ|gap − 14| of the stored planned visits and each station's (week of month, weekday) pattern per month."""
+    by_station: dict[int, list[date]] = {}
+    for visit in db.session.scalars(select(Visit).where(Visit.status == "planned").order_by(Visit.day)):
+        by_station.setdefault(visit.station_id, []).append(visit.day)
+    total = sum(abs((b - a).days - 14) for days in by_station.values() for a, b in zip(days, days[1:], strict=False))
+    patterns = {(station, day.month): [] for station, days in by_station.items() for day in days}
+    for station, days in by_station.items():
+        for day in days:
+            patterns[(station, day.month)].append(((day.day - 1) // 7, day.weekday()))
+    return total, patterns
+
+
+def test_cli_quality_measures_the_stored_plan(app, districts, programme):
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["visits", "plan", "--district", "chaoyang", "--from", "2026-12", "--to", "2027-01",
+                               "--provisional", "--time-limit", str(SOLVER_TIME_S)]).exit_code == 0
+    expected, patterns = _gap_sum_and_patterns()
+    shown = runner.invoke(args=["visits", "quality", "--district", "chaoyang", "--from", "2026-12", "--to", "2027-01"])
+    assert shown.exit_code == 0, shown.output
+    assert "chaoyang 2026-12..2027-01: 16 visits" in shown.output
+    assert f"Σ|gap − 14| over each station's consecutive visits: {expected}" in shown.output
+    assert "hard-rule violations: 0" in shown.output and "visits by the backup lawyer: 0" in shown.output
+    before = json.loads(runner.invoke(args=["visits", "quality", "--district", "chaoyang", "--from", "2026-12",
+                                            "--to", "2027-01", "--json"]).output)
+    assert before["gap_sum"] == expected and before["visits"] == 16 and before["violations"] == 0
+
+    # One station's January visit moved a week by hand (a station that kept December's pattern in January): the
+    # figures follow the stored plan — the gaps change and that station-month leaves the rhythm.
+    kept = [station for (station, month) in patterns if month == 12
+            and sorted(patterns[(station, 12)]) == sorted(patterns[(station, 1)])]
+    assert kept, "the planner keeps a station's rhythm from December into January"
+    moved = None
+    for station in kept:
+        for visit in db.session.scalars(select(Visit).where(Visit.station_id == station, Visit.day >= date(2027, 1, 1),
+                                                            Visit.status == "planned").order_by(Visit.day)):
+            for shift in (7, -7):
+                day = visit.day + timedelta(days=shift)
+                if day.month != 1:
+                    continue
+                try:
+                    moved = plan_ops.move_visit(visit, day=day, half=visit.half)
+                except InvalidInput:
+                    db.session.rollback()
+                    continue
+                break
+            if moved:
+                break
+        if moved:
+            break
+    assert moved is not None
+    db.session.commit()
+    after = json.loads(runner.invoke(args=["visits", "quality", "--district", "chaoyang", "--from", "2026-12",
+                                           "--to", "2027-01", "--json"]).output)
+    assert after["gap_sum"] == _gap_sum_and_patterns()[0] != before["gap_sum"]
+    assert after["rhythm_month_share"] == pytest.approx(before["rhythm_month_share"] - 1 / 8)
+    assert after["violations"] == 0 and after["visits"] == 16

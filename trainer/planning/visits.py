@@ -1492,7 +1492,8 @@ def check_plan(req: VisitPlanRequest, visits: Iterable[PlannedVisit]) -> list[Pl
 def plan_quality(req: VisitPlanRequest, visits: Sequence[PlannedVisit]) -> dict[str, float]:
     """Rhythm kept, gaps, backup share and spread of visits per lawyer for a plan.
 
-    A station-month keeps the rhythm when its (week of month, weekday) pattern is the station's explicit
+    ``gap_sum`` is issue 16's measure of the rhythm of the visits themselves: Σ|gap − 14| over each station's
+    consecutive visits of the plan (history left out). A station-month keeps the rhythm when its (week of month, weekday) pattern is the station's explicit
     rhythm, or, without one, the pattern the station shows most often over the plan and its history.
     """
     by_station: dict[int, list[date]] = defaultdict(list)
@@ -1503,7 +1504,7 @@ def plan_quality(req: VisitPlanRequest, visits: Sequence[PlannedVisit]) -> dict[
     for v in req.existing:
         if month_of(v.slot.day) not in month_set:
             history[v.station_id].append(v.slot.day)
-    kept_months = total_months = stations_all_kept = 0
+    kept_months = total_months = stations_all_kept = gap_sum = 0
     gaps: list[int] = []
     for station in req.stations:
         days = sorted(by_station.get(station.id, []))
@@ -1529,6 +1530,7 @@ def plan_quality(req: VisitPlanRequest, visits: Sequence[PlannedVisit]) -> dict[
             else:
                 station_kept = False
         stations_all_kept += station_kept and bool(patterns)
+        gap_sum += sum(abs((b - a).days - 14) for a, b in zip(days, days[1:], strict=False))
         everything = sorted(days + [d for d in history.get(station.id, [])])
         gaps.extend((b - a).days for a, b in zip(everything, everything[1:], strict=False))
     per_lawyer = Counter(v.lawyer_id for v in visits)
@@ -1537,6 +1539,7 @@ def plan_quality(req: VisitPlanRequest, visits: Sequence[PlannedVisit]) -> dict[
     return {
         "rhythm_month_share": kept_months / total_months if total_months else 1.0,
         "rhythm_station_share": stations_all_kept / len(req.stations) if req.stations else 1.0,
+        "gap_sum": gap_sum,
         "mean_abs_gap_minus_14": statistics.fmean(abs(g - 14) for g in gaps) if gaps else 0.0,
         "backup_share": sum(1 for v in visits if v.by_backup) / len(visits) if visits else 0.0,
         "visits_per_lead_min": min(loads) if loads else 0,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import click
 from flask.cli import with_appcontext
 
@@ -13,7 +15,7 @@ from trainer.visits.plan import operations, planner, queries
 from trainer.visits.plan.messages import describe_all, problem_dict
 from trainer.workdays import YearNotAnnounced
 
-cli = click.Group("visits", help="Lawyer visits (一站一家一律师): plan, re-plan, list and check.")
+cli = click.Group("visits", help="Lawyer visits (一站一家一律师): plan, re-plan, list, check and measure.")
 
 
 def _run_plan(district_code, first, last, provisional, mode, time_limit, allow_past):
@@ -52,6 +54,14 @@ def _with_plan_options(func):
     return func
 
 
+def _range(first, last):
+    """The days from the first month's first to the last month's last (the first month when no last)."""
+    try:
+        return month_bounds(parse_month(first))[0], month_bounds(parse_month(last or first))[1]
+    except InvalidInput as error:
+        raise refused(error) from None
+
+
 @cli.command("plan")
 @_with_plan_options
 @with_appcontext
@@ -79,11 +89,7 @@ def replan(district_code, first, last, provisional, time_limit, allow_past):
 def list_visits(district_code, first, last, lawyer, station, show_all):
     """List visits, one a line: day, half, station, lawyer, flags."""
     district = district_of(district_code)
-    try:
-        start = month_bounds(parse_month(first))[0]
-        end = month_bounds(parse_month(last or first))[1]
-    except InvalidInput as error:
-        raise refused(error) from None
+    start, end = _range(first, last)
     count = 0
     for visit in queries.listed_visits(district.id, start, end, lawyer=lawyer, station=station, show_all=show_all):
         flags = " ".join(f for f, on in (("pinned", visit.pinned), ("backup", visit.by_backup),
@@ -94,6 +100,31 @@ def list_visits(district_code, first, last, lawyer, station, show_all):
     click.echo(f"{count} visits")
 
 
+@cli.command("quality")
+@click.option("--district", "district_code", required=True)
+@click.option("--from", "first", required=True, help="first month, e.g. 2027-01")
+@click.option("--to", "last", help="last month (default: the first)")
+@click.option("--json", "as_json", is_flag=True, help="one JSON object instead of lines")
+@with_appcontext
+def quality(district_code, first, last, as_json):
+    """How good the stored plan is, in the figures `make bench` prints for the planner and its peers."""
+    district = district_of(district_code)
+    start, end = _range(first, last)
+    figures = operations.plan_figures(district, start, end)
+    db.session.rollback()
+    if as_json:
+        click.echo(json.dumps(figures))
+        return
+    low, high = figures["visits_per_lead"]
+    click.echo(f"{district.code} {start:%Y-%m}..{end:%Y-%m}: {figures['visits']} visits")
+    click.echo(f"  Σ|gap − 14| over each station's consecutive visits: {figures['gap_sum']}")
+    click.echo(f"  station-months keeping the station's rhythm: {figures['rhythm_month_share']:.1%}")
+    click.echo(f"  visits by the backup lawyer: {figures['backup_visits']}")
+    click.echo(f"  hard-rule violations: {figures['violations']}")
+    click.echo(f"  visits per lead lawyer: {low}–{high}"
+               + (f"; {figures['unassigned_stations']} stations unassigned" if figures["unassigned_stations"] else ""))
+
+
 @cli.command("check")
 @click.option("--district", "district_code", required=True)
 @click.option("--from", "first", required=True, help="first month, e.g. 2027-01")
@@ -102,9 +133,8 @@ def list_visits(district_code, first, last, lawyer, station, show_all):
 def check(district_code, first, last):
     """Check the stored visits against the hard rules; exit status 1 when any is broken."""
     district = district_of(district_code)
+    start, end = _range(first, last)
     try:
-        start = month_bounds(parse_month(first))[0]
-        end = month_bounds(parse_month(last or first))[1]
         problems, loaded = operations.check_visits(district, start, end)
     except InvalidInput as error:
         raise refused(error) from None

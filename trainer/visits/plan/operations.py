@@ -22,7 +22,7 @@ from trainer.core.extensions import db
 from trainer.core.months import month_bounds, month_key, month_of, month_range
 from trainer.core.validation import InvalidInput
 from trainer.org.models import District
-from trainer.planning.visits import PlannedVisit, Slot, check_plan
+from trainer.planning.visits import PlannedVisit, Slot, check_plan, plan_quality
 from trainer.visits.labels import half_label, short_day
 from trainer.visits.models import HALVES, Lawyer, Visit
 from trainer.visits.plan.planner import apply_moves, load_request
@@ -177,8 +177,9 @@ def cancel_visit(visit: Visit, *, version: int | None = None, note: str | None =
     db.session.flush()
 
 
-def check_visits(district: District, first: date, last: date):
-    """Hard-rule violations of the stored visits between first and last (the solver's own validator)."""
+def _stored_plan(district: District, first: date, last: date):
+    """The stored visits between first and last as a plan of the solver's, with its request (the visits outside
+    the range as history) and what was loaded."""
     months = month_range(month_of(first), month_of(last))
     loaded = load_request(district, months, allow_provisional=True, time_limit_s=0)
     in_plan = [v for v in loaded.visits.values() if v.station_id in loaded.assignments
@@ -187,6 +188,16 @@ def check_visits(district: District, first: date, last: date):
                for v in in_plan]
     request = replace(loaded.request, existing=tuple(f for f in loaded.request.existing
                                                      if f.visit_id not in {v.id for v in in_plan}))
+    return request, planned, loaded
+
+
+def check_visits(district: District, first: date, last: date):
+    """Hard-rule violations of the stored visits between first and last (the solver's own validator)."""
+    request, planned, loaded = _stored_plan(district, first, last)
+    return _violations(request, planned, loaded), loaded
+
+
+def _violations(request, planned, loaded) -> list:
     problems = check_plan(request, planned)
     # by_backup is a label, not a rule: a visit by the backup counts as right whatever the flag says.
     out = []
@@ -197,4 +208,17 @@ def check_visits(district: District, first: date, last: date):
                                                                             station.backup_lawyer_id):
                 continue
         out.append(problem)
-    return out, loaded
+    return out
+
+
+def plan_figures(district: District, first: date, last: date) -> dict:
+    """How good the stored plan between first and last is (the figures `make bench` prints for the planner and its
+    peers): visits, Σ|gap − 14| over each station's consecutive visits, the share of station-months that keep
+    the station's rhythm, visits by the backup lawyer, hard-rule violations, visits per lead lawyer."""
+    request, planned, loaded = _stored_plan(district, first, last)
+    quality = plan_quality(request, planned)
+    problems = _violations(request, planned, loaded)
+    return {"visits": len(planned), "gap_sum": quality["gap_sum"], "rhythm_month_share": quality["rhythm_month_share"],
+            "backup_visits": sum(1 for v in planned if v.by_backup), "violations": len(problems),
+            "unassigned_stations": len(loaded.unassigned),
+            "visits_per_lead": (quality["visits_per_lead_min"], quality["visits_per_lead_max"])}
