@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from datetime import date
 
 from sqlalchemy import select
@@ -28,6 +29,18 @@ def test_coordinator_plans_december_in_the_browser(login_as, programme):
     assert response.status_code == 302 and "run=" in response.headers["Location"]
     html = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "全部排定" in html and "新增 8 次走访" in html and "没有违反任何规则" in html
+    # How the months stand now: the rhythm, the gaps between a station's visits (each station's two December
+    # visits: |gap - 14| averaged), the load per lead lawyer — from the visits as they are stored.
+    visits = db.session.scalars(select(Visit).order_by(Visit.day)).all()
+    days = {}
+    for v in visits:
+        days.setdefault(v.station_id, []).append(v.day)
+    offs = [abs((b - a).days - 14) for ds in days.values() for a, b in zip(ds, ds[1:], strict=False)]
+    loads = sorted(Counter(v.lawyer_id for v in visits).values())
+    text = re.sub(r"\s+", " ", html)
+    assert "这几个月的计划现状" in text and "共8次走访；100%的站·月保持服务站的固定节奏。" in text
+    assert f"同一服务站相邻两次走访的间隔：平均与两周相差{sum(offs) / len(offs):.1f}天。" in text
+    assert f"每位主律师走访{loads[0]}至{loads[-1]}次；后备律师代为走访0次。" in text
     calendar = client.get("/visits/?month=2026-12").get_data(as_text=True)
     assert "朝阳区2026年12月律师走访" in calendar and "8 次走访" in calendar
     visit = db.session.scalar(select(Visit).order_by(Visit.day))

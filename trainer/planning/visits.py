@@ -1504,7 +1504,7 @@ def plan_quality(req: VisitPlanRequest, visits: Sequence[PlannedVisit]) -> dict[
     for v in req.existing:
         if month_of(v.slot.day) not in month_set:
             history[v.station_id].append(v.slot.day)
-    kept_months = total_months = stations_all_kept = gap_sum = 0
+    kept_months = total_months = stations_all_kept = gap_sum = gap_count = 0
     gaps: list[int] = []
     for station in req.stations:
         days = sorted(by_station.get(station.id, []))
@@ -1531,6 +1531,7 @@ def plan_quality(req: VisitPlanRequest, visits: Sequence[PlannedVisit]) -> dict[
                 station_kept = False
         stations_all_kept += station_kept and bool(patterns)
         gap_sum += sum(abs((b - a).days - 14) for a, b in zip(days, days[1:], strict=False))
+        gap_count += max(0, len(days) - 1)
         everything = sorted(days + [d for d in history.get(station.id, [])])
         gaps.extend((b - a).days for a, b in zip(everything, everything[1:], strict=False))
     per_lawyer = Counter(v.lawyer_id for v in visits)
@@ -1540,6 +1541,7 @@ def plan_quality(req: VisitPlanRequest, visits: Sequence[PlannedVisit]) -> dict[
         "rhythm_month_share": kept_months / total_months if total_months else 1.0,
         "rhythm_station_share": stations_all_kept / len(req.stations) if req.stations else 1.0,
         "gap_sum": gap_sum,
+        "gap_count": gap_count,
         "mean_abs_gap_minus_14": statistics.fmean(abs(g - 14) for g in gaps) if gaps else 0.0,
         "backup_share": sum(1 for v in visits if v.by_backup) / len(visits) if visits else 0.0,
         "visits_per_lead_min": min(loads) if loads else 0,

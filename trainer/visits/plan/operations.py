@@ -218,7 +218,8 @@ def plan_figures(district: District, first: date, last: date) -> dict:
     request, planned, loaded = _stored_plan(district, first, last)
     quality = plan_quality(request, planned)
     problems = _violations(request, planned, loaded)
-    return {"visits": len(planned), "gap_sum": quality["gap_sum"], "rhythm_month_share": quality["rhythm_month_share"],
+    return {"visits": len(planned), "gap_sum": quality["gap_sum"], "gaps": quality["gap_count"],
+            "rhythm_month_share": quality["rhythm_month_share"],
             "backup_visits": sum(1 for v in planned if v.by_backup), "violations": len(problems),
             "unassigned_stations": len(loaded.unassigned),
             "visits_per_lead": (quality["visits_per_lead_min"], quality["visits_per_lead_max"])}

@@ -15,7 +15,7 @@ from trainer.auth.models import Role
 from trainer.auth.permissions import STAFF, allow, working_district
 from trainer.core.clock import today_local
 from trainer.core.extensions import db
-from trainer.core.months import month_bounds, month_key, month_of, shift_month
+from trainer.core.months import month_bounds, month_key, month_of, parse_month, shift_month
 from trainer.core.validation import InvalidInput, form_errors_from
 from trainer.exchange.excel import workbook_response
 from trainer.visits import access
@@ -110,8 +110,21 @@ def plan():
     recent = queries.recent_runs(district.id)
     problems = describe_all(run.problems) if run else []
     return render_template("visits/plan.html", district=district, form=form, run=run, problems=problems,
-                           recent=recent, not_announced=not_announced,
+                           recent=recent, not_announced=not_announced, figures=_figures(district, run),
                            rhythm_share=planner.rhythm_share())
+
+
+def _figures(district, run) -> dict | None:
+    """The run's months as the plan stands now (edits since the run included): rhythm, gaps, load."""
+    if run is None or run.status == "none" or run.district_id != district.id:
+        return None
+    first = month_bounds(parse_month(run.first_month))[0]
+    last = month_bounds(parse_month(run.last_month))[1]
+    figures = operations.plan_figures(district, first, last)
+    if not figures["visits"]:
+        return None
+    return {**figures, "rhythm": f"{figures['rhythm_month_share']:.0%}",
+            "gap_mean": f"{figures['gap_sum'] / figures['gaps']:.1f}" if figures["gaps"] else "0"}
 
 
 # --------------------------------------------------------------------------------------------------- visits
