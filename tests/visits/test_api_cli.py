@@ -148,7 +148,7 @@ def _gap_sum_and_patterns():
     return total, patterns
 
 
-def test_cli_quality_measures_the_stored_plan(app, districts, programme):
+def test_cli_quality_measures_the_stored_plan(app, districts, programme, make_user):
     runner = app.test_cli_runner()
     assert runner.invoke(args=["visits", "plan", "--district", "chaoyang", "--from", "2026-12", "--to", "2027-01",
                                "--provisional", "--time-limit", str(SOLVER_TIME_S)]).exit_code == 0
@@ -192,3 +192,15 @@ def test_cli_quality_measures_the_stored_plan(app, districts, programme):
     assert after["gap_sum"] == _gap_sum_and_patterns()[0] != before["gap_sum"]
     assert after["rhythm_month_share"] == pytest.approx(before["rhythm_month_share"] - 1 / 8)
     assert after["violations"] == 0 and after["visits"] == 16
+
+    # The same figures through the API, for staff of the district; a lawyer may not ask, a reversed range is 422.
+    api = app.test_client()
+    headers = _token(make_user)
+    answer = api.get("/api/v1/visits/plan/quality?from=2026-12&to=2027-01", headers=headers)
+    assert answer.status_code == 200 and answer.json == after
+    reversed_range = api.get("/api/v1/visits/plan/quality?from=2027-01&to=2026-12", headers=headers)
+    assert reversed_range.status_code == 422 and "不能早于" in reversed_range.json["error"]["fields"]["to"]
+    assert api.get("/api/v1/visits/plan/quality?from=2026-12&to=2027-01",
+                   headers=_token(make_user, role="lawyer")).status_code == 403
+    shown = runner.invoke(args=["visits", "quality", "--district", "chaoyang", "--from", "2027-01", "--to", "2026-12"])
+    assert shown.exit_code != 0 and "不能早于" in shown.output

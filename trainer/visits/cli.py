@@ -110,12 +110,16 @@ def quality(district_code, first, last, as_json):
     """How good the stored plan is, in the figures `make bench` prints for the planner and its peers."""
     district = district_of(district_code)
     start, end = _range(first, last)
-    figures = operations.plan_figures(district, start, end)
-    db.session.rollback()
+    try:
+        figures = operations.plan_figures(district, start, end)
+    except InvalidInput as error:
+        raise refused(error) from None
+    finally:
+        db.session.rollback()
     if as_json:
         click.echo(json.dumps(figures))
         return
-    low, high = figures["visits_per_lead"]
+    low, high = figures["visits_per_lead_min"], figures["visits_per_lead_max"]
     click.echo(f"{district.code} {start:%Y-%m}..{end:%Y-%m}: {figures['visits']} visits")
     click.echo(f"  Σ|gap − 14| over each station's consecutive visits: {figures['gap_sum']}")
     click.echo(f"  station-months keeping the station's rhythm: {figures['rhythm_month_share']:.1%}")

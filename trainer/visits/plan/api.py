@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
@@ -11,6 +13,8 @@ from trainer.api.helpers import respond, target_district
 from trainer.auth.models import Role
 from trainer.auth.permissions import STAFF, allow
 from trainer.core.extensions import db
+from trainer.core.months import month_bounds, parse_month
+from trainer.core.validation import InvalidInput
 from trainer.visits import access
 from trainer.visits.blueprint import blp
 from trainer.visits.plan import operations, planner, queries
@@ -18,12 +22,25 @@ from trainer.visits.plan.messages import describe_all
 from trainer.visits.plan.schemas import (
     PlanResultSchema,
     PlanSchema,
+    QualityQuery,
+    QualitySchema,
     VisitChangeSchema,
     VisitQuery,
     VisitSchema,
 )
 from trainer.web.errors import api_error
 from trainer.workdays import YearNotAnnounced
+
+# The months' fields as the API names them ("from", "to"); the operations name them as the forms do.
+API_FIELDS = {"first_month": "from", "last_month": "to"}
+
+
+@contextmanager
+def _api_field_names():
+    try:
+        yield
+    except InvalidInput as error:
+        raise InvalidInput({API_FIELDS.get(k, k): v for k, v in error.fields.items()}, error.message) from None
 
 
 @blp.route("/visits")
@@ -85,9 +102,10 @@ def plan(data):
     What could not be planned comes back in `problems`, each with a sentence for people."""
     district = target_district(data.get("district"))
     try:
-        outcome = planner.plan_range(district, data["first_month"], data["last_month"],
-                                     allow_provisional=data["provisional"], mode=data["mode"],
-                                     user_id=current_user.id)
+        with _api_field_names():
+            outcome = planner.plan_range(district, data["first_month"], data["last_month"],
+                                         allow_provisional=data["provisional"], mode=data["mode"],
+                                         user_id=current_user.id)
     except YearNotAnnounced as error:
         db.session.rollback()
         return api_error(422, error.localized(),
@@ -102,3 +120,19 @@ def plan(data):
     return {"run_id": run.id, "status": run.status, "provisional": run.provisional, "created": run.created,
             "moved": run.moved, "kept": run.kept, "cancelled": run.cancelled,
             "problems": [{**p, "message": m} for p, m in zip(outcome.problems, messages, strict=True)]}
+
+
+@blp.route("/visits/plan/quality")
+@allow(STAFF)
+@blp.arguments(QualityQuery, location="query")
+@blp.response(200, QualitySchema)
+@blp.errors(401, 403, 422)
+def plan_quality(args):
+    """How good the stored plan of the months `from`..`to` (at most 12) is, in the figures `make bench` prints for
+    the planner and its peers: Σ|gap − 14| over each station's consecutive visits, the share of station-months
+    keeping the station's rhythm, visits by the backup lawyer, hard-rule violations, visits per lead lawyer."""
+    district = target_district(args.get("district"))
+    first = month_bounds(parse_month(args["first_month"], "from"))[0]
+    last = month_bounds(parse_month(args["last_month"], "to"))[1]
+    with _api_field_names():
+        return operations.plan_figures(district, first, last)

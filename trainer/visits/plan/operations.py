@@ -222,4 +222,4 @@ def plan_figures(district: District, first: date, last: date) -> dict:
             "rhythm_month_share": quality["rhythm_month_share"],
             "backup_visits": sum(1 for v in planned if v.by_backup), "violations": len(problems),
             "unassigned_stations": len(loaded.unassigned),
-            "visits_per_lead": (quality["visits_per_lead_min"], quality["visits_per_lead_max"])}
+            "visits_per_lead_min": quality["visits_per_lead_min"], "visits_per_lead_max": quality["visits_per_lead_max"]}

@@ -56,6 +56,25 @@ class PlanSchema(Schema):
     district = fields.Str(metadata={"description": "district code (admin only)"})
 
 
+class QualityQuery(Schema):
+    first_month = fields.Str(required=True, data_key="from", validate=MONTH, metadata={"example": "2027-01"})
+    last_month = fields.Str(required=True, data_key="to", validate=MONTH, metadata={"example": "2027-12"})
+    district = fields.Str(metadata={"description": "district code (admin only)"})
+
+
+class QualitySchema(Schema):
+    visits = fields.Int(metadata={"description": "planned and delivered visits in the months"})
+    gap_sum = fields.Int(metadata={"description": "Σ|gap − 14| over each station's consecutive visits, in days"})
+    gaps = fields.Int(metadata={"description": "how many gaps that sum is over"})
+    rhythm_month_share = fields.Float(metadata={"description": "share of station-months that keep the station's "
+                                                               "rhythm (0..1)"})
+    backup_visits = fields.Int()
+    violations = fields.Int(metadata={"description": "hard-rule violations"})
+    unassigned_stations = fields.Int()
+    visits_per_lead_min = fields.Int()
+    visits_per_lead_max = fields.Int()
+
+
 class ProblemSchema(Schema):
     rule = fields.Str()
     message = fields.Str()
