@@ -5,10 +5,12 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from sqlalchemy import select
 
 from tests.clock import TODAY  # noqa: F401 - the visits tests import it from here
 from trainer.core.extensions import db
 from trainer.org.models import Station, Union
+from trainer.visits.models import Visit
 from trainer.visits.setup import operations as setup_ops
 
 ALL_WEEK = [f"{d}:{h}" for d in range(5) for h in ("am", "pm")]
@@ -16,8 +18,6 @@ ALL_WEEK = [f"{d}:{h}" for d in range(5) for h in ("am", "pm")]
 
 def add_visit(programme, station_index: int, lawyer, day: date, half: str = "am", **extra):
     """A pinned planned visit of ``lawyer`` at the programme's station on ``day``."""
-    from trainer.visits.models import Visit
-
     station = programme["stations"][station_index]
     visit = Visit(district_id=station.district_id, station_id=station.id, lawyer_id=lawyer.id,
                   firm_id=lawyer.firm_id, day=day, half=half, status="planned", pinned=True, **extra)
@@ -43,6 +43,19 @@ def lawyer_headers(make_user, lawyer) -> dict:
     _row, secret = create_api_token(user, "t")
     db.session.commit()
     return {"Authorization": f"Bearer {secret}"}
+
+
+def gap_sum_and_patterns():
+    """Σ|gap − 14| of the stored planned visits and each station's (week of month, weekday) pattern per month."""
+    by_station: dict[int, list[date]] = {}
+    for visit in db.session.scalars(select(Visit).where(Visit.status == "planned").order_by(Visit.day)):
+        by_station.setdefault(visit.station_id, []).append(visit.day)
+    total = sum(abs((b - a).days - 14) for days in by_station.values() for a, b in zip(days, days[1:], strict=False))
+    patterns = {(station, day.month): [] for station, days in by_station.items() for day in days}
+    for station, days in by_station.items():
+        for day in days:
+            patterns[(station, day.month)].append(((day.day - 1) // 7, day.weekday()))
+    return total, patterns
 
 
 def make_programme(district, *, stations=4, receiving=None, lawyers_per_firm=2, firms=2, prefix=""):

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from tests.conftest import SOLVER_TIME_S
-from tests.visits.conftest import TODAY
+from tests.visits.conftest import TODAY, gap_sum_and_patterns
 from trainer.auth.operations import create_api_token
 from trainer.core.extensions import db
 from trainer.core.validation import InvalidInput
@@ -135,24 +135,11 @@ def test_cli_plan_list_check(app, districts, programme):
 
 
 
-def _gap_sum_and_patterns():
-    """Σ|gap − 14| of the stored planned visits and each station's (week of month, weekday) pattern per month."""
-    by_station: dict[int, list[date]] = {}
-    for visit in db.session.scalars(select(Visit).where(Visit.status == "planned").order_by(Visit.day)):
-        by_station.setdefault(visit.station_id, []).append(visit.day)
-    total = sum(abs((b - a).days - 14) for days in by_station.values() for a, b in zip(days, days[1:], strict=False))
-    patterns = {(station, day.month): [] for station, days in by_station.items() for day in days}
-    for station, days in by_station.items():
-        for day in days:
-            patterns[(station, day.month)].append(((day.day - 1) // 7, day.weekday()))
-    return total, patterns
-
-
 def test_cli_quality_measures_the_stored_plan(app, districts, programme, make_user):
     runner = app.test_cli_runner()
     assert runner.invoke(args=["visits", "plan", "--district", "chaoyang", "--from", "2026-12", "--to", "2027-01",
                                "--provisional", "--time-limit", str(SOLVER_TIME_S)]).exit_code == 0
-    expected, patterns = _gap_sum_and_patterns()
+    expected, patterns = gap_sum_and_patterns()
     shown = runner.invoke(args=["visits", "quality", "--district", "chaoyang", "--from", "2026-12", "--to", "2027-01"])
     assert shown.exit_code == 0, shown.output
     assert "chaoyang 2026-12..2027-01: 16 visits" in shown.output
@@ -189,7 +176,7 @@ def test_cli_quality_measures_the_stored_plan(app, districts, programme, make_us
     db.session.commit()
     after = json.loads(runner.invoke(args=["visits", "quality", "--district", "chaoyang", "--from", "2026-12",
                                            "--to", "2027-01", "--json"]).output)
-    assert after["gap_sum"] == _gap_sum_and_patterns()[0] != before["gap_sum"]
+    assert after["gap_sum"] == gap_sum_and_patterns()[0] != before["gap_sum"]
     assert after["rhythm_month_share"] == pytest.approx(before["rhythm_month_share"] - 1 / 8)
     assert after["violations"] == 0 and after["visits"] == 16
 

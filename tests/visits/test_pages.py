@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import select
 
 from tests.conftest import SOLVER_TIME_S
-from tests.visits.conftest import TODAY, make_programme
+from tests.visits.conftest import TODAY, gap_sum_and_patterns, make_programme
 from trainer.core.extensions import db
+from trainer.core.validation import InvalidInput
 from trainer.visits.models import Assignment, Firm, Lawyer, LawyerLeave, Visit
 from trainer.visits.plan import operations as plan_ops
 from trainer.visits.plan import planner
@@ -32,15 +33,25 @@ def test_coordinator_plans_december_in_the_browser(login_as, programme):
     # How the months stand now: the rhythm, the gaps between a station's visits (each station's two December
     # visits: |gap - 14| averaged), the load per lead lawyer — from the visits as they are stored.
     visits = db.session.scalars(select(Visit).order_by(Visit.day)).all()
-    days = {}
-    for v in visits:
-        days.setdefault(v.station_id, []).append(v.day)
-    offs = [abs((b - a).days - 14) for ds in days.values() for a, b in zip(ds, ds[1:], strict=False)]
     loads = sorted(Counter(v.lawyer_id for v in visits).values())
     text = re.sub(r"\s+", " ", html)
     assert "这几个月的计划现状" in text and "共8次走访；100%的站·月保持服务站的固定节奏。" in text
-    assert f"同一服务站相邻两次走访的间隔：平均与两周相差{sum(offs) / len(offs):.1f}天。" in text
+    assert f"同一服务站相邻两次走访的间隔：平均与两周相差{gap_sum_and_patterns()[0] / 4:.1f}天。" in text  # 4 gaps
     assert f"每位主律师走访{loads[0]}至{loads[-1]}次；后备律师代为走访0次。" in text
+    # A visit moved by hand afterwards: the run's page shows the plan as it stands, not as the run left it.
+    before = gap_sum_and_patterns()[0]
+    for visit in visits:
+        try:
+            plan_ops.move_visit(visit, day=visit.day + timedelta(days=7), half=visit.half)
+        except InvalidInput:
+            db.session.rollback()
+            continue
+        break
+    db.session.commit()
+    after = gap_sum_and_patterns()[0]
+    assert after != before
+    text = re.sub(r"\s+", " ", client.get(response.headers["Location"]).get_data(as_text=True))
+    assert f"同一服务站相邻两次走访的间隔：平均与两周相差{after / 4:.1f}天。" in text
     calendar = client.get("/visits/?month=2026-12").get_data(as_text=True)
     assert "朝阳区2026年12月律师走访" in calendar and "8 次走访" in calendar
     visit = db.session.scalar(select(Visit).order_by(Visit.day))

@@ -1493,8 +1493,9 @@ def plan_quality(req: VisitPlanRequest, visits: Sequence[PlannedVisit]) -> dict[
     """Rhythm kept, gaps, backup share and spread of visits per lawyer for a plan.
 
     ``gap_sum`` is issue 16's measure of the rhythm of the visits themselves: Σ|gap − 14| over each station's
-    consecutive visits of the plan (history left out). A station-month keeps the rhythm when its (week of month, weekday) pattern is the station's explicit
-    rhythm, or, without one, the pattern the station shows most often over the plan and its history.
+    consecutive visits of the plan (history left out), over ``gap_count`` gaps. A station-month keeps the rhythm
+    when its (week of month, weekday) pattern is the station's explicit rhythm, or, without one, the pattern the
+    station shows most often over the plan and its history.
     """
     by_station: dict[int, list[date]] = defaultdict(list)
     for visit in visits:
