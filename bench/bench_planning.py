@@ -6,6 +6,8 @@ Scenarios (each run in its own process, so its peak memory is its own):
   month, 1,248 visits), side by side in one run: our planner (10 s limit), its greedy plan alone, and the anchor,
   a whole-year CP-SAT model warm-started from the greedy plan (``bench/year_model.py``, 120 s);
 * ``city``: the city at 10x (520 stations, 12,480 visits), our planner with a 10 s limit and its greedy plan;
+* ``city-page``: the city year planned from the plan page (bench/city_district.py on SQLite): the POST that loads,
+  plans and saves it, the page with the run's figures, then one month re-planned;
 * ``replan``: a district year, then a three-week leave of one lawyer;
 * ``rotation``: a rotation year;
 * ``duty``: the issue's roster (14 days x 3 shifts, 8 lawyers) from the roster page (the POST that plans it,
@@ -209,6 +211,58 @@ def scenario_city(year: int, anchor_s: float) -> None:
           f"{ours_f['violations']}")
 
 
+def scenario_city_page(year: int, anchor_s: float) -> None:
+    """The city year planned as a coordinator plans it: the plan page's POST (load, plan, save every visit with
+    its audit entry and feed stamps, commit), the page with the run's figures, then one month re-planned."""
+    import city_district
+    from sqlalchemy import func, select
+
+    from trainer import create_app
+    from trainer.core.clock import today_local
+    from trainer.core.extensions import db
+    from trainer.org.demo import ensure_districts
+    from trainer.visits.models import PlanRun, Visit
+
+    folder = tempfile.mkdtemp(prefix="bench-city-page-")
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder}/bench.db",
+                      "SECRET_KEY": "bench", "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False})
+    plan_year = today_local().year + 1
+    with app.app_context():
+        db.create_all()
+        made = city_district.populate(ensure_districts()["tongzhou"], assign=True,
+                                      month=(plan_year - 1, 12), coordinator="coord.city")
+        db.session.commit()
+    print(f"== city year from the plan page ({plan_year}, SQLite): 520 stations, {made.firms} firms, 200 lawyers, "
+          f"a month of history; the planner at the page's default limit")
+    client = app.test_client()
+    client.post("/login", data={"username": "coord.city", "password": city_district.PASSWORD})
+    timings = {}
+
+    def timed(name, call):
+        started = time.perf_counter()
+        response = call()
+        timings[name] = time.perf_counter() - started
+        assert response.status_code in (200, 302), (name, response.status_code)
+        return response
+
+    plan = timed("plan", lambda: client.post("/visits/plan", data={
+        "first_month": f"{plan_year}-01", "last_month": f"{plan_year}-12", "mode": "full", "provisional": "y"}))
+    timed("page", lambda: client.get(plan.headers["Location"]))
+    replan = timed("replan", lambda: client.post("/visits/plan", data={
+        "first_month": f"{plan_year}-03", "last_month": f"{plan_year}-03", "mode": "replan", "provisional": "y"}))
+    timed("replan_page", lambda: client.get(replan.headers["Location"]))
+    with app.app_context():
+        runs = db.session.scalars(select(PlanRun).order_by(PlanRun.id)).all()
+        visits = db.session.scalar(select(func.count()).select_from(Visit).where(Visit.day >= date(plan_year, 1, 1)))
+        solver = [run.stats.get("t_total_s", 0.0) for run in runs]
+        methods = [run.stats.get("method") for run in runs]
+    print(f"   plan POST {timings['plan']:.2f} s ({visits:,} visits saved; the planner {solver[0]:.2f} s, "
+          f"{methods[0]}; loading and saving {timings['plan'] - solver[0]:.2f} s); the page with the run's figures "
+          f"{timings['page']:.2f} s")
+    print(f"   March re-planned: POST {timings['replan']:.2f} s (the planner {solver[1]:.2f} s), its page "
+          f"{timings['replan_page']:.2f} s")
+
+
 def scenario_replan(year: int, anchor_s: float) -> None:
     base = gen.district_visits(year, working_days(year), seed=DISTRICT_SEED, time_limit_s=5.0)
     planned = plan_visits(base)
@@ -344,7 +398,8 @@ def scenario_duty(year: int, anchor_s: float) -> None:
           f"longest stretch without duty {s['longest_idle_days']} days, most in 3 days {s['most_in_3_days']}")
 
 
-SCENARIOS = {"district": scenario_district, "city": scenario_city, "replan": scenario_replan,
+SCENARIOS = {"district": scenario_district, "city": scenario_city, "city-page": scenario_city_page,
+             "replan": scenario_replan,
              "rotation": scenario_rotation, "duty": scenario_duty}
 
 

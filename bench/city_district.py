@@ -19,7 +19,7 @@ from trainer.core.clock import LOCAL_TZ
 from trainer.core.extensions import db
 from trainer.core.months import month_bounds
 from trainer.org.models import District, Station, Union
-from trainer.visits.models import CATEGORIES, Consultation, Contract, Firm, Lawyer, Visit
+from trainer.visits.models import CATEGORIES, Assignment, Consultation, Contract, Firm, Lawyer, Visit
 from trainer.workdays.service import working_days_set
 
 PASSWORD = "bench-pages-123"
@@ -42,8 +42,10 @@ def _moment(day: date, hhmm: str) -> datetime:
 
 
 def populate(district: District, *, stations: int = 520, firms: int = 80, lawyers: int = 200,
-             month: tuple[int, int] = (2026, 11), seed: int = 16, coordinator: str = "coord.city") -> Populated:
-    """Write the district's programme and month (flushes; the caller commits)."""
+             month: tuple[int, int] = (2026, 11), seed: int = 16, coordinator: str = "coord.city",
+             assign: bool = False) -> Populated:
+    """Write the district's programme and month (flushes; the caller commits). ``assign``: every station also
+    gets its firm's lead and backup lawyer (一站一家一律师) from the month's start, so the district can be planned."""
     rng = random.Random(seed)
     first, last = month_bounds(month)
     working = sorted(working_days_set(first, last, allow_provisional=True))
@@ -76,6 +78,13 @@ def populate(district: District, *, stations: int = 520, firms: int = 80, lawyer
     db.session.add_all(lawyer_rows)
     db.session.flush()
     firm_lawyers = [[lw for lw in lawyer_rows if lw.firm_id == firm.id] for firm in firm_rows]
+
+    if assign:
+        db.session.add_all(Assignment(district_id=district.id, station_id=station.id, firm_id=firm.id,
+                                      lead_lawyer_id=firm_lawyers[n][k % len(firm_lawyers[n])].id,
+                                      backup_lawyer_id=(firm_lawyers[n][(k + 1) % len(firm_lawyers[n])].id
+                                                        if len(firm_lawyers[n]) > 1 else None), start=first)
+                           for n, firm in enumerate(firm_rows) for k, station in enumerate(per_firm[n]))
 
     visits = []
     for n, firm in enumerate(firm_rows):

@@ -110,15 +110,16 @@ def _district_of(obj) -> int | None:
 def _bump_feed_stamps(session: Session, flush_context, instances) -> None:
     scopes: set[str] = set()
     followed: dict[FeedFollow, set[int]] = {}
-    for obj in list(session.new) + list(session.dirty) + list(session.deleted):
-        if isinstance(obj, FeedSource) and (obj in session.new or obj in session.deleted
-                                            or session.is_modified(obj, include_collections=False)):
+    # session.new and .deleted build a fresh set on every read: taken once, so a flush of many rows stays linear.
+    added_or_gone = session.new.union(session.deleted)
+    for obj in list(added_or_gone) + list(session.dirty):
+        whole = obj in added_or_gone
+        if isinstance(obj, FeedSource) and (whole or session.is_modified(obj, include_collections=False)):
             scopes.update(district_scope_key(d) for d in obj.feed_district_ids)
         for model, attributes in LINK_FOLLOWS:
-            if isinstance(obj, model) and (attributes is None or obj in session.new or obj in session.deleted
-                                           or _changed(obj, attributes)):
+            if isinstance(obj, model) and (attributes is None or whole or _changed(obj, attributes)):
                 scopes.add(LINKS_SCOPE)
-        if obj in session.new or obj in session.deleted or not FOLLOWS:
+        if whole or not FOLLOWS:
             continue
         for follow in FOLLOWS:
             if isinstance(obj, follow.parent) and _changed(obj, follow.attributes):

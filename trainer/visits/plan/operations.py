@@ -186,8 +186,9 @@ def _stored_plan(district: District, first: date, last: date):
                and month_bounds(months[0])[0] <= v.day <= month_bounds(months[-1])[1]]
     planned = [PlannedVisit(v.station_id, v.lawyer_id, Slot(v.day, v.half), v.by_backup, v.id, v.pinned)
                for v in in_plan]
+    planned_ids = {v.id for v in in_plan}
     request = replace(loaded.request, existing=tuple(f for f in loaded.request.existing
-                                                     if f.visit_id not in {v.id for v in in_plan}))
+                                                     if f.visit_id not in planned_ids))
     return request, planned, loaded
 
 
