@@ -181,6 +181,28 @@ def test_a_feed_too_big_keeps_the_events_nearest_today(max_bytes):
     assert len(kept) == count and nearest <= min(left_out)  # the nearest kept, the furthest left out
 
 
+@pytest.mark.parametrize("max_bytes", [3_000, 20_000, 60_000, 10_000_000])
+def test_a_feed_over_its_limit_writes_only_the_blocks_it_can_keep(app, monkeypatch, max_bytes):
+    monkeypatch.setattr(blocks, "FIT_CHUNK", 10)
+    events = random_events(99, 120)
+    today = date(2026, 4, 1)
+    text = "提醒：{}".format
+    whole = ical.render_calendar(HEAD, events, 60, max_bytes=max_bytes, today=today,
+                                 alarm_text=lambda e: text(e.summary))
+    blocks.memory.clear()
+    head = ical.write_head(HEAD)
+    kept, found = blocks.blocks_within(events, max_bytes - len(head) - len(ical.FOOT), today, 60,
+                                       lambda e: text(e.summary))
+    # The same feed as written whole, from the blocks of the nearest events only (a chunk beyond what fits).
+    assert ical.assemble(head, kept, found.blocks, max_bytes=max_bytes, today=today) == whole
+    assert found.written == len(found.blocks) == len(kept) == len(found.new_rows)
+    assert [e.uid for e in kept] == [e.uid for e in events if e in kept]  # in the events' own order
+    if whole[1] < len(events):
+        assert whole[1] < len(kept) <= whole[1] + 10
+    else:
+        assert len(kept) == len(events)
+
+
 def test_awkward_feed_reads_the_same_in_three_parsers():
     # The events the parsers accept as they are (timed, in Beijing time, text with every kind of trouble).
     rng = random.Random(5)

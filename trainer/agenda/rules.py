@@ -39,12 +39,17 @@ def same_person_elsewhere(items: Sequence[PlannedItem], world: World) -> Iterabl
     people = world.memo.setdefault("people_of", {})
     if unknown := nodes - people.keys():
         people.update(people_of(unknown))
+    records_of: dict[tuple[str, int], list[Person]] = {}
     for item in items:
         for person in item.people:
-            found = people.get((person.role, person.id))
-            if not found:
+            node = (person.role, person.id)
+            if node not in records_of:
+                found = people.get(node)
+                records_of[node] = [Person(role, ident) for role in ROLES for ident in sorted(found.ids(role))
+                                    if (role, ident) != node] if found else []
+            records = records_of[node]
+            if not records:
                 continue
-            records = [Person(role, ident) for role in ROLES for ident in sorted(found.ids(role))]
             other = _clash(item, person, records, world)
             if other is not None:
                 yield Breach(item.key, "other_programme", _(

@@ -173,6 +173,19 @@ def write_head(head: CalendarHead) -> bytes:
     return written[: -len(FOOT)]
 
 
+def nearest_first(events: list[FeedEvent], today: date | None = None) -> list[int]:
+    """The events' indexes, those nearest to ``today`` first (the order in which a feed over its size limit
+    keeps them); events as near keep their own order."""
+    anchor = today or date.today()
+
+    def distance(index: int) -> int:
+        start = events[index].start
+        day = start.date() if isinstance(start, datetime) else start
+        return abs((day - anchor).days)
+
+    return sorted(range(len(events)), key=distance)
+
+
 def assemble(head: bytes, events: list[FeedEvent], blocks: list[bytes], max_bytes: int = 1_000_000,
              today: date | None = None) -> tuple[bytes, int]:
     """The whole feed from its head and its events' written blocks (in the events' order), and the number of
@@ -183,15 +196,8 @@ def assemble(head: bytes, events: list[FeedEvent], blocks: list[bytes], max_byte
     """
     total = len(head) + len(FOOT) + sum(map(len, blocks))
     if total > max_bytes:
-        anchor = today or date.today()
-
-        def distance(index: int) -> int:
-            start = events[index].start
-            day = start.date() if isinstance(start, datetime) else start
-            return abs((day - anchor).days)
-
         kept, size = set(), len(head) + len(FOOT)
-        for index in sorted(range(len(blocks)), key=distance):
+        for index in nearest_first(events, today):
             if size + len(blocks[index]) > max_bytes:
                 break
             kept.add(index)

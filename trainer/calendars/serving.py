@@ -141,8 +141,10 @@ def build_feed(state: FeedState, today: date, base: str | None = None) -> BuiltF
             def alarm_text(event):
                 return template.replace("%(summary)s", event.summary)
 
-        found = blocks.blocks_for(events, state.alarm_minutes, alarm_text)
-        body, count = ical.assemble(head_bytes(head), events, found.blocks, max_bytes=MAX_FEED_BYTES, today=today)
+        written_head = head_bytes(head)
+        events, found = blocks.blocks_within(events, MAX_FEED_BYTES - len(written_head) - len(ical.FOOT), today,
+                                             state.alarm_minutes, alarm_text)
+        body, count = ical.assemble(written_head, events, found.blocks, max_bytes=MAX_FEED_BYTES, today=today)
     return BuiltFeed(body, count, int((time.perf_counter() - started) * 1000), found.new_rows)
 
 

@@ -193,10 +193,13 @@ def not_working_day(items: Sequence[PlannedItem], world: World) -> Iterable[Brea
     """An item that needs a working day sits on a holiday or a weekend (the provisional calendar where a year is
     not announced: its computed festival days count)."""
     language = current_lang()
+    days: dict[date, object] = {}
     for item in items:
         if not item.working_day_only:
             continue
-        info = day_info(item.day, allow_provisional=True)
+        if item.day not in days:
+            days[item.day] = day_info(item.day, allow_provisional=True)
+        info = days[item.day]
         if info.working:
             continue
         if info.kind == "holiday":
