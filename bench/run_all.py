@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-BENCHMARKS = ["bench_planning.py", "bench_feed.py", "bench_pages.py", "bench_api.py"]  # bench_api: APIFlask optional
+BENCHMARKS = ["bench_planning.py", "bench_feed.py", "bench_pages.py", "bench_walk.py", "bench_api.py"]  # bench_api: APIFlask optional
 
 
 def main() -> int:
