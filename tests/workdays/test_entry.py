@@ -101,6 +101,21 @@ def test_conflicts_page_per_district_apply_and_keep(app, login_as, fake_area, di
     kept = db.session.scalar(select(KeptConflict))
     assert (kept.kind, kept.item_id, kept.kept_by_id) == ("visit", 4, chaoyang.user.id)
 
+    # A long list comes a page at a time (every conflict counted, each page with its own suggestions).
+    for number in range(5, 8):
+        fake_area.add(number, date(2027, 2, 8 + number - 5), districts["chaoyang"].id, f"第{number}工会服务站 · 李律师")
+    app.config["PAGE_SIZE"] = 2
+    try:
+        first = chaoyang.get("/workdays/conflicts").get_data(as_text=True)
+        second = chaoyang.get("/workdays/conflicts?page=2").get_data(as_text=True)
+        beyond = chaoyang.get("/workdays/conflicts?page=9").get_data(as_text=True)
+    finally:
+        app.config["PAGE_SIZE"] = 50
+    assert "3 项冲突" in first and "第 1 页，共 2 页" in first and "?page=2" in first
+    assert first.count('name="apply"') == 2 and second.count('name="apply"') == 1
+    shown = [name for name in ("第5工会服务站", "第6工会服务站", "第7工会服务站") if name in first + second]
+    assert len(shown) == 3 and "第 2 页，共 2 页" in second and "第 2 页，共 2 页" in beyond
+
     # The admin sees every district; another district's item cannot be applied or kept by a coordinator.
     admin_page = login_as("admin", None).get("/workdays/conflicts").get_data(as_text=True)
     assert "月坛街道工会服务站" in admin_page and "西城区" in admin_page

@@ -4,7 +4,7 @@ re-plan the affected months; and the district's minimum notice."""
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
@@ -17,6 +17,7 @@ from trainer.core.clock import today_local
 from trainer.core.extensions import db
 from trainer.core.validation import InvalidInput
 from trainer.org.models import District
+from trainer.web.paging import page_of
 from trainer.workdays import changes, queries
 from trainer.workdays.conflicts import PlannedItem, open_conflicts
 from trainer.workdays.notice_period import first_open_day, notice_days, set_notice_days
@@ -58,7 +59,8 @@ def conflicts():
     notice = {"days": notice_days(_district_id(district)),
               "until": changes.notice_words(first_open_day(_district_id(district)))} if district else None
     districts = queries.districts_by_id() if current_user.role == Role.ADMIN else {}
-    return render_template("workdays/conflicts.html", conflicts=listed, kept=kept, district=district,
+    page = page_of(listed, request.args.get("page", 1, type=int), current_app.config["PAGE_SIZE"])
+    return render_template("workdays/conflicts.html", conflicts=listed, page=page, kept=kept, district=district,
                            notice=notice, held=[c for c in listed if c.proposal and c.proposal.notice],
                            districts=districts, today=today_local())
 
