@@ -131,6 +131,12 @@ def test_a_conflict_clears_itself_and_a_kept_item_stays_kept(client, make_user, 
     listed = {c["item"]: c for c in client.get("/api/v1/workdays/conflicts", headers=headers).json["conflicts"]}
     assert {f"visit:{v.id}" for v in (first, second, third)} <= set(listed)
     assert listed[f"visit:{first.id}"]["day"] == first.day.isoformat()
+    # A page at a time on request: every conflict counted, the pages together are the whole list.
+    pages = [client.get(f"/api/v1/workdays/conflicts?page={n}&page_size=2", headers=headers) for n in (1, 2, 9)]
+    assert [len(p.json["conflicts"]) for p in pages] == [2, len(listed) - 2, 0]
+    assert {p.headers["X-Total-Count"] for p in pages} == {str(len(listed))} == {str(p.json["count"]) for p in pages}
+    assert {c["item"] for p in pages for c in p.json["conflicts"]} == set(listed)
+    assert client.get("/api/v1/workdays/conflicts?page_size=0", headers=headers).status_code == 422
 
     # Moved by hand: its conflict is gone, nothing marked. Cancelled: gone too.
     target = listed[f"visit:{first.id}"]["proposal"]

@@ -30,9 +30,10 @@ class OnePage:
         return self.page + 1
 
 
-def page_of(items: list, page: int, per_page: int) -> OnePage:
-    """Page ``page`` (from 1; out of range: the nearest page) of ``items``, ``per_page`` a page."""
+def page_of(items: list, page: int, per_page: int, *, clamp: bool = True) -> OnePage:
+    """Page ``page`` (from 1) of ``items``, ``per_page`` a page. Out of range: the nearest page (a page address),
+    or with ``clamp`` false an empty page (as the API's query lists answer)."""
     pages = max(1, -(-len(items) // per_page))
-    page = min(max(page, 1), pages)
+    page = min(max(page, 1), pages) if clamp else max(page, 1)
     first = (page - 1) * per_page
     return OnePage(items[first:first + per_page], page, pages, page > 1, page < pages, len(items))

@@ -9,11 +9,13 @@ from marshmallow import Schema, fields, validate
 from sqlalchemy.exc import IntegrityError
 
 from trainer.api.helpers import StrictBool, target_district
+from trainer.api.schemas import PageArgs
 from trainer.auth.models import Role
 from trainer.auth.permissions import STAFF, allow, check_district, district_scope
 from trainer.core.extensions import db
 from trainer.org.models import District
 from trainer.web.errors import api_error
+from trainer.web.paging import page_of
 from trainer.workdays import changes, queries
 from trainer.workdays.api import blp
 from trainer.workdays.conflicts import PlannedItem, open_conflicts
@@ -24,6 +26,11 @@ from trainer.workdays.review.views import RACE_MESSAGE
 class DistrictArgs(Schema):
     district = fields.Str(metadata={"description": "district code (admin only; others work in their own); "
                                                    "none: every district"})
+
+
+class ConflictListArgs(DistrictArgs, PageArgs):
+    """The district, and which page of the open conflicts (`page`, `page_size`; all of them counted in `count`
+    and `X-Total-Count`)."""
 
 
 class ReasonSchema(Schema):
@@ -137,18 +144,21 @@ def _open_count(district: District | None) -> int:
 
 @blp.route("/conflicts")
 @allow(STAFF)
-@blp.arguments(DistrictArgs, location="query")
+@blp.arguments(ConflictListArgs, location="query")
 @blp.response(200, ConflictListSchema)
 @blp.errors(401, 403, 422)
 def list_conflicts(args):
-    """What is planned from today on and breaks a rule now, each once with every reason and a proposal; the
-    proposals are consistent with each other (applying all of them breaks nothing)."""
+    """What is planned from today on and breaks a rule now, each once with every reason and a proposal, a page
+    at a time (`count` and `X-Total-Count`: all of them); the proposals are consistent with each other
+    (applying all of them breaks nothing)."""
     district = _district(args)
     found = queries.conflicts_now(district.id if district else None)
     listed = open_conflicts(found)
-    return {"count": len(listed), "conflicts": [changes.conflict_json(c) for c in listed],
+    page = page_of(listed, args["page"], args["page_size"], clamp=False)
+    headers = {"X-Total-Count": str(len(listed)), "X-Page": str(page.page), "X-Page-Size": str(args["page_size"])}
+    return {"count": len(listed), "conflicts": [changes.conflict_json(c) for c in page.items],
             "kept": [changes.conflict_json(c) for c in found if c.kept is not None],
-            "notice_until": changes.notice_until(district.id) if district else None}
+            "notice_until": changes.notice_until(district.id) if district else None}, 200, headers
 
 
 @blp.route("/conflicts/apply", methods=["POST"])
