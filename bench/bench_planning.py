@@ -23,7 +23,6 @@ import resource
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from collections import Counter, defaultdict
 from dataclasses import replace
@@ -37,6 +36,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 import gen  # noqa: E402
 import year_model  # noqa: E402
 from frontier import rhythm_frontier  # noqa: E402
+from throwaway import throwaway_app  # noqa: E402
 
 from trainer.planning.common import nth_weekday, week_of_month  # noqa: E402
 from trainer.planning.duty import check_duty, plan_duty  # noqa: E402
@@ -217,18 +217,14 @@ def scenario_city_page(year: int, anchor_s: float) -> None:
     import city_district
     from sqlalchemy import func, select
 
-    from trainer import create_app
     from trainer.core.clock import today_local
     from trainer.core.extensions import db
     from trainer.org.demo import ensure_districts
     from trainer.visits.models import PlanRun, Visit
 
-    folder = tempfile.mkdtemp(prefix="bench-city-page-")
-    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder}/bench.db",
-                      "SECRET_KEY": "bench", "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False})
+    app = throwaway_app("bench-city-page-")
     plan_year = today_local().year + 1
     with app.app_context():
-        db.create_all()
         made = city_district.populate(ensure_districts()["tongzhou"], assign=True,
                                       month=(plan_year - 1, 12), coordinator="coord.city")
         db.session.commit()
@@ -310,7 +306,6 @@ def duty_page_times(rounds: int = 5) -> tuple[list[float], float, dict]:
     redirect) on a throwaway SQLite database, ``rounds`` times; and the roster page's GET."""
     from sqlalchemy import select
 
-    from trainer import create_app
     from trainer.auth.models import Role, User
     from trainer.core.extensions import db
     from trainer.org.demo import ensure_districts
@@ -319,11 +314,8 @@ def duty_page_times(rounds: int = 5) -> tuple[list[float], float, dict]:
     from trainer.visits.models import DutyPeriod
     from trainer.visits.setup import operations as setup_ops
 
-    folder = tempfile.mkdtemp(prefix="bench-duty-")
-    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder}/bench.db",
-                      "SECRET_KEY": "bench", "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False})
+    app = throwaway_app("bench-duty-")
     with app.app_context():
-        db.create_all()
         ensure_districts()
         district = db.session.scalar(select(District).where(District.code == "chaoyang"))
         firm = setup_ops.save_firm(None, district_id=district.id, name="值班测试律师事务所", contact_name="张主任",

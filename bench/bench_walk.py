@@ -15,12 +15,12 @@ from __future__ import annotations
 import argparse
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 
 
 def main() -> int:
@@ -28,20 +28,18 @@ def main() -> int:
     parser.add_argument("--slowest", type=int, default=15, help="how many of the slowest answers to print")
     args = parser.parse_args()
 
+    from throwaway import throwaway_app
+
     from tests.crawl import pages
     from tests.crawl.world import load_world
-    from trainer import create_app
     from trainer.core.clock import today_local
     from trainer.core.extensions import db
     from trainer.org.models import District
     from trainer.visits.plan.planner import plan_range
 
-    folder = tempfile.mkdtemp(prefix="bench-walk-")
-    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder}/walk.db",
-                      "SECRET_KEY": "bench-walk", "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False})
+    app = throwaway_app("bench-walk-")
     year = today_local().year + 1
     with app.app_context():
-        db.create_all()
         started = time.perf_counter()
         world = load_world(city=True)
         loaded_s = time.perf_counter() - started
