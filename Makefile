@@ -39,7 +39,8 @@ migrate: install
 demo: migrate
 	$(FLASK) demo --if-empty
 
-# gunicorn (the production server) and the scheduler beside it; the serve command prints the address.
+# granian (the production server; TRAINER_WEB_SERVER=gunicorn for gunicorn) and the scheduler beside it; the serve
+# command prints the address.
 run: demo
 	@echo ""
 	@$(FLASK) demo --if-empty | sed -n '/demo logins/,$$p'

@@ -1,5 +1,5 @@
-"""Benchmark of the calendar feed: the real app under gunicorn as `make run` starts it, against nginx serving the
-same bytes, full answers and 304s side by side.
+"""Benchmark of the calendar feed: the real app under the web server as `make run` starts it (and under gunicorn),
+against nginx serving the same bytes, full answers and 304s side by side.
 
     python bench/bench_feed.py [--duration 5] [--connections 16] [--rounds 3] [--json]
 
@@ -7,12 +7,14 @@ What it does, all on loopback, stopping everything it started:
 1. builds a throwaway SQLite database with a district whose coordinator's feed holds ~180 visits (about 166 KB,
    the size of the coordinator feed of issue 16; the events come from a small event source defined here,
    installed the way an area's feeds.py is);
-2. starts the app (``trainer.create_app``) with gunicorn exactly as `make run` does
-   (``trainer.launch.launcher.gunicorn_command``, workers and threads from ``web_shape``), and Debian's nginx
-   serving the same feed bytes as a static file (wrk and nginx are installed with apt-get when missing);
-3. measures with ``wrk`` in interleaved rounds (app full, nginx full, app 304, nginx 304 — each round in that
-   order, so a busy machine weighs on both alike): requests/s and p50/p99; a 304 is asked with If-None-Match
-   and the server's own ETag, so the app's 304s are compared with nginx's 304s, full answers with full answers;
+2. starts the app (``trainer.create_app``) with the web server as `make run` starts it (granian by default,
+   ``trainer.launch.launcher.server_command``, workers and threads from ``web_shape``), the same app under gunicorn
+   (``WEB_SERVER=gunicorn``, gthread) for comparison, and Debian's nginx serving the same feed bytes as a static
+   file (wrk and nginx are installed with apt-get when missing);
+3. measures with ``wrk`` in interleaved rounds (app full, gunicorn full, nginx full, app 304, gunicorn 304,
+   nginx 304 — each round in that order, so a busy machine weighs on all alike): requests/s and p50/p99; a 304
+   is asked with If-None-Match and the server's own ETag, so the app's 304s are compared with nginx's 304s, full
+   answers with full answers;
 4. prints each round's ratios and their medians against the targets (full >= 0.25 x nginx, 304 >= 0.08 x nginx's
    304), and the CPU time of building a 1,000-event feed: cold (nothing of the feed in this process: the
    events read, their stored blocks found in the table and joined), warm (blocks in memory), after one event
@@ -103,13 +105,15 @@ def _source_module():
 
 
 def make_app():
-    """The gunicorn entry point (``bench_feed:make_app()``): the real app, reading this file's event source."""
+    """The web server's entry point (``bench_feed:make_app``): the real app, reading this file's event source,
+    loaded as `make run`'s workers load theirs (trainer.launch.served)."""
     from trainer import create_app
     from trainer.calendars import sources
+    from trainer.launch.served import frozen
 
     app = create_app()
     sources._override = [_source_module()]
-    return app
+    return frozen(app)
 
 
 # --- set-up ------------------------------------------------------------------------------------------------
@@ -373,14 +377,15 @@ def verdict(met: bool) -> str:
 
 
 def main() -> int:
-    from trainer.launch.launcher import gunicorn_command, web_shape
+    from trainer.launch.launcher import granian_command, gunicorn_command, web_server, web_shape
 
     workers, threads = web_shape({})
+    server = web_server({"WEB_SERVER": os.environ.get("TRAINER_WEB_SERVER")})
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--duration", type=float, default=5, help="seconds per wrk run")
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--workers", type=int, default=workers, help="gunicorn workers (default: as make run)")
+    parser.add_argument("--workers", type=int, default=workers, help="web workers (default: as make run)")
     parser.add_argument("--threads", type=int, default=threads, help="threads per worker (default: as make run)")
     parser.add_argument("--wrk-threads", type=int, default=2)
     parser.add_argument("--json", action="store_true", help="print only the JSON result")
@@ -405,24 +410,37 @@ def main() -> int:
             db.session.remove()
             db.engine.dispose()
 
-        app_port = free_port()
-        command = gunicorn_command("127.0.0.1", app_port, args.workers, args.threads, app_spec="bench_feed:make_app()",
-                                   pythonpath=f"{ROOT},{ROOT / 'bench'}")
-        processes.append(subprocess.Popen(command, cwd=ROOT, env=_env(db_path), stdout=subprocess.DEVNULL,
-                                          stderr=subprocess.PIPE, start_new_session=True))
-        feed_url = f"http://127.0.0.1:{app_port}{path}"
-        wait_http(feed_url)
-        with urllib.request.urlopen(feed_url) as response:
+        env = _env(db_path)
+        env["PYTHONPATH"] = os.pathsep.join([str(ROOT), str(ROOT / "bench"), env.get("PYTHONPATH", "")])
+        urls = {}
+        for name in (server, "gunicorn") if server != "gunicorn" else (server,):
+            port = free_port()
+            command = (gunicorn_command("127.0.0.1", port, args.workers, args.threads, app_spec="bench_feed:make_app()")
+                       if name == "gunicorn" else
+                       granian_command("127.0.0.1", port, args.workers, args.threads, factory="bench_feed:make_app"))
+            processes.append(subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+                                              stderr=subprocess.PIPE, start_new_session=True))
+            urls[name] = f"http://127.0.0.1:{port}{path}"
+        for url in urls.values():
+            wait_http(url)
+        with urllib.request.urlopen(urls[server]) as response:
             body, etag = response.read(), response.headers["ETag"]
         nginx_process, static_url = _nginx(nginx, tmp, body, str(args.workers))
         processes.append(nginx_process)
         with urllib.request.urlopen(static_url) as response:
             assert response.read() == body
             nginx_etag = response.headers["ETag"]
+        feed_url = urls[server]
+        other = urls.get("gunicorn") if server != "gunicorn" else None
+        if other:
+            with urllib.request.urlopen(other) as response:
+                assert response.read() == body and response.headers["ETag"] == etag
 
         script = tmp / "report.lua"
-        runs = {"app_full": (feed_url, {}), "nginx_full": (static_url, {}),
-                "app_304": (feed_url, {"If-None-Match": etag}), "nginx_304": (static_url, {"If-None-Match": nginx_etag})}
+        runs = {"app_full": (feed_url, {}), "gunicorn_full": (other, {}), "nginx_full": (static_url, {}),
+                "app_304": (feed_url, {"If-None-Match": etag}), "gunicorn_304": (other, {"If-None-Match": etag}),
+                "nginx_304": (static_url, {"If-None-Match": nginx_etag})}
+        runs = {name: run for name, run in runs.items() if run[0]}
         for url, headers in runs.values():  # warm every worker and connection
             wrk_run(wrk, url, 1, args.connections, headers, args.wrk_threads, script)
         rounds = []
@@ -432,6 +450,9 @@ def main() -> int:
         for measured in rounds:
             measured["ratio_full"] = round(measured["app_full"]["rps"] / measured["nginx_full"]["rps"], 3)
             measured["ratio_304"] = round(measured["app_304"]["rps"] / measured["nginx_304"]["rps"], 3)
+            if other:
+                measured["ratio_full_gunicorn"] = round(measured["gunicorn_full"]["rps"] / measured["nginx_full"]["rps"], 3)
+                measured["ratio_304_gunicorn"] = round(measured["gunicorn_304"]["rps"] / measured["nginx_304"]["rps"], 3)
         stop(processes)
         processes.clear()
         cold = _cold_build(tmp)
@@ -439,7 +460,7 @@ def main() -> int:
         ratio_304 = statistics.median(r["ratio_304"] for r in rounds)
         bad = sum(r[name]["bad_responses"] for r in rounds for name in runs)
         result = {
-            "feed_bytes": len(body), "feed_events": body.count(b"BEGIN:VEVENT"), "workers": args.workers,
+            "server": server, "feed_bytes": len(body), "feed_events": body.count(b"BEGIN:VEVENT"), "workers": args.workers,
             "threads": args.threads, "connections": args.connections, "duration_s": args.duration,
             "load_average_before": load_before, "load_average_after": load_average(), "rounds": rounds,
             "ratio_full_median": ratio_full, "ratio_304_median": ratio_304, "bad_responses": bad,
@@ -453,22 +474,31 @@ def main() -> int:
             print(json.dumps(result))
             return 0
         print(f"Calendar feed benchmark: a coordinator's feed, {result['feed_events']} events, {len(body) / 1024:.0f} KB; "
-              f"gunicorn as make run starts it ({args.workers} workers x {args.threads} threads, gthread) vs nginx "
+              f"{server} as make run starts it ({args.workers} workers x {args.threads} threads), gunicorn "
+              f"(WEB_SERVER=gunicorn, gthread, the same shape) vs nginx "
               f"({args.workers} workers, static file); wrk -t{args.wrk_threads} -c{args.connections} -d{args.duration:g}s "
               f"on loopback, {args.rounds} interleaved rounds; load average {load_before} before")
         print(f"{'round':<7}{'':22}{'req/s':>10}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}")
         for number, measured in enumerate(rounds, 1):
-            for name, label in (("app_full", "app, full answers"), ("nginx_full", "nginx, full answers"),
-                                ("app_304", "app, 304 answers"), ("nginx_304", "nginx, 304 answers")):
+            for name, label in (("app_full", f"{server}, full answers"), ("gunicorn_full", "gunicorn, full answers"),
+                                ("nginx_full", "nginx, full answers"), ("app_304", f"{server}, 304 answers"),
+                                ("gunicorn_304", "gunicorn, 304 answers"), ("nginx_304", "nginx, 304 answers")):
+                if name not in measured:
+                    continue
                 row = measured[name]
                 print(f"{number:<7}{label:22}{row['rps']:>10.0f}{row['p50_ms']:>9.2f}{row['p95_ms']:>9.2f}"
                       f"{row['p99_ms']:>9.2f}")
             print(f"{number:<7}ratios: full {measured['ratio_full']:.3f} x nginx, 304 {measured['ratio_304']:.3f} x "
-                  f"nginx's 304")
+                  f"nginx's 304" + (f" (gunicorn: {measured['ratio_full_gunicorn']:.3f}, "
+                                    f"{measured['ratio_304_gunicorn']:.3f})" if other else ""))
         print(f"full answers: {ratio_full:.3f} x nginx (median of rounds; target >= {TARGET_FULL}) "
               f"{verdict(result['met']['full'])}")
         print(f"304 answers:  {ratio_304:.3f} x nginx's 304 (median of rounds; target >= {TARGET_304}) "
               f"{verdict(result['met']['304'])}")
+        if other:
+            print(f"the same app under gunicorn (WEB_SERVER=gunicorn): full "
+                  f"{statistics.median(r['ratio_full_gunicorn'] for r in rounds):.3f} x nginx, 304 "
+                  f"{statistics.median(r['ratio_304_gunicorn'] for r in rounds):.3f} x nginx's 304 (medians)")
         print(f"answers other than 2xx/3xx: {bad}")
         print(f"build of a {cold['events']}-event feed ({cold['bytes'] / 1024:.0f} KB), CPU ms (wall ms), medians: "
               f"cold {cold['cold_cpu_ms']} ({cold['cold_ms']}) — target <= {TARGET_COLD_CPU_MS:.0f} ms CPU "

@@ -1,5 +1,5 @@
 """Pages under a crowd: the month calendar, the firms' accounts and one firm's monthly account of a city-size
-district, 20 clients at once, the app served by gunicorn as `make run` starts it.
+district, 20 clients at once, the app served by the web server as `make run` starts it (granian by default).
 
     python bench/bench_pages.py [--duration 8] [--rounds 3] [--clients 20]
                                 [--baseline-rev REV | --baseline-src DIR | --no-baseline] [--baseline-gunicorn]
@@ -10,7 +10,7 @@ What it does, all on loopback, stopping everything it started:
    200 lawyers, 1,040 visits in the month, most recorded with their consultations) and its coordinator;
 2. counts the SQL statements of each page (in this process, SQLAlchemy events) on that district and on a small
    one: the counts must be the same (tests/visits/test_page_queries.py asserts it);
-3. starts the app with gunicorn exactly as `make run` does (trainer.launch.launcher.gunicorn_command), logs the
+3. starts the app exactly as `make run` does (trainer.launch.launcher.server_command), logs the
    coordinator in, and measures each page with ``wrk`` (-c20: 20 clients) — requests/s and p95 — in interleaved
    rounds; every answer must be a 200 (a lost session would answer 302s);
 4. "before": the code before this work (by default git revision BEFORE_REV of this repository, exported with
@@ -146,10 +146,13 @@ def compile_translations(src: Path) -> None:
 
 
 def start_server(kind: str, src: Path, env: dict[str, str], log_dir: Path) -> tuple[subprocess.Popen, str]:
-    from trainer.launch.launcher import gunicorn_command, web_shape
+    from trainer.launch.launcher import gunicorn_command, server_command, web_shape
 
     port = free_port()
-    if kind == "gunicorn":
+    if kind in ("granian", "make-run-gunicorn"):  # this checkout as `make run` serves it
+        workers, threads = web_shape({})
+        command = server_command(kind.removeprefix("make-run-"), "127.0.0.1", port, workers, threads)
+    elif kind == "gunicorn":
         workers, threads = web_shape({})
         command = gunicorn_command("127.0.0.1", port, workers, threads, pythonpath=str(src))
     else:  # the development server the code before this work ran in `make run`
@@ -207,7 +210,10 @@ def main() -> int:
     load_before = load_average()
     try:
         built = build_database(tmp / "pages.db")
-        configs = {"after": ("gunicorn", ROOT)}
+        from trainer.launch.launcher import web_server
+
+        server = web_server({"WEB_SERVER": os.environ.get("TRAINER_WEB_SERVER")})
+        configs = {"after": ("granian" if server == "granian" else "make-run-gunicorn", ROOT)}
         before_src = args.baseline_src
         if args.baseline_rev and not args.no_baseline and before_src is None and revision_exists(args.baseline_rev):
             before_src = export_revision(args.baseline_rev, tmp / "before")
@@ -272,7 +278,7 @@ def main() -> int:
         city_visits, city_consultations = built["sizes"]["city"]
         print(f"Pages under a crowd: a city-size district ({city_visits} visits and {city_consultations} consultations "
               f"in {MONTH}), {args.clients} clients (wrk -c{args.clients}), {args.rounds} interleaved rounds of "
-              f"{args.duration:g} s; after = gunicorn as make run starts it ({workers} workers x {threads} threads); "
+              f"{args.duration:g} s; after = {server} as make run starts it ({workers} workers x {threads} threads); "
               f"load average {load_before} before")
         print("SQL statements per request (city / small district): " + ", ".join(
             f"{page} {built['statements']['city'][page]} / {built['statements']['small'][page]}" for page in pages)
@@ -287,7 +293,7 @@ def main() -> int:
                 print(f"  {page:13} {'before':17} {before['rps'] or float('nan'):8.1f} req/s  p95 "
                       f"{before['p95_ms'] or float('nan'):8.1f} ms  ({BEFORE_NOTE})")
             if "ratio" in row:
-                same = (f"; {row['ratio_same_server']} x the code before under the same gunicorn"
+                same = (f"; {row['ratio_same_server']} x the code before under gunicorn"
                         if "ratio_same_server" in row else "")
                 print(f"  {page:13} {row['ratio']} x before (target >= {TARGET:g} x) {verdict(row['met'])}{same}")
         print(f"load average after: {result['load_average_after']}")

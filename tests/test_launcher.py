@@ -1,7 +1,8 @@
-"""`make run` / `flask serve`: gunicorn and the scheduler, started and stopped together, on the port asked for;
-and the subscribe page served there links to that very host and port, labelled by the scheme it uses.
+"""`make run` / `flask serve`: the web server (granian by default, gunicorn when WEB_SERVER says so) and the
+scheduler, started and stopped together, on the port asked for; and the subscribe page served there links to that
+very host and port, labelled by the scheme it uses.
 
-Real processes on a throwaway SQLite database migrated with Alembic; marked slow (it starts the app three times).
+Real processes on a throwaway SQLite database migrated with Alembic; marked slow (it starts the app once under each server).
 """
 
 from __future__ import annotations
@@ -84,8 +85,11 @@ def _scheduler_heartbeat(db_path: Path) -> str | None:
     return row[0] if row else None
 
 
-def test_serve_runs_gunicorn_and_the_scheduler_on_the_port_and_stops_both(instance):
+@pytest.mark.parametrize("server", ["granian", "gunicorn"])
+def test_serve_runs_the_web_server_and_the_scheduler_on_the_port_and_stops_both(instance, server):
     env, db_path = instance
+    if server != "granian":  # granian is the default: nothing to set
+        env = {**env, "TRAINER_WEB_SERVER": server}
     port = _free_port()
     launcher = subprocess.Popen([sys.executable, "-m", "flask", "--app", "trainer", "serve", "--port", str(port)],
                                 cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
@@ -94,7 +98,7 @@ def test_serve_runs_gunicorn_and_the_scheduler_on_the_port_and_stops_both(instan
         base = f"http://127.0.0.1:{port}"
         response = _wait(f"{base}/login")
         assert response.status == 200
-        assert response.headers["Server"].startswith("gunicorn")  # not Werkzeug's development server
+        assert response.headers["Server"].startswith(server)  # not Werkzeug's development server
         deadline = time.monotonic() + 60
         while _scheduler_heartbeat(db_path) is None:  # the scheduler beside it took its lease
             assert time.monotonic() < deadline, "the scheduler never started"
@@ -120,8 +124,8 @@ def test_serve_runs_gunicorn_and_the_scheduler_on_the_port_and_stops_both(instan
         launcher.send_signal(signal.SIGINT)  # Ctrl-C
         output, _ = launcher.communicate(timeout=30)
     assert launcher.returncode == 0, output
-    assert f"Trainer: http://127.0.0.1:{port}" in output
-    assert _session_processes(launcher.pid) == []  # neither gunicorn (master, workers) nor the scheduler stayed
+    assert f"Trainer: http://127.0.0.1:{port}   ({server}, 2 workers x 2 threads" in output
+    assert _session_processes(launcher.pid) == []  # neither the server (its main process, workers) nor the scheduler
     with socket.socket() as sock:
         assert sock.connect_ex(("127.0.0.1", port)) != 0
 
@@ -133,3 +137,15 @@ def test_make_run_passes_the_port():
     plan = subprocess.run(["make", "-n", "run"], cwd=ROOT, capture_output=True, text=True, timeout=60,
                           check=True).stdout
     assert "serve --host 127.0.0.1 --port 5000" in plan
+
+
+def test_the_web_server_is_granian_unless_told_and_an_unknown_one_is_refused_by_name(instance):
+    from trainer.launch.launcher import web_server
+
+    assert web_server({}) == "granian" and web_server({"WEB_SERVER": " Gunicorn "}) == "gunicorn"
+    env, _db_path = instance
+    refused = subprocess.run([sys.executable, "-m", "flask", "--app", "trainer", "serve", "--port", str(_free_port())],
+                             cwd=ROOT, env={**env, "TRAINER_WEB_SERVER": "uwsgi"}, capture_output=True, text=True,
+                             timeout=60)
+    assert refused.returncode != 0
+    assert "WEB_SERVER must be one of granian, gunicorn, not 'uwsgi'" in refused.stderr

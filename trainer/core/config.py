@@ -45,8 +45,10 @@ class Defaults:
     # Where `flask serve` / `make run` listens (set by the launcher): links in e-mails sent outside any request
     # when PUBLIC_URL is empty.
     SERVE_URL = ""
-    # The web server of `flask serve` / `make run` (gunicorn): worker processes and threads per worker;
-    # 0 = chosen from the machine's cores (trainer/launch/launcher.py).
+    # The web server of `flask serve` / `make run`: "granian" (the default) or "gunicorn"
+    # (TRAINER_WEB_SERVER); worker processes and threads per worker, 0 = chosen from the machine's cores
+    # (trainer/launch/launcher.py).
+    WEB_SERVER = "granian"
     WEB_WORKERS = 0
     WEB_THREADS = 0
     # Calendar feeds: the window of events they carry and how long cancellations stay visible.

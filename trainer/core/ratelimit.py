@@ -1,7 +1,7 @@
 """Rate-limit counters shared by every web worker through the app's own database: a ``limits`` storage backend.
 
 Flask-Limiter keeps its counters where ``RATELIMIT_STORAGE_URI`` says. ``memory://`` is per process, so with
-several web workers (gunicorn -w 4) each one would allow the full login limit. By default Trainer uses
+several web workers (WEB_WORKERS=4) each one would allow the full login limit. By default Trainer uses
 ``database://``: the counters live in the table ``rate_limits`` of the app's database (SQLite or PostgreSQL),
 shared by every worker and every host on that database. A deployment with Redis or memcached may name it
 instead (``TRAINER_RATELIMIT_STORAGE_URI=redis://localhost:6379``). See docs/operations.md.

@@ -9,7 +9,7 @@ from trainer.auth import operations, queries
 from trainer.core.extensions import db
 from trainer.core.validation import InvalidInput
 from trainer.exchange.cli import export_command, import_command
-from trainer.launch.launcher import run_side_by_side, serve_url, web_shape
+from trainer.launch.launcher import run_side_by_side, serve_url, web_server, web_shape
 from trainer.launch.options import district_of
 from trainer.org.demo import DEMO_LOGINS, database_is_empty, load_demo
 
@@ -76,15 +76,22 @@ def register_cli(app: Flask) -> None:
     @app.cli.command("serve")
     @click.option("--host", default="127.0.0.1", show_default=True)
     @click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535))
-    @click.option("--workers", default=0, help="gunicorn worker processes (0: WEB_WORKERS, else one per core)")
+    @click.option("--server", type=click.Choice(["granian", "gunicorn"]), default=None,
+                  help="the web server (default: WEB_SERVER, else granian)")
+    @click.option("--workers", default=0, help="web worker processes (0: WEB_WORKERS, else one per core)")
     @click.option("--threads", default=0, help="threads per worker (0: WEB_THREADS, else 4)")
-    def serve(host, port, workers, threads):
-        """Serve the app with gunicorn and run the scheduler beside it (what `make run` does); Ctrl-C stops both."""
+    def serve(host, port, server, workers, threads):
+        """Serve the app with a production web server (granian, or gunicorn) and run the scheduler beside it (what
+        `make run` does); Ctrl-C stops both."""
+        try:
+            server = server or web_server(app.config)
+        except ValueError as error:
+            raise click.BadParameter(str(error), param_hint="TRAINER_WEB_SERVER") from error
         default_workers, default_threads = web_shape(app.config)
         workers, threads = workers or default_workers, threads or default_threads
-        click.echo(f"Trainer: {serve_url(host, port)}   (gunicorn, {workers} workers x {threads} threads, and the "
+        click.echo(f"Trainer: {serve_url(host, port)}   ({server}, {workers} workers x {threads} threads, and the "
                    "scheduler; Ctrl-C stops both)")
-        raise SystemExit(run_side_by_side(host, port, workers, threads))
+        raise SystemExit(run_side_by_side(host, port, workers, threads, server))
 
     @app.cli.command("demo")
     @click.option("--if-empty", is_flag=True, help="Load only into an empty database (what `make run` does).")

@@ -1,5 +1,6 @@
-"""The gunicorn settings that are code: `make run` (trainer.launch.launcher.gunicorn_command) passes
-``--config`` with this file."""
+"""The gunicorn settings that are code (``WEB_SERVER=gunicorn``): trainer.launch.launcher.gunicorn_command passes
+``--config`` with this file. It imports nothing of Trainer, so it also serves other checkouts (bench_pages'
+code before)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,5 @@ import gc
 
 
 def post_worker_init(worker) -> None:
-    """The app is loaded in this worker and lives as long as it: freeze what exists now (gc.freeze) so that the
-    collector's full passes no longer walk the app's hundreds of thousands of objects — a page that makes a
-    thousand small objects (a city-size month) then pays for its own objects only."""
+    """The app is loaded in this worker: freeze the collector, as granian's workers do (trainer.launch.served)."""
     gc.freeze()

@@ -1,10 +1,15 @@
-"""`flask --app trainer serve` (what `make run` does): the app served by gunicorn, as in production, and the one
-scheduler process beside it, started and stopped together.
+"""`flask --app trainer serve` (what `make run` does): the app served by a production WSGI server, as in
+production, and the one scheduler process beside it, started and stopped together.
 
-Two kinds of child process, never threads: the scheduler must never run inside a web worker. gunicorn runs
+The server is ``WEB_SERVER``: ``granian`` by default (its HTTP handling is Rust, so a calendar poll costs the
+app's own few microseconds plus little more: about 2 x gunicorn's full answers and 3 x its 304s on this
+machine, bench/bench_feed.py prints both side by side), or ``gunicorn`` (gthread workers). Either runs
 ``WEB_WORKERS`` worker processes (default: one per core, at least two) of ``WEB_THREADS`` threads each (default
-4, gthread): processes give the cores, threads overlap the waits on the database. Ctrl-C (or SIGTERM) stops
-everything; if either child exits, the other is stopped too, so nothing is left running behind the terminal.
+4): processes give the cores, threads overlap the waits on the database.
+
+Two kinds of child process, never threads: the scheduler must never run inside a web worker. Ctrl-C (or
+SIGTERM) stops everything; if either child exits, the other is stopped too, so nothing is left running behind
+the terminal.
 """
 
 from __future__ import annotations
@@ -18,7 +23,9 @@ from collections.abc import Mapping
 from pathlib import Path
 
 STOP_TIMEOUT_S = 10
-APP_SPEC = "trainer:create_app()"
+SERVERS = ("granian", "gunicorn")
+APP_FACTORY = "trainer.launch.served:create_app"  # the app as a web worker loads it (gc frozen after loading)
+APP_SPEC = "trainer:create_app()"  # gunicorn's form (its worker hook freezes the collector)
 HOOKS = Path(__file__).with_name("gunicorn_hooks.py")  # gunicorn's settings that are code
 THREADS = 4
 KEEP_ALIVE_S = 5  # seconds an idle keep-alive connection stays open (calendar apps and browsers reuse them)
@@ -29,6 +36,31 @@ def web_shape(config: Mapping) -> tuple[int, int]:
     workers = int(config.get("WEB_WORKERS") or 0) or max(2, min(os.cpu_count() or 1, 8))
     threads = int(config.get("WEB_THREADS") or 0) or THREADS
     return workers, threads
+
+
+def web_server(config: Mapping) -> str:
+    """The web server of `make run`: WEB_SERVER, granian unless told otherwise."""
+    server = str(config.get("WEB_SERVER") or "granian").strip().lower()
+    if server not in SERVERS:
+        raise ValueError(f"WEB_SERVER must be one of {', '.join(SERVERS)}, not {server!r}")
+    return server
+
+
+def granian_command(host: str, port: int, workers: int, threads: int, factory: str = APP_FACTORY) -> list[str]:
+    """granian's command line for `make run` (the feed and page benchmarks start the same one). ``factory``:
+    "module:function" returning the WSGI app, called once in each worker; the module is found from the
+    working directory or PYTHONPATH."""
+    return [sys.executable, "-m", "granian", "--interface", "wsgi", "--host", host, "--port", str(port),
+            "--workers", str(workers), "--blocking-threads", str(threads), "--factory",
+            "--respawn-failed-workers", "--workers-kill-timeout", str(STOP_TIMEOUT_S - 2),
+            "--log-level", "warning", "--no-access-log", factory]
+
+
+def server_command(server: str, host: str, port: int, workers: int, threads: int) -> list[str]:
+    """The command line of the web server ``server`` serving the app."""
+    if server == "gunicorn":
+        return gunicorn_command(host, port, workers, threads)
+    return granian_command(host, port, workers, threads)
 
 
 def gunicorn_command(host: str, port: int, workers: int, threads: int, app_spec: str = APP_SPEC,
@@ -65,12 +97,12 @@ def _stop(processes: list[subprocess.Popen]) -> None:
             process.wait()
 
 
-def run_side_by_side(host: str, port: int, workers: int, threads: int) -> int:
+def run_side_by_side(host: str, port: int, workers: int, threads: int, server: str = "granian") -> int:
     env = dict(os.environ)
     env.setdefault("TRAINER_SERVE_URL", serve_url(host, port))
     processes = [
         subprocess.Popen(_flask("jobs", "run"), env=env),
-        subprocess.Popen(gunicorn_command(host, port, workers, threads), env=env),
+        subprocess.Popen(server_command(server, host, port, workers, threads), env=env),
     ]
     stopping = False
 
