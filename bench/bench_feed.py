@@ -377,10 +377,10 @@ def verdict(met: bool) -> str:
 
 
 def main() -> int:
-    from trainer.launch.launcher import granian_command, gunicorn_command, web_server, web_shape
+    from trainer.launch.launcher import server_command, web_server, web_shape
 
     workers, threads = web_shape({})
-    server = web_server({"WEB_SERVER": os.environ.get("TRAINER_WEB_SERVER")})
+    server = web_server()
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--duration", type=float, default=5, help="seconds per wrk run")
     parser.add_argument("--connections", type=int, default=16)
@@ -415,9 +415,7 @@ def main() -> int:
         urls = {}
         for name in (server, "gunicorn") if server != "gunicorn" else (server,):
             port = free_port()
-            command = (gunicorn_command("127.0.0.1", port, args.workers, args.threads, app_spec="bench_feed:make_app()")
-                       if name == "gunicorn" else
-                       granian_command("127.0.0.1", port, args.workers, args.threads, factory="bench_feed:make_app"))
+            command = server_command(name, "127.0.0.1", port, args.workers, args.threads, factory="bench_feed:make_app")
             processes.append(subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
                                               stderr=subprocess.PIPE, start_new_session=True))
             urls[name] = f"http://127.0.0.1:{port}{path}"

@@ -146,12 +146,12 @@ def compile_translations(src: Path) -> None:
 
 
 def start_server(kind: str, src: Path, env: dict[str, str], log_dir: Path) -> tuple[subprocess.Popen, str]:
-    from trainer.launch.launcher import gunicorn_command, server_command, web_shape
+    from trainer.launch.launcher import gunicorn_command, server_command, web_server, web_shape
 
     port = free_port()
-    if kind in ("granian", "make-run-gunicorn"):  # this checkout as `make run` serves it
+    if kind == "make-run":  # this checkout as `make run` serves it
         workers, threads = web_shape({})
-        command = server_command(kind.removeprefix("make-run-"), "127.0.0.1", port, workers, threads)
+        command = server_command(web_server(), "127.0.0.1", port, workers, threads)
     elif kind == "gunicorn":
         workers, threads = web_shape({})
         command = gunicorn_command("127.0.0.1", port, workers, threads, pythonpath=str(src))
@@ -210,10 +210,7 @@ def main() -> int:
     load_before = load_average()
     try:
         built = build_database(tmp / "pages.db")
-        from trainer.launch.launcher import web_server
-
-        server = web_server({"WEB_SERVER": os.environ.get("TRAINER_WEB_SERVER")})
-        configs = {"after": ("granian" if server == "granian" else "make-run-gunicorn", ROOT)}
+        configs = {"after": ("make-run", ROOT)}
         before_src = args.baseline_src
         if args.baseline_rev and not args.no_baseline and before_src is None and revision_exists(args.baseline_rev):
             before_src = export_revision(args.baseline_rev, tmp / "before")
@@ -272,9 +269,10 @@ def main() -> int:
         if args.json:
             print(json.dumps(result))
             return 0
-        from trainer.launch.launcher import web_shape
+        from trainer.launch.launcher import web_server, web_shape
 
         workers, threads = web_shape({})
+        server = web_server()
         city_visits, city_consultations = built["sizes"]["city"]
         print(f"Pages under a crowd: a city-size district ({city_visits} visits and {city_consultations} consultations "
               f"in {MONTH}), {args.clients} clients (wrk -c{args.clients}), {args.rounds} interleaved rounds of "

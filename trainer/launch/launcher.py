@@ -38,8 +38,11 @@ def web_shape(config: Mapping) -> tuple[int, int]:
     return workers, threads
 
 
-def web_server(config: Mapping) -> str:
-    """The web server of `make run`: WEB_SERVER, granian unless told otherwise."""
+def web_server(config: Mapping | None = None) -> str:
+    """The web server of `make run`: WEB_SERVER, granian unless told otherwise (``config`` None: the
+    TRAINER_WEB_SERVER environment variable, for the benchmarks that start the server as `make run` does)."""
+    if config is None:
+        config = {"WEB_SERVER": os.environ.get("TRAINER_WEB_SERVER")}
     server = str(config.get("WEB_SERVER") or "granian").strip().lower()
     if server not in SERVERS:
         raise ValueError(f"WEB_SERVER must be one of {', '.join(SERVERS)}, not {server!r}")
@@ -56,11 +59,13 @@ def granian_command(host: str, port: int, workers: int, threads: int, factory: s
             "--log-level", "warning", "--no-access-log", factory]
 
 
-def server_command(server: str, host: str, port: int, workers: int, threads: int) -> list[str]:
-    """The command line of the web server ``server`` serving the app."""
+def server_command(server: str, host: str, port: int, workers: int, threads: int,
+                   factory: str | None = None) -> list[str]:
+    """The command line of the web server ``server`` serving the app, or the app ``factory`` ("module:function",
+    which must freeze the collector itself, as trainer.launch.served does) when given."""
     if server == "gunicorn":
-        return gunicorn_command(host, port, workers, threads)
-    return granian_command(host, port, workers, threads)
+        return gunicorn_command(host, port, workers, threads, app_spec=f"{factory}()" if factory else APP_SPEC)
+    return granian_command(host, port, workers, threads, factory or APP_FACTORY)
 
 
 def gunicorn_command(host: str, port: int, workers: int, threads: int, app_spec: str = APP_SPEC,
@@ -97,7 +102,7 @@ def _stop(processes: list[subprocess.Popen]) -> None:
             process.wait()
 
 
-def run_side_by_side(host: str, port: int, workers: int, threads: int, server: str = "granian") -> int:
+def run_side_by_side(host: str, port: int, workers: int, threads: int, server: str) -> int:
     env = dict(os.environ)
     env.setdefault("TRAINER_SERVE_URL", serve_url(host, port))
     processes = [
