@@ -154,10 +154,16 @@ def _write_feed_stamps(session: Session, flush_context) -> None:
     now = now_utc()
     followers = _touch_followers(session, now) if session.info.get("feed_follows") else set()
     scopes = session.info.pop("feed_scopes", set()) | followers
-    if not scopes:
-        return
+    if scopes:
+        raise_stamps(session, scopes, now)
+
+
+def raise_stamps(session: Session, scopes: Iterable[str], now: datetime | None = None) -> None:
+    """Raise the feed stamps of ``scopes`` (``district_scope_key``) in the session's transaction: what a flush
+    does for the rows it writes, for a change made with a set-based UPDATE (trainer.audit.bulk)."""
+    now = now or now_utc()
     session.info["feed_stamps_moved"] = True
-    for scope in sorted(scopes):  # a fixed order avoids deadlocks between two writers
+    for scope in sorted(set(scopes)):  # a fixed order avoids deadlocks between two writers
         result = session.execute(update(FeedStamp).where(FeedStamp.scope == scope)
                                  .values(version=FeedStamp.version + 1, changed_at=now))
         if result.rowcount == 0:

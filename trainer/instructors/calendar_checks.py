@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import extract, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from trainer.audit.bulk import BulkRow, update_rows
 from trainer.core.extensions import db
 from trainer.core.validation import InvalidInput
 from trainer.instructors.engagements.operations import save_session
@@ -71,8 +72,8 @@ def year_became_official(year: int) -> None:
             MeetingSeries.blocked_year <= year)):
         expand_series(series, horizon(), automatic=True)
     for model in (Meeting, BargainingSession):
-        for row in db.session.scalars(select(model).where(model.provisional.is_(True),
-                                                          extract("year", model.day) == year)):
-            if is_working_day(row.day):
-                row.provisional = False
-    db.session.flush()
+        rows = db.session.scalars(select(model).where(model.provisional.is_(True),
+                                                      model.day.between(date(year, 1, 1), date(year, 12, 31))))
+        update_rows(model, [BulkRow(row.id, row.audit_district_id, row.audit_label) for row in rows
+                            if is_working_day(row.day)],
+                    before={"provisional": True}, after={"provisional": False})

@@ -11,16 +11,17 @@ from datetime import date
 
 from flask import has_request_context, url_for
 from flask_babel import gettext as _
-from sqlalchemy import extract, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from trainer import workdays
 from trainer.agenda.rules import same_person_elsewhere
+from trainer.audit.bulk import BulkRow, update_rows
 from trainer.core.extensions import db
 from trainer.core.months import month_bounds, month_key, month_of, month_range
 from trainer.core.validation import InvalidInput
 from trainer.org.models import District, Station
-from trainer.planning.visits import plan_visits
+from trainer.planning.visits import HALVES, plan_visits
 from trainer.visits.duty.messages import shift_label
 from trainer.visits.duty.operations import change_shift, plan_period
 from trainer.visits.labels import half_label, short_day
@@ -363,9 +364,13 @@ def _replan_duty(shifts: list[Conflict]) -> list:
 def year_became_official(year: int) -> None:
     """Visits planned on the provisional calendar of ``year`` that fall on official working days lose the mark;
     the others keep it and are listed as conflicts."""
-    visits = db.session.scalars(select(Visit).where(Visit.provisional, Visit.status == "planned",
-                                                    extract("year", Visit.day) == year))
-    for visit in visits:
-        if workdays.is_working_day(visit.day):
-            visit.provisional = False
-    db.session.flush()
+    working = workdays.working_days_set(date(year, 1, 1), date(year, 12, 31))
+    rows = db.session.execute(
+        select(Visit.id, Visit.district_id, Visit.day, Visit.half, Station.name)
+        .join(Station, Station.id == Visit.station_id)
+        .where(Visit.provisional, Visit.status == "planned", Visit.day.between(date(year, 1, 1), date(year, 12, 31)))
+        .order_by(Visit.id))
+    halves = {half: half_label(half) for half in HALVES}
+    update_rows(Visit, [BulkRow(visit_id, district_id, Visit.label_of(station, day, halves[half]))
+                        for visit_id, district_id, day, half, station in rows if day in working],
+                before={"provisional": True}, after={"provisional": False})

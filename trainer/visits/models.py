@@ -271,7 +271,13 @@ class Visit(Audited, Versioned, FeedSource, db.Model):
 
     @property
     def audit_label(self) -> str:
-        return f"{self.station.name if self.station else self.station_id} {self.day} {half_label(self.half)}"
+        return self.label_of(self.station.name if self.station else self.station_id, self.day,
+                             half_label(self.half))
+
+    @staticmethod
+    def label_of(station: str | int, day: date, half_text: str) -> str:
+        """The audit log's label of a visit, from its station's name, its day and its half-day in words."""
+        return f"{station} {day} {half_text}"
 
     @property
     def is_active(self) -> bool:
