@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from sqlalchemy import select
+import pytest
+from sqlalchemy import event, select
 
 from tests.agenda.conftest import (
     CENTRE,
@@ -19,6 +20,7 @@ from tests.agenda.conftest import (
 )
 from tests.conftest import SOLVER_TIME_S
 from trainer.agenda import agenda_of, clashes_of, person_of
+from trainer.agenda.clashes import busy_of
 from trainer.core.extensions import db
 from trainer.org.models import Station
 from trainer.rotation.mentors.operations import add_unavailable
@@ -142,6 +144,35 @@ def test_agenda_of_lists_every_programme_in_time_order(world):
     assert {"visit", "duty"} <= kinds
     assert [item.start for item in items] == sorted(item.start for item in items)
     assert all(not a.overlaps(b) for a, b in zip(items, items[1:], strict=False))
+
+
+def test_a_planner_reads_the_other_programmes_only(world):
+    # The visit planner places the visits itself: busy_of skips them without reading them (a city district's
+    # year is 12,000 of them), and still sees the same person's duty shifts and mentoring days.
+    add_other_mentor(world)
+    planner.plan_range(world.district, "2026-12", "2026-12", time_limit_s=SOLVER_TIME_S, today=TODAY)
+    period = duty_period(world, date(2026, 12, 1), date(2026, 12, 4))
+    duty.plan_period(period, time_limit_s=SOLVER_TIME_S)
+    plan_year(world.py, not_before=date(2026, 12, 1), time_limit_s=SOLVER_TIME_S)
+    db.session.commit()
+    first, last = date(2026, 12, 1), date(2026, 12, 31)
+    everything = busy_of("lawyer", [world.lawyer.id], first, last)[world.lawyer.id]
+    assert {"visit", "duty"} <= {c.kind for c in everything}
+
+    statements: list[str] = []
+
+    def seen(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", seen)
+    try:
+        others = busy_of("lawyer", [world.lawyer.id], first, last, skip=("visit",))[world.lawyer.id]
+    finally:
+        event.remove(db.engine, "before_cursor_execute", seen)
+    assert others == [c for c in everything if c.kind != "visit"] and others
+    assert not [s for s in statements if "FROM visits" in s]
+    with pytest.raises(ValueError, match="visits"):
+        busy_of("lawyer", [world.lawyer.id], first, last, skip=("visits",))
 
 
 def test_a_mentor_with_two_trainees_at_the_centre_is_one_commitment(world):

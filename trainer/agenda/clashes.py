@@ -11,7 +11,7 @@ roster the period it plans, the rotation planner its programme year).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -98,9 +98,10 @@ def refuse_clashes(item, field: str, *, ignore: Ignore = None) -> None:
 
 
 def busy_of(role: str, ids: Iterable[int], first: date, last: date, *,
-            ignore: Ignore = None) -> dict[int, list[Commitment]]:
+            ignore: Ignore = None, skip: Collection[str] = ()) -> dict[int, list[Commitment]]:
     """For a planner: per record of ``role`` (e.g. each lawyer of a roster), the commitments of the same person
-    in every programme from ``first`` to ``last``, less what ``ignore`` says the planner handles itself."""
+    in every programme from ``first`` to ``last``, less what ``ignore`` says the planner handles itself and the
+    ``skip`` kinds (not read at all: a city district's year of visits when the planner places them itself)."""
     ids = {i for i in ids if i is not None}
     if not ids:
         return {}
@@ -109,7 +110,7 @@ def busy_of(role: str, ids: Iterable[int], first: date, last: date, *,
     for person in set(people.values()):
         for r in ROLES:
             wanted.setdefault(r, set()).update(person.ids(r))
-    found = [c for c in commitments_between(wanted, first, last) if ignore is None or not ignore(c)]
+    found = [c for c in commitments_between(wanted, first, last, skip=skip) if ignore is None or not ignore(c)]
     out: dict[int, list[Commitment]] = {}
     for ident in ids:
         nodes = people[(role, ident)].nodes

@@ -12,6 +12,7 @@ stands, unsaved changes included, so a hand edit can be checked before it is kep
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -208,24 +209,30 @@ def commitments_of_row(row) -> list[Commitment]:
 
 # ---------------------------------------------------------------------------------------------- in bulk
 
-def commitments_between(ids: dict[str, set[int]], first: date, last: date) -> list[Commitment]:
+def commitments_between(ids: dict[str, set[int]], first: date, last: date, *,
+                        skip: Collection[str] = ()) -> list[Commitment]:
     """Every commitment of the given records (``{"lawyer": {7}, "mentor": {2}}``) from ``first`` to ``last``
-    (a night shift starting the evening before ``first`` included)."""
+    (a night shift starting the evening before ``first`` included), less the ``skip`` kinds (of ``KINDS``),
+    which are not read at all."""
+    unknown = set(skip) - set(KINDS)
+    if unknown:
+        raise ValueError(f"unknown kinds {sorted(unknown)}")
     out: list[Commitment] = []
     lawyers, mentors = ids.get("lawyer") or set(), ids.get("mentor") or set()
     trainees, instructors = ids.get("trainee") or set(), ids.get("instructor") or set()
     with db.session.no_autoflush:
-        if lawyers:
+        if lawyers and "visit" not in skip:
             for visit in db.session.scalars(select(Visit).where(
                     Visit.lawyer_id.in_(lawyers), Visit.status != "cancelled", Visit.day >= first, Visit.day <= last)
                     .options(selectinload(Visit.station), selectinload(Visit.lawyer))):
                 out += visit_commitments(visit)
+        if lawyers and "duty" not in skip:
             for row in db.session.scalars(select(DutyShift).where(
                     DutyShift.lawyer_id.in_(lawyers), DutyShift.status == "planned",
                     DutyShift.day >= first - timedelta(days=1), DutyShift.day <= last)
                     .options(selectinload(DutyShift.period), selectinload(DutyShift.lawyer))):
                 out += duty_commitments(row)
-        if mentors or trainees:
+        if (mentors or trainees) and "placement_day" not in skip:
             who = []
             if mentors:
                 who.append(PlacementDay.mentor_id.in_(mentors))
@@ -238,7 +245,7 @@ def commitments_between(ids: dict[str, set[int]], first: date, last: date) -> li
                              selectinload(PlacementDay.mentor))):
                 out += [c for c in placement_day_commitments(row)
                         if c.role_id in (mentors if c.role == "mentor" else trainees)]
-        if instructors:
+        if instructors and "meeting" not in skip:
             attending = select(MeetingAttendance.meeting_id).where(MeetingAttendance.instructor_id.in_(instructors))
             for meeting in db.session.scalars(select(Meeting).where(
                     or_(Meeting.organiser_id.in_(instructors), Meeting.id.in_(attending)),
@@ -246,6 +253,7 @@ def commitments_between(ids: dict[str, set[int]], first: date, last: date) -> li
                     .options(selectinload(Meeting.organiser),
                              selectinload(Meeting.attendance).selectinload(MeetingAttendance.instructor))):
                 out += [c for c in meeting_commitments(meeting) if c.role_id in instructors]
+        if instructors and "session" not in skip:
             assigned = select(engagement_instructors.c.engagement_id).where(
                 engagement_instructors.c.instructor_id.in_(instructors))
             for session in db.session.scalars(select(BargainingSession).where(

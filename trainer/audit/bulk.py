@@ -24,7 +24,7 @@ from typing import Any
 
 from sqlalchemy import insert, update
 
-from trainer.audit.models import Audited, AuditEntry, _actor, _plain
+from trainer.audit.models import Audited, AuditEntry, current_actor, plain_value
 from trainer.calendars.stamps import FeedSource, district_scope_key, raise_stamps
 from trainer.core.clock import now_utc
 from trainer.core.concurrency import Versioned
@@ -67,8 +67,8 @@ def update_rows(model: type, rows: Sequence[BulkRow], before: dict[str, Any], af
     if issubclass(model, FeedSource):
         raise_stamps(session, {district_scope_key(row.district_id) for row in rows}, now)
     if issubclass(model, Audited):
-        user_id, actor = _actor()
-        plain_before, plain_after = _plain(before), _plain(after)
+        user_id, actor = current_actor()
+        plain_before, plain_after = plain_value(before), plain_value(after)
         session.execute(insert(AuditEntry), [
             {"at": now, "user_id": user_id, "actor": actor, "action": "update", "entity_type": model.__name__,
              "entity_id": str(row.id), "entity_label": row.label[:200], "district_id": row.district_id,

@@ -61,7 +61,7 @@ class AuditEntry(db.Model):
     user = relationship("User", lazy="joined")
 
 
-def _plain(value: Any) -> Any:
+def plain_value(value: Any) -> Any:
     if isinstance(value, datetime | date | time):
         return value.isoformat()
     if isinstance(value, Decimal):
@@ -69,11 +69,11 @@ def _plain(value: Any) -> Any:
     if isinstance(value, enum.Enum):
         return value.value
     if isinstance(value, set | frozenset | tuple):
-        return sorted(_plain(v) for v in value)
+        return sorted(plain_value(v) for v in value)
     if isinstance(value, list):
-        return [_plain(v) for v in value]
+        return [plain_value(v) for v in value]
     if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
+        return {str(k): plain_value(v) for k, v in value.items()}
     return value
 
 
@@ -84,10 +84,10 @@ def _columns(obj) -> list[str]:
 
 
 def _snapshot(obj) -> dict:
-    return {key: _plain(getattr(obj, key)) for key in _columns(obj)}
+    return {key: plain_value(getattr(obj, key)) for key in _columns(obj)}
 
 
-def _actor() -> tuple[int | None, str]:
+def current_actor() -> tuple[int | None, str]:
     """The logged-in user in a request; 'system' for CLI commands and scheduled jobs."""
     if has_request_context():
         if current_user and current_user.is_authenticated:
@@ -109,7 +109,7 @@ def _record_changes(session: Session, flush_context, instances) -> None:
             pending.append(("delete", obj))
     if not pending:
         return
-    user_id, actor = _actor()
+    user_id, actor = current_actor()
     for action, obj in pending:
         before = after = None
         if action == "update":
@@ -118,8 +118,8 @@ def _record_changes(session: Session, flush_context, instances) -> None:
             for key in _columns(obj):
                 history = state.attrs[key].history
                 if history.has_changes():
-                    before[key] = _plain(history.deleted[0]) if history.deleted else None
-                    after[key] = _plain(history.added[0]) if history.added else None
+                    before[key] = plain_value(history.deleted[0]) if history.deleted else None
+                    after[key] = plain_value(history.added[0]) if history.added else None
             if not after:
                 continue
         elif action == "create":

@@ -97,7 +97,7 @@ def other_commitments(lawyer_ids, stations, first: date, last: date) -> dict[int
     mentoring at the centre, guidance meetings, bargaining sessions (trainer.agenda). Visits are the solver's."""
     spans = _half_spans(list(stations))
     out: dict[int, set[Slot]] = defaultdict(set)
-    for lawyer_id, items in busy_of("lawyer", lawyer_ids, first, last, ignore=lambda c: c.kind == "visit").items():
+    for lawyer_id, items in busy_of("lawyer", lawyer_ids, first, last, skip=("visit",)).items():
         for item in items:
             day = item.start.date()
             while day <= item.end.date():
