@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime, time
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
 from flask import has_request_context
@@ -17,7 +18,8 @@ from trainer.core.extensions import db
 
 
 class Audited:
-    """Mixin for programme data: creating, changing or deleting a row writes an AuditEntry in the same flush.
+    """Mixin for programme data: creating, changing or deleting a row writes an AuditEntry in the same transaction
+    (a change or a deletion in its flush; a new row's, with its id, right after the flush that wrote it).
 
     ``audit_district_id`` tells which district's coordinators may read the entry; override it when the
     model has no ``district_id`` column of its own.
@@ -77,10 +79,15 @@ def plain_value(value: Any) -> Any:
     return value
 
 
-def _columns(obj) -> list[str]:
-    excluded = obj.__audit_exclude__
-    return [attr.key for attr in inspect(obj).mapper.column_attrs
-            if attr.key not in excluded and attr.columns[0].info.get("audit", True)]
+def _columns(obj) -> tuple[str, ...]:
+    return _audited_columns(type(obj))
+
+
+@cache
+def _audited_columns(model: type) -> tuple[str, ...]:
+    excluded = model.__audit_exclude__
+    return tuple(attr.key for attr in inspect(model).column_attrs
+                 if attr.key not in excluded and attr.columns[0].info.get("audit", True))
 
 
 def _snapshot(obj) -> dict:
@@ -123,7 +130,13 @@ def _record_changes(session: Session, flush_context, instances) -> None:
             if not after:
                 continue
         elif action == "create":
-            after = _snapshot(obj)
+            # The id of a new row, and what the flush fills in (foreign keys set through relationships,
+            # defaults), are known only after the flush: its entry is written then, once (_created_rows).
+            entry = AuditEntry(user_id=user_id, actor=actor, action=action, entity_type=type(obj).__name__,
+                               district_id=obj.audit_district_id, note=obj.audit_note)
+            obj.audit_note = None
+            session.info.setdefault("audit_pending", []).append((entry, obj))
+            continue
         else:
             before = _snapshot(obj)
         identity = inspect(obj).identity
@@ -133,23 +146,19 @@ def _record_changes(session: Session, flush_context, instances) -> None:
                            before=before, after=after, note=obj.audit_note)
         obj.audit_note = None
         session.add(entry)
-        if identity is None:
-            # The id of a new row is known only after the flush.
-            session.info.setdefault("audit_pending", []).append((entry, obj))
 
 
 @event.listens_for(Session, "after_flush_postexec")
-def _fill_entity_ids(session: Session, flush_context) -> None:
-    # After the flush has settled (changes made in ``after_flush`` to rows it wrote would be forgotten); the
-    # session flushes these in the same commit.
+def _created_rows(session: Session, flush_context) -> None:
+    # After the flush has settled (changes made in ``after_flush`` to rows it wrote would be forgotten): the
+    # entries of the rows it created, added now, are written by the session's next flush — at the latest the
+    # commit's, which flushes until nothing is left — in one batch, never an INSERT and then an UPDATE.
     for entry, obj in session.info.pop("audit_pending", []):
         identity = inspect(obj).identity
-        if identity:
-            entry.entity_id = ",".join(str(i) for i in identity)
-            # What the flush filled in (the id, foreign keys set through relationships, defaults): the new row
-            # as it was written, and its label once it has a name or number.
-            entry.after = _snapshot(obj)
-            entry.entity_label = obj.audit_label[:200] or entry.entity_label
+        entry.entity_id = ",".join(str(i) for i in identity) if identity else None
+        entry.after = _snapshot(obj)
+        entry.entity_label = obj.audit_label[:200]
+        session.add(entry)
 
 
 def last_change(entity_type: str, entity_id: int | str) -> AuditEntry | None:

@@ -163,12 +163,26 @@ def _in_window(changes: dict, first: date, last: date) -> dict:
     return {node: items for node, items in kept.items() if items}
 
 
+def _near(watch: dict, first: date, last: date) -> dict:
+    """The rows whose day, before or now, is in the window (a day's margin each side: a night shift reaches into
+    the next day): a year planned at once has its ten thousand rows far off, and none of them is told."""
+    low, high = first - timedelta(days=1), last + timedelta(days=1)
+
+    def days(row, values) -> list[date]:
+        state = inspect(row)
+        now = [] if state.deleted or state.was_deleted or state.detached else [row.day]
+        return now + ([values["day"]] if values is not None else [])
+
+    return {row: values for row, values in watch.items() if any(low <= d <= high for d in days(row, values))}
+
+
 def write_notices(session: Session, watch: dict) -> list[NoticeMail]:
     """The notices and e-mails of one commit (added to the session); returns the e-mails to send after it."""
     today = today_local()
     last = today + timedelta(days=int(current_app.config.get("NOTICE_DAYS_AHEAD", 30)))
     default = current_app.config.get("BABEL_DEFAULT_LOCALE", "zh")
     with session.no_autoflush:
+        watch = _near(watch, today, last)
         with force_locale(default):
             changes = _in_window(_changes(watch), today, last)
         if not changes:

@@ -71,7 +71,9 @@ def cell_choices(kind: str) -> dict[str, str]:
 
 
 def half_label(half: str | None) -> str:
-    return {"am": _("morning"), "pm": _("afternoon")}.get(half or "", "")
+    if half == "am":
+        return _("morning")
+    return _("afternoon") if half == "pm" else ""
 
 
 def short_day(day: date) -> str:
