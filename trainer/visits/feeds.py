@@ -29,13 +29,20 @@ def _url(visit: Visit) -> str:
     return f"{base}/visits/stations/{visit.station_id}"
 
 
-def event_of(visit: Visit) -> FeedEvent:
+def _words() -> dict[str, str]:
+    """The texts of a visit's event in the current language, looked up once for a feed's thousands of events."""
+    return {"summary": _("Lawyer visit: %(station)s (%(lawyer)s)"), "lead": _("%(firm)s · lead lawyer's visit"),
+            "backup": _("%(firm)s · by the backup lawyer"),
+            "provisional": _("provisional: the year's holidays are not announced yet")}
+
+
+def event_of(visit: Visit, words: dict[str, str] | None = None) -> FeedEvent:
+    words = words or _words()
     start_hhmm, end_hhmm = visit.station.hours_of(visit.half)
-    summary = _("Lawyer visit: %(station)s (%(lawyer)s)", station=visit.station.name, lawyer=visit.lawyer.name)
-    description = _("%(firm)s · lead lawyer's visit", firm=visit.firm.name) if not visit.by_backup else _(
-        "%(firm)s · by the backup lawyer", firm=visit.firm.name)
+    summary = words["summary"] % {"station": visit.station.name, "lawyer": visit.lawyer.name}
+    description = words["backup" if visit.by_backup else "lead"] % {"firm": visit.firm.name}
     if visit.provisional:
-        description += " · " + _("provisional: the year's holidays are not announced yet")
+        description += " · " + words["provisional"]
     status = "CANCELLED" if visit.status == "cancelled" else "TENTATIVE" if visit.provisional else "CONFIRMED"
     remind = (visit.lawyer.user_id,) if visit.lawyer.user_id and visit.status == "planned" else ()
     return FeedEvent(uid=f"visit-{visit.id}@trainer", summary=summary,
@@ -49,7 +56,8 @@ def _events(stmt, start: date, end: date) -> list[FeedEvent]:
     stmt = (stmt.where(Visit.day >= start, Visit.day <= end)
             .options(selectinload(Visit.station), selectinload(Visit.lawyer), selectinload(Visit.firm))
             .order_by(Visit.day, Visit.half, Visit.id))
-    return [event_of(v) for v in db.session.scalars(stmt)]
+    words = _words()
+    return [event_of(v, words) for v in db.session.scalars(stmt)]
 
 
 def duty_event_of(row: DutyShift) -> FeedEvent:
