@@ -181,7 +181,7 @@ def _stored_plan(district: District, first: date, last: date):
     """The stored visits between first and last as a plan of the solver's, with its request (the visits outside
     the range as history) and what was loaded."""
     months = month_range(month_of(first), month_of(last))
-    loaded = load_request(district, months, allow_provisional=True, time_limit_s=0)
+    loaded = load_request(district, months, allow_provisional=True, time_limit_s=0, read_only=True)
     in_plan = [v for v in loaded.visits.values() if v.station_id in loaded.assignments
                and month_bounds(months[0])[0] <= v.day <= month_bounds(months[-1])[1]]
     planned = [PlannedVisit(v.station_id, v.lawyer_id, Slot(v.day, v.half), v.by_backup, v.id, v.pinned)

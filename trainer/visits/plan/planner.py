@@ -54,12 +54,17 @@ class Loaded:
     stations: dict[int, Station]
     assignments: dict[int, Assignment]
     unassigned: list[Station]
-    visits: dict[int, Visit]  # active visits the request mentions, by id
+    visits: dict[int, Visit]  # active visits the request mentions, by id (rows of VISIT_COLUMNS if read_only)
     lawyers: dict[int, Lawyer]
     provisional: bool
     not_before: date | None
     first_day: date
     last_day: date
+
+
+# What the planner and the plan's figures read of a visit.
+VISIT_COLUMNS = (Visit.id, Visit.station_id, Visit.lawyer_id, Visit.day, Visit.half, Visit.status, Visit.pinned,
+                 Visit.by_backup)
 
 
 @dataclass
@@ -132,8 +137,10 @@ def lawyer_specs(lawyers: list[Lawyer], first: date, last: date, not_before: dat
 def load_request(district: District, months: list[Month], *, mode: str = "full", allow_provisional: bool = False,
                  time_limit_s: float = DEFAULT_TIME_LIMIT_S, not_before: date | None = None,
                  station_ids: set[int] | None = None, working: frozenset[date] | None = None,
-                 provisional: bool = False) -> Loaded:
-    """Everything the solver needs for ``months`` of ``district`` as plain data."""
+                 provisional: bool = False, read_only: bool = False) -> Loaded:
+    """Everything the solver needs for ``months`` of ``district`` as plain data. ``read_only``: the visits
+    are read as rows of their columns, not as records to change (the plan's figures read a city year's
+    14,000 of them)."""
     first_day, last_day = month_bounds(months[0])[0], month_bounds(months[-1])[1]
     if working is None:
         # Raises YearNotAnnounced (naming the year) unless a provisional calendar is allowed.
@@ -156,8 +163,10 @@ def load_request(district: District, months: list[Month], *, mode: str = "full",
         conditions.append(Visit.lawyer_id.in_(list(lawyer_ids)))
     visits = {}
     if conditions:
-        visits = {v.id: v for v in db.session.scalars(select(Visit).where(
-            Visit.status != "cancelled", Visit.day >= window_first, Visit.day <= window_last, or_(*conditions)))}
+        which = select(*VISIT_COLUMNS) if read_only else select(Visit)
+        which = which.where(Visit.status != "cancelled", Visit.day >= window_first, Visit.day <= window_last,
+                            or_(*conditions))
+        visits = {v.id: v for v in (db.session.execute(which) if read_only else db.session.scalars(which))}
     lawyer_ids |= {v.lawyer_id for v in visits.values()}
     lawyers = {lw.id: lw for lw in db.session.scalars(select(Lawyer).where(Lawyer.id.in_(lawyer_ids)))} \
         if lawyer_ids else {}
