@@ -132,13 +132,18 @@ def test_duty_and_visits_first_then_mentoring_keeps_off_them(world, login_as, cl
     assert other in response.json["error"]["fields"]["mentor_id"]
 
 
-def test_agenda_of_lists_every_programme_in_time_order(world):
+def _plan_december_everywhere(world) -> None:
+    """December planned in every programme the lawyer is in: visits, a duty roster, mentoring days."""
     add_other_mentor(world)
     planner.plan_range(world.district, "2026-12", "2026-12", time_limit_s=SOLVER_TIME_S, today=TODAY)
     period = duty_period(world, date(2026, 12, 1), date(2026, 12, 4))
     duty.plan_period(period, time_limit_s=SOLVER_TIME_S)
     plan_year(world.py, not_before=date(2026, 12, 1), time_limit_s=SOLVER_TIME_S)
     db.session.commit()
+
+
+def test_agenda_of_lists_every_programme_in_time_order(world):
+    _plan_december_everywhere(world)
     items = agenda_of(person_of("user", world.user.id), date(2026, 12, 1), date(2026, 12, 31))
     kinds = {item.kind for item in items}
     assert {"visit", "duty"} <= kinds
@@ -149,12 +154,7 @@ def test_agenda_of_lists_every_programme_in_time_order(world):
 def test_a_planner_reads_the_other_programmes_only(world):
     # The visit planner places the visits itself: busy_of skips them without reading them (a city district's
     # year is 12,000 of them), and still sees the same person's duty shifts and mentoring days.
-    add_other_mentor(world)
-    planner.plan_range(world.district, "2026-12", "2026-12", time_limit_s=SOLVER_TIME_S, today=TODAY)
-    period = duty_period(world, date(2026, 12, 1), date(2026, 12, 4))
-    duty.plan_period(period, time_limit_s=SOLVER_TIME_S)
-    plan_year(world.py, not_before=date(2026, 12, 1), time_limit_s=SOLVER_TIME_S)
-    db.session.commit()
+    _plan_december_everywhere(world)
     first, last = date(2026, 12, 1), date(2026, 12, 31)
     everything = busy_of("lawyer", [world.lawyer.id], first, last)[world.lawyer.id]
     assert {"visit", "duty"} <= {c.kind for c in everything}
