@@ -251,7 +251,8 @@ def scenario_city_page(year: int, anchor_s: float) -> None:
         runs = db.session.scalars(select(PlanRun).order_by(PlanRun.id)).all()
         visits = db.session.scalar(select(func.count()).select_from(Visit).where(Visit.day >= date(plan_year, 1, 1)))
         solver = [run.stats.get("t_total_s", 0.0) for run in runs]
-        methods = [run.stats.get("method") for run in runs]
+        methods = [" ".join(filter(None, (run.stats.get("method"), run.stats.get("greedy_reason"))))
+                   for run in runs]
     print(f"   plan POST {timings['plan']:.2f} s ({visits:,} visits saved; the planner {solver[0]:.2f} s, "
           f"{methods[0]}; loading and saving {timings['plan'] - solver[0]:.2f} s); the page with the run's figures "
           f"{timings['page']:.2f} s")

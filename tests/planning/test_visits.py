@@ -12,7 +12,16 @@ import pytest
 
 from tests.conftest import SOLVER_TIME_S
 from tests.planning.planning_calendar import HOLIDAYS_2025, WORKING_DAYS
-from trainer.planning.common import MONDAY, SATURDAY, THURSDAY, TUESDAY, WEDNESDAY, month_of, week_of_month
+from trainer.planning.common import (
+    FRIDAY,
+    MONDAY,
+    SATURDAY,
+    THURSDAY,
+    TUESDAY,
+    WEDNESDAY,
+    month_of,
+    week_of_month,
+)
 from trainer.planning.visits import (
     FixedVisit,
     LawyerSpec,
@@ -392,6 +401,31 @@ def test_a_plan_made_without_time_to_improve_says_it_is_the_greedy_plan() -> Non
     # Still a whole plan within every rule.
     assert result.problems == () and check_plan(req, result.visits) == []
     assert len(result.visits) == 2 * len(req.stations) * len(req.months)
+
+
+def test_the_greedy_plan_does_not_leave_out_a_station_its_lawyer_can_still_fit() -> None:
+    # April 2025: 4 April is 清明, so the Friday mornings are the 11th, 18th and 25th. Station 41 (2nd and
+    # 4th Friday, lawyer 17 or the backup 18) comes first in the greedy order and would take lawyer 17 on the
+    # 11th and the 25th; station 43 has only lawyer 17, and its last visit (21 March) leaves it those three
+    # Fridays: two visits a week apart at least need two of them.
+    lawyers = (LawyerSpec(17, 7), LawyerSpec(18, 7))
+    stations = (
+        StationSpec(41, 17, 18, 7, frozenset({(FRIDAY, "am")}), rhythm=((2, FRIDAY), (4, FRIDAY))),
+        StationSpec(43, 17, None, 7, frozenset({(FRIDAY, "am")}), rhythm=((1, FRIDAY), (3, FRIDAY))),
+    )
+    req = VisitPlanRequest(months=((2025, 4),), working_days=WORKING_DAYS, stations=stations, lawyers=lawyers,
+                           existing=(FixedVisit(43, 17, Slot(date(2025, 3, 21), "am"), pinned=True),),
+                           time_limit_s=0.0)
+    result = plan_visits(req)
+
+    assert result.stats["method"] == "greedy"  # no time to improve: the first valid plan itself
+    assert result.problems == () and check_plan(req, result.visits) == []
+    assert_coordinator_checks(req, [v for v in result.visits if v.slot.day.month == 4])
+    planned = by_station_month(result.visits)
+    assert sorted(v.slot.day.day for v in planned[(43, (2025, 4))]) == [11, 18]
+    assert {v.lawyer_id for v in planned[(43, (2025, 4))]} == {17}
+    # Station 41 keeps its 2nd and 4th Friday, the backup lawyer going on the 11th.
+    assert sorted((v.slot.day.day, v.lawyer_id) for v in planned[(41, (2025, 4))]) == [(11, 18), (25, 17)]
 
 
 def ten_districts(time_limit_s: float) -> VisitPlanRequest:

@@ -21,12 +21,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
 from trainer.planning.common import Month
 
 INF = np.int64(10**12)
+STEP_TABLE_DAYS = 128  # gaps between the visits of neighbouring months are shorter than this
 
 
 @dataclass(frozen=True)
@@ -56,28 +58,100 @@ class StationYear:
 class _Layer:
     """One month of a station's programme: the chains (the month's visits), where each state came from."""
 
-    chains: np.ndarray  # (chains, need) indexes into the month's days
+    chains: np.ndarray  # (chains, need) indexes into the month's days, ordered by their last day
     off: np.ndarray  # (chains,) whether each chain leaves the rhythm
     from_state: np.ndarray  # (chains, K): the previous month's state each chain at k came from (-1: none)
     state_chain: np.ndarray  # (last days, K): the chain that ends each state
 
 
+@lru_cache(maxsize=64)
+def _pairs(count: int) -> tuple[np.ndarray, np.ndarray]:
+    """Every pair of indexes i < j below ``count``, ordered by j, then i."""
+    second, first = np.tril_indices(count, k=-1)
+    return first, second
+
+
+def _key_codes(keys: Sequence[tuple[int, int]]) -> np.ndarray:
+    return np.array([week * 8 + weekday for week, weekday in keys], dtype=np.int64)
+
+
+@dataclass(frozen=True)
+class _Chains:
+    """A month's possible visit sets for a station (see :func:`_chains`), with their grouping by last day."""
+
+    days: np.ndarray  # the month's possible days (ordinals)
+    chains: np.ndarray  # (chains, need) indexes into days, ordered by the last day, then the first
+    inner: np.ndarray  # (chains,) the cost of the chain's days and the gaps inside it
+    off: np.ndarray  # (chains,) whether the chain leaves the rhythm
+    starts: np.ndarray  # where each group of chains with the same last day starts
+    group: np.ndarray  # (chains,) the group of each chain
+    off_rows: np.ndarray  # the indexes of the chains off the rhythm
+    positions: np.ndarray  # (chains, 1): each chain's index
+
+
+@lru_cache(maxsize=4096)
 def _chains(month: MonthDays, need: int, min_gap: int, gap_cost: Callable[[np.ndarray], np.ndarray],
-            rhythm: frozenset[tuple[int, int]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The month's possible visit sets: index chains, their cost (days and gaps inside), off the rhythm."""
+            rhythm: frozenset[tuple[int, int]]) -> _Chains:
+    """The month's possible visit sets: index chains (ordered by their last day, then their first), their cost
+    (days and gaps inside), whether each leaves the rhythm (its days' keys are not exactly the rhythm).
+    Stations with the same days, costs and rhythm share the answer (cached; read it, never change it)."""
     days = np.array(month.day_nos, dtype=np.int64)
     costs = np.array(month.costs, dtype=np.int64)
+    codes = _key_codes(month.keys)
+    wanted = _key_codes(sorted(rhythm))
     if need == 1:
-        chains = np.arange(len(days)).reshape(-1, 1)
-        inner = costs.copy()
-    else:
-        first, second = np.triu_indices(len(days), k=1)
+        first = second = np.arange(len(days))
+        chains = first.reshape(-1, 1)
+        inner = costs
+        keeps = codes == wanted[0] if len(wanted) == 1 else np.zeros(len(days), dtype=bool)
+    elif need == 2:
+        first, second = _pairs(len(days))
         spaced = days[second] - days[first] >= min_gap
-        chains = np.stack([first[spaced], second[spaced]], axis=1)
-        inner = costs[chains[:, 0]] + costs[chains[:, 1]] + gap_cost(days[chains[:, 1]] - days[chains[:, 0]])
-    off = np.array([{month.keys[i] for i in chain} != rhythm for chain in chains.tolist()], dtype=bool) \
-        if len(chains) else np.zeros(0, dtype=bool)
-    return chains, inner, off
+        first, second = first[spaced], second[spaced]
+        chains = np.empty((len(first), 2), dtype=np.int64)
+        chains[:, 0], chains[:, 1] = first, second
+        inner = costs[first] + costs[second] + gap_cost(days[second] - days[first])
+        if len(wanted) == 2:
+            in_rhythm = (codes == wanted[0]) | (codes == wanted[1])
+            keeps = in_rhythm[first] & in_rhythm[second] & (codes[first] != codes[second])
+        elif len(wanted) == 1:
+            keeps = (codes[first] == wanted[0]) & (codes[second] == wanted[0])
+        else:
+            keeps = np.zeros(len(first), dtype=bool)
+    else:
+        raise ValueError("the year view plans one or two visits a month")  # _year_view gives no others
+    new_group = second[1:] != second[:-1]
+    starts = np.flatnonzero(np.concatenate(([True], new_group))) if len(second) else np.zeros(0, dtype=np.int64)
+    group = np.concatenate(([0], np.cumsum(new_group))) if len(second) else np.zeros(0, dtype=np.int64)
+    made = _Chains(days, chains, inner, ~keeps, starts, group, np.flatnonzero(~keeps),
+                   np.arange(len(chains)).reshape(-1, 1))
+    for array in vars(made).values():
+        array.flags.writeable = False
+    return made
+
+
+@lru_cache(maxsize=16)
+def _step_table(gap_cost: Callable[[np.ndarray], np.ndarray], min_gap: int) -> np.ndarray:
+    """The gap wish's cost of each gap below STEP_TABLE_DAYS, INF below ``min_gap`` (read-only, shared)."""
+    gaps = np.arange(STEP_TABLE_DAYS, dtype=np.int64)
+    table = np.where(gaps >= min_gap, gap_cost(gaps), INF)
+    table.flags.writeable = False
+    return table
+
+
+def _steps(delta: np.ndarray, min_gap: int, gap_cost: Callable[[np.ndarray], np.ndarray]) -> np.ndarray:
+    """What each gap in ``delta`` costs, INF where it is below ``min_gap``."""
+    if delta.size and 0 <= delta.min() and delta.max() < STEP_TABLE_DAYS:
+        return _step_table(gap_cost, min_gap)[delta]
+    return np.where(delta >= min_gap, gap_cost(delta), INF)
+
+
+def _shift_off(values: np.ndarray, rows: np.ndarray, fill: np.int64 | None) -> None:
+    """The ``rows`` (chains off the rhythm) move one month-off count up (k -> k + 1), in place; column 0
+    gets ``fill``, or the last column when ``fill`` is None (as a roll would)."""
+    last = values[rows, -1]
+    values[rows, 1:] = values[rows, :-1]
+    values[rows, 0] = last if fill is None else fill
 
 
 def station_curve(station: StationYear, min_gap: int, gap_cost: Callable[[np.ndarray], np.ndarray],
@@ -92,39 +166,34 @@ def station_curve(station: StationYear, min_gap: int, gap_cost: Callable[[np.nda
     for month in station.months:
         if len(month.day_nos) < station.need:
             return None
-        chains, inner, off = _chains(month, station.need, min_gap, gap_cost, station.rhythm)
+        made = _chains(month, station.need, min_gap, gap_cost, station.rhythm)
+        chains, days, off = made.chains, made.days, made.off
         if not len(chains):
             return None
-        days = np.array(month.day_nos, dtype=np.int64)
-        first_days = days[chains[:, 0]]
         if prev_cost is None:
             entry = np.zeros((len(chains), k_size), dtype=np.int64)
             if station.prev_day is not None:
-                delta = first_days - station.prev_day
-                step = np.where(delta >= min_gap, gap_cost(delta), INF)
+                delta = days - station.prev_day
+                step = _steps(delta, min_gap, gap_cost)[chains[:, 0]]
                 entry += step[:, None]
             from_state = np.full((len(chains), k_size), -1, dtype=np.int64)
         else:
-            delta = first_days[None, :] - prev_days[:, None]  # (prev states, chains)
-            step = np.where(delta >= min_gap, gap_cost(delta), INF)
+            delta = days[None, :] - prev_days[:, None]  # (prev states, days)
+            step = _steps(delta, min_gap, gap_cost)[:, chains[:, 0]]  # (prev, chains)
             total = prev_cost[:, None, :] + step[:, :, None]  # (prev, chains, K)
             from_state = total.argmin(axis=0)
-            entry = np.minimum(total.min(axis=0), INF)
-        entry = entry + inner[:, None]
-        shifted = np.full_like(entry, INF)
-        shifted[:, 1:] = entry[:, :-1]
-        entry = np.where(off[:, None], shifted, entry)
-        from_state = np.where(off[:, None], np.roll(from_state, 1, axis=1), from_state)
-        entry = np.minimum(entry, INF)
-        last_days = days[chains[:, -1]]
-        unique_last, chain_last = np.unique(last_days, return_inverse=True)
-        # For each last day and k, the cheapest chain: sorted by last day, then cost, the first of each group.
-        order = np.lexsort((entry.T, np.broadcast_to(chain_last, (k_size, len(chains)))))  # (K, chains)
-        starts = np.flatnonzero(np.r_[True, np.diff(np.sort(chain_last)) != 0])
-        state_chain = order[:, starts].T
-        state_cost = np.take_along_axis(entry, state_chain, axis=0)
+            entry = total.min(axis=0)
+        entry += made.inner[:, None]
+        if len(made.off_rows):
+            _shift_off(entry, made.off_rows, INF)
+            _shift_off(from_state, made.off_rows, None)
+        np.minimum(entry, INF, out=entry)
+        # For each last day and k, the cheapest chain (the first of equals).
+        state_cost = np.minimum.reduceat(entry, made.starts, axis=0)
+        index = np.where(entry == state_cost[made.group], made.positions, len(chains))
+        state_chain = np.minimum.reduceat(index, made.starts, axis=0)
         layers.append(_Layer(chains, off, from_state, state_chain))
-        prev_cost, prev_days = state_cost, unique_last
+        prev_cost, prev_days = state_cost, days[chains[made.starts, -1]]
     assert prev_cost is not None
     return prev_cost.min(axis=0), layers, prev_cost
 

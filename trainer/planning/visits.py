@@ -12,7 +12,8 @@ nothing in 30 s, while a greedy plan handed over as a hint lets it improve stead
    against visits needed, whose minimum cut names the stations and lawyers); station-months that cannot
    be planned are left out whole and named in a :class:`PlanProblem`, the rest is planned;
 2. a greedy plan for the whole range, month by month (an exact dynamic programme per station, the
-   stations taken hardest first) - the first valid plan;
+   stations taken hardest first; a group of stations the greedy order left short although its lawyers have
+   the half-days is solved for the month with CP-SAT) - the first valid plan;
 3. the look-ahead pass: month by month again, each month planned together with the next one as a draft
    (a rolling horizon of two months, which keeps the memory bounded at city scale), CP-SAT on independent
    groups of stations (usually a firm's two months) from a valid hint and with a share of the time left;
@@ -47,6 +48,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import lru_cache
 from typing import Any, Literal
 
 import numpy as np
@@ -92,8 +94,9 @@ BATCH_TASKS = 15
 WINDOW_BATCH_TASKS = 15
 ONE_WORKER_TASKS = 40
 MIN_BATCH_S = 0.05
+REPAIR_S = 0.5  # the greedy pass's CP-SAT repair of a group of stations it left without visits in a month
 LOOKAHEAD_MONTHS = 1  # each month is planned with the next one as a draft
-FINISH_SHARE = 0.7  # time kept back for assembling, validating and freeing the plan, as a share of the greedy pass
+FINISH_SHARE = 0.2  # time kept back for assembling, validating and freeing the plan, as a share of the greedy pass
 MARGIN_SHARE = 0.04  # and a margin, as a share of the time limit (the cap allows 10 % more)
 
 
@@ -209,10 +212,11 @@ class VisitPlanResult:
 # Internal model
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(eq=False, slots=True)
 class _Option:
     """One way to make a visit: a half-day with one of the station's lawyers (compared by identity: each
-    option is made once, and hashing it stays cheap)."""
+    option is made once, and hashing it stays cheap; never changed once made, though not frozen, since a
+    frozen dataclass's slower constructor showed in the greedy pass, which makes about 100,000 a city year)."""
 
     slot: Slot
     lawyer_id: int
@@ -221,6 +225,17 @@ class _Option:
     cost: int  # everything about this visit that does not depend on the other visits
     stays: bool  # the very visit an existing one already is (replan)
     off: bool = False  # off the station's rhythm: the station-month then pays RHYTHM_MISS_COST once
+
+
+@dataclass(frozen=True)
+class _Day:
+    """A working day of a planned month, as the planner reads it again and again."""
+
+    day: date
+    day_no: int
+    weekday: int
+    key: tuple[int, int]  # (week of month, weekday): the rhythm's terms
+    slots: dict[str, Slot]  # half -> its Slot
 
 
 @dataclass
@@ -280,6 +295,8 @@ class _Context:
         self.months = sorted(set(req.months))
         self.month_set = set(self.months)
         self.working_days = req.working_days
+        self._working: dict[Month, list[_Day]] = {}
+        self._receiving: dict[int, dict[int, tuple[str, ...]]] = {}
 
         # Existing visits sorted into: pinned in range, replannable, and context.
         self.pinned: dict[tuple[int, Month], list[FixedVisit]] = defaultdict(list)
@@ -314,6 +331,25 @@ class _Context:
         self.default_halves: dict[int, dict[int, str]] = {}
 
     # -- per-station facts --------------------------------------------------------------------------
+
+    def receiving_halves(self, station: StationSpec) -> dict[int, tuple[str, ...]]:
+        """Weekday -> the half-days the station receives on it (morning first)."""
+        halves = self._receiving.get(station.id)
+        if halves is None:
+            halves = self._receiving[station.id] = {
+                weekday: tuple(half for half in HALVES if (weekday, half) in station.receiving)
+                for weekday in range(7)}
+        return halves
+
+    def working_in(self, month: Month) -> list[_Day]:
+        """The month's working days with their half-days, made once for all stations."""
+        days = self._working.get(month)
+        if days is None:
+            days = self._working[month] = [
+                _Day(day, day.toordinal(), day.weekday(), (week_of_month(day), day.weekday()),
+                     {half: Slot(day, half) for half in HALVES})
+                for day in month_days(month) if day in self.working_days]
+        return days
 
     def lawyer_free(self, lawyer_id: int, slot: Slot) -> bool:
         lawyer = self.lawyers[lawyer_id]
@@ -390,12 +426,13 @@ class _Context:
             if not rhythm or station.id in pinned_stations or len(rhythm) != station.visits_per_month:
                 continue
             months = []
+            receiving = self.receiving_halves(station)
             for month in self.months:
                 day_nos, costs, keys = [], [], []
-                for day in month_days(month):
-                    if day not in self.working_days:
+                for day in self.working_in(month):
+                    halves = [day.slots[half] for half in receiving[day.weekday]]
+                    if not halves:
                         continue
-                    halves = [Slot(day, half) for half in HALVES if (day.weekday(), half) in station.receiving]
                     if any(self.lawyer_free(station.lead_lawyer_id, slot) for slot in halves):
                         cost = 0
                     elif station.backup_lawyer_id is not None and any(
@@ -403,9 +440,9 @@ class _Context:
                         cost = BACKUP_COST
                     else:
                         continue
-                    day_nos.append(day.toordinal())
+                    day_nos.append(day.day_no)
                     costs.append(cost)
-                    keys.append((week_of_month(day), day.weekday()))
+                    keys.append(day.key)
                 months.append(MonthDays(month, tuple(day_nos), tuple(costs), tuple(keys)))
             before = [slot.day.toordinal() for slot in self.known[station.id]
                       if slot.day.toordinal() < range_start]
@@ -456,15 +493,23 @@ def _rhythm_cost(day: date, half: str, month: Month, rhythm: list[tuple[int, int
         distance = min(abs(day.toordinal() - d) for d in aim)
         cost += RHYTHM_DAY_COST * min(distance, RHYTHM_DAY_CAP)
     elif rhythm:
-        key = (week_of_month(day), day.weekday())
-        if key not in rhythm:
-            distance = min(abs((day - nth_weekday(month, nth, weekday)).days) for nth, weekday in rhythm)
+        distance = _rhythm_distance(day, month, tuple(rhythm))
+        if distance is not None:
             cost += RHYTHM_DAY_COST * min(distance, RHYTHM_DAY_CAP)
             off = True
     wanted_half = usual_half.get(day.weekday())
     if wanted_half is not None and wanted_half != half:
         cost += HALF_CHANGE_COST
     return cost, off
+
+
+@lru_cache(maxsize=65536)
+def _rhythm_distance(day: date, month: Month, rhythm: tuple[tuple[int, int], ...]) -> int | None:
+    """Days from ``day`` to the nearest day of the rhythm in the month; None when the day is one of them
+    (cached: stations share their rhythms, and each day is asked about for each station and half-day)."""
+    if (week_of_month(day), day.weekday()) in rhythm:
+        return None
+    return min(abs((day - nth_weekday(month, nth, weekday)).days) for nth, weekday in rhythm)
 
 
 def _max_spaced(days: Sequence[int], gap: int) -> int:
@@ -484,7 +529,7 @@ def _build_month(ctx: _Context, month: Month) -> tuple[list[_Task], list[PlanPro
     """The station-months of ``month`` still to plan, and problems for those that cannot be planned."""
     req = ctx.req
     gap = ctx.gap
-    days_in_month = [day for day in month_days(month) if day in ctx.working_days]
+    days_in_month = ctx.working_in(month)
     tasks: list[_Task] = []
     problems: list[PlanProblem] = []
     month_start = date(month[0], month[1], 1).toordinal()
@@ -498,10 +543,8 @@ def _build_month(ctx: _Context, month: Month) -> tuple[list[_Task], list[PlanPro
         lawyer_ids = sorted_unique(
             i for i in (station.lead_lawyer_id, station.backup_lawyer_id) if i is not None
         )
-        receiving_slots = [
-            Slot(day, half) for day in days_in_month for half in HALVES
-            if (day.weekday(), half) in station.receiving
-        ]
+        receiving = ctx.receiving_halves(station)
+        receiving_slots = [day.slots[half] for day in days_in_month for half in receiving[day.weekday]]
         receiving_day_nos = sorted({slot.day.toordinal() for slot in receiving_slots})
         existing_ids = [v.visit_id for v in replannable if v.visit_id is not None]
         if len(receiving_day_nos) < need:
@@ -586,7 +629,22 @@ def _month_greedy(ctx: _Context, month: Month) -> tuple[list[_Task], Assignment,
             tasks = [t for t in tasks if (t.station.id, month) not in left_out]
             assignment = _greedy(ctx, tasks)
             problems = problems + capacity_problems
+        _repair_misses(ctx, tasks, assignment)
     return tasks, assignment, problems
+
+
+def _repair_misses(ctx: _Context, tasks: Sequence[_Task], assignment: Assignment) -> None:
+    """Station-months the greedy order left without visits although their lawyers have the half-days: each
+    such group of stations is solved for the month with CP-SAT (the greedy plan as the hint, a short limit),
+    so the first valid plan does not leave out a station that fits (a station with three free days in a
+    holiday month loses them one by one to stations planned before it)."""
+    for group in _components(tasks):
+        if all(assignment.get(i) is not None for i in group):
+            continue
+        hint = {k: assignment.get(i) for k, i in enumerate(group)}
+        solved, _status = _solve_batch(ctx, [tasks[i] for i in group], hint, REPAIR_S, SolveTimer())
+        for k, index in enumerate(group):
+            assignment[index] = solved.get(k)
 
 
 def _components(tasks: Sequence[_Task]) -> list[list[int]]:
@@ -1330,7 +1388,8 @@ def _plan_visits(req: VisitPlanRequest) -> VisitPlanResult:
     timer.valid_plan_found()
     first_valid = timer.first_valid or 0.0
     # Keep back time for putting the result together, validating it and freeing the working data (measured:
-    # two thirds of phase 1), and a margin for a solver overrunning its share on a busy machine.
+    # a twentieth of phase 1 at 10x a district, kept at a fifth), and a margin for a solver overrunning its
+    # share on a busy machine.
     deadline = req.time_limit_s * (1 - MARGIN_SHARE) - FINISH_SHARE * first_valid
     plans = greedy_plans
     report = _PassReport()
