@@ -3,7 +3,7 @@ duty), a station, a firm. Consultations (and workers' personal data) never appea
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from flask import has_app_context
 from flask_babel import gettext as _
@@ -16,17 +16,13 @@ from trainer.calendars.events import FeedEvent
 from trainer.core.addresses import public_base
 from trainer.core.clock import LOCAL_TZ, as_utc, local_datetime
 from trainer.core.extensions import db
+from trainer.org.models import Station
 from trainer.planning.duty import shift_times
 from trainer.visits.duty.operations import shift_specs
-from trainer.visits.models import DutyShift, Firm, Visit
+from trainer.visits.models import DutyShift, Firm, Lawyer, Visit
 
 FEED_SUBJECT_MODELS = {"firm": Firm}
 PERSONAL_ROLES = (Role.LAWYER, Role.INSTRUCTOR, Role.TRAINEE)  # a person's own feed (staff see their district)
-
-
-def _url(visit: Visit) -> str:
-    base = public_base() if has_app_context() else ""
-    return f"{base}/visits/stations/{visit.station_id}"
 
 
 def _words() -> dict[str, str]:
@@ -36,28 +32,47 @@ def _words() -> dict[str, str]:
             "provisional": _("provisional: the year's holidays are not announced yet")}
 
 
-def event_of(visit: Visit, words: dict[str, str] | None = None) -> FeedEvent:
-    words = words or _words()
-    start_hhmm, end_hhmm = visit.station.hours_of(visit.half)
-    summary = words["summary"] % {"station": visit.station.name, "lawyer": visit.lawyer.name}
-    description = words["backup" if visit.by_backup else "lead"] % {"firm": visit.firm.name}
-    if visit.provisional:
-        description += " · " + words["provisional"]
-    status = "CANCELLED" if visit.status == "cancelled" else "TENTATIVE" if visit.provisional else "CONFIRMED"
-    remind = (visit.lawyer.user_id,) if visit.lawyer.user_id and visit.status == "planned" else ()
-    return FeedEvent(uid=f"visit-{visit.id}@trainer", summary=summary,
-                     start=local_datetime(visit.day, start_hhmm), end=local_datetime(visit.day, end_hhmm),
-                     last_modified=as_utc(visit.updated_at), sequence=visit.sequence or 0, status=status,
-                     location=visit.station.address or visit.station.name, description=description, url=_url(visit),
-                     categories=("visit",), remind_user_ids=remind)
+# What a visit's event shows, read as plain columns in one query: a city coordinator's feed holds thousands of
+# visits, and loading them as records with their station, lawyer and firm took 160 µs an event.
+EVENT_COLUMNS = (Visit.id, Visit.station_id, Visit.day, Visit.half, Visit.status, Visit.by_backup,
+                 Visit.provisional, Visit.updated_at, Visit.sequence, Station.name, Station.address,
+                 Station.am_hours, Station.pm_hours, Lawyer.name, Lawyer.user_id, Firm.name)
 
 
-def _events(stmt, start: date, end: date) -> list[FeedEvent]:
-    stmt = (stmt.where(Visit.day >= start, Visit.day <= end)
-            .options(selectinload(Visit.station), selectinload(Visit.lawyer), selectinload(Visit.firm))
-            .order_by(Visit.day, Visit.half, Visit.id))
+def _events(*where, start: date, end: date) -> list[FeedEvent]:
+    """The events of the visits matching ``where`` between two days (inclusive), in day order."""
+    rows = db.session.execute(
+        select(*EVENT_COLUMNS).join(Station, Station.id == Visit.station_id)
+        .join(Lawyer, Lawyer.id == Visit.lawyer_id).join(Firm, Firm.id == Visit.firm_id)
+        .where(*where, Visit.day >= start, Visit.day <= end)
+        .order_by(Visit.day, Visit.half, Visit.id))
     words = _words()
-    return [event_of(v, words) for v in db.session.scalars(stmt)]
+    base = public_base() if has_app_context() else ""
+    moments: dict[tuple[date, str], datetime] = {}
+
+    def moment(day: date, hhmm: str) -> datetime:
+        found = moments.get((day, hhmm))
+        if found is None:
+            found = moments[(day, hhmm)] = local_datetime(day, hhmm)
+        return found
+
+    events = []
+    for (visit_id, station_id, day, half, status, by_backup, provisional, updated_at, sequence, station_name,
+         address, am_hours, pm_hours, lawyer_name, lawyer_user_id, firm_name) in rows:
+        start_hhmm, end_hhmm = (am_hours if half == "am" else pm_hours).split("-")
+        description = words["backup" if by_backup else "lead"] % {"firm": firm_name}
+        if provisional:
+            description += " · " + words["provisional"]
+        events.append(FeedEvent(
+            uid=f"visit-{visit_id}@trainer",
+            summary=words["summary"] % {"station": station_name, "lawyer": lawyer_name},
+            start=moment(day, start_hhmm), end=moment(day, end_hhmm), last_modified=as_utc(updated_at),
+            sequence=sequence or 0,
+            status="CANCELLED" if status == "cancelled" else "TENTATIVE" if provisional else "CONFIRMED",
+            location=address or station_name, description=description,
+            url=f"{base}/visits/stations/{station_id}", categories=("visit",),
+            remind_user_ids=(lawyer_user_id,) if lawyer_user_id and status == "planned" else ()))
+    return events
 
 
 def duty_event_of(row: DutyShift) -> FeedEvent:
@@ -89,17 +104,17 @@ def user_events(user, start: date, end: date) -> list[FeedEvent]:
         lawyer_ids = person_of("user", user.id).lawyer_ids
         if not lawyer_ids:
             return []
-        return (_events(select(Visit).where(Visit.lawyer_id.in_(lawyer_ids)), start, end)
+        return (_events(Visit.lawyer_id.in_(lawyer_ids), start=start, end=end)
                 + _duty_events(select(DutyShift).where(DutyShift.lawyer_id.in_(lawyer_ids)), start, end))
     if user.role == Role.COORDINATOR and user.district_id:
-        return (_events(select(Visit).where(Visit.district_id == user.district_id), start, end)
+        return (_events(Visit.district_id == user.district_id, start=start, end=end)
                 + _duty_events(select(DutyShift).where(DutyShift.district_id == user.district_id), start, end))
     return []
 
 
 def station_events(station, start: date, end: date) -> list[FeedEvent]:
-    return _events(select(Visit).where(Visit.station_id == station.id), start, end)
+    return _events(Visit.station_id == station.id, start=start, end=end)
 
 
 def firm_events(firm, start: date, end: date) -> list[FeedEvent]:
-    return _events(select(Visit).where(Visit.firm_id == firm.id), start, end)
+    return _events(Visit.firm_id == firm.id, start=start, end=end)
