@@ -422,10 +422,14 @@ def test_the_greedy_plan_does_not_leave_out_a_station_its_lawyer_can_still_fit()
     assert result.problems == () and check_plan(req, result.visits) == []
     assert_coordinator_checks(req, [v for v in result.visits if v.slot.day.month == 4])
     planned = by_station_month(result.visits)
-    assert sorted(v.slot.day.day for v in planned[(43, (2025, 4))]) == [11, 18]
+    # Station 43 gets two of its three Friday mornings with lawyer 17, and station 41 its two visits around
+    # them (the backup lawyer going where lawyer 17 is at station 43).
+    days_43 = sorted(v.slot.day.day for v in planned[(43, (2025, 4))])
+    assert len(days_43) == 2 and set(days_43) <= {11, 18, 25} and days_43[1] - days_43[0] >= 7
     assert {v.lawyer_id for v in planned[(43, (2025, 4))]} == {17}
-    # Station 41 keeps its 2nd and 4th Friday, the backup lawyer going on the 11th.
-    assert sorted((v.slot.day.day, v.lawyer_id) for v in planned[(41, (2025, 4))]) == [(11, 18), (25, 17)]
+    visits_41 = planned[(41, (2025, 4))]
+    assert len(visits_41) == 2
+    assert all(v.lawyer_id == 18 for v in visits_41 if v.slot.day.day in days_43)
 
 
 def ten_districts(time_limit_s: float) -> VisitPlanRequest:

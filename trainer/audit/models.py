@@ -10,7 +10,7 @@ from typing import Any
 
 from flask import has_request_context
 from flask_login import current_user
-from sqlalchemy import JSON, DateTime, ForeignKey, String, event, inspect, select
+from sqlalchemy import JSON, DateTime, ForeignKey, String, event, insert, inspect, select
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from trainer.core.clock import now_utc
@@ -63,7 +63,12 @@ class AuditEntry(db.Model):
     user = relationship("User", lazy="joined")
 
 
+_PLAIN = frozenset({str, int, bool, float, type(None)})
+
+
 def plain_value(value: Any) -> Any:
+    if type(value) in _PLAIN:  # most values: answered before the checks below (an audit entry has dozens)
+        return value
     if isinstance(value, datetime | date | time):
         return value.isoformat()
     if isinstance(value, Decimal):
@@ -91,7 +96,8 @@ def _audited_columns(model: type) -> tuple[str, ...]:
 
 
 def _snapshot(obj) -> dict:
-    return {key: plain_value(getattr(obj, key)) for key in _columns(obj)}
+    loaded = obj.__dict__  # what the row holds already, read without the attribute machinery
+    return {key: plain_value(loaded[key] if key in loaded else getattr(obj, key)) for key in _columns(obj)}
 
 
 def current_actor() -> tuple[int | None, str]:
@@ -132,8 +138,8 @@ def _record_changes(session: Session, flush_context, instances) -> None:
         elif action == "create":
             # The id of a new row, and what the flush fills in (foreign keys set through relationships,
             # defaults), are known only after the flush: its entry is written then, once (_created_rows).
-            entry = AuditEntry(user_id=user_id, actor=actor, action=action, entity_type=type(obj).__name__,
-                               district_id=obj.audit_district_id, note=obj.audit_note)
+            entry = {"user_id": user_id, "actor": actor, "action": action, "entity_type": type(obj).__name__,
+                     "district_id": obj.audit_district_id, "note": obj.audit_note}
             obj.audit_note = None
             session.info.setdefault("audit_pending", []).append((entry, obj))
             continue
@@ -150,15 +156,19 @@ def _record_changes(session: Session, flush_context, instances) -> None:
 
 @event.listens_for(Session, "after_flush_postexec")
 def _created_rows(session: Session, flush_context) -> None:
-    # After the flush has settled (changes made in ``after_flush`` to rows it wrote would be forgotten): the
-    # entries of the rows it created, added now, are written by the session's next flush — at the latest the
-    # commit's, which flushes until nothing is left — in one batch, never an INSERT and then an UPDATE.
-    for entry, obj in session.info.pop("audit_pending", []):
+    # After the flush has settled (the new rows have their ids and defaults): the entries of the rows it
+    # created are written at once, complete, with one multi-row INSERT on the flush's own connection (as
+    # ORM records SQLite would insert them one statement each, to read back ids nobody needs).
+    pending = session.info.pop("audit_pending", [])
+    if not pending:
+        return
+    now = now_utc()
+    rows = []
+    for entry, obj in pending:
         identity = inspect(obj).identity
-        entry.entity_id = ",".join(str(i) for i in identity) if identity else None
-        entry.after = _snapshot(obj)
-        entry.entity_label = obj.audit_label[:200]
-        session.add(entry)
+        rows.append({**entry, "at": now, "entity_id": ",".join(str(i) for i in identity) if identity else None,
+                     "after": _snapshot(obj), "entity_label": obj.audit_label[:200], "before": None})
+    session.connection().execute(insert(AuditEntry), rows)
 
 
 def last_change(entity_type: str, entity_id: int | str) -> AuditEntry | None:

@@ -44,6 +44,7 @@ gaps even.
 from __future__ import annotations
 
 import statistics
+import time
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -94,7 +95,8 @@ BATCH_TASKS = 15
 WINDOW_BATCH_TASKS = 15
 ONE_WORKER_TASKS = 40
 MIN_BATCH_S = 0.05
-REPAIR_S = 0.5  # the greedy pass's CP-SAT repair of a group of stations it left without visits in a month
+REPAIR_ROUNDS = 3  # the greedy pass plans a group it left short again, the stations left out first, this often
+REPAIR_S = 0.5  # then solves it with CP-SAT for at most this long
 LOOKAHEAD_MONTHS = 1  # each month is planned with the next one as a draft
 FINISH_SHARE = 0.2  # time kept back for assembling, validating and freeing the plan, as a share of the greedy pass
 MARGIN_SHARE = 0.04  # and a margin, as a share of the time limit (the cap allows 10 % more)
@@ -321,7 +323,10 @@ class _Context:
             self.busy_halves[(visit.lawyer_id, visit.slot.day)].add(visit.slot.half)
             if visit.station_id in self.stations:
                 self.known[visit.station_id].append(visit.slot)
+        started = time.perf_counter()
         self.rhythms = self._choose_rhythms()
+        # What building the months' tasks has cost so far: the look-ahead pass builds them all again.
+        self.build_s = time.perf_counter() - started
         # Station-months where the rhythm gives way to even gaps, with the days the station's year aims for.
         self.released: dict[tuple[int, Month], tuple[int, ...]] = released if released is not None else (
             rhythm_breaks(self._year_view(), min_gap=self.gap, gap_cost=_gap_costs, keep_share=RHYTHM_KEEP_SHARE,
@@ -618,7 +623,9 @@ def _month_greedy(ctx: _Context, month: Month) -> tuple[list[_Task], Assignment,
     The capacity check runs only on groups where the greedy plan falls short: where it succeeds, the
     lawyers evidently have the half-days.
     """
+    started = time.perf_counter()
     tasks, problems = _build_month(ctx, month)
+    ctx.build_s += time.perf_counter() - started
     assignment = _greedy(ctx, tasks)
     short_groups = [g for g in _components(tasks) if any(assignment[i] is None for i in g)]
     if short_groups:
@@ -634,15 +641,25 @@ def _month_greedy(ctx: _Context, month: Month) -> tuple[list[_Task], Assignment,
 
 
 def _repair_misses(ctx: _Context, tasks: Sequence[_Task], assignment: Assignment) -> None:
-    """Station-months the greedy order left without visits although their lawyers have the half-days: each
-    such group of stations is solved for the month with CP-SAT (the greedy plan as the hint, a short limit),
-    so the first valid plan does not leave out a station that fits (a station with three free days in a
-    holiday month loses them one by one to stations planned before it)."""
+    """Station-months the greedy order left without visits although their lawyers have the half-days (a
+    station with three free days in a holiday month loses them one by one to stations planned before it):
+    the group of stations is planned again with those stations first, and where that still leaves one out,
+    solved for the month with CP-SAT (the greedy plan as the hint, a short limit). So the first valid plan
+    leaves out only what cannot be planned."""
     for group in _components(tasks):
-        if all(assignment.get(i) is not None for i in group):
+        missed = [k for k, index in enumerate(group) if assignment.get(index) is None]
+        if not missed:
             continue
-        hint = {k: assignment.get(i) for k, i in enumerate(group)}
-        solved, _status = _solve_batch(ctx, [tasks[i] for i in group], hint, REPAIR_S, SolveTimer())
+        group_tasks = [tasks[i] for i in group]
+        for _round in range(REPAIR_ROUNDS):  # those still left out go first the next time, before the others
+            solved = _greedy(ctx, group_tasks, first=missed)
+            still = [k for k, chosen in solved.items() if chosen is None]
+            if not still:
+                break
+            missed = still + [k for k in missed if k not in still]
+        else:
+            hint = {k: assignment.get(i) for k, i in enumerate(group)}
+            solved, _status = _solve_batch(ctx, group_tasks, hint, REPAIR_S, SolveTimer())
         for k, index in enumerate(group):
             assignment[index] = solved.get(k)
 
@@ -811,8 +828,9 @@ def _best_chain(task: _Task, options: Sequence[_Option], extra: dict[_Option, in
     return [best_on_day[day_nos[i]][1] for i, _flag in chain]
 
 
-def _greedy(ctx: _Context, tasks: Sequence[_Task]) -> Assignment:
-    """Stations hardest first (fewest free days per visit needed), each given its cheapest chain."""
+def _greedy(ctx: _Context, tasks: Sequence[_Task], first: Sequence[int] = ()) -> Assignment:
+    """Stations hardest first (fewest free days per visit needed; the tasks ``first`` before all, in that order),
+    each given its cheapest chain."""
     taken: set[tuple[int, Slot]] = set()
     reserved: dict[tuple[int, Slot], int] = {}
     if ctx.req.mode == "replan":
@@ -824,9 +842,11 @@ def _greedy(ctx: _Context, tasks: Sequence[_Task]) -> Assignment:
     halves_out: dict[tuple[int, date], set[str]] = defaultdict(set)
     firm_load: dict[tuple[int, date], int] = defaultdict(int)
     firm_peak: dict[int, int] = defaultdict(int)
+    before = {index: rank for rank, index in enumerate(first)}
     order = sorted(
         range(len(tasks)),
-        key=lambda i: (len({o.day_no for o in tasks[i].options}) / tasks[i].need, tasks[i].station.id),
+        key=lambda i: (before.get(i, len(before)), len({o.day_no for o in tasks[i].options}) / tasks[i].need,
+                       tasks[i].station.id),
     )
     assignment: Assignment = {}
     for index in order:
@@ -1046,9 +1066,10 @@ def _record(ctx: _Context, plan: _MonthPlan) -> None:
             ctx.known[plan.tasks[index].station.id].append(option.slot)
 
 
-def _greedy_months(req: VisitPlanRequest) -> tuple[list[_MonthPlan], dict[tuple[int, Month], tuple[int, ...]]]:
-    """The greedy plan, month by month, each month's visits carried forward (the first valid plan), and the
-    year view it followed."""
+def _greedy_months(req: VisitPlanRequest,
+                   ) -> tuple[list[_MonthPlan], dict[tuple[int, Month], tuple[int, ...]], float]:
+    """The greedy plan, month by month, each month's visits carried forward (the first valid plan), the
+    year view it followed, and the seconds it spent building the months' tasks."""
     ctx = _Context(req)
     plans: list[_MonthPlan] = []
     for month in ctx.months:
@@ -1056,7 +1077,7 @@ def _greedy_months(req: VisitPlanRequest) -> tuple[list[_MonthPlan], dict[tuple[
         plan = _MonthPlan(month, tasks, assignment, problems, "greedy")
         _record(ctx, plan)
         plans.append(plan)
-    return plans, ctx.released
+    return plans, ctx.released, ctx.build_s
 
 
 def _assignment_cost(tasks: Sequence[_Task], assignment: Assignment) -> int:
@@ -1384,7 +1405,7 @@ def plan_visits(req: VisitPlanRequest) -> VisitPlanResult:
 def _plan_visits(req: VisitPlanRequest) -> VisitPlanResult:
     timer = SolveTimer()
     # Phase 1: a greedy plan for the whole range, carried month by month: the first valid plan.
-    greedy_plans, released = _greedy_months(req)
+    greedy_plans, released, build_s = _greedy_months(req)
     timer.valid_plan_found()
     first_valid = timer.first_valid or 0.0
     # Keep back time for putting the result together, validating it and freeing the working data (measured:
@@ -1395,10 +1416,11 @@ def _plan_visits(req: VisitPlanRequest) -> VisitPlanResult:
     report = _PassReport()
     method, reason = "greedy", None
     greedy_objective = objective = _objective(greedy_plans)
-    # Phase 2 first builds every month again (about phase 1's time); not worth starting without time to solve.
+    # Phase 2 first builds every month's tasks again (what phase 1 spent building them, measured); not worth
+    # starting without as long again to solve.
     if req.time_limit_s <= 0:
         reason = "no time limit given"
-    elif deadline - timer.elapsed() < first_valid + MIN_BATCH_S:
+    elif deadline - timer.elapsed() < 2 * build_s + MIN_BATCH_S:
         reason = "no time left after the greedy plan"
     else:
         year = _year_from(req, greedy_plans, released)
