@@ -13,7 +13,8 @@ nothing in 30 s, while a greedy plan handed over as a hint lets it improve stead
    be planned are left out whole and named in a :class:`PlanProblem`, the rest is planned;
 2. a greedy plan for the whole range, month by month (an exact dynamic programme per station, the
    stations taken hardest first; a group of stations the greedy order left short although its lawyers have
-   the half-days is solved for the month with CP-SAT) - the first valid plan;
+   the half-days is planned again with the stations left out first, else solved for the month with CP-SAT)
+   - the first valid plan;
 3. the look-ahead pass: month by month again, each month planned together with the next one as a draft
    (a rolling horizon of two months, which keeps the memory bounded at city scale), CP-SAT on independent
    groups of stations (usually a firm's two months) from a valid hint and with a share of the time left;
