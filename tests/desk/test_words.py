@@ -67,12 +67,17 @@ def test_series_in_words_and_the_org_chart_without_setting_names(demo_clients):
 
 def test_names_of_people_are_labelled_full_name(demo_clients):
     coordinator = demo_clients["chaoyang"]
-    lawyer = db.session.scalars(select(Lawyer)).first()
+    # Records of the coordinator's own district, the first by id: a select without an order gives PostgreSQL's
+    # heap order, in which an updated row moves to the end (another district's lawyer: 403).
+    district_id = db.session.scalar(select(User.district_id).where(User.username == "chaoyang"))
+    lawyer = db.session.scalars(select(Lawyer).where(Lawyer.district_id == district_id).order_by(Lawyer.id)).first()
     assert _label_of(coordinator.get(f"/visits/lawyers/{lawyer.id}").get_data(as_text=True), "name") == "姓名"
-    trainee = db.session.scalars(select(Trainee)).first()
+    trainee = db.session.scalars(select(Trainee).where(Trainee.district_id == district_id)
+                                 .order_by(Trainee.id)).first()
     assert _label_of(coordinator.get(f"/rotation/trainees/{trainee.id}/edit").get_data(as_text=True),
                      "name") == "姓名"
-    year = db.session.scalars(select(ProgrammeYear).order_by(ProgrammeYear.year)).first()
+    year = db.session.scalars(select(ProgrammeYear).where(ProgrammeYear.district_id == district_id)
+                              .order_by(ProgrammeYear.year, ProgrammeYear.id)).first()
     assert _label_of(coordinator.get(f"/rotation/years/{year.id}/mentors/new").get_data(as_text=True),
                      "name") == "姓名"
     assert _label_of(coordinator.get("/instructors/new").get_data(as_text=True), "name") == "姓名"
@@ -87,7 +92,8 @@ def test_help_beside_the_cryptic_fields(demo_clients):
     page = _text(coordinator.get(f"/org/stations/{station.id}/edit").get_data(as_text=True))
     assert "1 = 星期一 … 7 = 星期日" in page and "每月第二个和第四个星期二" in page
     assert "当前保存的是：每月第" in page
-    year = db.session.scalars(select(ProgrammeYear).order_by(ProgrammeYear.year)).first()
+    year = db.session.scalars(select(ProgrammeYear).where(ProgrammeYear.district_id == station.district_id)
+                              .order_by(ProgrammeYear.year, ProgrammeYear.id)).first()
     grid = coordinator.get(f"/rotation/years/{year.id}").get_data(as_text=True)
     text = _text(grid)
     assert "跟 = 跟班学习日" in text and "独 = 独立调解日" in text
