@@ -192,3 +192,47 @@ def test_the_instructor_on_a_phone_reports_progress_and_sees_the_invited(phone, 
     invited = phone.locator("#invited").inner_text()
     assert re.search(r"受邀人员（\d+）", invited) and "赵建国" in invited and "组织人" in invited
     assert not _problems(phone)
+
+
+def test_the_coordinator_on_a_phone_reads_the_month_as_a_list_of_days(phone, live_server, demo):
+    """The month calendar's 7-column grid leaves a phone two characters a line: there each day is a full-width
+    block under its date and weekday, holding that day's visits; days of other months and the weekday header are
+    gone. Printing and the desk keep the grid."""
+    from trainer.org.models import District, Station
+    from trainer.visits.models import Visit
+
+    _log_in(phone, live_server, "chaoyang")
+    phone.goto(f"{live_server}/visits/")
+    phone.wait_for_load_state()
+    assert not _problems(phone)
+    today = today_local()
+    chaoyang = db.session.scalar(select(District).where(District.name == "朝阳区"))
+    rows = db.session.execute(select(Visit.day, Station.name).join(Station, Station.id == Visit.station_id)
+                              .where(Visit.district_id == chaoyang.id, Visit.day >= today.replace(day=1),
+                                     Visit.status != "cancelled")).all()
+    busiest = max({d for d, _ in rows if d.month == today.month}, key=lambda d: sum(1 for x, _ in rows if x == d))
+    names = sorted(n.replace("工会服务站", "") for d, n in rows if d == busiest)
+    cell = phone.locator(f"#day-{busiest.isoformat()}")
+    box = cell.bounding_box()
+    assert box["width"] >= 0.9 * (PHONE["width"] - 24 - 2 * 14) - 1, box  # the card's width, not a seventh
+    weekday = "一二三四五六日"[busiest.weekday()]
+    heading = cell.locator(".daynum").inner_text().strip()
+    assert heading.startswith(f"{busiest.year}年{busiest.month}月{busiest.day}日 周{weekday}"), heading
+    shown = sorted(item.split(" · ")[0].split(" ", 1)[1]
+                   for item in cell.locator(".day-visits li").all_inner_texts())
+    assert shown == names
+    assert not phone.locator("table.visits-month thead").is_visible()
+    assert all(not c.is_visible() for c in phone.locator("table.visits-month td.outside").all())
+
+    desk = phone.context.browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai",
+                                             viewport={"width": 1366, "height": 900})
+    try:
+        page = desk.new_page()
+        _log_in(page, live_server, "chaoyang")
+        page.goto(f"{live_server}/visits/")
+        assert page.locator("table.visits-month thead").is_visible()
+        day = page.locator(f"#day-{busiest.isoformat()}")
+        assert day.locator(".daynum").inner_text().strip().startswith(str(busiest.day))
+        assert day.bounding_box()["width"] < 1366 / 6
+    finally:
+        desk.close()
