@@ -224,6 +224,17 @@ def test_the_coordinator_on_a_phone_reads_the_month_as_a_list_of_days(phone, liv
     assert not phone.locator("table.visits-month thead").is_visible()
     assert all(not c.is_visible() for c in phone.locator("table.visits-month td.outside").all())
 
+    # The month's accounts: each firm a card, its name on top and its figures labelled, two to a line.
+    phone.goto(f"{live_server}/visits/accounts")
+    assert not _problems(phone)
+    firm = phone.locator("table.account-table tbody tr").first
+    name, contracted, planned = (firm.locator(s).bounding_box() for s in
+                                 ("td.stack-head", 'td[data-k="contracted"]', 'td[data-k="planned"]'))
+    assert contracted["y"] >= name["y"] + name["height"] - 1 and planned["y"] == contracted["y"]
+    assert planned["x"] > contracted["x"] + contracted["width"] - 1 and contracted["width"] >= 0.4 * name["width"]
+    label = firm.locator('td[data-k="contracted"]').evaluate("td => getComputedStyle(td, '::before').content")
+    assert label == '"合同约定"'
+
     desk = phone.context.browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai",
                                              viewport={"width": 1366, "height": 900})
     try:
