@@ -210,7 +210,8 @@ def test_the_coordinator_on_a_phone_reads_the_month_as_a_list_of_days(phone, liv
     rows = db.session.execute(select(Visit.day, Station.name).join(Station, Station.id == Visit.station_id)
                               .where(Visit.district_id == chaoyang.id, Visit.day >= today.replace(day=1),
                                      Visit.status != "cancelled")).all()
-    busiest = max({d for d, _ in rows if d.month == today.month}, key=lambda d: sum(1 for x, _ in rows if x == d))
+    this_month = {d for d, _ in rows if (d.year, d.month) == (today.year, today.month)}
+    busiest = max(this_month, key=lambda d: sum(1 for x, _ in rows if x == d))
     names = sorted(n.replace("工会服务站", "") for d, n in rows if d == busiest)
     cell = phone.locator(f"#day-{busiest.isoformat()}")
     box = cell.bounding_box()
