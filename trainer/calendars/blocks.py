@@ -20,7 +20,7 @@ import hashlib
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import delete, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
@@ -37,10 +37,14 @@ LOOKUP_CHUNK = 500
 UPDATED = ("sequence", "last_modified", "digest", "body", "written_at")
 
 
-def _moment(value) -> str:
-    """A start, end or LAST-MODIFIED as the digest sees it: the date or time and, for a time, its zone."""
-    zone = getattr(value, "tzinfo", None)
-    return value.isoformat() if zone is None else f"{value.isoformat()} {zone}"
+def _moment(value: date | datetime) -> str:
+    """A start, end or LAST-MODIFIED as the digest sees it: the day (its ordinal) and, for a time, the wall-clock
+    time, the fold and the zone. Read field by field: ``isoformat`` of an aware time asks the zone for its offset,
+    three times an event (the digest took twice as long)."""
+    if isinstance(value, datetime):
+        return (f"{value.toordinal()} {value.hour}:{value.minute}:{value.second}.{value.microsecond} "
+                f"{value.fold} {value.tzinfo}")
+    return str(value.toordinal())
 
 
 def digest(event: FeedEvent, alarm_minutes: int | None, alarm_text: str) -> str:
