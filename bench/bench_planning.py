@@ -35,10 +35,10 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 import gen  # noqa: E402
 import year_model  # noqa: E402
-from frontier import rhythm_frontier  # noqa: E402
+from frontier import exact_frontier, rhythm_frontier, shown_patterns  # noqa: E402
 from throwaway import throwaway_app  # noqa: E402
 
-from trainer.planning.common import nth_weekday, week_of_month  # noqa: E402
+from trainer.planning.common import nth_weekday  # noqa: E402
 from trainer.planning.duty import check_duty, plan_duty  # noqa: E402
 from trainer.planning.rotation import check_rotation, plan_rotation  # noqa: E402
 from trainer.planning.visits import (  # noqa: E402
@@ -102,12 +102,11 @@ def rhythm_floor(req: VisitPlanRequest, visits) -> tuple[int, int]:
     for visit in visits:
         by_station[visit.station_id].append(visit.slot.day)
     first_month, last_month = min(req.months), max(req.months)
+    rhythm = shown_patterns(req, visits)
     floor = stations = 0
     for station in req.stations:
         days = sorted(by_station.get(station.id, []))
-        pattern = tuple(sorted(station.rhythm)) or Counter(
-            tuple(sorted((week_of_month(d), d.weekday()) for d in days if (d.year, d.month) == m))
-            for m in req.months).most_common(1)[0][0]
+        pattern = rhythm.get(station.id, ())
         if len(pattern) != station.visits_per_month or not days:
             continue
         first = min(nth_weekday(first_month, week, weekday) for week, weekday in pattern)
@@ -174,6 +173,15 @@ def scenario_district(year: int, anchor_s: float) -> None:
     print(f"   the same, lead first (a backup visit costs 1,000, as in the anchor's objective), for plans without "
           f"backup visits: ≥ {shown(lead_first[0.85])} at 85 %, ≥ {shown(lead_first[ours_f['rhythm']])} at our "
           f"share, ≥ {shown(lead_first[0.0])} at all")
+    exact = exact_frontier(req, (0.85, ours_f["rhythm"], 0.0), ours.visits)
+    print(f"   exact frontier, the lawyers shared (bench/frontier.py exact_frontier: each lead lawyer's stations "
+          f"and year solved by CP-SAT for every number of months kept, {exact.solves} solves in "
+          f"{exact.wall_s:.0f} s, {'every one proven' if exact.proven else 'NOT all proven: CP-SAT bounds'}), "
+          f"for plans without backup visits keeping our patterns: Σ|gap−14| ≥ {shown(exact.floors[0.85])} at 85 %, "
+          f"≥ {shown(exact.floors[ours_f['rhythm']])} at our share (ours {ours_f['gap_sum']:,}"
+          + (f", {ours_f['gap_sum'] / exact.floors[ours_f['rhythm']] - 1:.1%} above it"
+             if exact.floors[ours_f['rhythm']] else "")
+          + f"), ≥ {shown(exact.floors[0.0])} with no rhythm at all (the anchor {anchor_f['gap_sum']:,})")
     print(f"   target district year ≤ 10 s: {verdict(ours_f['wall'] <= 10.0)} ({ours_f['wall']:.2f} s)")
     reachable = floor_85 is not None and floor_85 < anchor_f["gap_sum"]
     print(f"   target Σ|gap−14| below the anchor's: {verdict(ours_f['gap_sum'] < anchor_f['gap_sum'])} "

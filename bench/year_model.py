@@ -48,7 +48,12 @@ def _month_days(year: int, month: int) -> list[date]:
 
 
 def solve_year(req: VisitPlanRequest, hint: Sequence[PlannedVisit], *, time_limit_s: float,
-               backup_weight: int = 0, workers: int = 2, keep_share: float | None = None) -> YearOutcome:
+               backup_weight: int = 0, workers: int = 2, keep_share: float | None = None,
+               keep_at_least: int | None = None,
+               patterns: dict[int, list[tuple[tuple[int, int], ...]]] | None = None) -> YearOutcome:
+    """``keep_share`` (a share of station-months) or ``keep_at_least`` (a number of them) holds the model to the
+    rhythm; ``patterns`` gives, by station, the patterns a station without a rhythm may keep (default: the 1st
+    and 3rd or the 2nd and 4th of one of its receiving weekdays)."""
     started = time.perf_counter()
     lawyers = {lw.id: lw for lw in req.lawyers}
     hinted = {(v.station_id, v.lawyer_id, v.slot) for v in hint}
@@ -103,8 +108,9 @@ def solve_year(req: VisitPlanRequest, hint: Sequence[PlannedVisit], *, time_limi
                     model.add_hint(day_var, hint_chain[len(chain)])
                 chain.append(day_var)
             month_chains.append(((year, month), chain[month_start:]))
-        if keep_share is not None:
-            kept.extend(_rhythm_kept(model, station, month_chains, req.working_days))
+        if keep_share is not None or keep_at_least is not None:
+            kept.extend(_rhythm_kept(model, station, month_chains, req.working_days,
+                                     (patterns or {}).get(station.id)))
         for position, (earlier, later) in enumerate(zip(chain, chain[1:], strict=False)):
             model.add(later - earlier >= req.min_gap_days)
             deviation = model.new_int_var(0, 120, "")
@@ -118,6 +124,8 @@ def solve_year(req: VisitPlanRequest, hint: Sequence[PlannedVisit], *, time_limi
     if keep_share is not None:
         total = len(months) * len(req.stations)
         model.add(sum(kept) >= math.ceil(keep_share * total - 1e-9))
+    if keep_at_least is not None:
+        model.add(sum(kept) >= keep_at_least)
     model.minimize(sum(objective))
     build = time.perf_counter() - started
     solver = cp_model.CpSolver()
@@ -127,7 +135,8 @@ def solve_year(req: VisitPlanRequest, hint: Sequence[PlannedVisit], *, time_limi
     status = solver.solve(model)
     wall = time.perf_counter() - started
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return YearOutcome(list(hint), "none (the hint stands)", None, None, wall, build)
+        return YearOutcome(list(hint), f"{solver.status_name(status).lower()}: none (the hint stands)", None,
+                           None, wall, build)
     visits = []
     for (station_id, _mi, _k), pairs in choice.items():
         for var, _day_no, slot, backup in pairs:
@@ -140,11 +149,12 @@ def solve_year(req: VisitPlanRequest, hint: Sequence[PlannedVisit], *, time_limi
                        solver.best_objective_bound, wall, build)
 
 
-def _rhythm_kept(model: cp_model.CpModel, station, month_chains, working_days) -> list[cp_model.IntVar]:
+def _rhythm_kept(model: cp_model.CpModel, station, month_chains, working_days,
+                 patterns: list[tuple[tuple[int, int], ...]] | None = None) -> list[cp_model.IntVar]:
     """One flag per station-month that holds only where the month's visits fall on the rhythm's days."""
     if station.rhythm:
         patterns = [tuple(sorted(station.rhythm))]
-    else:
+    elif not patterns:
         weekdays = sorted({weekday for weekday, _half in station.receiving if weekday < 5})
         weeks = ((1, 3), (2, 4)) if station.visits_per_month == 2 else tuple((w,) for w in range(1, 5))
         patterns = [tuple((week, weekday) for week in ws) for weekday in weekdays for ws in weeks]

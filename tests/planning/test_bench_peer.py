@@ -1,5 +1,6 @@
 """The benchmark's peer held to the planner's rule (bench/year_model.py with ``keep_share``): the whole-year
-CP-SAT model that `make bench` compares the planner with must keep the rhythm as plan_quality counts it."""
+CP-SAT model that `make bench` compares the planner with must keep the rhythm as plan_quality counts it; and
+the exact frontier built from it (bench/frontier.py) must see a lawyer shared between stations."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from trainer.planning.visits import LawyerSpec, StationSpec, VisitPlanRequest, c
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
 
 import year_model  # noqa: E402
+from frontier import exact_frontier, rhythm_frontier  # noqa: E402
 
 # April 2025 has five Wednesdays: on the 1st and 3rd Wednesday, 16 April to 7 May is 21 days.
 RHYTHM_DAYS = [date(2025, 4, 2), date(2025, 4, 16), date(2025, 5, 7), date(2025, 5, 21),
@@ -65,3 +67,23 @@ def test_a_station_without_a_rhythm_keeps_the_pattern_the_peer_chooses() -> None
     assert plan_quality(req, outcome.visits)["rhythm_month_share"] == 1
     assert _gap_sum(days) == 7  # either pattern: one 21-day gap after April's five Wednesdays
     assert check_plan(req, outcome.visits) == []
+
+
+def test_the_exact_frontier_sees_two_stations_wanting_one_lawyer_on_the_same_wednesdays() -> None:
+    rhythm = ((1, WEDNESDAY), (3, WEDNESDAY))
+    req = VisitPlanRequest(
+        months=((2025, 4), (2025, 5), (2025, 6)), working_days=WORKING_DAYS, time_limit_s=SOLVER_TIME_S,
+        stations=tuple(StationSpec(i, 1, None, 10, frozenset({(WEDNESDAY, "am")}), rhythm=rhythm) for i in (1, 2)),
+        lawyers=(LawyerSpec(1, 10),))
+    shares = (1.0, 4 / 6, 0.5, 2 / 6)
+
+    exact = exact_frontier(req, shares, [])
+    alone = rhythm_frontier(req, shares)
+
+    # Alone, each station keeps 1st and 3rd Wednesday all quarter (one 21-day gap after April's five
+    # Wednesdays: 7), or two months of it with every gap 14 days (9 and 23 April, then the rhythm: 0).
+    assert alone == {1.0: 14, 4 / 6: 0, 0.5: 0, 2 / 6: 0}
+    # Sharing the lawyer, only one of them can have a month's 1st and 3rd Wednesday morning: three of six
+    # station-months at most, and keeping three costs a 21-day gap at both (one keeps all, one takes the rest).
+    assert exact.proven
+    assert exact.floors == {1.0: None, 4 / 6: None, 0.5: 14, 2 / 6: 0}
