@@ -137,12 +137,13 @@ def exact_frontier(req: VisitPlanRequest, shares: tuple[float, ...], visits,
     for lead in sorted({s.lead_lawyer_id for s in req.stations}):
         stations = tuple(replace(s, backup_lawyer_id=None) for s in req.stations if s.lead_lawyer_id == lead)
         part = replace(req, stations=stations, lawyers=(lawyers[lead],), existing=())
+        patterns = {s.id: [rhythm[s.id]] for s in stations if s.id in rhythm}
         months = len(stations) * len(req.months)
         kept_floor = np.full(months + 1, INF, dtype=np.int64)  # least Σ with at least this many months kept
         at_least = 0
         while at_least <= months:
             outcome = year_model.solve_year(part, [], time_limit_s=time_limit_s, keep_at_least=at_least,
-                                            patterns={s.id: [rhythm[s.id]] for s in stations if s.id in rhythm})
+                                            patterns=patterns)
             solves += 1
             proven &= outcome.status.startswith(("optimal", "infeasible"))
             if outcome.objective is None:  # none keeps that many; or none found in time: then a floor is all
