@@ -3,8 +3,9 @@
 Scenarios (each run in its own process, so its peak memory is its own):
 
 * ``district``: a district year like issue 16's (52 stations, 8 firms, 20 lawyers, two visits per station and
-  month, 1,248 visits), side by side in one run: our planner (10 s limit), its greedy plan alone, and the anchor,
-  a whole-year CP-SAT model warm-started from the greedy plan (``bench/year_model.py``, 120 s);
+  month, 1,248 visits), side by side in one run: our planner (10 s limit), its greedy plan alone, the anchor,
+  a whole-year CP-SAT model warm-started from the greedy plan (``bench/year_model.py``, 120 s), and Timefold's
+  local search on the same objective from the same start for as long (``bench/timefold_peer.py``; needs Java 17+);
 * ``city``: the city at 10x (520 stations, 12,480 visits), our planner with a 10 s limit and its greedy plan;
 * ``city-page``: the city year planned from the plan page (bench/city_district.py on SQLite): the POST that loads,
   plans and saves it, the page with the run's figures, then one month re-planned;
@@ -34,6 +35,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 import gen  # noqa: E402
+import timefold_peer  # noqa: E402
 import year_model  # noqa: E402
 from frontier import exact_frontier, rhythm_frontier, shown_patterns  # noqa: E402
 from throwaway import throwaway_app  # noqa: E402
@@ -132,6 +134,9 @@ def scenario_district(year: int, anchor_s: float) -> None:
     peer = year_model.solve_year(req, greedy.visits, time_limit_s=anchor_s, backup_weight=1000,
                                  keep_share=ours_f["rhythm"])
     peer_f = figures(req, peer.visits, peer.wall_s)
+    timefold_missing = timefold_peer.available()
+    timefold = None if timefold_missing else timefold_peer.solve_timefold(req, greedy.visits, time_limit_s=anchor_s,
+                                                                           backup_weight=1000)
     print(f"   {'plan':<34} {'Σ|gap−14|':>9} {'rhythm kept':>10} {'backup':>7} {'hard viol.':>11} {'wall':>10}")
     print(row(f"our planner ({LIMIT_S:.0f} s limit)", ours_f,
               f"{ours.stats['method']}, {ours.stats['cp_sat_batches']}"))
@@ -142,12 +147,21 @@ def scenario_district(year: int, anchor_s: float) -> None:
               if anchor.objective is not None else anchor.status))
     print(row(f"the same, rhythm ≥ ours ({anchor_s:.0f} s)", peer_f,
               f"{peer.status}" + (f", objective {peer.objective:,.0f}" if peer.objective is not None else "")))
+    if timefold is None:
+        print(f"   {f'Timefold from greedy ({anchor_s:.0f} s)':<34} not run: {timefold_missing}")
+    else:
+        timefold_f = figures(req, timefold.visits, timefold.wall_s)
+        print(row(f"Timefold from greedy ({anchor_s:.0f} s)", timefold_f,
+                  f"{timefold.status}, score {timefold.score}; the wall includes Timefold's translation "
+                  f"of the model to Java"))
     print(f"   visits planned: ours {ours_f['visits']}, greedy {greedy_f['visits']}, anchor {anchor_f['visits']}"
-          f" (of {sum(s.visits_per_month for s in req.stations) * len(req.months)})")
+          + ("" if timefold is None else f", Timefold {len(timefold.visits)}")
+          + f" (of {sum(s.visits_per_month for s in req.stations) * len(req.months)})")
     print(f"   ratios: Σ ours/anchor {ours_f['gap_sum'] / max(1, anchor_f['gap_sum']):.3f}, ours/greedy "
           f"{ours_f['gap_sum'] / max(1, greedy_f['gap_sum']):.3f}; rhythm ours/anchor "
           f"{ours_f['rhythm'] / max(1e-9, anchor_f['rhythm']):.2f}; wall ours/anchor "
-          f"{ours_f['wall'] / max(1e-9, anchor_f['wall']):.3f}")
+          f"{ours_f['wall'] / max(1e-9, anchor_f['wall']):.3f}"
+          + ("" if timefold is None else f"; Σ ours/Timefold {ours_f['gap_sum'] / max(1, timefold_f['gap_sum']):.3f}"))
     ours_objective = ours_f["gap_sum"] + 1000 * ours_f["backup"]
     peer_objective = peer_f["gap_sum"] + 1000 * peer_f["backup"]
     print(f"   under the same rule (the rhythm kept in ≥ {ours_f['rhythm']:.1%} of station-months), Σ|gap−14| + "
@@ -409,7 +423,7 @@ def main() -> None:
     parser.add_argument("scenarios", nargs="*", help=f"some of {', '.join(SCENARIOS)} (default: all)")
     parser.add_argument("--year", type=int, default=2025)
     parser.add_argument("--anchor-seconds", type=float, default=120.0,
-                        help="time for the whole-year CP-SAT anchor (default 120, as in the issue)")
+                        help="time for the whole-year CP-SAT anchor and for Timefold (default 120, as in the issue)")
     parser.add_argument("--inline", action="store_true", help="run in this process (used per scenario)")
     args = parser.parse_args()
     chosen = args.scenarios or list(SCENARIOS)

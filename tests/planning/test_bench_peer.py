@@ -1,12 +1,15 @@
 """The benchmark's peer held to the planner's rule (bench/year_model.py with ``keep_share``): the whole-year
-CP-SAT model that `make bench` compares the planner with must keep the rhythm as plan_quality counts it; and
-the exact frontier built from it (bench/frontier.py) must see a lawyer shared between stations."""
+CP-SAT model that `make bench` compares the planner with must keep the rhythm as plan_quality counts it; the
+exact frontier built from it (bench/frontier.py) must see a lawyer shared between stations; and the Timefold
+peer (bench/timefold_peer.py) must plan by the same rules and reach CP-SAT's optimum on a small quarter."""
 
 from __future__ import annotations
 
 import sys
 from datetime import date
 from pathlib import Path
+
+import pytest
 
 from tests.conftest import SOLVER_TIME_S
 from tests.planning.planning_calendar import WORKING_DAYS
@@ -15,8 +18,12 @@ from trainer.planning.visits import LawyerSpec, StationSpec, VisitPlanRequest, c
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
 
+import timefold_peer  # noqa: E402
 import year_model  # noqa: E402
 from frontier import exact_frontier, rhythm_frontier  # noqa: E402
+
+TIMEFOLD_MISSING = timefold_peer.available()
+TIMEFOLD_S = 5.0  # local search on twelve visits settles in well under a second
 
 # April 2025 has five Wednesdays: on the 1st and 3rd Wednesday, 16 April to 7 May is 21 days.
 RHYTHM_DAYS = [date(2025, 4, 2), date(2025, 4, 16), date(2025, 5, 7), date(2025, 5, 21),
@@ -87,3 +94,23 @@ def test_the_exact_frontier_sees_two_stations_wanting_one_lawyer_on_the_same_wed
     # station-months at most, and keeping three costs a 21-day gap at both (one keeps all, one takes the rest).
     assert exact.proven
     assert exact.floors == {1.0: None, 4 / 6: None, 0.5: 14, 2 / 6: 0}
+
+
+@pytest.mark.skipif(TIMEFOLD_MISSING is not None, reason=f"Timefold cannot run here: {TIMEFOLD_MISSING}")
+def test_the_timefold_peer_shares_one_lawyer_between_two_stations_as_well_as_cp_sat() -> None:
+    req = VisitPlanRequest(
+        months=((2025, 4), (2025, 5), (2025, 6)), working_days=WORKING_DAYS, time_limit_s=SOLVER_TIME_S,
+        stations=tuple(StationSpec(i, 1, None, 10, frozenset({(WEDNESDAY, "am")})) for i in (1, 2)),
+        lawyers=(LawyerSpec(1, 10),))
+
+    outcome = timefold_peer.solve_timefold(req, [], time_limit_s=TIMEFOLD_S)
+    best = year_model.solve_year(req, [], time_limit_s=SOLVER_TIME_S)
+
+    # Twelve visits on the quarter's thirteen Wednesday mornings, never two at once, each station twice a month.
+    assert check_plan(req, outcome.visits) == []
+    assert len(outcome.visits) == 12
+    assert len({v.slot for v in outcome.visits}) == 12
+    assert outcome.status == "feasible"
+    assert best.status == "optimal"
+    gaps = sum(_gap_sum(sorted(v.slot.day for v in outcome.visits if v.station_id == i)) for i in (1, 2))
+    assert gaps == best.objective
