@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from sqlalchemy import select
@@ -81,6 +82,14 @@ def test_station_form_keeps_input_and_puts_error_beside_field(login_as, district
     assert "手机号码" in html and "13800138000" in html
     assert 'value="新站"' in html and 'value="北京市朝阳区某路2号"' in html
     assert db.session.scalar(select(Station).where(Station.name == "新站")) is None
+    # A screen reader hears which field is wrong and its message; the fields that are right carry no mark (an
+    # aria-invalid="None" would be read as invalid).
+    phone = re.search(r'<input [^>]*id="contact_phone"[^>]*>', html).group(0)
+    assert 'aria-invalid="true"' in phone and 'aria-describedby="contact_phone-error"' in phone
+    assert re.search(r'<p class="error" id="contact_phone-error" role="alert">[^<]*手机号码', html)
+    name = re.search(r'<input [^>]*id="name"[^>]*>', html).group(0)
+    assert "aria-invalid" not in name and "aria-describedby" not in name
+    assert '="None"' not in html
 
 
 def test_station_hours_must_be_times_of_a_day_in_the_form_and_the_api(login_as, districts, make_user, client):

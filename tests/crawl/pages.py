@@ -23,6 +23,9 @@ STAFF = {"admin", "coordinator"}
 ANSWERS = {200, 302, 303, 403, 404}
 UNKNOWN = "no-such-thing"
 HREF = re.compile(r'href="(/[^"]*)"')
+# An attribute whose value is Python's None written out (aria-invalid="None" reads as invalid to a screen
+# reader; value="None" shows the word in a field).
+NONE_ATTRIBUTE = re.compile(r'[\w-]+="None"')
 LINKS_PER_KIND = 3  # per page and set of query parameters: other records, ?day=, ?month=, ?page=
 
 
@@ -116,7 +119,11 @@ def crawl(app, world: World, role: str | None, pages: list[Visit]) -> list[str]:
         if problem:
             problems.append(f"{role or 'anonymous'} GET {page.url} ({page.endpoint}): {problem}")
         if response.status_code == 200 and response.mimetype == "text/html":
-            links.extend(html.unescape(href) for href in HREF.findall(response.get_data(as_text=True)))
+            text = response.get_data(as_text=True)
+            links.extend(html.unescape(href) for href in HREF.findall(text))
+            nones = sorted(set(NONE_ATTRIBUTE.findall(text)))
+            if nones:
+                problems.append(f"{role or 'anonymous'} GET {page.url} ({page.endpoint}): {', '.join(nones)}")
         response.close()
 
     for page in pages:

@@ -106,3 +106,25 @@ def test_the_suggestion_is_filled_in_and_saved(login_as, districts):
     assert f"{station.name}已指派" in unescape(answer.get_data(as_text=True)).replace(" ", "")
     active = db.session.scalar(select(Assignment).where(Assignment.station_id == station.id, Assignment.active))
     assert (active.firm_id, active.lead_lawyer_id) == (suggested.firm.id, suggested.lead.id)
+
+
+def test_choosing_no_backup_posts_the_forms_own_empty_value_and_saves_the_station_without_one(login_as, districts):
+    made = make_programme(districts["chaoyang"], stations=4, lawyers_per_firm=2)
+    station = made["stations"][1]
+    setup_ops.end_assignment(made["assignments"][1])
+    db.session.commit()
+    firm = made["firms"][0]
+    lead = next(lw for lw in made["lawyers"] if lw.firm_id == firm.id)
+    client = login_as("coordinator", "chaoyang")
+    html = client.get(f"/visits/stations/{station.id}/assign?firm_id={firm.id}").get_data(as_text=True)
+    block = re.search(r'<select[^>]*name="backup_lawyer_id"[^>]*>(.*?)</select>', html, re.S).group(1)
+    none_value = re.search(r'<option[^>]*value="([^"]*)"[^>]*>— 无 —</option>', block).group(1)
+    assert none_value == ""  # what a browser posts for "— none —" (not the word None)
+
+    answer = client.post(f"/visits/stations/{station.id}/assign", data={
+        "csrf_token": csrf_token_from(html), "firm_id": firm.id, "lead_lawyer_id": lead.id,
+        "backup_lawyer_id": none_value}, follow_redirects=True)
+
+    assert f"{station.name}已指派" in unescape(answer.get_data(as_text=True)).replace(" ", "")
+    active = db.session.scalar(select(Assignment).where(Assignment.station_id == station.id, Assignment.active))
+    assert (active.firm_id, active.lead_lawyer_id, active.backup_lawyer_id) == (firm.id, lead.id, None)

@@ -98,8 +98,8 @@ def duty_change(period_id: int):
         abort(404)
     on_duty = [r for r in period.duty_shifts if r.status == "planned" and r.day == day and r.shift_code == code]
     form = ShiftChangeForm()
-    form.remove_lawyer_id.choices = [(None, _("— nobody —"))] + [(r.lawyer_id, r.lawyer.name) for r in on_duty]
-    form.lawyer_id.choices = [(None, _("— nobody —"))] + [(lw.id, lw.name) for lw in period.lawyers]
+    form.remove_lawyer_id.choices = [("", _("— nobody —"))] + [(r.lawyer_id, r.lawyer.name) for r in on_duty]
+    form.lawyer_id.choices = [("", _("— nobody —"))] + [(lw.id, lw.name) for lw in period.lawyers]
     if request.method == "GET":
         form.version.data = period.version
     response = save_form(form, lambda: operations.change_shift(

@@ -99,7 +99,7 @@ def _lawyer_form(lawyer: Lawyer | None, district: District) -> LawyerForm:
     form = LawyerForm(obj=lawyer)
     form.firm_id.choices = [(f.id, f.name) for f in queries.district_firms(district.id)]
     form.station_ids.choices = [(s.id, s.name) for s in queries.district_stations(district.id, active_only=True)]
-    form.user_id.choices = [(None, _("— none —"))] + [
+    form.user_id.choices = [("", _("— none —"))] + [
         (u.id, f"{u.display_name} ({u.username})") for u in queries.free_lawyer_accounts(lawyer)]
     if request.method == "GET" and lawyer is not None:
         form.specialities.data = "、".join(lawyer.specialities or [])
@@ -286,7 +286,7 @@ def station_assign(station_id: int):
     form.firm_id.choices = [(f.id, f.name) for f in firms]
     form.firm_id.data = firm_id
     form.lead_lawyer_id.choices = [(0, _("— choose the lead lawyer —"))] + [(lw.id, lw.name) for lw in lawyers]
-    form.backup_lawyer_id.choices = [(None, _("— none —"))] + [(lw.id, lw.name) for lw in lawyers]
+    form.backup_lawyer_id.choices = [("", _("— none —"))] + [(lw.id, lw.name) for lw in lawyers]
     if request.method == "GET":
         _pick_lawyers(form, firm_id, lawyers, current, suggested)
     elif "choose_firm" in request.form:
