@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 import itertools
 import re
+from collections import Counter
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlsplit
 
@@ -26,6 +27,10 @@ HREF = re.compile(r'href="(/[^"]*)"')
 # An attribute whose value is Python's None written out (aria-invalid="None" reads as invalid to a screen
 # reader; value="None" shows the word in a field).
 NONE_ATTRIBUTE = re.compile(r'[\w-]+="None"')
+# An id given twice on a page: a label, help text or message then points at the other field (two forms'
+# "reason" fields; Form.id_prefix tells them apart).
+ELEMENT_ID = re.compile(r'\sid="([^"]+)"')
+LABEL_FOR = re.compile(r'<label[^>]*\sfor="([^"]+)"')
 LINKS_PER_KIND = 3  # per page and set of query parameters: other records, ?day=, ?month=, ?page=
 
 
@@ -121,6 +126,14 @@ def crawl(app, world: World, role: str | None, pages: list[Visit]) -> list[str]:
         if response.status_code == 200 and response.mimetype == "text/html":
             text = response.get_data(as_text=True)
             links.extend(html.unescape(href) for href in HREF.findall(text))
+            ids = Counter(ELEMENT_ID.findall(text))
+            twice = sorted(i for i, n in ids.items() if n > 1)
+            if twice:
+                problems.append(f"{role or 'anonymous'} GET {page.url} ({page.endpoint}): ids used twice {twice[:5]}")
+            nowhere = sorted({target for target in LABEL_FOR.findall(text) if target not in ids})
+            if nowhere:
+                problems.append(f"{role or 'anonymous'} GET {page.url} ({page.endpoint}): labels for no field "
+                                f"{nowhere[:5]}")
             nones = sorted(set(NONE_ATTRIBUTE.findall(text)))
             if nones:
                 problems.append(f"{role or 'anonymous'} GET {page.url} ({page.endpoint}): {', '.join(nones)}")

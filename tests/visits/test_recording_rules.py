@@ -205,6 +205,14 @@ def test_the_coordinator_corrects_times_and_status_with_a_reason_in_the_audit_lo
     html = coordinator.post(f"/visits/v/{visit.id}/times", data={
         "checked_in": "09:00", "checked_out": "11:30", "reason": "", "version": visit.version}).get_data(as_text=True)
     assert "请说明更正时间的原因。" in _errors(html) and _fresh(visit).status == "planned"
+    # The message sits beside the times form's own reason field, which its label and the message point at,
+    # though the page has other forms with a reason too.
+    assert re.search(r'<label for="times-reason">[^<]*原因', html)
+    field = re.search(r'<input [^>]*id="times-reason"[^>]*>', html).group(0)
+    assert 'aria-invalid="true"' in field and 'aria-describedby="times-reason-error times-reason-help"' in field
+    assert re.search(r'<p class="error" id="times-reason-error" role="alert">请说明更正时间的原因。</p>', html)
+    ids = re.findall(r'\sid="([^"]+)"', html)
+    assert len(ids) == len(set(ids))
     coordinator.post(f"/visits/v/{visit.id}/times", data={
         "checked_in": "09:00", "checked_out": "11:30", "reason": "服务站签到表显示律师9点到岗",
         "version": visit.version})

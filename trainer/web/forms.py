@@ -45,7 +45,22 @@ T = TypeVar("T")
 
 
 class Form(FlaskForm):
-    """The base of every form: its own validation, then the input rule on every field."""
+    """The base of every form: its own validation, then the input rule on every field.
+
+    ``id_prefix``: for a form shown on a page beside others, a word put before each of its fields' HTML ids (the
+    names, and so what is posted, stay the same), so no two fields of a page share an id and each label, help
+    and message points at its own field (two forms' "reason" fields would otherwise both be ``id="reason"``,
+    and the second label would focus the first field). The crawl reports any page with an id twice.
+    """
+
+    id_prefix: str = ""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if self.id_prefix:
+            for field in self:
+                field.id = f"{self.id_prefix}-{field.id}"
+                field.label.field_id = field.id
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)

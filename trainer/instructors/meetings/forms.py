@@ -45,6 +45,8 @@ class SeriesForm(Form):
 
 
 class MoveMeetingForm(Form):
+    id_prefix = "move"  # shown beside other forms on one page
+
     version = HiddenField()
     day = DateField(_l("Day"), validators=[DataRequired()])
     start_time = StringField(_l("Starts at"), validators=[DataRequired(), TIME])
@@ -53,11 +55,15 @@ class MoveMeetingForm(Form):
 
 
 class CancelForm(Form):
+    id_prefix = "cancel"  # shown beside other forms on one page
+
     version = HiddenField()
     reason = StringField(_l("Reason"), validators=[Optional(), Length(max=200)])
 
 
 class RecordForm(Form):
+    id_prefix = "record"  # shown beside other forms on one page
+
     version = HiddenField()
     present = SelectMultipleField(_l("Present"), coerce=int, render_kw=CHECKBOXES, validators=[Optional()])
     minutes = TextAreaField(_l("Minutes"), validators=[Optional(), Length(max=20000)])

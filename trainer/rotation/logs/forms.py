@@ -23,6 +23,8 @@ SCORE_CHOICES = [(str(n), str(n)) for n in range(1, 6)]
 
 
 class CaseLogForm(Form):
+    id_prefix = "case"  # shown beside other forms on one page
+
     version = HiddenField()
     case_ref = StringField(_l("Case reference"), validators=[DataRequired(), Length(max=60)],
                            description=_l("e.g. 朝调字〔2026〕123号"))
@@ -67,6 +69,8 @@ class EvaluationForm(Form):
 
 class ReflectionForm(Form):
     """The trainee's daily reflection (每日心得)."""
+
+    id_prefix = "reflection"  # shown beside other forms on one page
 
     version = HiddenField()
     text = TextAreaField(_l("My reflection on the day"), validators=[

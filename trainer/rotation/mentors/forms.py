@@ -36,6 +36,8 @@ class MentorForm(Form):
 
 
 class UnavailableForm(Form):
+    id_prefix = "unavailable"  # shown beside other forms on one page
+
     mentor_id = SelectField(_l("Mentor"), coerce=int)
     start = DateField(_l("From"), validators=[DataRequired()])
     end = DateField(_l("Until"), validators=[DataRequired()])

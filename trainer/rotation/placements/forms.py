@@ -10,6 +10,8 @@ from trainer.web.forms import Form
 
 
 class PlanForm(Form):
+    id_prefix = "plan"  # shown beside other forms on one page
+
     mode = RadioField(_l("How"), choices=[("replan", _l("Re-plan with least change")),
                                            ("full", _l("Plan afresh (pinned placements stay)"))], default="replan")
     provisional = BooleanField(_l("Allow a provisional working-day calendar"))

@@ -39,6 +39,8 @@ class ProgrammeYearForm(Form):
 
 
 class BlackoutForm(Form):
+    id_prefix = "blackout"  # shown beside other forms on one page
+
     label = StringField(_l("Period"), validators=[DataRequired(), Length(max=80)],
                         description=_l("e.g. 春节, 国庆节"))
     start = DateField(_l("From"), validators=[DataRequired()])

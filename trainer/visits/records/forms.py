@@ -21,6 +21,8 @@ from trainer.web.forms import Form
 class ConsultationForm(Form):
     """One consultation taken at a visit. Single column on a phone (see static/css/visits.css)."""
 
+    id_prefix = "consultation"  # shown beside other forms on one page
+
     version = HiddenField()
     asker_type = SelectField(_l("Who asked"), choices=lambda: labels.choices("asker"), default="worker")
     people_count = IntegerField(_l("How many people"), default=1,
@@ -42,6 +44,8 @@ class ConsultationForm(Form):
 
 
 class MissedForm(Form):
+    id_prefix = "missed"  # shown beside other forms on one page
+
     version = HiddenField()
     reason = SelectField(_l("Why the visit did not take place"), choices=lambda: labels.choices("missed"))
     note = StringField(_l("What happened"), validators=[Optional(), Length(max=300)],
@@ -57,6 +61,8 @@ TIME_INPUT = {"type": "time", "inputmode": "numeric"}
 class LateRecordForm(Form):
     """The lawyer records a visit after its slot, saying why it is late (Beijing time, the visit's day)."""
 
+    id_prefix = "late"  # shown beside other forms on one page
+
     version = HiddenField()
     checked_in = StringField(_l("Arrived at"), render_kw=TIME_INPUT, validators=[Optional(), Regexp(
         HHMM, message=_l("Enter a time such as 09:05."))])
@@ -71,6 +77,8 @@ class LateRecordForm(Form):
 class TimesForm(Form):
     """A coordinator's correction: the check-in and check-out times of a past visit (Beijing time), and why."""
 
+    id_prefix = "times"  # shown beside other forms on one page
+
     version = HiddenField()
     checked_in = StringField(_l("Checked in at"), render_kw=TIME_INPUT, validators=[
         DataRequired(message=_l("Enter a time such as 09:05.")), Regexp(HHMM, message=_l("Enter a time such as 09:05."))])
@@ -84,6 +92,8 @@ class TimesForm(Form):
 
 class CorrectionForm(Form):
     """A coordinator's correction of a visit's status (undo a no-show, undo a check-in), and why."""
+
+    id_prefix = "correction"  # shown beside other forms on one page
 
     version = HiddenField()
     reason = StringField(_l("Why the record is corrected"), validators=[
