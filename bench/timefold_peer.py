@@ -26,7 +26,8 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from trainer.planning.common import month_days
+from year_model import month_options
+
 from trainer.planning.visits import HALVES, PlannedVisit, Slot, VisitPlanRequest
 
 
@@ -78,25 +79,12 @@ def solve_timefold(req: VisitPlanRequest, hint: Sequence[PlannedVisit], *, time_
         station_visits: list[Visit] = []
         for year, month in sorted(set(req.months)):
             options: list[Option] = []
-            for day in month_days((year, month)):
-                if day not in req.working_days:
-                    continue
-                for half_no, half in enumerate(HALVES):
-                    if (day.weekday(), half) not in station.receiving:
-                        continue
-                    slot = Slot(day, half)
-                    for lawyer_id in (station.lead_lawyer_id, station.backup_lawyer_id):
-                        if lawyer_id is None:
-                            continue
-                        lawyer = lawyers[lawyer_id]
-                        if day in lawyer.unavailable_days or slot in lawyer.unavailable_slots:
-                            continue
-                        backup = lawyer_id != station.lead_lawyer_id
-                        option = Option(len(all_options), (lawyer_index[lawyer_id] * 800_000 + day.toordinal()) * 2
-                                        + half_no, day.toordinal(), backup_weight if backup else 0)
-                        all_options.append(option)
-                        options.append(option)
-                        meaning[option.id] = (station.id, lawyer_id, slot, backup)
+            for day_no, slot, lawyer_id, backup in month_options(req, station, (year, month), lawyers):
+                option = Option(len(all_options), (lawyer_index[lawyer_id] * 800_000 + day_no) * 2
+                                + HALVES.index(slot.half), day_no, backup_weight if backup else 0)
+                all_options.append(option)
+                options.append(option)
+                meaning[option.id] = (station.id, lawyer_id, slot, backup)
             if not options:
                 continue
             hinted = sorted(hint_days.get((station.id, (year, month)), []), key=lambda v: v.slot)

@@ -47,6 +47,28 @@ def _month_days(year: int, month: int) -> list[date]:
     return [first + timedelta(days=i) for i in range((following - first).days)]
 
 
+def month_options(req: VisitPlanRequest, station, month: tuple[int, int],
+                  lawyers: dict) -> list[tuple[int, Slot, int, bool]]:
+    """Where and by whom the station may be visited in ``month`` under the hard rules: (the day's ordinal, the
+    half-day, the lawyer, whether the lawyer is the backup), by day, half-day, lead first."""
+    options = []
+    for day in _month_days(*month):
+        if day not in req.working_days:
+            continue
+        for half in HALVES:
+            if (day.weekday(), half) not in station.receiving:
+                continue
+            slot = Slot(day, half)
+            for lawyer_id in (station.lead_lawyer_id, station.backup_lawyer_id):
+                if lawyer_id is None:
+                    continue
+                lawyer = lawyers[lawyer_id]
+                if day in lawyer.unavailable_days or slot in lawyer.unavailable_slots:
+                    continue
+                options.append((day.toordinal(), slot, lawyer_id, lawyer_id != station.lead_lawyer_id))
+    return options
+
+
 def solve_year(req: VisitPlanRequest, hint: Sequence[PlannedVisit], *, time_limit_s: float,
                backup_weight: int = 0, workers: int = 2, keep_share: float | None = None,
                keep_at_least: int | None = None,
@@ -72,21 +94,7 @@ def solve_year(req: VisitPlanRequest, hint: Sequence[PlannedVisit], *, time_limi
         hint_chain = sorted(hint_days.get(station.id, []))
         for mi, (year, month) in enumerate(months):
             month_start = len(chain)
-            options = []
-            for day in _month_days(year, month):
-                if day not in req.working_days:
-                    continue
-                for half in HALVES:
-                    if (day.weekday(), half) not in station.receiving:
-                        continue
-                    slot = Slot(day, half)
-                    for lawyer_id in (station.lead_lawyer_id, station.backup_lawyer_id):
-                        if lawyer_id is None:
-                            continue
-                        lawyer = lawyers[lawyer_id]
-                        if day in lawyer.unavailable_days or slot in lawyer.unavailable_slots:
-                            continue
-                        options.append((day.toordinal(), slot, lawyer_id, lawyer_id != station.lead_lawyer_id))
+            options = month_options(req, station, (year, month), lawyers)
             if not options:
                 continue
             lo = min(o[0] for o in options)
