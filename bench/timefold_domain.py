@@ -1,6 +1,6 @@
 """Timefold's model of a visit plan, for bench/timefold_peer.py (which explains it). A module of its own, without
-``from __future__ import annotations``: Timefold reads the annotations of these classes as objects, and it
-imports the ``timefold`` package, which only the benchmark's extra installs."""
+``from __future__ import annotations``: Timefold reads the annotations of these classes as objects. It imports the
+``timefold`` package (the test extra), so timefold_peer loads it only once ``available()`` says Timefold can run."""
 
 from dataclasses import dataclass, field
 from typing import Annotated

@@ -120,23 +120,23 @@ def crawl(app, world: World, role: str | None, pages: list[Visit]) -> list[str]:
 
     def visit(page: Visit) -> None:
         response = client.get(page.url)
+        where = f"{role or 'anonymous'} GET {page.url} ({page.endpoint})"
         problem = judge(page, visitor, response.status_code, response.headers.get("Location", ""))
         if problem:
-            problems.append(f"{role or 'anonymous'} GET {page.url} ({page.endpoint}): {problem}")
+            problems.append(f"{where}: {problem}")
         if response.status_code == 200 and response.mimetype == "text/html":
             text = response.get_data(as_text=True)
             links.extend(html.unescape(href) for href in HREF.findall(text))
             ids = Counter(ELEMENT_ID.findall(text))
             twice = sorted(i for i, n in ids.items() if n > 1)
             if twice:
-                problems.append(f"{role or 'anonymous'} GET {page.url} ({page.endpoint}): ids used twice {twice[:5]}")
+                problems.append(f"{where}: ids used twice {twice[:5]}")
             nowhere = sorted({target for target in LABEL_FOR.findall(text) if target not in ids})
             if nowhere:
-                problems.append(f"{role or 'anonymous'} GET {page.url} ({page.endpoint}): labels for no field "
-                                f"{nowhere[:5]}")
+                problems.append(f"{where}: labels for no field {nowhere[:5]}")
             nones = sorted(set(NONE_ATTRIBUTE.findall(text)))
             if nones:
-                problems.append(f"{role or 'anonymous'} GET {page.url} ({page.endpoint}): {', '.join(nones)}")
+                problems.append(f"{where}: {', '.join(nones)}")
         response.close()
 
     for page in pages:
