@@ -216,3 +216,13 @@ def csrf_token_from(html: str) -> str:
         r'name="csrf_token" value="([^"]+)"', html)
     assert match, "no CSRF token in the page"
     return match.group(1)
+
+
+def text_of(html: str) -> str:
+    """A page's text as a person reads it: tags dropped, white space folded."""
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+def errors_of(html: str) -> list[str]:
+    """The messages shown beside fields (<p class="error" ...>)."""
+    return [re.sub(r"\s+", " ", m).strip() for m in re.findall(r'<p class="error"[^>]*>(.*?)</p>', html, re.S)]

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from tests.conftest import PASSWORD, login
 from trainer.audit.models import AuditEntry
+from trainer.auth.models import User
 from trainer.auth.operations import create_api_token
 from trainer.core.extensions import db
 from trainer.org.models import Station, Union
@@ -179,6 +180,23 @@ def test_disabled_account_cannot_log_in_and_its_session_ends(app, make_user, log
     html = app.test_client().post("/login", data={"username": user.username, "password": PASSWORD}).get_data(
         as_text=True)
     assert "账号已停用" in html
+
+
+def test_an_account_needs_a_real_e_mail_address(app, districts, login_as):
+    """The e-mail of an account is checked as a station contact's is (one check, email-validator): "abc" is
+    refused beside the field and kept as typed; nothing is saved."""
+    admin = login_as("admin", None)
+    form = {"username": "qa.user", "display_name": "测试", "role": "coordinator",
+            "district_id": districts["chaoyang"].id, "password": "a-long-password-1", "active": "y"}
+    for typed in ("abc", "wang@", "wang@@example.cn"):
+        response = admin.post("/accounts/new", data={**form, "email": typed})
+        html = response.get_data(as_text=True)
+        assert re.search(r'<p class="error" id="email-error" role="alert">请填写电子邮箱地址，如 name@example.cn。</p>',
+                         html)
+        assert response.status_code == 422 and f'value="{typed}"' in html
+    assert db.session.scalar(select(User).where(User.username == "qa.user")) is None
+    assert admin.post("/accounts/new", data={**form, "email": "wang@jingchao-law.cn"}).status_code == 302
+    assert db.session.scalar(select(User).where(User.username == "qa.user")).email == "wang@jingchao-law.cn"
 
 
 def test_password_change(login_as, app):

@@ -41,6 +41,9 @@ def test_no_form_accepts_a_post_without_csrf_token(strict_app, make_user):
         assert response.status_code == 400, f"{url} accepted a POST without CSRF token"
         checked += 1
     assert checked >= 5
+    # What the user reads: what to do, in their language (not Flask-WTF's "The CSRF tokens do not match.")
+    page = response.get_data(as_text=True)
+    assert "表单已过期，或不是从本页面提交的。请返回并刷新页面后重新提交。" in page and "CSRF" not in page
 
 
 def test_login_attempts_are_rate_limited(strict_app, make_user):

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from types import SimpleNamespace
 
 import pytest
 
+from tests.conftest import errors_of, text_of  # noqa: F401 - the instructors' tests import them from here
 from trainer.core.extensions import db
 
 
@@ -63,10 +63,3 @@ def feed(user, start, end) -> dict:
     return events
 
 
-def text_of(html: str) -> str:
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
-
-
-def errors_of(html: str) -> list[str]:
-    """The messages shown beside fields (<p class="error" ...>)."""
-    return [re.sub(r"\s+", " ", m).strip() for m in re.findall(r'<p class="error"[^>]*>(.*?)</p>', html, re.S)]

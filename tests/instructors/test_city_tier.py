@@ -36,7 +36,7 @@ def test_page_coordinator_cannot_edit_a_city_instructor_and_the_admin_can(tree, 
     # nor may a coordinator turn one of their own instructors into a city instructor
     response = coordinator.post(f"/instructors/{tree.li.id}/edit", data=_city_form(
         tree, name="李秀英", background="teacher", version=tree.li.version))
-    assert response.status_code == 200 and db.session.get(Instructor, tree.li.id).tier == "district_full"
+    assert response.status_code == 422 and db.session.get(Instructor, tree.li.id).tier == "district_full"
 
     admin = login_as("admin", None)
     assert admin.get(f"/instructors/{tree.city.id}/edit").status_code == 200

@@ -28,7 +28,7 @@ def test_building_the_hierarchy_through_the_form(tree, login_as):
 def test_part_time_under_a_city_instructor_is_refused(tree, login_as):
     client = login_as("coordinator", "chaoyang")
     response = client.post("/instructors/new", data=_form(tree, guide_id=tree.city.id))
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert errors_of(response.get_data(as_text=True)) == [
         "规则：兼职指导员不能直接挂在市级指导员（孙立平）之下，应联系本区的区级专职指导员。"]
     assert 'value="新指导员"' in response.get_data(as_text=True)  # what was typed stays

@@ -91,13 +91,22 @@ def test_moving_and_cancelling_a_single_meeting(tree, login_as):
     settle()
     meeting = next(m for m in series.meetings if m.original_day == date(2026, 12, 1))
     client = login_as("coordinator", "chaoyang")
+    # onto a day gone by, or years ahead: refused, the reason beside the field
+    for day, error in (("2026-11-03", "2026年11月3日 周二 已经过去，请选择今天或以后的日期。"),
+                       ("2099-03-02", "2099年3月2日 周一 太远了，最远可以安排到2028年11月24日 周五。")):
+        response = client.post(f"/instructors/meetings/{meeting.id}/move", data={
+            "day": day, "start_time": "09:30", "end_time": "11:30", "location": "市总工会",
+            "version": meeting.version})
+        assert response.status_code == 422
+        assert errors_of(response.get_data(as_text=True)) == [error]
+        assert f'value="{day}"' in response.get_data(as_text=True)  # what was typed stays
     # onto a holiday: refused, the reason beside the field
     response = client.post(f"/instructors/meetings/{meeting.id}/move", data={
-        "day": "2026-10-05", "start_time": "09:30", "end_time": "11:30", "location": "市总工会",
+        "day": "2026-12-26", "start_time": "09:30", "end_time": "11:30", "location": "市总工会",
         "version": meeting.version})
     assert response.status_code == 422
     assert errors_of(response.get_data(as_text=True)) == [
-        "2026年10月5日 周一 不是工作日（国庆节），请选择工作日。"]
+        "2026年12月26日 周六 不是工作日（周末），请选择工作日。"]
     response = client.post(f"/instructors/meetings/{meeting.id}/move", data={
         "day": "2026-12-03", "start_time": "14:00", "end_time": "16:00", "location": "区总工会",
         "version": meeting.version})
@@ -172,16 +181,16 @@ def test_api_move_and_cancel_need_if_match(tree, app):
     assert listing.json[0]["moved_reason"].startswith("原定 2026年10月1日 周四 为国庆节")
     # 赵建国 attends but does not organise: he may read, not move
     assert client.post(f"/api/v1/meetings/{meeting.id}/move", headers=headers, json={
-        "day": "2026-10-09", "start_time": "09:30", "end_time": "11:30"}).status_code == 403
+        "day": "2026-12-09", "start_time": "09:30", "end_time": "11:30"}).status_code == 403
     with app.test_request_context("/"):
         _token, admin_secret = create_api_token(tree.city.user or _admin(), "admin")
     settle()
     admin = {"Authorization": f"Bearer {admin_secret}"}
     etag = client.get(f"/api/v1/meetings/{meeting.id}", headers=admin).headers["ETag"]
-    body = {"day": "2026-10-09", "start_time": "09:30", "end_time": "11:30"}
+    body = {"day": "2026-12-09", "start_time": "09:30", "end_time": "11:30"}
     assert client.post(f"/api/v1/meetings/{meeting.id}/move", headers=admin, json=body).status_code == 428
     response = client.post(f"/api/v1/meetings/{meeting.id}/move", headers={**admin, "If-Match": etag}, json=body)
-    assert response.status_code == 200 and response.json["day"] == "2026-10-09" and response.json["sequence"] == 1
+    assert response.status_code == 200 and response.json["day"] == "2026-12-09" and response.json["sequence"] == 1
     assert client.post(f"/api/v1/meetings/{meeting.id}/cancel", headers={**admin, "If-Match": etag},
                        json={}).status_code == 412
     response = client.post(f"/api/v1/meetings/{meeting.id}/cancel",

@@ -49,8 +49,9 @@ def test_eight_placements_obey_every_rule(planned):
     assert max(mentor_load.values()) <= 2
 
 
-def test_holiday_inside_a_placement_crosses_to_the_makeup_day(programme):
+def test_holiday_inside_a_placement_crosses_to_the_makeup_day(programme, clock):
     py, mentors, trainees = programme
+    clock.set("09:00", date(2026, 3, 2))  # planned in spring, every placement ahead
     trainee = trainees[0]
     save_trainee(trainee, py=py, union_id=trainee.union_id, name=trainee.name)
     db.session.commit()
@@ -67,8 +68,9 @@ def test_holiday_inside_a_placement_crosses_to_the_makeup_day(programme):
     assert trainee.placement.pinned
 
 
-def test_pinned_placement_is_kept_on_replan(planned):
+def test_pinned_placement_is_kept_on_replan(planned, clock):
     py, mentors, trainees, _outcome = planned
+    clock.set("09:00", date(2026, 3, 2))  # planned in spring, every placement ahead
     target = trainees[3].placement
     move_placement(target, date(2026, 11, 2))
     db.session.commit()

@@ -52,7 +52,7 @@ def test_an_empty_choice_is_refused_beside_the_list(login_as, districts, unions)
     html = client.get(f"/rotation/years/{py.id}/selection").get_data(as_text=True)
     answer = client.post(f"/rotation/years/{py.id}/selection", data={"csrf_token": csrf_token_from(html)})
     page = unescape(answer.get_data(as_text=True))
-    assert answer.status_code == 200
+    assert answer.status_code == 422
     assert '<p class="error" id="union_ids-error" role="alert">请至少勾选一个工会' in page
     assert "已选派0个工会" not in page and py.selections == []
     chosen = [p.union.id for p in propose_selection(py)[:8]]

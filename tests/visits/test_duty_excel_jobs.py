@@ -11,7 +11,7 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
-from tests.conftest import SOLVER_TIME_S, xlsx_file
+from tests.conftest import SOLVER_TIME_S, errors_of, xlsx_file
 from tests.visits.conftest import TODAY
 from trainer.core.extensions import db
 from trainer.planning.duty import shift_times
@@ -166,7 +166,15 @@ def test_exports_of_plan_and_records(login_as, districts, programme):
     coordinator = login_as("coordinator", "chaoyang")
     book = load_workbook(BytesIO(coordinator.get("/visits/export/plan.xlsx?from=2026-12-01&to=2026-12-31").data))
     assert book.worksheets[0].max_row == 9 and book.worksheets[0].cell(1, 4).value == "服务站"
-    assert coordinator.get("/visits/export/plan.xlsx?from=2026-12-31&to=2026-12-01").status_code == 400
+    # A bad range: the Excel page again, the days as typed and the reason beside the "to" day
+    for url, error in (("/visits/export/plan.xlsx?from=2026-12-31&to=2026-12-01", "结束日期早于开始日期。"),
+                       ("/visits/export/records.xlsx?from=2026-01-01&to=2027-12-31", "一次最多400天。"),
+                       ("/visits/export/plan.xlsx?from=2026-02-30&to=2026-03-31", "请填写有效的开始日期。")):
+        response = coordinator.get(url)
+        html = response.get_data(as_text=True)
+        assert response.status_code == 422 and errors_of(html) == [error]
+        first, last = url.split("from=")[1].split("&to=")
+        assert f'name="from" value="{first}"' in html and f'name="to" value="{last}"' in html
 
 
 def test_jobs_are_idempotent(app, districts, programme):

@@ -37,7 +37,7 @@ def test_coordinator_plans_december_in_the_browser(login_as, programme):
     text = re.sub(r"\s+", " ", html)
     assert "这几个月的计划现状" in text and "共8次走访；100%的站·月保持服务站的固定节奏。" in text
     assert f"同一服务站相邻两次走访的间隔：平均与两周相差{gap_sum_and_patterns()[0] / 4:.1f}天。" in text  # 4 gaps
-    assert f"每位主律师走访{loads[0]}至{loads[-1]}次；后备律师代为走访0次。" in text
+    assert f"每位主律师走访{loads[0]}至{loads[-1]}次；备岗律师代为走访0次。" in text
     # A visit moved by hand afterwards: the run's page shows the plan as it stands, not as the run left it.
     before = gap_sum_and_patterns()[0]
     for visit in visits:

@@ -139,7 +139,7 @@ def test_form_refuses_bad_input_beside_the_field(login_as, holidays, makeups, me
     admin = login_as("admin", None)
     response = _post(admin, 2027, holidays=holidays, makeup_days=makeups, save="1")
     page = response.get_data(as_text=True)
-    assert response.status_code == 200
+    assert response.status_code == 422  # shown again: what was typed, the reason beside it
     assert message in page
     assert holidays.splitlines()[0] in page  # what was typed is shown again
     assert workdays.year_status(2027) == "not_announced"  # nothing saved

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from trainer.auth.models import ApiToken, Role, User, hash_token
 from trainer.core.clock import now_utc
 from trainer.core.extensions import db
-from trainer.core.validation import InvalidInput
+from trainer.core.validation import InvalidInput, clean_email
 
 MIN_PASSWORD = 10
 
@@ -39,6 +39,7 @@ def _validate(username: str, role: str, district_id: int | None, existing: User 
 def create_user(*, username: str, display_name: str, role: str, password: str, district_id: int | None = None,
                 email: str | None = None, phone: str | None = None, active: bool = True) -> User:
     username = username.strip()
+    email = clean_email(email, "email")
     _validate(username, role, district_id, None)
     if len(password or "") < MIN_PASSWORD:
         raise InvalidInput({"password": _("Use at least 10 characters.")})
@@ -54,6 +55,7 @@ def create_user(*, username: str, display_name: str, role: str, password: str, d
 def update_user(user: User, *, username: str, display_name: str, role: str, district_id: int | None,
                 email: str | None, phone: str | None, active: bool, password: str | None = None) -> User:
     username = username.strip()
+    email = clean_email(email, "email")
     _validate(username, role, district_id, user)
     user.username = username
     user.display_name = display_name.strip()

@@ -14,9 +14,10 @@ from trainer.auth.forms import LoginForm, PasswordForm, TokenForm, UserForm
 from trainer.auth.models import Role, User
 from trainer.auth.permissions import ANY_USER, STAFF, allow, public
 from trainer.core.extensions import db, limiter
+from trainer.core.i18n import district_name
 from trainer.core.validation import InvalidInput
 from trainer.desk.views import home_context
-from trainer.web.forms import save_form
+from trainer.web.forms import form_page, save_form
 from trainer.web.navigation import register_nav
 
 bp = Blueprint("auth", __name__)
@@ -105,14 +106,14 @@ def password():
         login_user(current_user._get_current_object())
 
     response = save_form(form, save, message=_("Your password has been changed."), next_url=url_for("auth.home"))
-    return response or render_template("auth/password.html", form=form)
+    return response or form_page("auth/password.html", form=form)
 
 
 # --- accounts -------------------------------------------------------------------------------------------
 
 def _user_form(user: User | None = None) -> UserForm:
     form = UserForm(obj=user)
-    form.district_id.choices = [(0, "—")] + [(d.id, d.name) for d in queries.districts_for_choice()]
+    form.district_id.choices = [(0, "—")] + [(d.id, district_name(d)) for d in queries.districts_for_choice()]
     if current_user.role != Role.ADMIN:
         form.role.choices = [c for c in form.role.choices if c[0] != Role.ADMIN]
     return form
@@ -140,7 +141,7 @@ def user_new():
 
     response = save_form(form, save, message=lambda user: _("Account %(name)s created.", name=user.username),
                          next_url=url_for("auth.users"))
-    return response or render_template("auth/user_form.html", form=form, user=None)
+    return response or form_page("auth/user_form.html", form=form, user=None)
 
 
 @bp.route("/accounts/<int:user_id>", methods=["GET", "POST"])
@@ -157,7 +158,7 @@ def user_edit(user_id: int):
             phone=form.phone.data, active=form.active.data, password=form.password.data or None),
         record=user, message=lambda user: _("Account %(name)s saved.", name=user.username),
         next_url=url_for("auth.users"))
-    return response or render_template("auth/user_form.html", form=form, user=user)
+    return response or form_page("auth/user_form.html", form=form, user=user)
 
 
 # --- API tokens -------------------------------------------------------------------------------------------

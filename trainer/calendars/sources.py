@@ -22,6 +22,7 @@ from trainer.calendars.models import FeedKind
 from trainer.core.areas import area_modules
 from trainer.core.clock import LOCAL_TZ
 from trainer.core.extensions import db
+from trainer.core.names import by_name
 from trainer.org.models import Station
 
 log = logging.getLogger(__name__)
@@ -140,4 +141,5 @@ def subjects_of_district(kind: str, district_id: int, limit: int = 500) -> list[
         stmt = stmt.where(model.active.is_(True))
     order = model.name if hasattr(model, "name") else model.id
     rows = db.session.scalars(stmt.order_by(order).limit(limit)).all()
-    return [Subject(kind, obj.id, _label_of(obj), obj.district_id, obj) for obj in rows]
+    subjects = [Subject(kind, obj.id, _label_of(obj), obj.district_id, obj) for obj in rows]
+    return by_name(subjects, lambda subject: subject.label)  # in pinyin order, as every list of names

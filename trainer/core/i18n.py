@@ -107,3 +107,15 @@ def translation_directories(root: Path) -> str:
         str(p.relative_to(root)) for p in root.glob("*/translations") if p.is_dir()
     )
     return ";".join(dirs)
+
+
+def clauses(parts) -> str:
+    """Clauses of one sentence joined as the language writes them: "；" in Chinese, "; " in English."""
+    return ("；" if lang() == "zh" else "; ").join(str(part) for part in parts)
+
+
+def district_name(district) -> str:
+    """A district's name in the page's language ('' for none: the city)."""
+    if district is None:
+        return ""
+    return district.name if lang() == "zh" else district.name_en

@@ -6,7 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from trainer.core.extensions import db
-from trainer.core.i18n import lang
 from trainer.core.names import match_order, name_matches
 
 
@@ -49,8 +48,3 @@ def matching(stmt, model, query: str, limit: int) -> list:
                                    .order_by(*match_order(model, query)).limit(limit)))
 
 
-def district_name(district) -> str:
-    """A district's name in the page's language ('' for none: the city)."""
-    if district is None:
-        return ""
-    return district.name if lang() == "zh" else district.name_en

@@ -156,5 +156,8 @@ def load(ctx) -> None:
     for index, person in enumerate(everyone):
         for c_index, (course, hours) in enumerate(courses[: 1 + index % 3]):
             add_training(person, year=2026, course=course, hours=hours, day=date(2026, 3 + c_index * 3, 12))
-        save_assessment(person, year=2026, result=results[index % len(results)], score=95 - (index % 7) * 4)
+        result = results[index % len(results)]
+        # A score that fits the result (优秀 90+, 称职 75-89, 基本称职 60-74), as the year's assessment sheet has it.
+        score = {"excellent": 94, "competent": 85, "basic": 70}[result] - (index % 4)
+        save_assessment(person, year=2026, result=result, score=score)
     db.session.flush()

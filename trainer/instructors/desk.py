@@ -10,7 +10,8 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from trainer.desk.items import DeskItem, Found, district_name, matching
+from trainer.core.i18n import district_name
+from trainer.desk.items import DeskItem, Found, matching
 from trainer.instructors.access import visible_instructors
 from trainer.instructors.engagements.queries import overdue_engagements
 from trainer.instructors.labels import TIER_LABELS

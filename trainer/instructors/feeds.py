@@ -19,6 +19,7 @@ from trainer.calendars.events import FeedEvent
 from trainer.core.addresses import public_base
 from trainer.core.clock import as_utc, local_datetime, now_utc
 from trainer.core.extensions import db
+from trainer.core.i18n import format_day
 from trainer.instructors.access import engagements_of, meetings_of
 from trainer.instructors.meetings.operations import moved_reason
 from trainer.instructors.models import BargainingSession, Engagement, Instructor, Meeting, MeetingAttendance
@@ -101,7 +102,7 @@ def deadline_events(engagement: Engagement, start: date, end: date) -> list[Feed
             start=engagement.reply_due, end=engagement.reply_due,  # all-day: ``end`` is the last day
             last_modified=as_utc(engagement.updated_at), sequence=engagement.sequence,
             description=_with_reason(_("The bargaining request was sent on %(day)s; the reply is due within 20 "
-                                       "days.", day=engagement.request_sent_on.isoformat()),
+                                       "days.", day=format_day(engagement.request_sent_on)),
                                      engagement.reply_deadline),
             url=url, categories=("集体协商",), remind_user_ids=people))
     if engagement.filing_pending and engagement.filing_due and start <= engagement.filing_due <= end:
@@ -111,7 +112,7 @@ def deadline_events(engagement: Engagement, start: date, end: date) -> list[Feed
             start=engagement.filing_due, end=engagement.filing_due,  # all-day: ``end`` is the last day
             last_modified=as_utc(engagement.updated_at), sequence=engagement.sequence,
             description=_with_reason(_("Signed on %(day)s; submit it to the labour bureau within 10 days.",
-                                       day=engagement.agreement_signed_on.isoformat()),
+                                       day=format_day(engagement.agreement_signed_on)),
                                      engagement.filing_deadline),
             url=url, categories=("集体协商",), remind_user_ids=people))
     return events

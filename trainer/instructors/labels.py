@@ -7,6 +7,7 @@ from flask import current_app, has_app_context
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from trainer.core.i18n import district_name, lang
 from trainer.instructors.models import Instructor
 
 TIER_LABELS = {"city_full": _l("City full-time"), "district_full": _l("District full-time"),
@@ -46,5 +47,7 @@ def tier_label(tier: str | None) -> str:
 
 def instructor_label(person: Instructor) -> str:
     """赵建国（区级专职·朝阳区）: how an instructor is offered in a choice list."""
-    where = person.district.name if person.district else _("city")
-    return f"{person.name}（{TIER_LABELS[person.tier]}·{where}）"
+    where = district_name(person.district) if person.district else _("city")
+    if lang() == "zh":
+        return f"{person.name}（{TIER_LABELS[person.tier]}·{where}）"
+    return f"{person.name} ({TIER_LABELS[person.tier]}, {where})"

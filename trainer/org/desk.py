@@ -7,7 +7,8 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from trainer.desk.items import Found, district_name, matching
+from trainer.core.i18n import district_name
+from trainer.desk.items import Found, matching
 from trainer.org.forms import KIND_LABELS
 from trainer.org.models import Station, Union
 from trainer.web.shell import station_link

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from trainer.core.concurrency import check_version
 from trainer.core.extensions import db
-from trainer.core.validation import InvalidInput
+from trainer.core.validation import InvalidInput, clean_email
 from trainer.org.models import HALVES, UNION_KINDS, Station, Union
 
 
@@ -67,15 +67,8 @@ def save_union(union: Union | None, *, district_id: int, name: str, kind: str, s
     return union
 
 
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 HOURS = re.compile(r"^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$")  # 09:00-12:00, real times of a day
 
-
-def _email(value: str | None) -> str | None:
-    value = (value or "").strip()
-    if value and (len(value) > 200 or not EMAIL.match(value)):
-        raise InvalidInput({"contact_email": _("Write an e-mail address such as name@example.cn.")})
-    return value or None
 
 
 def save_station(station: Station | None, *, union: Union, name: str, address: str, receiving: list[str],
@@ -107,7 +100,7 @@ def save_station(station: Station | None, *, union: Union, name: str, address: s
     station.receiving = receiving
     station.contact_name = (contact_name or "").strip() or None
     station.contact_phone = (contact_phone or "").strip() or None
-    station.contact_email = _email(contact_email)
+    station.contact_email = clean_email(contact_email, "contact_email")
     station.am_hours, station.pm_hours = am_hours, pm_hours
     station.rhythm = rhythm or []
     station.notes = notes or None

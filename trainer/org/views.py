@@ -15,7 +15,7 @@ from trainer.org import operations, queries
 from trainer.org.forms import KIND_LABELS, StationForm, UnionForm
 from trainer.org.labels import rhythm_words
 from trainer.org.models import HALVES, District, Station, Union
-from trainer.web.forms import save_form
+from trainer.web.forms import form_page, save_form
 from trainer.web.navigation import register_nav
 from trainer.workdays.changes import ChangeImpact, Scope, run_change
 
@@ -75,7 +75,7 @@ def union_edit(union_id: int | None = None):
         form, lambda: operations.save_union(union, district_id=district.id, name=form.name.data, kind=form.kind.data,
                                             street=form.street.data, version=form.version.data),
         record=union, message=_("Union saved."), next_url=url_for("org.unions"))
-    return response or render_template("org/union_form.html", form=form, union=union, district=district)
+    return response or form_page("org/union_form.html", form=form, union=union, district=district)
 
 
 @bp.route("/stations")
@@ -119,4 +119,4 @@ def station_edit(station_id: int | None = None):
     response = save_form(form, save, record=station, message=lambda impact: _station_told(impact),
                          next_url=lambda impact: url_for("workdays.conflicts") if impact.broken
                          else url_for("org.stations"))
-    return response or render_template("org/station_form.html", form=form, station=station, district=district)
+    return response or form_page("org/station_form.html", form=form, station=station, district=district)

@@ -10,6 +10,7 @@ from trainer.api import Blueprint as ApiBlueprint
 from trainer.auth.models import Role
 from trainer.auth.permissions import STAFF
 from trainer.rotation.labels import (
+    CATEGORY_LABELS,
     OUTCOME_LABELS,
     PHASE_LABELS,
     PHASE_LETTERS,
@@ -32,5 +33,6 @@ register_nav(_l("Mediator coverage"), "rotation.coverage", STAFF, order=42)
 @bp.app_context_processor
 def _labels():
     return {"rotation_labels": {"phase": PHASE_LABELS, "role": ROLE_LABELS, "outcome": OUTCOME_LABELS,
-                                "rubric": RUBRIC_LABELS, "status": STATUS_LABELS},
+                                "rubric": RUBRIC_LABELS, "status": STATUS_LABELS,
+                                "category": CATEGORY_LABELS},
             "phase_letters": PHASE_LETTERS}

@@ -11,8 +11,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from trainer.core.extensions import db
+from trainer.core.i18n import district_name, format_day
 from trainer.core.names import name_key
-from trainer.desk.items import DeskItem, Found, district_name, matching
+from trainer.desk.items import DeskItem, Found, matching
 from trainer.org.models import District
 from trainer.rotation.models import Mentor, Placement, PlacementDay, ProgrammeYear, Trainee
 
@@ -37,7 +38,7 @@ def desk_items(district: District, today: date) -> list[DeskItem]:
     url = (url_for("rotation.year", year_id=year_id) + "#trainees") if year_id else url_for("rotation.years")
     return [DeskItem("no_mentor", _("Placements with days without a mentor"), len(found), url, order=60,
                      lines=[(_("%(trainee)s: %(n)s day(s) from %(day)s", trainee=placement.trainee.name,
-                               n=len(days), day=days[0].day.isoformat()),
+                               n=len(days), day=format_day(days[0].day)),
                              url_for("rotation.trainee", trainee_id=placement.trainee_id))
                             for placement, days in found[:5]])]
 

@@ -127,6 +127,18 @@ def readable_visit(visit_id: int) -> Visit:
     return visit(visit_id)
 
 
+def readable_period(period_id: int) -> DutyPeriod:
+    """A duty period the caller may read: staff their district's, a lawyer one whose roster they are on (the
+    link of each duty shift in their calendar); anything else is 404 to a lawyer."""
+    if current_user.role != Role.LAWYER:
+        return period(period_id)
+    row = db.session.get(DutyPeriod, period_id)
+    me = my_lawyer()
+    if row is None or me is None or me.id not in {lawyer.id for lawyer in row.lawyers}:
+        abort(404)
+    return row
+
+
 def consultation(consultation_id: int) -> Consultation:
     """A consultation of a visit the caller may read."""
     row = db.get_or_404(Consultation, consultation_id)

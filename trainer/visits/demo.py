@@ -208,7 +208,7 @@ def _visit_on(lawyer, day: date, note: str) -> Visit | None:
     for visit in sorted(planned, key=lambda v: (abs((v.day - day).days), v.id)):
         for half in ("am", "pm"):
             try:
-                moved = move_visit(visit, day=day, half=half)
+                moved = move_visit(visit, day=day, half=half, today=day)  # moved then, as the past has it
             except InvalidInput:  # refused with its reasons, nothing changed
                 continue
             moved.note = note

@@ -12,9 +12,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from trainer.core.extensions import db
+from trainer.core.i18n import district_name
 from trainer.core.months import month_key, month_of
 from trainer.core.names import name_key, pinyin_order
-from trainer.desk.items import DeskItem, Found, district_name, matching
+from trainer.desk.items import DeskItem, Found, matching
 from trainer.org.models import District, Station
 from trainer.visits.labels import half_label, label, short_day
 from trainer.visits.models import Assignment, Firm, Lawyer, Visit

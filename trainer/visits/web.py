@@ -7,7 +7,8 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
-from flask import abort, flash, redirect, request
+from flask import flash, redirect, request
+from flask_babel import gettext as _
 
 from trainer.core.clock import today_local
 from trainer.core.inputs import parse_day
@@ -36,12 +37,19 @@ def month_links(month: Month) -> dict[str, str]:
 
 
 def range_args() -> tuple[date, date]:
-    """``?from=&to=`` (ISO days, this month by default); 400 for a bad or too long range."""
+    """``?from=&to=`` (ISO days, this month by default). A bad or too long range raises InvalidInput naming
+    the field (``from`` or ``to``), for the page to show beside the dates as typed."""
     first, last = month_bounds(month_of(today_local()))
     first = parse_day(request.args.get("from") or first.isoformat())
     last = parse_day(request.args.get("to") or last.isoformat())
-    if first is None or last is None or last < first or (last - first) > timedelta(days=MAX_RANGE_DAYS):
-        abort(400)
+    if first is None:
+        raise InvalidInput({"from": _("Give the first day as a date.")})
+    if last is None:
+        raise InvalidInput({"to": _("Give the last day as a date.")})
+    if last < first:
+        raise InvalidInput({"to": _("The last day comes before the first.")})
+    if (last - first) > timedelta(days=MAX_RANGE_DAYS):
+        raise InvalidInput({"to": _("At most %(n)s days at a time.", n=MAX_RANGE_DAYS)})
     return first, last
 
 

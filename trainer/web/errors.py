@@ -84,6 +84,16 @@ def handle_http_exception(error: HTTPException):
     return response
 
 
+def handle_csrf(error: CSRFError):
+    """A form sent without its token, or with an old one (the session ended, the page stood open too long): in the
+    user's language, what to do; Flask-WTF's own reason ("The CSRF tokens do not match.") goes to the log."""
+    if is_api_request():
+        return handle_http_exception(error)
+    log.info("CSRF refused on %s %s: %s", request.method, request.path, error.description)
+    message = _("This form has expired or did not come from this page. Go back, reload the page and send it again.")
+    return render_template("errors/error.html", status=400, message=message, detail=None), 400
+
+
 def _keep_headers(error: HTTPException, response) -> None:
     """Headers the error carries (Allow on 405, Retry-After on 429) belong on the answer too."""
     for name, value in error.get_headers():
@@ -125,7 +135,7 @@ def handle_unexpected(error: Exception):
 
 
 def register_error_handlers(app) -> None:
-    app.register_error_handler(CSRFError, handle_http_exception)
+    app.register_error_handler(CSRFError, handle_csrf)
     app.register_error_handler(HTTPException, handle_http_exception)
     app.register_error_handler(StaleDataError, handle_stale)
     app.register_error_handler(StaleEdit, handle_stale)

@@ -25,14 +25,16 @@ A view builds its form, then hands ``save_form`` the operation to run::
 from __future__ import annotations
 
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any, TypeVar
 
-from flask import flash, redirect, request
+from flask import flash, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from sqlalchemy import inspect
 from sqlalchemy.orm.exc import StaleDataError
 from wtforms import Field, FieldList, FileField, FormField, TextAreaField
+from wtforms.validators import DataRequired, StopValidation
 
 from trainer.audit.models import last_change
 from trainer.core.concurrency import StaleEdit
@@ -65,6 +67,25 @@ class Form(FlaskForm):
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
         return bounded(self) and valid
+
+
+class Required(DataRequired):
+    """The "required" rule of every form. Unlike WTForms' DataRequired, a number 0 is a value (its range rule
+    speaks, "from 1 to 50"), and a value the field could not read keeps the field's own message ("not a valid
+    date" for 2026-02-30) instead of being called missing."""
+
+    def __call__(self, form, field) -> None:
+        if isinstance(field.data, int | float | Decimal) and not isinstance(field.data, bool) and field.data == 0:
+            return
+        if field.process_errors and any(str(raw).strip() for raw in field.raw_data or ()):
+            raise StopValidation()  # the field's own message about what it could not read stays
+        super().__call__(form, field)
+
+
+def form_page(template: str, **context):
+    """A form's page: 200 when asked for, 422 when shown again after a refused post (what was typed, each error
+    beside its field)."""
+    return render_template(template, **context), (422 if request.method == "POST" else 200)
 
 
 def bounded(form) -> bool:

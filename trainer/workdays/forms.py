@@ -3,9 +3,9 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import BooleanField, DateField, HiddenField, SelectField, StringField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import Length, Optional
 
-from trainer.web.forms import Form
+from trainer.web.forms import Form, Required
 from trainer.workdays.models import KIND_HOLIDAY, KIND_MAKEUP
 
 KIND_LABELS = {KIND_HOLIDAY: _l("Holiday"), KIND_MAKEUP: _l("Make-up working day")}
@@ -30,9 +30,9 @@ class YearForm(Form):
 
 class EntryForm(Form):
     stamp = HiddenField()
-    day = DateField(_l("Date"), validators=[DataRequired(message=_l("Enter a date, e.g. 2027-10-01."))])
+    day = DateField(_l("Date"), validators=[Required(message=_l("Enter a date, e.g. 2027-10-01."))])
     kind = SelectField(_l("Kind"), choices=list(KIND_LABELS.items()))
-    name = StringField(_l("Name (Chinese)"), validators=[DataRequired(), Length(max=40)])
+    name = StringField(_l("Name (Chinese)"), validators=[Required(), Length(max=40)])
     name_en = StringField(_l("Name (English)"), validators=[Optional(), Length(max=60)])
     submit = SubmitField(_l("Save"))
 
@@ -48,7 +48,7 @@ class ImportForm(Form):
 class PasteForm(Form):
     """The State Council notice pasted whole: read first, shown for checking, then saved with the entry form."""
 
-    text = TextAreaField(_l("The notice's text"), validators=[DataRequired(message=_l("Paste the text of the notice."))],
+    text = TextAreaField(_l("The notice's text"), validators=[Required(message=_l("Paste the text of the notice."))],
                          render_kw={"rows": 16, "spellcheck": "false"},
                          description=_l("Copy the whole notice from gov.cn (国务院办公厅关于…年部分节假日安排的通知), from "
                                         "its first sentence to the last festival."))

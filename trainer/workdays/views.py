@@ -19,7 +19,7 @@ from trainer.core.inputs import InputError, load_json
 from trainer.core.validation import InvalidInput
 from trainer.exchange.rows import run_import
 from trainer.web.errors import api_error
-from trainer.web.forms import save_form
+from trainer.web.forms import form_page, save_form
 from trainer.web.navigation import register_nav
 from trainer.workdays import library, operations, queries, service
 from trainer.workdays.forms import KIND_LABELS, EntryForm, ImportForm, PasteForm, YearForm
@@ -187,7 +187,7 @@ def edit_year(year: int):
 
     response = save_form(form, save, record=row, message=lambda result: _told(year, result),
                          next_url=lambda result: _after(year, result))
-    return response or render_template("workdays/edit.html", form=form, year=year, row=row)
+    return response or form_page("workdays/edit.html", form=form, year=year, row=row)
 
 
 @bp.route("/paste", methods=["GET", "POST"])

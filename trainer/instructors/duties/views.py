@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, redirect, url_for
 from flask_babel import gettext as _
 
 from trainer.auth.permissions import STAFF, allow, check_district, working_district
@@ -12,7 +12,7 @@ from trainer.instructors.blueprint import bp
 from trainer.instructors.duties import operations
 from trainer.instructors.duties.forms import ResponsibilityForm
 from trainer.instructors.labels import instructor_label, known_industries
-from trainer.web.forms import save_form
+from trainer.web.forms import form_page, save_form
 
 
 @bp.route("/duties", methods=["GET", "POST"])
@@ -28,11 +28,8 @@ def duties():
                                                     form.kind.data, form.value.data),
         message=lambda area: _("%(value)s added to %(name)s's duties.", value=area.value, name=area.instructor.name),
         next_url=url_for("instructors.duties"))
-    if response is not None:
-        return response
-    return render_template("instructors/duties.html", district=district, people=people,
-                           cover=operations.coverage(district.id), form=form,
-                           industries=known_industries()), 422 if request.method == "POST" else 200
+    return response or form_page("instructors/duties.html", district=district, people=people,
+                                 cover=operations.coverage(district.id), form=form, industries=known_industries())
 
 
 @bp.route("/duties/<int:area_id>/remove", methods=["POST"])

@@ -4,21 +4,21 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from wtforms import DateField, HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import Length, Optional
 
 from trainer.instructors.forms import CHECKBOXES, TIME
 from trainer.instructors.labels import STAGE_LABELS
-from trainer.web.forms import Form
+from trainer.web.forms import Form, Required
 
 
 class EngagementForm(Form):
     version = HiddenField()
-    enterprise = StringField(_l("Enterprise"), validators=[DataRequired(), Length(max=160)])
-    union_name = StringField(_l("Enterprise union"), validators=[DataRequired(), Length(max=160)])
+    enterprise = StringField(_l("Enterprise"), validators=[Required(), Length(max=160)])
+    union_name = StringField(_l("Enterprise union"), validators=[Required(), Length(max=160)])
     industry = SelectField(_l("Industry"), validators=[Optional()])
     street = SelectField(_l("Street"), validators=[Optional()])
     stage = SelectField(_l("Stage"), choices=list(STAGE_LABELS.items()))
-    request_sent_on = DateField(_l("Request sent on"), validators=[DataRequired()])
+    request_sent_on = DateField(_l("Request sent on"), validators=[Required()])
     reply_received_on = DateField(_l("Reply received on"), validators=[Optional()])
     agreement_signed_on = DateField(_l("Agreement signed on"), validators=[Optional()])
     filed_on = DateField(_l("Submitted to the labour bureau on"), validators=[Optional()])
@@ -41,8 +41,8 @@ class ProgressForm(Form):
 
 class SessionForm(Form):
     version = HiddenField()
-    day = DateField(_l("Day"), validators=[DataRequired()])
-    start_time = StringField(_l("Starts at"), default="14:00", validators=[DataRequired(), TIME])
-    end_time = StringField(_l("Ends at"), default="16:00", validators=[DataRequired(), TIME])
+    day = DateField(_l("Day"), validators=[Required()])
+    start_time = StringField(_l("Starts at"), default="14:00", validators=[Required(), TIME])
+    end_time = StringField(_l("Ends at"), default="16:00", validators=[Required(), TIME])
     location = StringField(_l("Location"), validators=[Optional(), Length(max=200)])
     notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=2000)])

@@ -16,7 +16,7 @@ from trainer.core.clock import now_utc, today_local
 from trainer.core.concurrency import check_version
 from trainer.core.extensions import db
 from trainer.core.names import name_key
-from trainer.core.validation import InvalidInput
+from trainer.core.validation import InvalidInput, check_reach
 from trainer.instructors.models import (
     STAGES,
     BargainingSession,
@@ -169,6 +169,8 @@ def save_session(session: BargainingSession | None, *, engagement: Engagement, d
         raise InvalidInput({"end_time": _("The end time must come after the start time.")})
     if day < engagement.request_sent_on:
         raise InvalidInput({"day": _("A session comes after the bargaining request.")})
+    # A session that already took place may be entered afterwards, to record it.
+    check_reach(day, "day", today=today_local(), past_allowed=True)
     provisional = check_day(day)
     if session is None:
         session = BargainingSession(engagement=engagement, district_id=engagement.district_id, sequence=0,

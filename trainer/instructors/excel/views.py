@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -16,6 +16,7 @@ from trainer.instructors.engagements.sheets import SHEET as ENGAGEMENTS
 from trainer.instructors.excel.forms import ImportForm
 from trainer.instructors.excel.kinds import SheetKind, district_names
 from trainer.instructors.hierarchy.sheets import SHEET as INSTRUCTORS
+from trainer.web.forms import form_page
 
 KINDS = {kind.name: kind for kind in (INSTRUCTORS, ENGAGEMENTS)}
 
@@ -59,5 +60,4 @@ def excel_import(kind: str):
         else:
             flash(_("Imported: %(created)s new, %(updated)s updated.", created=created, updated=updated), "success")
             return redirect(url_for(sheet.done_endpoint))
-    return render_template("instructors/import.html", form=form, kind=kind, title=sheet.title,
-                           problems=problems), 422 if request.method == "POST" else 200
+    return form_page("instructors/import.html", form=form, kind=kind, title=sheet.title, problems=problems)

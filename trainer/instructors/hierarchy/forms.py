@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from wtforms import DateField, HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional, Regexp
+from wtforms.validators import Length, Optional, Regexp
 
 from trainer.auth.forms import MOBILE
 from trainer.instructors.forms import CHECKBOXES
 from trainer.instructors.labels import BACKGROUND_LABELS, STATUS_LABELS, TIER_LABELS
-from trainer.web.forms import Form
+from trainer.web.forms import Form, Required
 
 
 class InstructorForm(Form):
     version = HiddenField()
-    name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=60)])
+    name = StringField(_l("Full name"), validators=[Required(), Length(max=60)])
     tier = SelectField(_l("Tier"), choices=list(TIER_LABELS.items()))
     district_id = SelectField(_l("District"), coerce=int, validators=[Optional()],
                               description=_l("Empty for a city instructor."))

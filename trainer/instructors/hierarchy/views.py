@@ -9,7 +9,7 @@ from flask_login import current_user
 
 from trainer.auth.models import Role
 from trainer.auth.permissions import STAFF, allow, district_scope
-from trainer.core.i18n import lang
+from trainer.core.i18n import district_name
 from trainer.instructors import access
 from trainer.instructors.blueprint import bp
 from trainer.instructors.hierarchy import chart as charts
@@ -19,11 +19,7 @@ from trainer.instructors.labels import known_industries
 from trainer.instructors.models import Instructor
 from trainer.instructors.training.queries import assessments_of, records_of
 from trainer.org.models import District
-from trainer.web.forms import save_form
-
-
-def _district_name(d: District) -> str:
-    return d.name if lang() == "zh" else d.name_en
+from trainer.web.forms import form_page, save_form
 
 
 @bp.route("/")
@@ -40,7 +36,7 @@ def index():
 
 def _instructor_form(instructor: Instructor | None) -> InstructorForm:
     form = InstructorForm(obj=instructor)
-    form.district_id.choices = [(0, "—")] + [(d.id, _district_name(d)) for d in access.district_choices()]
+    form.district_id.choices = [(0, "—")] + [(d.id, district_name(d)) for d in access.district_choices()]
     form.tier.choices = [c for c in form.tier.choices if access.may_offer_tier(c[0])]
     form.guide_id.choices = queries.guide_choices()
     form.user_id.choices = queries.account_choices(instructor)
@@ -77,7 +73,7 @@ def edit(instructor_id: int | None = None):
     response = save_form(form, save, record=instructor,
                          message=lambda saved: _("Instructor %(name)s saved.", name=saved.name),
                          next_url=lambda saved: url_for("instructors.detail", instructor_id=saved.id))
-    return response or render_template("instructors/form.html", form=form, instructor=instructor)
+    return response or form_page("instructors/form.html", form=form, instructor=instructor)
 
 
 def _detail_page(instructor: Instructor, guide_form: GuideForm | None = None, status: int = 200):

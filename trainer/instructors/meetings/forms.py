@@ -12,11 +12,11 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import Length, Optional
 
 from trainer.instructors.forms import CHECKBOXES, TIME
 from trainer.instructors.labels import PAIR_LABELS
-from trainer.web.forms import Form
+from trainer.web.forms import Form, Required
 
 RULE_PRESETS = [
     ("FREQ=MONTHLY;BYDAY=2TU", _l("Monthly, second Tuesday")),
@@ -28,18 +28,18 @@ RULE_PRESETS = [
 
 class SeriesForm(Form):
     version = HiddenField()
-    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=120)])
+    title = StringField(_l("Title"), validators=[Required(), Length(max=120)])
     organiser_id = SelectField(_l("Organiser"), coerce=int)
     pair = SelectField(_l("Between"), choices=list(PAIR_LABELS.items()))
     district_id = SelectField(_l("District"), coerce=int, validators=[Optional()],
                               description=_l("For a city → district meeting: the district, or empty for all."))
-    rrule = StringField(_l("Recurrence rule"), validators=[DataRequired(), Length(max=200)],
+    rrule = StringField(_l("Recurrence rule"), validators=[Required(), Length(max=200)],
                         description=_l("Choose one of the common rules below, or write an iCalendar rule "
                                        "(RRULE); the page says it in words once saved."))
-    starts_on = DateField(_l("First day"), validators=[DataRequired()])
+    starts_on = DateField(_l("First day"), validators=[Required()])
     until = DateField(_l("Last day"), validators=[Optional()])
-    start_time = StringField(_l("Starts at"), default="09:30", validators=[DataRequired(), TIME])
-    end_time = StringField(_l("Ends at"), default="11:30", validators=[DataRequired(), TIME])
+    start_time = StringField(_l("Starts at"), default="09:30", validators=[Required(), TIME])
+    end_time = StringField(_l("Ends at"), default="11:30", validators=[Required(), TIME])
     location = StringField(_l("Location"), validators=[Optional(), Length(max=200)])
     active = BooleanField(_l("Active"), default=True)
 
@@ -48,9 +48,9 @@ class MoveMeetingForm(Form):
     id_prefix = "move"  # shown beside other forms on one page
 
     version = HiddenField()
-    day = DateField(_l("Day"), validators=[DataRequired()])
-    start_time = StringField(_l("Starts at"), validators=[DataRequired(), TIME])
-    end_time = StringField(_l("Ends at"), validators=[DataRequired(), TIME])
+    day = DateField(_l("Day"), validators=[Required()])
+    start_time = StringField(_l("Starts at"), validators=[Required(), TIME])
+    end_time = StringField(_l("Ends at"), validators=[Required(), TIME])
     location = StringField(_l("Location"), validators=[Optional(), Length(max=200)])
 
 
@@ -70,9 +70,9 @@ class RecordForm(Form):
 
 
 class MeetingForm(Form):
-    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=120)])
+    title = StringField(_l("Title"), validators=[Required(), Length(max=120)])
     organiser_id = SelectField(_l("Organiser"), coerce=int)
-    day = DateField(_l("Day"), validators=[DataRequired()])
-    start_time = StringField(_l("Starts at"), default="09:30", validators=[DataRequired(), TIME])
-    end_time = StringField(_l("Ends at"), default="11:30", validators=[DataRequired(), TIME])
+    day = DateField(_l("Day"), validators=[Required()])
+    start_time = StringField(_l("Starts at"), default="09:30", validators=[Required(), TIME])
+    end_time = StringField(_l("Ends at"), default="11:30", validators=[Required(), TIME])
     location = StringField(_l("Location"), validators=[Optional(), Length(max=200)])

@@ -17,7 +17,7 @@ from trainer.core.clock import now_utc, today_local
 from trainer.core.concurrency import check_version
 from trainer.core.extensions import db
 from trainer.core.i18n import format_day
-from trainer.core.validation import InvalidInput
+from trainer.core.validation import InvalidInput, check_reach
 from trainer.instructors.models import PAIRS, Instructor, Meeting, MeetingAttendance, MeetingSeries, Tier
 from trainer.instructors.times import check_day, parse_hhmm
 from trainer.workdays import (
@@ -242,7 +242,7 @@ def expand_series(series: MeetingSeries, until: date, *, start: date | None = No
     until = min(until, today_local() + timedelta(days=MAX_EXPANSION_DAYS))
     existing = set(db.session.scalars(select(Meeting.original_day).where(Meeting.series_id == series.id)))
     attendees = busy = None
-    series.blocked_year = None
+    stopped = None
     today = today or today_local()
     open_day = first_open_day(series.district_id, today) if automatic else None
     for day in _rule_days(series, start, until):
@@ -258,8 +258,7 @@ def expand_series(series: MeetingSeries, until: date, *, start: date | None = No
             placement = _free_placement(series, place_on_working_day(day, provisional=provisional), busy,
                                         provisional)
         except YearNotAnnounced as error:
-            result.stopped_year = error.year
-            series.blocked_year = error.year
+            result.stopped_year = stopped = error.year
             break
         meeting = Meeting(series=series, organiser=series.organiser, district_id=series.district_id,
                           title=series.title, original_day=day, day=placement.day,
@@ -270,6 +269,13 @@ def expand_series(series: MeetingSeries, until: date, *, start: date | None = No
         db.session.add(meeting)
         result.created += 1
         result.provisional += int(placement.provisional)
+    # The year the series waits for: set when this expansion stopped there, cleared only by one that went into
+    # that year (a shorter expansion the same night must not clear it and write the change twice).
+    if stopped is not None:
+        if series.blocked_year != stopped:
+            series.blocked_year = stopped
+    elif series.blocked_year is not None and until.year >= series.blocked_year:
+        series.blocked_year = None
     db.session.flush()
     return result
 
@@ -318,6 +324,8 @@ def move_meeting(meeting: Meeting, *, day: date, start_time: str, end_time: str,
     start_time, end_time = parse_hhmm(start_time, "start_time"), parse_hhmm(end_time, "end_time")
     if end_time <= start_time:
         raise InvalidInput({"end_time": _("The end time must come after the start time.")})
+    if day != meeting.day:
+        check_reach(day, "day", today=today_local())
     provisional = check_day(day)
     changed = (meeting.day, meeting.start_time, meeting.end_time, meeting.location) != (
         day, start_time, end_time, (location or "").strip())
@@ -372,6 +380,8 @@ def create_meeting(*, organiser: Instructor, district_id: int | None, title: str
     start_time, end_time = parse_hhmm(start_time, "start_time"), parse_hhmm(end_time, "end_time")
     if end_time <= start_time:
         raise InvalidInput({"end_time": _("The end time must come after the start time.")})
+    # A meeting that already took place may be entered afterwards, to record it.
+    check_reach(day, "day", today=today_local(), past_allowed=True)
     provisional = check_day(day)
     if organiser.tier != Tier.CITY_FULL:
         district_id = organiser.district_id

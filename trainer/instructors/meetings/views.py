@@ -24,7 +24,7 @@ from trainer.instructors.meetings.forms import (
     SeriesForm,
 )
 from trainer.instructors.models import Meeting
-from trainer.web.forms import save_form
+from trainer.web.forms import form_page, save_form
 
 
 @bp.route("/series")
@@ -58,7 +58,7 @@ def series_edit(series_id: int | None = None):
                          message=lambda saved: _("Series saved.") + " " + saved[1].summary(),
                          category=lambda saved: "warning" if saved[1].stopped_year else "success",
                          next_url=lambda saved: url_for("instructors.series_detail", series_id=saved[0].id))
-    return response or render_template("instructors/series_form.html", form=form, series=series,
+    return response or form_page("instructors/series_form.html", form=form, series=series,
                                        presets=RULE_PRESETS)
 
 
@@ -104,7 +104,7 @@ def meeting_new():
 
     response = save_form(form, save, message=_("Meeting planned."),
                          next_url=lambda saved: url_for("instructors.meeting", meeting_id=saved.id))
-    return response or render_template("instructors/meeting_new.html", form=form)
+    return response or form_page("instructors/meeting_new.html", form=form)
 
 
 def _meeting_page(meeting: Meeting, *, move_form=None, cancel_form=None, record_form=None, status=200):

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from wtforms import DateField, DecimalField, SelectField, StringField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import Length, NumberRange, Optional
 
 from trainer.instructors.labels import RESULT_LABELS
-from trainer.web.forms import Form
+from trainer.web.forms import Form, Required
 
 
 class TrainingForm(Form):
     instructor_id = SelectField(_l("Instructor"), coerce=int)
-    course = StringField(_l("Course"), validators=[DataRequired(), Length(max=160)])
-    hours = DecimalField(_l("Hours"), places=1, validators=[DataRequired(), NumberRange(min=0.5, max=500)])
+    course = StringField(_l("Course"), validators=[Required(), Length(max=160)])
+    hours = DecimalField(_l("Hours"), places=1, validators=[Required(), NumberRange(min=0.5, max=500)])
     day = DateField(_l("Day"), validators=[Optional()])
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import render_template, request, url_for
+from flask import request, url_for
 from flask_babel import gettext as _
 
 from trainer.auth.permissions import STAFF, allow, district_scope
@@ -12,7 +12,7 @@ from trainer.instructors.blueprint import bp
 from trainer.instructors.labels import instructor_label
 from trainer.instructors.training import operations, queries
 from trainer.instructors.training.forms import AssessmentForm, TrainingForm
-from trainer.web.forms import save_form
+from trainer.web.forms import form_page, save_form
 
 
 def _year() -> int:
@@ -47,6 +47,5 @@ def training():
 
     response = save_form(form, save, message=lambda saved: _("Saved for %(name)s.", name=saved.instructor.name),
                          next_url=url_for("instructors.training", year=year))
-    return response or (render_template("instructors/training.html", rows=rows, year=year,
-                                        training_form=training_form, assessment_form=assessment_form),
-                        422 if request.method == "POST" else 200)
+    return response or form_page("instructors/training.html", rows=rows, year=year, training_form=training_form,
+                                 assessment_form=assessment_form)

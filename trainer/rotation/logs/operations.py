@@ -39,7 +39,7 @@ DISTRICT_INITIALS = {
 
 def save_case_log(case: CaseLog | None, *, day: PlacementDay, case_ref: str, category: str, role: str,
                   accepted_on: date | None, outcome: str | None = None, summary: str | None = None,
-                  version: int | None = None) -> CaseLog:
+                  version: int | None = None, today: date | None = None) -> CaseLog:
     errors = {}
     case_ref = (case_ref or "").strip()
     if not case_ref:
@@ -61,6 +61,8 @@ def save_case_log(case: CaseLog | None, *, day: PlacementDay, case_ref: str, cat
         errors["accepted_on"] = _("The case was accepted more than 60 days before this day; check the date.")
     if day.status != "planned":
         errors["day"] = _("This day is no longer part of the placement.")
+    elif day.day > (today or today_local()):
+        errors["case_ref"] = _("Log the cases of %(day)s on that day or later.", day=format_day(day.day))
     if errors:
         raise InvalidInput(errors)
     if case is None:
@@ -134,6 +136,10 @@ def save_evaluation(trainee: Trainee, *, scores: dict[str, int], comments: dict[
     placement = trainee.placement
     if placement is None or not placement.active_days:
         errors["trainee"] = _("The trainee has no placement to evaluate.")
+    elif (evaluated_on or today_local()) < placement.active_days[-1].day:
+        # "Able to mediate independently" is judged after the week of independent mediation.
+        errors["trainee"] = _("The placement ends on %(day)s; the mentor evaluates on its last day or later.",
+                              day=format_day(placement.active_days[-1].day))
     if mentor_id is not None:
         mentor = db.session.get(Mentor, mentor_id)
         if mentor is None or mentor.district_id != trainee.district_id:
@@ -180,7 +186,7 @@ def confirm_completion(trainee: Trainee, *, by: User | None, on: date | None = N
         errors["trainee"] = _("%(name)s has no placement.", name=trainee.name)
     elif placement.active_days[-1].day > on:
         errors["trainee"] = _("The placement ends on %(day)s; confirm completion after it.",
-                              day=placement.active_days[-1].day.isoformat())
+                              day=format_day(placement.active_days[-1].day))
     elif trainee.evaluation is None:
         errors["trainee"] = _("The mentor has not evaluated %(name)s yet.", name=trainee.name)
     elif not trainee.evaluation.passed:

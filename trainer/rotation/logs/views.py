@@ -20,7 +20,7 @@ from trainer.rotation.logs.forms import CaseLogForm, EvaluationForm, ReflectionF
 from trainer.rotation.mentors.queries import mentors_on_duty
 from trainer.rotation.models import RUBRIC, PlacementDay
 from trainer.rotation.placements.timeline import day_purposes
-from trainer.web.forms import save_form
+from trainer.web.forms import form_page, save_form
 
 
 def _int(value) -> int | None:
@@ -98,7 +98,7 @@ def case_edit(case_id: int):
     response = save_form(
         form, lambda: operations.save_case_log(case, day=day, **_case_fields(form), version=form.version.data),
         record=case, message=lambda saved: _("Case %(ref)s saved.", ref=saved.case_ref), next_url=_day_url(day))
-    return response or render_template("rotation/case_form.html", form=form, case=case, day=day, today=today_local())
+    return response or form_page("rotation/case_form.html", form=form, case=case, day=day, today=today_local())
 
 
 @bp.route("/cases/<int:case_id>/delete", methods=["POST"])
@@ -119,7 +119,7 @@ def case_remarks(case_id: int):
     form = RemarksForm(obj=case)
     response = save_form(form, lambda: operations.add_remarks(case, form.mentor_remarks.data, version=form.version.data),
                          record=case, message=_("Remarks saved."), next_url=_day_url(case.placement_day))
-    return response or render_template("rotation/remarks_form.html", form=form, case=case, day=case.placement_day)
+    return response or form_page("rotation/remarks_form.html", form=form, case=case, day=case.placement_day)
 
 
 @bp.route("/trainees/<int:trainee_id>/evaluation", methods=["GET", "POST"])
@@ -156,9 +156,8 @@ def evaluation(trainee_id: int):
         record=existing, message=_("Evaluation of %(name)s saved.", name=trainee.name),
         next_url=(url_for("rotation.mentoring") if current_user.role == Role.LAWYER
                   else url_for("rotation.trainee", trainee_id=trainee.id)))
-    return response or (render_template("rotation/evaluation_form.html", form=form, trainee=trainee,
-                                        evaluation=existing, may_edit=may_edit),
-                        422 if request.method == "POST" else 200)
+    return response or form_page("rotation/evaluation_form.html", form=form, trainee=trainee, evaluation=existing,
+                                 may_edit=may_edit)
 
 
 @bp.route("/trainees/<int:trainee_id>/certify", methods=["POST"])

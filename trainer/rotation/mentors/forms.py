@@ -12,10 +12,10 @@ from wtforms import (
     StringField,
     SubmitField,
 )
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import Length, Optional
 
 from trainer.auth.forms import MOBILE
-from trainer.web.forms import Form
+from trainer.web.forms import Form, Required
 
 WEEKDAY_CHOICES = [(0, _l("Monday")), (1, _l("Tuesday")), (2, _l("Wednesday")), (3, _l("Thursday")),
                    (4, _l("Friday"))]
@@ -23,7 +23,7 @@ WEEKDAY_CHOICES = [(0, _l("Monday")), (1, _l("Tuesday")), (2, _l("Wednesday")), 
 
 class MentorForm(Form):
     version = HiddenField()
-    name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=60)])
+    name = StringField(_l("Full name"), validators=[Required(), Length(max=60)])
     phone = StringField(_l("Mobile phone"), validators=[Optional(), MOBILE])
     user_id = SelectField(_l("Login (lawyer account)"), coerce=int, validators=[Optional()])
     lawyer_id = SelectField(_l("The same person as lawyer"), coerce=int, validators=[Optional()],
@@ -39,7 +39,7 @@ class UnavailableForm(Form):
     id_prefix = "unavailable"  # shown beside other forms on one page
 
     mentor_id = SelectField(_l("Mentor"), coerce=int)
-    start = DateField(_l("From"), validators=[DataRequired()])
-    end = DateField(_l("Until"), validators=[DataRequired()])
+    start = DateField(_l("From"), validators=[Required()])
+    end = DateField(_l("Until"), validators=[Required()])
     reason = StringField(_l("Reason"), validators=[Optional(), Length(max=120)])
     submit = SubmitField(_l("Add leave"))

@@ -17,7 +17,7 @@ from trainer.rotation import access
 from trainer.rotation.blueprint import bp
 from trainer.rotation.mentors import operations, queries
 from trainer.rotation.mentors.forms import MentorForm, UnavailableForm
-from trainer.web.forms import save_form
+from trainer.web.forms import form_page, save_form
 
 
 def _mentors_url(py_id: int) -> str:
@@ -49,7 +49,7 @@ def mentor_edit(year_id: int, mentor_id: int | None = None):
             version=form.version.data),
         record=mentor, message=lambda saved: _("Mentor %(name)s saved.", name=saved.name),
         next_url=_mentors_url(py.id))
-    return response or render_template("rotation/mentor_form.html", form=form, py=py, mentor=mentor,
+    return response or form_page("rotation/mentor_form.html", form=form, py=py, mentor=mentor,
                                        existing=queries.district_mentors(py.district_id))
 
 

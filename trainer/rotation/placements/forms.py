@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, DateField, RadioField, SelectField, SubmitField
-from wtforms.validators import DataRequired
 
-from trainer.web.forms import Form
+from trainer.web.forms import Form, Required
 
 
 class PlanForm(Form):
@@ -19,10 +18,10 @@ class PlanForm(Form):
 
 
 class MoveForm(Form):
-    start = DateField(_l("First day"), validators=[DataRequired()])
+    start = DateField(_l("First day"), validators=[Required()])
     submit = SubmitField(_l("Move and pin"))
 
 
 class DayMentorForm(Form):
-    mentor_id = SelectField(_l("Mentor"), coerce=int, validators=[DataRequired()])
+    mentor_id = SelectField(_l("Mentor"), coerce=int, validators=[Required()])
     submit = SubmitField(_l("Change the mentor"))

@@ -14,9 +14,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from trainer.agenda import placement_day_commitments, refuse_clashes
-from trainer.core.clock import now_utc
+from trainer.core.clock import now_utc, today_local
 from trainer.core.extensions import db
-from trainer.core.validation import InvalidInput
+from trainer.core.i18n import format_day
+from trainer.core.validation import InvalidInput, check_reach
 from trainer.planning import rotation as solver
 from trainer.rotation.mentors.operations import busy_days, mentor_available_days
 from trainer.rotation.models import Mentor, Placement, PlacementDay, ProgrammeYear, Trainee
@@ -173,6 +174,16 @@ def move_placement(placement: Placement, start: date, *, allow_provisional: bool
 
     The hard rules are checked here so that a pin never breaks them silently."""
     py = placement.programme_year
+    today = today_local()
+    active = placement.active_days
+    if active and active[0].day < today:
+        # Its first days are past (and logged, perhaps): moving the whole would drop them.
+        raise InvalidInput({"start": _("The placement began on %(day)s; it can no longer move as a whole.",
+                                       day=format_day(active[0].day))})
+    if any(d.logs or d.reflection is not None for d in active):
+        raise InvalidInput({"start": _("Cases or reflections are already logged on this placement; it can no "
+                                       "longer move as a whole.")})
+    check_reach(start, "start", today=today)
     working, provisional = _working_days(py, allow_provisional)
     if start is None or start not in working:
         raise InvalidInput({"start": _("The first day must be a working day of the programme period.")})
@@ -183,10 +194,10 @@ def move_placement(placement: Placement, start: date, *, allow_provisional: bool
     hit = [d for d in days if d in blackouts]
     if hit:
         raise InvalidInput({"start": _("The placement would fall in a blackout period (%(day)s).",
-                                       day=hit[0].isoformat())})
+                                       day=format_day(hit[0]))})
     off = [d for d in days if d in placement.trainee.unavailable_dates()]
     if off:
-        raise InvalidInput({"start": _("The trainee cannot come on %(day)s.", day=off[0].isoformat())})
+        raise InvalidInput({"start": _("The trainee cannot come on %(day)s.", day=format_day(off[0]))})
     others = db.session.scalars(select(PlacementDay).join(Placement).where(
         Placement.programme_year_id == py.id, Placement.id != placement.id, PlacementDay.status == "planned",
         PlacementDay.day.in_(days))).all()
@@ -198,7 +209,7 @@ def move_placement(placement: Placement, start: date, *, allow_provisional: bool
             load_mentor[(row.mentor_id, row.day)] += 1
     full = [d for d in days if load_centre[d] >= py.capacity]
     if full:
-        raise InvalidInput({"start": _("The centre is full on %(day)s.", day=full[0].isoformat())})
+        raise InvalidInput({"start": _("The centre is full on %(day)s.", day=format_day(full[0]))})
     available = mentor_available_days(py, frozenset(days))
     previous = {d.day: d.mentor_id for d in placement.active_days}
     plan = []
@@ -206,7 +217,7 @@ def move_placement(placement: Placement, start: date, *, allow_provisional: bool
         candidates = [m for m, free in sorted(available.items())
                       if day in free and load_mentor[(m, day)] < py.mentor_max_trainees]
         if not candidates:
-            raise InvalidInput({"start": _("No mentor is on duty and free on %(day)s.", day=day.isoformat())})
+            raise InvalidInput({"start": _("No mentor is on duty and free on %(day)s.", day=format_day(day))})
         # Keep the trainee with the same mentor where possible.
         keep = previous.get(day) if previous.get(day) in candidates else None
         mentor_id = keep or (plan[-1][1] if plan and plan[-1][1] in candidates else candidates[0])
@@ -250,7 +261,7 @@ def move_day(row: PlacementDay, new_day: date) -> Placement:
     py = placement.programme_year
     days = sorted((new_day if d is row else d.day, d.mentor_id) for d in placement.active_days)
     if len({day for day, _mentor in days}) != len(days):
-        raise InvalidInput({"day": _("The trainee is already at the centre on %(day)s.", day=new_day.isoformat())})
+        raise InvalidInput({"day": _("The trainee is already at the centre on %(day)s.", day=format_day(new_day))})
     plan = [(day, mentor_id, "guided" if number <= py.guided_days else "independent")
             for number, (day, mentor_id) in enumerate(days, start=1)]
     write_placement(py, placement.trainee, plan, is_provisional_range(plan[0][0], plan[-1][0]))

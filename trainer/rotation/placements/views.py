@@ -11,7 +11,8 @@ from trainer.auth.models import Role
 from trainer.auth.permissions import STAFF, allow
 from trainer.core.clock import today_local
 from trainer.core.extensions import db
-from trainer.core.validation import InvalidInput
+from trainer.core.i18n import format_day
+from trainer.core.validation import InvalidInput, form_errors_from
 from trainer.rotation import access
 from trainer.rotation.blueprint import bp
 from trainer.rotation.mentors.queries import mentors_on_duty
@@ -20,6 +21,7 @@ from trainer.rotation.placements.forms import DayMentorForm, MoveForm, PlanForm
 from trainer.rotation.placements.queries import days_with_logs
 from trainer.rotation.placements.timeline import day_purposes, progress
 from trainer.rotation.trainees.queries import trainee_of_user
+from trainer.rotation.trainees.views import trainee_page
 
 
 @bp.route("/years/<int:year_id>/plan", methods=["POST"])
@@ -52,16 +54,15 @@ def placement_move(placement_id: int):
     back = url_for("rotation.trainee", trainee_id=placement.trainee_id)
     form = MoveForm()
     if not form.validate_on_submit():
-        flash(_("Give the first day of the placement."), "error")
-        return redirect(back)
+        return trainee_page(placement.trainee, move_form=form), 422
     try:
         operations.move_placement(placement, form.start.data, allow_provisional=bool(request.form.get("provisional")))
     except InvalidInput as error:
         db.session.rollback()
-        flash(error.message, "error")
-        return redirect(back)
+        form_errors_from(form, error)
+        return trainee_page(access.placement(placement_id).trainee, move_form=form), 422
     db.session.commit()
-    flash(_("Placement moved to %(day)s and pinned.", day=form.start.data.isoformat()), "success")
+    flash(_("Placement moved to %(day)s and pinned.", day=format_day(form.start.data)), "success")
     return redirect(back)
 
 

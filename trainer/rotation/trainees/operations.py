@@ -12,6 +12,7 @@ from trainer.auth.models import Role, User
 from trainer.auth.operations import create_user
 from trainer.core.concurrency import check_version
 from trainer.core.extensions import db
+from trainer.core.i18n import format_day
 from trainer.core.validation import InvalidInput
 from trainer.org.models import Station, Union
 from trainer.rotation.models import ProgrammeYear, Trainee
@@ -27,14 +28,16 @@ def parse_dates(text: str | None) -> list[date]:
         try:
             if ".." in chunk:
                 first, last = (date.fromisoformat(p.strip()) for p in chunk.split(".."))
-                if last < first or (last - first).days > 366:
-                    raise ValueError
-                days.update(first + timedelta(days=i) for i in range((last - first).days + 1))
             else:
-                days.add(date.fromisoformat(chunk))
+                first = last = date.fromisoformat(chunk)
         except ValueError:
             raise InvalidInput({"unavailable": _("Write dates as 2026-10-12 or ranges as 2026-10-20..2026-10-22; "
                                                  "%(value)s is not one.", value=chunk)}) from None
+        if last < first:
+            raise InvalidInput({"unavailable": _("In %(value)s the last day comes before the first.", value=chunk)})
+        if (last - first).days > 366:
+            raise InvalidInput({"unavailable": _("%(value)s is longer than a year.", value=chunk)})
+        days.update(first + timedelta(days=i) for i in range((last - first).days + 1))
     return sorted(days)
 
 
@@ -64,6 +67,10 @@ def save_trainee(trainee: Trainee | None, *, py: ProgrammeYear, union_id: int, n
     station = db.session.get(Station, station_id) if station_id else None
     if station_id and (station is None or (union is not None and station.union_id != union.id)):
         errors["station_id"] = _("Choose a station of the trainee's union.")
+    outside = [d for d in unavailable or [] if d.year != py.year]
+    if outside:
+        errors["unavailable"] = _("%(day)s is not in %(year)s, the year of this rotation.",
+                                  day=format_day(outside[0]), year=py.year)
     if errors:
         raise InvalidInput(errors)
     clash = db.session.scalar(select(Trainee).where(Trainee.programme_year_id == py.id, Trainee.name == name,

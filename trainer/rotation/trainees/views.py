@@ -21,7 +21,7 @@ from trainer.rotation.placements.queries import days_with_logs
 from trainer.rotation.placements.timeline import progress
 from trainer.rotation.trainees import operations, queries, sheets
 from trainer.rotation.trainees.forms import AccountForm, ImportForm, TraineeForm
-from trainer.web.forms import save_form
+from trainer.web.forms import form_page, save_form
 
 
 def _trainee_form(py: ProgrammeYear, trainee: Trainee | None) -> TraineeForm:
@@ -51,15 +51,16 @@ def trainee_edit(year_id: int | None = None, trainee_id: int | None = None):
             unavailable=operations.parse_dates(form.unavailable.data), version=form.version.data),
         record=trainee, message=lambda saved: _("Trainee %(name)s saved.", name=saved.name),
         next_url=lambda saved: url_for("rotation.trainee", trainee_id=saved.id))
-    return response or render_template("rotation/trainee_form.html", form=form, py=py, trainee=trainee)
+    return response or form_page("rotation/trainee_form.html", form=form, py=py, trainee=trainee)
 
 
-def _trainee_page(trainee: Trainee, account_form: AccountForm):
+def trainee_page(trainee: Trainee, account_form: AccountForm | None = None, move_form: MoveForm | None = None):
+    """A trainee's page; a form given (its post refused) is shown with what was typed and its errors."""
     placement = trainee.placement
     done, total = progress(placement, today_local())
     return render_template("rotation/trainee.html", trainee=trainee, py=trainee.programme_year,
-                           days=days_with_logs(placement), done=done, total=total, account_form=account_form,
-                           move_form=MoveForm(formdata=None), today=today_local(), staff=access.is_staff())
+                           days=days_with_logs(placement), done=done, total=total, account_form=account_form or AccountForm(formdata=None),
+                           move_form=move_form or MoveForm(formdata=None), today=today_local(), staff=access.is_staff())
 
 
 @bp.route("/trainees/<int:trainee_id>")
@@ -68,7 +69,7 @@ def trainee(trainee_id: int):
     trainee = access.trainee(trainee_id)
     if current_user.role == Role.TRAINEE:
         return redirect(url_for("rotation.my_rotation"))
-    return _trainee_page(trainee, AccountForm(formdata=None))
+    return trainee_page(trainee, AccountForm(formdata=None))
 
 
 @bp.route("/trainees/<int:trainee_id>/account", methods=["POST"])
@@ -82,7 +83,7 @@ def trainee_account(trainee_id: int):
         message=lambda user: _("Account %(name)s created; the trainee sees their rotation after logging in.",
                                name=user.username),
         next_url=url_for("rotation.trainee", trainee_id=trainee.id))
-    return response or (_trainee_page(trainee, form), 422)
+    return response or (trainee_page(trainee, form), 422)
 
 
 @bp.route("/trainees/<int:trainee_id>/delete", methods=["POST"])
@@ -116,8 +117,7 @@ def import_trainees(year_id: int):
         else:
             flash(_("%(n)s trainees imported.", n=len(created)), "success")
             return redirect(url_for("rotation.year", year_id=py.id) + "#trainees")
-    status = 422 if request.method == "POST" else 200
-    return render_template("rotation/import.html", form=form, py=py, problems=problems, summary=summary), status
+    return form_page("rotation/import.html", form=form, py=py, problems=problems, summary=summary)
 
 
 @bp.route("/years/<int:year_id>/import/template.xlsx")

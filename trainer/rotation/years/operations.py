@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 
 from trainer.core.concurrency import check_version
 from trainer.core.extensions import db
+from trainer.core.i18n import clauses
 from trainer.core.names import pinyin_order
 from trainer.core.validation import InvalidInput
 from trainer.org.models import Union
@@ -142,8 +143,12 @@ def propose_selection(py: ProgrammeYear) -> list[Proposal]:
     name."""
     unions = db.session.scalars(select(Union).where(Union.district_id == py.district_id)
                                 .order_by(*pinyin_order(Union))).all()
+    # The standing before this year: its own trainees, certified or not, do not count (they would read as "a
+    # certified mediator, never sent a trainee").
     certified = dict(db.session.execute(
-        select(Certification.union_id, func.count()).where(Certification.district_id == py.district_id)
+        select(Certification.union_id, func.count()).join(Trainee, Trainee.id == Certification.trainee_id)
+        .join(ProgrammeYear, ProgrammeYear.id == Trainee.programme_year_id)
+        .where(Certification.district_id == py.district_id, ProgrammeYear.year < py.year)
         .group_by(Certification.union_id)).all())
     last_sent = dict(db.session.execute(
         select(Trainee.union_id, func.max(ProgrammeYear.year)).join(ProgrammeYear)
@@ -166,7 +171,7 @@ def propose_selection(py: ProgrammeYear) -> list[Proposal]:
             parts.append(_("has never sent a trainee"))
         else:
             parts.append(_("last sent a trainee in %(year)s (%(n)s year(s) ago)", year=last, n=py.year - last))
-        proposals.append(Proposal(union, rank, count, last, "；".join(parts), union.id in chosen,
+        proposals.append(Proposal(union, rank, count, last, clauses(parts), union.id in chosen,
                                   draw_number(py, union), standings[standing(union)] > 1))
     return proposals
 

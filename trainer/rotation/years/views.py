@@ -18,7 +18,7 @@ from trainer.rotation.placements.problems import stored_problems
 from trainer.rotation.placements.timeline import timeline
 from trainer.rotation.years import operations, queries
 from trainer.rotation.years.forms import BlackoutForm, ProgrammeYearForm, SelectionForm
-from trainer.web.forms import save_form
+from trainer.web.forms import form_page, save_form
 
 
 def _year_url(py_id: int, anchor: str = "") -> str:
@@ -53,7 +53,7 @@ def year_edit(year_id: int | None = None):
             window_start=form.window_start.data, window_end=form.window_end.data, version=form.version.data),
         record=py, message=lambda saved: _("Programme year %(year)s saved.", year=saved.year),
         next_url=lambda saved: _year_url(saved.id))
-    return response or render_template("rotation/year_form.html", form=form, py=py, district=district)
+    return response or form_page("rotation/year_form.html", form=form, py=py, district=district)
 
 
 @bp.route("/years/<int:year_id>")
@@ -109,5 +109,5 @@ def selection(year_id: int):
         message=lambda chosen: _("%(n)s unions selected for %(year)s.", n=len(chosen), year=py.year),
         next_url=_year_url(py.id, "#selection"))
     chosen = set(form.union_ids.data or [])
-    return response or render_template("rotation/selection.html", py=py, proposals=proposals, form=form,
+    return response or form_page("rotation/selection.html", py=py, proposals=proposals, form=form,
                                        chosen=chosen)

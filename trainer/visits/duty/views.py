@@ -7,7 +7,9 @@ from datetime import date
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 
+from trainer.auth.models import Role
 from trainer.auth.permissions import STAFF, allow, working_district
 from trainer.core.extensions import db
 from trainer.exchange.excel import workbook_response
@@ -18,7 +20,7 @@ from trainer.visits.duty.forms import DutyPeriodForm, ShiftChangeForm
 from trainer.visits.duty.messages import describe_all, shift_label
 from trainer.visits.models import DutyPeriod
 from trainer.visits.setup import queries as setup_queries
-from trainer.web.forms import save_form
+from trainer.web.forms import form_page, save_form
 
 
 @bp.route("/duty")
@@ -53,21 +55,20 @@ def duty_edit(period_id: int | None = None):
         lawyer_ids=form.lawyer_ids.data, phone=form.phone.data, version=form.version.data), record=period,
         message=_("Duty period saved. Plan the roster now."),
         next_url=lambda saved: url_for("visits.duty_period", period_id=saved.id))
-    if response is not None:
-        return response
-    status = 422 if request.method == "POST" else 200
-    return render_template("visits/duty_form.html", form=form, period=period, district=district), status
+    return response or form_page("visits/duty_form.html", form=form, period=period, district=district)
 
 
 @bp.route("/duty/<int:period_id>")
-@allow(STAFF)
+@allow(STAFF, Role.LAWYER)
 def duty_period(period_id: int):
-    period = access.period(period_id)
+    """The roster; a lawyer on it reads it (the link of their duty shifts in their calendar), staff change it."""
+    period = access.readable_period(period_id)
     _days, grid = operations.roster_grid(period)
     days = operations.roster_days(period)
     return render_template("visits/duty_period.html", period=period, days=days, grid=grid,
                            spread=operations.lawyer_spread(period), problems=describe_all(period),
-                           shift_label=shift_label, provisional=any(d.provisional for d in days))
+                           shift_label=shift_label, provisional=any(d.provisional for d in days),
+                           staff=current_user.role != Role.LAWYER)
 
 
 @bp.route("/duty/<int:period_id>/plan", methods=["POST"])
@@ -106,11 +107,8 @@ def duty_change(period_id: int):
         period, day=day, shift_code=code, remove_lawyer_id=form.remove_lawyer_id.data,
         lawyer_id=form.lawyer_id.data, version=form.version.data), record=period,
         message=_("Shift changed."), next_url=url_for("visits.duty_period", period_id=period.id))
-    if response is not None:
-        return response
-    status = 422 if request.method == "POST" else 200
-    return render_template("visits/duty_change.html", period=period, day=day, shift=shift, on_duty=on_duty,
-                           form=form, shift_label=shift_label), status
+    return response or form_page("visits/duty_change.html", period=period, day=day, shift=shift, on_duty=on_duty,
+                                 form=form, shift_label=shift_label)
 
 
 @bp.route("/duty/<int:period_id>/roster.xlsx")

@@ -17,10 +17,11 @@ from sqlalchemy.exc import IntegrityError
 
 from trainer import workdays
 from trainer.agenda import clash_messages, visit_commitments
+from trainer.core.clock import today_local
 from trainer.core.concurrency import check_version
 from trainer.core.extensions import db
 from trainer.core.months import month_bounds, month_key, month_of, month_range
-from trainer.core.validation import InvalidInput
+from trainer.core.validation import InvalidInput, check_reach
 from trainer.org.models import District
 from trainer.planning.visits import PlannedVisit, Slot, check_plan, plan_quality
 from trainer.visits.labels import half_label, short_day
@@ -106,8 +107,9 @@ def _flush_or_double_booking() -> None:
 
 
 def move_visit(visit: Visit, *, day: date, half: str, lawyer_id: int | None = None, version: int | None = None,
-               pin: bool = True) -> Visit:
-    """Move a visit by hand; refused with every reason when it breaks a rule. A moved visit is pinned."""
+               pin: bool = True, today: date | None = None) -> Visit:
+    """Move a visit by hand; refused with every reason when it breaks a rule. A moved visit is pinned.
+    ``today``: the day the move is made (today; the demo, writing a past, moves as on the day itself)."""
     check_version(visit, version)
     if visit.status != "planned":
         raise InvalidInput({"day": _("Only planned visits can be moved.")})
@@ -117,6 +119,8 @@ def move_visit(visit: Visit, *, day: date, half: str, lawyer_id: int | None = No
             visit.pinned = True
             db.session.flush()
         return visit
+    if day != visit.day:
+        check_reach(day, "day", today=today or today_local())
     reasons = visit_conflicts(visit, lawyer_id=lawyer_id, day=day, half=half)
     if reasons:
         raise InvalidInput({"day": " ".join(reasons)})
@@ -140,6 +144,10 @@ def swap_visits(first: Visit, second: Visit, *, first_version: int | None = None
         raise InvalidInput({"other_id": _("Choose another visit to swap with.")})
     if first.status != "planned" or second.status != "planned":
         raise InvalidInput({"other_id": _("Only planned visits can be swapped.")})
+    if (first.day, first.half) == (second.day, second.half):
+        raise InvalidInput({"other_id": _("Both visits are in the same slot; swapping them changes nothing.")})
+    if first.day != second.day:  # neither visit is put on a day that has passed
+        check_reach(min(first.day, second.day), "other_id", today=today_local())
     ignore = {first.id, second.id}
     reasons = [f"{first.station.name}: {r}" for r in visit_conflicts(
         first, lawyer_id=first.lawyer_id, day=second.day, half=second.half, ignore=ignore)]

@@ -84,12 +84,16 @@ def recent_runs(district_id: int, limit: int = 8) -> list[PlanRun]:
 
 # ------------------------------------------------------------------------------------------------ one visit
 
-def swap_partners(visit: Visit) -> list[Visit]:
-    """The planned visits of the same month that share the visit's lawyer, station or firm."""
+def swap_partners(visit: Visit, today: date) -> list[Visit]:
+    """The planned visits of the same month that share the visit's lawyer, station or firm, in another slot
+    (a swap in one slot changes nothing), neither visit put on a day that has passed."""
+    if visit.day < today:
+        return []
     first, last = month_bounds(month_of(visit.day))
     return list(db.session.scalars(select(Visit).where(
-        Visit.district_id == visit.district_id, Visit.day >= first, Visit.day <= last, Visit.status == "planned",
-        Visit.id != visit.id, (Visit.lawyer_id == visit.lawyer_id) | (Visit.station_id == visit.station_id)
+        Visit.district_id == visit.district_id, Visit.day >= max(first, today), Visit.day <= last,
+        Visit.status == "planned", Visit.id != visit.id, (Visit.day != visit.day) | (Visit.half != visit.half),
+        (Visit.lawyer_id == visit.lawyer_id) | (Visit.station_id == visit.station_id)
         | (Visit.firm_id == visit.firm_id)).options(selectinload(Visit.station), selectinload(Visit.lawyer))
         .order_by(Visit.day, Visit.half)))
 

@@ -28,6 +28,7 @@ from trainer.visits.plan.messages import describe_all
 from trainer.visits.records import rules
 from trainer.visits.setup import queries as setup_queries
 from trainer.visits.setup.operations import current_assignment
+from trainer.visits.setup.views import excel_page
 from trainer.visits.web import month_arg, month_links, range_args
 from trainer.web.forms import save_form
 from trainer.workdays import YearNotAnnounced
@@ -139,7 +140,7 @@ def _visit_forms(visit: Visit):
                 choices.append((lawyer.id, lawyer.name))
     move.lawyer_id.choices = choices
     swap = SwapForm(prefix="swap")
-    others = queries.swap_partners(visit)
+    others = queries.swap_partners(visit, today_local())
     swap.other_id.choices = [(o.id, f"{short_day(o.day)} {half_label(o.half)} · {o.station.name} · {o.lawyer.name}")
                              for o in others]
     if request.method == "GET":
@@ -165,8 +166,11 @@ def visit(visit_id: int):
         if form not in (move, swap):
             for message in form.form_errors:
                 flash(message, "error")
+    # What this visit breaks now (leave recorded since, a holiday announced, …), from the present, not stored.
+    broken = (operations.visit_conflicts(visit, lawyer_id=visit.lawyer_id, day=visit.day, half=visit.half)
+              if visit.status == "planned" and visit.day >= today_local() else [])
     return render_template("visits/visit.html", visit=visit, move=move, swap=swap, cancel=cancel,
-                           neighbours=queries.neighbours(visit)), status
+                           neighbours=queries.neighbours(visit), broken=broken), status
 
 
 def _apply_visit_action(visit: Visit, action: str | None, move: MoveForm, swap: SwapForm, others) -> str:
@@ -224,6 +228,9 @@ def station_print(station_id: int):
 @allow(STAFF)
 def export_plan():
     district = working_district()
-    first, last = range_args()
+    try:
+        first, last = range_args()
+    except InvalidInput as error:
+        return excel_page(request.args.get("from", ""), request.args.get("to", ""), error)
     return workbook_response([sheets.visits_sheet(district.id, first, last)],
                              f"走访计划-{district.name}-{first.isoformat()}-{last.isoformat()}.xlsx")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
@@ -12,10 +14,10 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
+from wtforms.validators import Length, NumberRange, Optional, Regexp, ValidationError
 
 from trainer.visits import labels
-from trainer.web.forms import Form
+from trainer.web.forms import Form, Required
 
 
 class ConsultationForm(Form):
@@ -26,13 +28,13 @@ class ConsultationForm(Form):
     version = HiddenField()
     asker_type = SelectField(_l("Who asked"), choices=lambda: labels.choices("asker"), default="worker")
     people_count = IntegerField(_l("How many people"), default=1,
-                                validators=[DataRequired(message=_l("Between 1 and 500 people.")),
+                                validators=[Required(message=_l("Between 1 and 500 people.")),
                                             NumberRange(min=1, max=500, message=_l("Between 1 and 500 people."))])
     channel = SelectField(_l("Channel"), choices=lambda: labels.choices("channel"), default="on_site")
     category = SelectField(_l("Category"), choices=lambda: labels.choices("category"))
     enterprise_name = StringField(_l("Enterprise"), validators=[Optional(), Length(max=160)])
     question = TextAreaField(_l("Question (summary)"),
-                             validators=[DataRequired(message=_l("Summarise the question.")), Length(max=2000)])
+                             validators=[Required(message=_l("Summarise the question.")), Length(max=2000)])
     advice = TextAreaField(_l("Advice given"), validators=[Optional(), Length(max=4000)])
     referral = SelectField(_l("Referral"), choices=lambda: labels.choices("referral"), default="none")
     follow_up = BooleanField(_l("Follow-up needed"))
@@ -64,14 +66,24 @@ class LateRecordForm(Form):
     id_prefix = "late"  # shown beside other forms on one page
 
     version = HiddenField()
-    checked_in = StringField(_l("Arrived at"), render_kw=TIME_INPUT, validators=[Optional(), Regexp(
-        HHMM, message=_l("Enter a time such as 09:05."))])
+    checked_in = StringField(_l("Arrived at"), render_kw=TIME_INPUT)  # see validate_checked_in
     checked_out = StringField(_l("Left at"), render_kw=TIME_INPUT, validators=[
-        DataRequired(message=_l("Enter the time you left.")), Regexp(HHMM, message=_l("Enter a time such as 11:50."))])
+        Required(message=_l("Enter the time you left.")), Regexp(HHMM, message=_l("Enter a time such as 11:50."))])
     late_reason = TextAreaField(_l("Why it is recorded late"), validators=[
-        DataRequired(message=_l("Say why the visit is recorded late.")), Length(max=300)],
+        Required(message=_l("Say why the visit is recorded late.")), Length(max=300)],
         description=_l("e.g. 手机没电，未能当场签到; kept with the record and shown to the coordinator."))
     submit = SubmitField(_l("Record the visit"))
+
+    # Set by the page: the visit has no check-in yet, so the arrival is asked with the rest.
+    needs_arrival = False
+
+    def validate_checked_in(self, field) -> None:
+        value = (field.data or "").strip()
+        if not value:
+            if self.needs_arrival:
+                raise ValidationError(_l("Enter the time you arrived."))
+        elif not re.match(HHMM, value):
+            raise ValidationError(_l("Enter a time such as 09:05."))
 
 
 class TimesForm(Form):
@@ -81,11 +93,11 @@ class TimesForm(Form):
 
     version = HiddenField()
     checked_in = StringField(_l("Checked in at"), render_kw=TIME_INPUT, validators=[
-        DataRequired(message=_l("Enter a time such as 09:05.")), Regexp(HHMM, message=_l("Enter a time such as 09:05."))])
+        Required(message=_l("Enter a time such as 09:05.")), Regexp(HHMM, message=_l("Enter a time such as 09:05."))])
     checked_out = StringField(_l("Checked out at"), render_kw=TIME_INPUT, validators=[Optional(), Regexp(
         HHMM, message=_l("Enter a time such as 11:50."))])
     reason = StringField(_l("Why the record is corrected"), validators=[
-        DataRequired(message=_l("Say why the times are corrected.")), Length(max=300)],
+        Required(message=_l("Say why the times are corrected.")), Length(max=300)],
         description=_l("kept in the audit log with the change"))
     submit = SubmitField(_l("Save the times"))
 
@@ -97,5 +109,5 @@ class CorrectionForm(Form):
 
     version = HiddenField()
     reason = StringField(_l("Why the record is corrected"), validators=[
-        DataRequired(message=_l("Say why the record is corrected.")), Length(max=300)],
+        Required(message=_l("Say why the record is corrected.")), Length(max=300)],
         description=_l("kept in the audit log with the change"))

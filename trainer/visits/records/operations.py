@@ -106,6 +106,18 @@ def _reason(reason: str | None, errors: dict, field: str, message: str) -> str:
     return reason
 
 
+def _arrival_problem(visit: Visit, checked_in_at: datetime) -> str | None:
+    """What is wrong with an arrival time entered after the fact (by the lawyer or a coordinator): on the visit's
+    day, within the slot's check-in window."""
+    opens, closes = rules.checkin_window(visit)
+    if to_local(checked_in_at).date() != visit.day:
+        return _("The times must be on the day of the visit (%(day)s).", day=short_day(visit.day))
+    if not as_utc(opens) <= as_utc(checked_in_at) <= as_utc(closes):
+        return _("Arrival between %(opens)s and %(closes)s (check-in opens %(minutes)s minutes before the visit).",
+                 opens=_hhmm(opens), closes=_hhmm(closes), minutes=rules.early_minutes())
+    return None
+
+
 def record_late(visit: Visit, *, checked_in_at: datetime | None, checked_out_at: datetime | None, reason: str,
                 user, today, now: datetime | None = None, version: int | None = None) -> Visit:
     """The lawyer records a visit after its slot (forgot to check in, or to check out on the day), saying why it is
@@ -133,15 +145,8 @@ def record_late(visit: Visit, *, checked_in_at: datetime | None, checked_out_at:
         checked_in_at = visit.checked_in_at
     elif checked_in_at is None:
         errors["checked_in_at"] = _("Enter the time you arrived.")
-    else:
-        opens, closes = rules.checkin_window(visit)
-        if to_local(checked_in_at).date() != visit.day:
-            errors["checked_in_at"] = _("The times must be on the day of the visit (%(day)s).",
-                                        day=short_day(visit.day))
-        elif not as_utc(opens) <= as_utc(checked_in_at) <= as_utc(closes):
-            errors["checked_in_at"] = _("Arrival between %(opens)s and %(closes)s (check-in opens %(minutes)s "
-                                        "minutes before the visit).", opens=_hhmm(opens), closes=_hhmm(closes),
-                                        minutes=rules.early_minutes())
+    elif problem := _arrival_problem(visit, checked_in_at):
+        errors["checked_in_at"] = problem
     if checked_out_at is None:
         errors["checked_out_at"] = _("Enter the time you left.")
     elif checked_in_at is not None and "checked_in_at" not in errors:
@@ -248,8 +253,8 @@ def record_times(visit: Visit, *, checked_in_at: datetime, checked_out_at: datet
         errors["checked_in_at"] = _("The visit has not happened yet.")
     if checked_in_at is None:
         errors["checked_in_at"] = _("Enter the check-in time.")
-    elif to_local(checked_in_at).date() != visit.day:
-        errors["checked_in_at"] = _("The times must be on the day of the visit (%(day)s).", day=short_day(visit.day))
+    elif problem := _arrival_problem(visit, checked_in_at):
+        errors["checked_in_at"] = problem
     if checked_out_at is not None and checked_in_at is not None:
         if as_utc(checked_out_at) <= as_utc(checked_in_at):
             errors["checked_out_at"] = _("Check-out must come after check-in.")

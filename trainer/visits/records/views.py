@@ -31,6 +31,7 @@ from trainer.visits.records.forms import (
     TimesForm,
 )
 from trainer.visits.setup import queries as setup_queries
+from trainer.visits.setup.views import excel_page
 from trainer.visits.web import button_action, month_arg, month_links, range_args
 from trainer.web.forms import save_form
 from trainer.web.rendered import render_kept
@@ -278,6 +279,7 @@ def my_visit_late(visit_id: int):
     """The lawyer records the visit after its slot, saying why it is late."""
     visit = access.own_visit(visit_id)
     form = LateRecordForm()
+    form.needs_arrival = visit.checked_in_at is None
     response = _save_times(visit, form, operations.record_late, reason=form.late_reason.data,
                            message=lambda done: _("The visit of %(day)s is recorded: %(start)s–%(end)s.",
                                                   day=labels.short_day(done.day),
@@ -395,7 +397,10 @@ def firm_account_xlsx(firm_id: int):
 @allow(STAFF)
 def export_records():
     district = working_district()
-    first, last = range_args()
+    try:
+        first, last = range_args()
+    except InvalidInput as error:
+        return excel_page(request.args.get("from", ""), request.args.get("to", ""), error)
     visits = queries.record_visits(district.id, first, last)
     return workbook_response([sheets.records_sheet(visits, current_user, _("hidden"))],
                              f"走访记录-{district.name}-{first.isoformat()}-{last.isoformat()}.xlsx")

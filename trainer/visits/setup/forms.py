@@ -15,17 +15,17 @@ from wtforms import (
     StringField,
     SubmitField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import Length, NumberRange, Optional
 
 from trainer.auth.forms import MOBILE
 from trainer.visits.labels import HALF_CHOICES
 from trainer.visits.web import optional_int
-from trainer.web.forms import Form
+from trainer.web.forms import Form, Required
 
 
 class FirmForm(Form):
     version = HiddenField()
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
+    name = StringField(_l("Name"), validators=[Required(), Length(max=120)])
     contact_name = StringField(_l("Contact person"), validators=[Optional(), Length(max=60)])
     contact_phone = StringField(_l("Contact phone"), validators=[Optional(), Length(max=20)])
     address = StringField(_l("Address"), validators=[Optional(), Length(max=250)])
@@ -36,14 +36,14 @@ class FirmForm(Form):
 class ContractForm(Form):
     version = HiddenField()
     reference = StringField(_l("Contract number"), validators=[Optional(), Length(max=60)])
-    start = DateField(_l("First day"), validators=[DataRequired(message=_l("Enter a date such as 2027-01-01."))])
-    end = DateField(_l("Last day"), validators=[DataRequired(message=_l("Enter a date such as 2027-12-31."))])
+    start = DateField(_l("First day"), validators=[Required(message=_l("Enter a date such as 2027-01-01."))])
+    end = DateField(_l("Last day"), validators=[Required(message=_l("Enter a date such as 2027-12-31."))])
     stations_covered = IntegerField(_l("Stations covered"), default=0,
                                     validators=[Optional(), NumberRange(min=0, max=500)])
     visits_per_station_month = IntegerField(_l("Visits per station and month"), default=2,
-                                            validators=[DataRequired(), NumberRange(min=1, max=8)])
+                                            validators=[Required(), NumberRange(min=1, max=8)])
     hours_per_visit = DecimalField(_l("Hours per visit"), default=3, places=1,
-                                   validators=[DataRequired(), NumberRange(min=0.5, max=12)])
+                                   validators=[Required(), NumberRange(min=0.5, max=12)])
     fee_per_visit = DecimalField(_l("Fee per visit (yuan)"), places=2, validators=[Optional(), NumberRange(min=0)],
                                  description=_l("Paid for each delivered visit; leave empty if the contract pays "
                                                 "by the month."))
@@ -54,7 +54,7 @@ class ContractForm(Form):
 
 class LawyerForm(Form):
     version = HiddenField()
-    name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=60)])
+    name = StringField(_l("Full name"), validators=[Required(), Length(max=60)])
     firm_id = SelectField(_l("Firm"), coerce=int)
     phone = StringField(_l("Mobile phone"), validators=[Optional(), MOBILE])
     specialities = StringField(_l("Specialities"), validators=[Optional(), Length(max=300)],
@@ -68,8 +68,8 @@ class LawyerForm(Form):
 
 
 class LeaveForm(Form):
-    start = DateField(_l("First day"), validators=[DataRequired(message=_l("Enter a date such as 2027-01-04."))])
-    end = DateField(_l("Last day"), validators=[DataRequired(message=_l("Enter a date such as 2027-01-08."))])
+    start = DateField(_l("First day"), validators=[Required(message=_l("Enter a date such as 2027-01-04."))])
+    end = DateField(_l("Last day"), validators=[Required(message=_l("Enter a date such as 2027-01-08."))])
     half = SelectField(_l("Only"), choices=[("", _l("whole days"))] + HALF_CHOICES, validators=[Optional()])
     reason = StringField(_l("Reason"), validators=[Optional(), Length(max=200)])
     submit = SubmitField(_l("Add leave"))

@@ -16,6 +16,7 @@ from trainer.auth.models import Role, User
 from trainer.core.clock import today_local
 from trainer.core.concurrency import check_version
 from trainer.core.extensions import db
+from trainer.core.i18n import format_day
 from trainer.core.validation import InvalidInput
 from trainer.org.models import Station
 from trainer.visits.models import Assignment, Contract, Firm, Lawyer, LawyerStation
@@ -81,7 +82,7 @@ def save_contract(contract: Contract | None, *, firm: Firm, start: date, end: da
         for other in firm.contracts:
             if other is not contract and other.start <= end and start <= other.end:
                 errors["start"] = _("This firm already has a contract from %(start)s to %(end)s that overlaps.",
-                                    start=other.start.isoformat(), end=other.end.isoformat())
+                                    start=format_day(other.start), end=format_day(other.end))
     if errors:
         raise InvalidInput(errors)
     if contract is None:

@@ -250,11 +250,13 @@ def import_leave(file, district: District) -> tuple[int, int]:
         by_name.setdefault(lawyer.name, []).append(lawyer)
 
     def check(row: dict) -> dict[str, str]:
-        same = by_name.get(row["lawyer"], [])
-        if row["firm"]:
-            same = [lw for lw in same if lw.firm.name == row["firm"]]
-        if not same:
+        named = by_name.get(row["lawyer"], [])
+        if not named:
             return {"lawyer": _("No lawyer %(name)s in this district.", name=row["lawyer"])}
+        same = [lw for lw in named if lw.firm.name == row["firm"]] if row["firm"] else named
+        if not same:
+            return {"firm": _("%(name)s works at %(firms)s, not at %(firm)s.", name=row["lawyer"],
+                              firms="、".join(sorted({lw.firm.name for lw in named})), firm=row["firm"])}
         if len(same) > 1:
             return {"firm": _("Two lawyers are called %(name)s; name the firm.", name=row["lawyer"])}
         row["lawyer_obj"] = same[0]

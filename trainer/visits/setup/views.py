@@ -325,10 +325,17 @@ def station_assign(station_id: int):
 @bp.route("/excel")
 @allow(STAFF)
 def excel():
-    district = working_district()
     first, last = month_bounds(month_of(today_local()))
-    return render_template("visits/excel.html", district=district, kinds=sheets.KINDS,
-                           first=first, last=last)
+    return excel_page(first.isoformat(), last.isoformat())
+
+
+def excel_page(first: str, last: str, error: InvalidInput | None = None):
+    """The import and export page; an export asked for a bad range comes back here with the days as typed
+    and the reason beside them (422)."""
+    errors = error.fields if error is not None else {}
+    page = render_template("visits/excel.html", district=working_district(), kinds=sheets.KINDS,
+                           first=first, last=last, errors=errors)
+    return (page, 422) if error is not None else page
 
 
 def _kind(kind: str):
