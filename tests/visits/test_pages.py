@@ -79,7 +79,7 @@ def test_plan_form_shows_errors_beside_fields(login_as, programme):
     client = login_as("coordinator", "chaoyang")
     html = client.post("/visits/plan", data={"first_month": "2026-13", "last_month": "2026-12",
                                              "mode": "full"}).get_data(as_text=True)
-    assert "月份请写作 2027-01" in html and 'value="2026-13"' in html
+    assert "月份请写成 2027-01" in html and 'value="2026-13"' in html
 
 
 def test_firm_lawyer_and_contract_forms(login_as, districts):
@@ -97,7 +97,7 @@ def test_firm_lawyer_and_contract_forms(login_as, districts):
         "hours_per_visit": "3"}).status_code == 302
     html = client.post("/visits/lawyers/new", data={"name": "王建华", "firm_id": firm.id, "phone": "12345",
                                                     "active": "y"}).get_data(as_text=True)
-    assert "请输入 11 位大陆手机号码" in html and 'value="王建华"' in html
+    assert "请输入11位手机号码" in html and 'value="王建华"' in html
     assert client.post("/visits/lawyers/new", data={"name": "王建华", "firm_id": firm.id, "phone": "13911110001",
                                                     "specialities": "劳动争议、工伤赔偿", "active": "y"}).status_code == 302
     lawyer = db.session.scalar(select(Lawyer))

@@ -34,7 +34,7 @@ class CaseLogForm(Form):
                             description=_l("The 15-day mediation time limit counts from this day."))
     outcome = SelectField(_l("Outcome"), choices=[("", _l("Still under way"))] + list(OUTCOME_LABELS.items()),
                           validators=[Optional()])
-    summary = TextAreaField(_l("What happened"), validators=[Optional(), Length(max=4000)])
+    summary = TextAreaField(_l("Case summary"), validators=[Optional(), Length(max=4000)])
     submit = SubmitField(_l("Save case"))
 
 

@@ -41,7 +41,7 @@ class ProgrammeYearForm(Form):
 class BlackoutForm(Form):
     id_prefix = "blackout"  # shown beside other forms on one page
 
-    label = StringField(_l("Period"), validators=[Required(), Length(max=80)],
+    label = StringField(_l("Name of the period"), validators=[Required(), Length(max=80)],
                         description=_l("e.g. 春节, 国庆节"))
     start = DateField(_l("From"), validators=[Required()])
     end = DateField(_l("Until"), validators=[Required()])
