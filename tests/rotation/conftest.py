@@ -6,7 +6,8 @@ from datetime import date
 
 import pytest
 
-from tests.conftest import SOLVER_TIME_S
+from tests.conftest import SOLVER_TIME_S, login
+from trainer.auth.models import Role
 from trainer.core.extensions import db
 from trainer.org.models import Union
 from trainer.rotation.mentors.operations import assign_mentor, save_mentor
@@ -77,3 +78,13 @@ def mentor_named(name: str) -> Mentor:
     from sqlalchemy import select
 
     return db.session.scalar(select(Mentor).where(Mentor.name == name))
+
+
+def trainee_client(app, make_user, trainee, username):
+    """A test client logged in as the trainee (a new trainee login linked to them)."""
+    user = make_user(Role.TRAINEE, "chaoyang", username=username)
+    trainee.user_id = user.id
+    db.session.commit()
+    client = app.test_client()
+    login(client, user)
+    return client

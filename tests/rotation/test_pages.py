@@ -7,19 +7,11 @@ from datetime import date
 from sqlalchemy import select
 
 from tests.conftest import login
+from tests.rotation.conftest import trainee_client
 from trainer.auth.models import Role
 from trainer.core.extensions import db
 from trainer.rotation.logs.operations import save_evaluation
 from trainer.rotation.models import CaseLog, Certification
-
-
-def _trainee_client(app, make_user, trainee, username):
-    user = make_user(Role.TRAINEE, "chaoyang", username=username)
-    trainee.user_id = user.id
-    db.session.commit()
-    client = app.test_client()
-    login(client, user)
-    return client
 
 
 def test_year_page_shows_plan_and_timeline(planned, login_as):
@@ -44,7 +36,7 @@ def test_coordinator_of_another_district_is_refused(planned, login_as):
 def test_trainee_lands_on_their_rotation_and_sees_only_their_own(app, planned, make_user):
     py, mentors, trainees, _ = planned
     me, other = trainees[0], trainees[1]
-    client = _trainee_client(app, make_user, me, "trainee.li")
+    client = trainee_client(app, make_user, me, "trainee.li")
     response = client.get("/", follow_redirects=False)
     assert response.headers["Location"].endswith("/rotation/mine")
     html = client.get("/rotation/mine").get_data(as_text=True)
@@ -69,7 +61,7 @@ def test_progress_is_shown(app, planned, make_user, monkeypatch):
     me = trainees[0]
     days = me.placement.active_days
     monkeypatch.setattr("trainer.rotation.placements.views.today_local", lambda: days[5].day)
-    client = _trainee_client(app, make_user, me, "trainee.p")
+    client = trainee_client(app, make_user, me, "trainee.p")
     html = client.get("/rotation/mine").get_data(as_text=True)
     assert "第6天，共10天" in html
 
@@ -77,7 +69,7 @@ def test_progress_is_shown(app, planned, make_user, monkeypatch):
 def test_log_form_independent_only_in_week_two(app, planned, make_user):
     py, mentors, trainees, _ = planned
     me = trainees[0]
-    client = _trainee_client(app, make_user, me, "trainee.log")
+    client = trainee_client(app, make_user, me, "trainee.log")
     guided, independent = me.placement.active_days[1], me.placement.active_days[6]
     data = {"case_ref": "朝调字〔2026〕12号", "category": "加班费", "role": "independent",
             "accepted_on": guided.day.isoformat(), "outcome": "agreement"}

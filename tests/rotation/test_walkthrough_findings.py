@@ -9,8 +9,8 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from tests.conftest import errors_of, login, text_of
-from trainer.auth.models import Role
+from tests.conftest import errors_of, text_of
+from tests.rotation.conftest import trainee_client
 from trainer.core.extensions import db
 from trainer.core.validation import InvalidInput
 from trainer.rotation.logs.operations import save_evaluation
@@ -18,15 +18,6 @@ from trainer.rotation.models import CaseLog, Trainee
 
 SPRING = date(2026, 3, 2)  # the tests' programme is planned from here on
 SCORES = dict.fromkeys(["law_policy", "procedure", "communication", "drafting", "independent_handling"], 4)
-
-
-def _trainee_client(app, make_user, trainee, username):
-    user = make_user(Role.TRAINEE, "chaoyang", username=username)
-    trainee.user_id = user.id
-    db.session.commit()
-    client = app.test_client()
-    login(client, user)
-    return client
 
 
 def _move(client, placement, start: str):
@@ -65,7 +56,7 @@ def test_cases_are_logged_on_their_day_or_later(app, planned, make_user, clock):
     me = trainees[0]
     today, later = me.placement.active_days[0], me.placement.active_days[2]
     clock.set("10:00", today.day)
-    client = _trainee_client(app, make_user, me, "trainee.early")
+    client = trainee_client(app, make_user, me, "trainee.early")
     data = {"case_ref": "朝调字〔2026〕77号", "category": "劳动报酬", "role": "observed",
             "accepted_on": today.day.isoformat()}
     response = client.post(f"/rotation/days/{later.id}", data=data)
@@ -114,7 +105,7 @@ def test_a_form_says_what_is_wrong_with_a_number_or_a_date(app, planned, login_a
     me = trainees[0]
     day = me.placement.active_days[0]
     clock.set("10:00", day.day)
-    client = _trainee_client(app, make_user, me, "trainee.date")
+    client = trainee_client(app, make_user, me, "trainee.date")
     html = client.post(f"/rotation/days/{day.id}", data={
         "case_ref": "朝调字〔2026〕78号", "category": "劳动报酬", "role": "observed", "accepted_on": "2026-02-30"}
     ).get_data(as_text=True)
